@@ -1,0 +1,47 @@
+// Package packet decodes one captured frame down to its TCP segment:
+// link layer (Ethernet, 802.1Q/QinQ, Linux SLL/SLL2, BSD loopback, raw IP),
+// IPv4/IPv6 (extension headers skipped), TCP. It never allocates per packet.
+package packet
+
+import "net/netip"
+
+// TCP flag bits, in the order of the TCP header's flags byte.
+const (
+	FlagFIN = 1 << 0
+	FlagSYN = 1 << 1
+	FlagRST = 1 << 2
+	FlagPSH = 1 << 3
+	FlagACK = 1 << 4
+	FlagURG = 1 << 5
+	FlagECE = 1 << 6
+	FlagCWR = 1 << 7
+)
+
+// Segment is the TCP view of one frame. Payload aliases the frame's bytes.
+type Segment struct {
+	Src, Dst         netip.Addr
+	SrcPort, DstPort uint16
+	Seq, Ack         uint32
+	Flags            uint8
+	Window           uint16
+	MSS              uint16 // MSS option on SYN segments, 0 when absent
+	Payload          []byte // TCP payload bytes present in the capture
+	PayloadLen       int    // payload length the IP header claims (> len(Payload) when snapped)
+	Truncated        bool   // snaplen or damage cut the frame short of what headers claim
+	VLANs            int    // number of 802.1Q/802.1ad tags seen
+}
+
+// Has reports whether every flag in f is set.
+func (s *Segment) Has(f uint8) bool { return s.Flags&f == f }
+
+// Skip says why a frame yielded no TCP segment. The empty string means it did.
+type Skip string
+
+const (
+	SkipNone      Skip = ""
+	SkipNotIP     Skip = "not IP (ARP, LLDP, ...)"
+	SkipNotTCP    Skip = "IP but not TCP (UDP, ICMP, ...)"
+	SkipFragment  Skip = "IP fragment"
+	SkipLinkType  Skip = "unsupported link type"
+	SkipMalformed Skip = "malformed or truncated headers"
+)
