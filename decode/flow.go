@@ -1,0 +1,170 @@
+// Package decode turns a capture into facts per TCP connection: endpoints, a
+// timeline of TCP and TLS events, the decoded hellos and certificates, and
+// fingerprints. It knows nothing of outcomes or screens: bytes in, facts out.
+package decode
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
+)
+
+// Dir is a direction within a flow: FromClient or FromServer.
+type Dir uint8
+
+const (
+	FromClient Dir = 0
+	FromServer Dir = 1
+)
+
+func (d Dir) String() string {
+	if d == FromClient {
+		return "client"
+	}
+	return "server"
+}
+
+// Other returns the opposite direction.
+func (d Dir) Other() Dir { return d ^ 1 }
+
+// ClientBasis says how the client side of a flow was decided.
+type ClientBasis string
+
+const (
+	BySYN         ClientBasis = "syn"          // the side that sent the SYN
+	BySYNACK      ClientBasis = "syn-ack"      // the other side of a SYN-ACK
+	ByClientHello ClientBasis = "client_hello" // the side that sent a ClientHello
+	ByServerHello ClientBasis = "server_hello" // the other side of a ServerHello
+	ByPort        ClientBasis = "port"         // the higher (ephemeral) port
+)
+
+// Flow is what we know about one TCP connection. Every string field holds raw
+// bytes from the network: sanitise before display.
+type Flow struct {
+	ID          int // 1-based, in order of first packet
+	Client      netip.AddrPort
+	Server      netip.AddrPort
+	ClientBasis ClientBasis
+	First, Last time.Time
+	Packets     int
+	Bytes       int64 // frame bytes on the wire (original lengths)
+	Payload     [2]int64
+	PacketsDir  [2]int
+
+	TCP TCPFacts
+	TLS TLSFacts
+
+	Events    []Event // bounded timeline, in capture order
+	EventsCut int     // events dropped once the cap was reached
+
+	Refs PacketRefs // where every packet of the flow lives in the source
+
+	Version uint64 // goes up whenever the facts change
+}
+
+// TCPFacts covers the TCP side of the connection.
+type TCPFacts struct {
+	SYN, SYNACK, ACK   bool // three-way handshake steps seen
+	SYNRetries         int  // SYNs retransmitted (same ISN)
+	RefusedByRST       bool // SYN answered with RST
+	FIN                [2]bool
+	RST                [2]bool
+	MSS                [2]uint16 // MSS option each side announced
+	Retransmits        [2]int    // segments wholly inside bytes already received
+	Overlaps           [2]int    // overlaps whose bytes differed from the first copy (first copy kept)
+	Gap                [2]int64  // bytes missing when a hole stopped decoding (0 = none)
+	MidStream          bool      // the capture starts after the connection began
+	Truncated          bool      // snaplen or damage cut some packet short
+	TruncatedPayload   [2]bool   // a payload-bearing packet was cut short in this direction
+	ReassemblyCapped   [2]bool   // the per-direction buffer cap stopped decoding
+	OutOfOrderSegments [2]int
+}
+
+// TLSFacts covers what the TLS (or plaintext) bytes said.
+type TLSFacts struct {
+	Seen       bool   // some TLS record or SSLv2 hello was parsed
+	NotTLS     string // sniffed protocol when the first bytes were not TLS ("HTTP", "SSH", ...; "unknown")
+	StartTLS   string // "SMTP", "IMAP", ... when TLS started after a plaintext upgrade
+	SSLv2Hello bool
+
+	ClientHello      *tlswire.ClientHello // the first ClientHello
+	ClientHello2     *tlswire.ClientHello // the ClientHello after a HelloRetryRequest
+	HelloRetry       *tlswire.ServerHello
+	ServerHello      *tlswire.ServerHello
+	Certificates     []tlswire.Certificate
+	CertificateTotal int
+	ServerKeyExchange *tlswire.ServerKeyExchangeInfo
+	CertRequest      *tlswire.CertificateRequestInfo
+	TicketIssued     bool // NewSessionTicket seen in clear
+	CCS              [2]bool
+	Finished         [2]bool // Finished sent (read in clear, or the encrypted record that must be it)
+	Encrypted        [2]bool // this direction switched to encrypted records
+	AppData          [2]AppDataFacts
+	Alerts           []AlertFact
+
+	ClientHelloLen      int  // bytes of the ClientHello handshake message
+	ClientHelloSegments int  // TCP segments the ClientHello arrived in
+	ClientHelloRetrans  int  // retransmitted segments carrying ClientHello bytes
+	ClientHelloAcked    bool // the server acknowledged every ClientHello byte
+
+	FirstEncrypted [2]int // length of the first encrypted record after the hellos, per direction (0 = none)
+	Problem        [2]string
+
+	JA3, JA3Hash, JA3S, JA3SHash, JA4 string
+}
+
+// AppDataFacts counts application data records in one direction.
+type AppDataFacts struct {
+	Records int
+	Bytes   int64
+	First   time.Time
+}
+
+// AlertFact is one alert record.
+type AlertFact struct {
+	From        Dir
+	At          time.Time
+	Level       uint8 // 1 warning, 2 fatal; 0 when encrypted
+	Description uint8
+	Encrypted   bool
+	Length      int    // record length (encrypted alerts are only known by size)
+	After       string // the last handshake message seen before it, e.g. "ClientHello"
+}
+
+// Event is one timeline entry. Kinds are small so a flow's timeline stays compact.
+type Event struct {
+	TS   time.Time
+	Dir  Dir
+	Kind EventKind
+	Code uint16 // handshake/alert detail (e.g. alert description, cipher suite)
+	Len  int32  // record or segment length when useful
+}
+
+// EventKind names what happened.
+type EventKind uint8
+
+const (
+	EvSYN EventKind = iota + 1
+	EvSYNACK
+	EvACK
+	EvFIN
+	EvRST
+	EvHandshake        // Code = handshake type (tlswire.ClientHelloType...)
+	EvHelloRetry       // a ServerHello that is a HelloRetryRequest
+	EvChangeCipherSpec // Code unused
+	EvAlert            // Code = level<<8 | description
+	EvEncryptedAlert   // Len = record length
+	EvEncryptedHandshake
+	EvAppData // first application data record in a direction (later ones are only counted)
+	EvHeartbeat
+	EvUnknownRecord // Code = content type
+	EvPlaintext     // first plaintext bytes (NOT TLS or before STARTTLS)
+	EvStartTLS      // the plaintext upgrade was accepted
+	EvGap           // a hole stopped decoding of this direction; Len = bytes missing (or -1 unknown)
+	EvSSLv2Hello
+)
+
+// maxEvents bounds a flow's timeline; history letters come from events, so
+// Zeek-style history is bounded the same way (Zeek itself stops at 100).
+const maxEvents = 100

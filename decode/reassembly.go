@@ -1,0 +1,210 @@
+package decode
+
+import "bytes"
+
+// Caps on what one direction may buffer. Only the handshake needs bytes, so
+// these are generous for TLS and small against a hostile capture.
+const (
+	maxPendingBytes    = 256 << 10 // out-of-order bytes waiting for a hole to fill
+	maxPendingSegments = 512
+	maxSeqJump         = 1 << 20 // a segment this far ahead is not this stream's next data
+	tailKeep           = 4096    // recent delivered bytes kept to compare overlapping copies
+)
+
+// reassembler orders one direction's TCP payload by sequence number and
+// delivers it contiguously. Retransmissions and overlaps are dropped (the
+// first copy wins); a hole that never fills stops delivery.
+type reassembler struct {
+	started bool
+	next    uint32 // sequence number of the next byte to deliver
+	pending []heldSegment
+	held    int    // bytes in pending
+	tail    []byte // the last delivered bytes, for overlap comparison
+	gap     int64  // bytes missing when delivery stopped at a hole
+	holed   bool
+}
+
+type heldSegment struct {
+	seq  uint32
+	data []byte
+}
+
+// addResult says what happened to one segment.
+type addResult struct {
+	retransmit bool // wholly inside bytes already delivered or held
+	outOfOrder bool // held until a hole fills
+	conflict   bool // overlapped earlier bytes with different content
+	holed      bool // this segment made us give up on the direction
+}
+
+// start sets the first expected sequence number (ISN+1 after a SYN).
+func (r *reassembler) start(seq uint32) {
+	if !r.started {
+		r.started, r.next = true, seq
+	}
+}
+
+// add takes one segment's payload; deliver receives contiguous bytes in order.
+func (r *reassembler) add(seq uint32, data []byte, deliver func([]byte)) addResult {
+	var res addResult
+	if r.holed || len(data) == 0 {
+		return res
+	}
+	r.start(seq)
+	diff := int64(int32(seq - r.next))
+	end := diff + int64(len(data))
+	if end <= 0 {
+		res.retransmit = true
+		res.conflict = r.differsFromTail(diff, data)
+		return res
+	}
+	if diff < 0 {
+		res.conflict = r.differsFromTail(diff, data[:-diff])
+		data, seq, diff = data[-diff:], r.next, 0
+	}
+	if diff > maxSeqJump {
+		// Not plausibly the next bytes of this stream: a stray or corrupt segment.
+		res.retransmit = true
+		return res
+	}
+	if diff > 0 {
+		res.outOfOrder = true
+		dup, conflict := r.hold(seq, data)
+		res.retransmit, res.conflict = dup, res.conflict || conflict
+		if r.held > maxPendingBytes || len(r.pending) > maxPendingSegments {
+			r.giveUp()
+			res.holed = true
+		}
+		return res
+	}
+	r.deliver(data, deliver)
+	r.drain(deliver)
+	return res
+}
+
+// deliver hands bytes on and advances.
+func (r *reassembler) deliver(data []byte, deliver func([]byte)) {
+	r.next += uint32(len(data))
+	r.keepTail(data)
+	deliver(data)
+}
+
+// drain delivers held segments that have become contiguous.
+func (r *reassembler) drain(deliver func([]byte)) {
+	for len(r.pending) > 0 {
+		p := r.pending[0]
+		diff := int64(int32(p.seq - r.next))
+		if diff > 0 {
+			return
+		}
+		r.pending = r.pending[1:]
+		r.held -= len(p.data)
+		if -diff < int64(len(p.data)) {
+			r.deliver(p.data[-diff:], deliver)
+		}
+	}
+	r.pending = nil
+}
+
+// hold stores an out-of-order segment, trimming what earlier held copies
+// already cover (first copy wins). It reports a full duplicate and whether
+// any overlapping bytes differed.
+func (r *reassembler) hold(seq uint32, data []byte) (dup, conflict bool) {
+	pieces := []heldSegment{{seq, data}}
+	for _, p := range r.pending {
+		var next []heldSegment
+		for _, n := range pieces {
+			kept, c := subtract(n, p)
+			conflict = conflict || c
+			next = append(next, kept...)
+		}
+		pieces = next
+	}
+	if len(pieces) == 0 {
+		return true, conflict
+	}
+	for _, n := range pieces {
+		n.data = bytes.Clone(n.data)
+		r.insert(n)
+	}
+	return false, conflict
+}
+
+// subtract removes from n the range that p covers, comparing the overlap.
+func subtract(n, p heldSegment) (kept []heldSegment, conflict bool) {
+	ns, ne := int64(0), int64(len(n.data))
+	ps := int64(int32(p.seq - n.seq))
+	pe := ps + int64(len(p.data))
+	if pe <= ns || ps >= ne {
+		return []heldSegment{n}, false
+	}
+	os, oe := max(ns, ps), min(ne, pe)
+	conflict = !bytes.Equal(n.data[os:oe], p.data[os-ps:oe-ps])
+	if ns < ps {
+		kept = append(kept, heldSegment{n.seq, n.data[:ps]})
+	}
+	if pe < ne {
+		kept = append(kept, heldSegment{n.seq + uint32(pe), n.data[pe:]})
+	}
+	return kept, conflict
+}
+
+func (r *reassembler) insert(s heldSegment) {
+	i := len(r.pending)
+	for i > 0 && int32(r.pending[i-1].seq-s.seq) > 0 {
+		i--
+	}
+	r.pending = append(r.pending, heldSegment{})
+	copy(r.pending[i+1:], r.pending[i:])
+	r.pending[i] = s
+	r.held += len(s.data)
+}
+
+// keepTail remembers the most recent delivered bytes.
+func (r *reassembler) keepTail(data []byte) {
+	if len(data) >= tailKeep {
+		r.tail = append(r.tail[:0], data[len(data)-tailKeep:]...)
+		return
+	}
+	if over := len(r.tail) + len(data) - tailKeep; over > 0 {
+		r.tail = append(r.tail[:0], r.tail[over:]...)
+	}
+	r.tail = append(r.tail, data...)
+}
+
+// differsFromTail compares a retransmitted copy (starting diff bytes before
+// next, diff < 0) with the delivered bytes we still remember.
+func (r *reassembler) differsFromTail(diff int64, data []byte) bool {
+	start := int64(len(r.tail)) + diff
+	if start < 0 {
+		data = data[-start:]
+		start = 0
+	}
+	n := min(int64(len(data)), int64(len(r.tail))-start)
+	if n <= 0 {
+		return false
+	}
+	return !bytes.Equal(data[:n], r.tail[start:start+n])
+}
+
+// finish is called at the end of the capture: held bytes behind a hole mean
+// the hole never filled.
+func (r *reassembler) finish() {
+	if len(r.pending) > 0 {
+		r.giveUp()
+	}
+}
+
+func (r *reassembler) giveUp() {
+	if len(r.pending) > 0 {
+		r.gap = int64(int32(r.pending[0].seq - r.next))
+	}
+	r.holed = true
+	r.release()
+}
+
+// release frees buffers once the direction needs no more bytes.
+func (r *reassembler) release() {
+	r.pending, r.held, r.tail = nil, 0, nil
+}
+
