@@ -88,20 +88,20 @@ type TLSFacts struct {
 	StartTLS   string // "SMTP", "IMAP", ... when TLS started after a plaintext upgrade
 	SSLv2Hello bool
 
-	ClientHello      *tlswire.ClientHello // the first ClientHello
-	ClientHello2     *tlswire.ClientHello // the ClientHello after a HelloRetryRequest
-	HelloRetry       *tlswire.ServerHello
-	ServerHello      *tlswire.ServerHello
-	Certificates     []tlswire.Certificate
-	CertificateTotal int
+	ClientHello       *tlswire.ClientHello // the first ClientHello
+	ClientHello2      *tlswire.ClientHello // the ClientHello after a HelloRetryRequest
+	HelloRetry        *tlswire.ServerHello
+	ServerHello       *tlswire.ServerHello
+	Certificates      []tlswire.Certificate
+	CertificateTotal  int
 	ServerKeyExchange *tlswire.ServerKeyExchangeInfo
-	CertRequest      *tlswire.CertificateRequestInfo
-	TicketIssued     bool // NewSessionTicket seen in clear
-	CCS              [2]bool
-	Finished         [2]bool // Finished sent (read in clear, or the encrypted record that must be it)
-	Encrypted        [2]bool // this direction switched to encrypted records
-	AppData          [2]AppDataFacts
-	Alerts           []AlertFact
+	CertRequest       *tlswire.CertificateRequestInfo
+	TicketIssued      bool // NewSessionTicket seen in clear
+	CCS               [2]bool
+	Finished          [2]bool // Finished sent (read in clear, or the encrypted record that must be it)
+	Encrypted         [2]bool // this direction switched to encrypted records
+	AppData           [2]AppDataFacts
+	Alerts            []AlertFact
 
 	ClientHelloLen      int  // bytes of the ClientHello handshake message
 	ClientHelloSegments int  // TCP segments the ClientHello arrived in

@@ -207,4 +207,3 @@ func (r *reassembler) giveUp() {
 func (r *reassembler) release() {
 	r.pending, r.held, r.tail = nil, 0, nil
 }
-
