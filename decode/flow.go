@@ -116,9 +116,10 @@ type TLSFacts struct {
 
 // AppDataFacts counts application data records in one direction.
 type AppDataFacts struct {
-	Records int
-	Bytes   int64
-	First   time.Time
+	Records  int
+	Bytes    int64
+	First    time.Time
+	FirstLen int // length of the first record (a short one right before a close is an encrypted alert)
 }
 
 // AlertFact is one alert record.

@@ -15,13 +15,14 @@ const (
 // delivers it contiguously. Retransmissions and overlaps are dropped (the
 // first copy wins); a hole that never fills stops delivery.
 type reassembler struct {
-	started bool
-	next    uint32 // sequence number of the next byte to deliver
-	pending []heldSegment
-	held    int    // bytes in pending
-	tail    []byte // the last delivered bytes, for overlap comparison
-	gap     int64  // bytes missing when delivery stopped at a hole
-	holed   bool
+	started  bool
+	next     uint32 // sequence number of the next byte to deliver
+	pending  []heldSegment
+	held     int    // bytes in pending
+	tail     []byte // the last delivered bytes, for overlap comparison
+	gap      int64  // bytes missing when delivery stopped at a hole
+	holed    bool
+	released bool // the direction needs no more bytes
 }
 
 type heldSegment struct {
@@ -47,7 +48,7 @@ func (r *reassembler) start(seq uint32) {
 // add takes one segment's payload; deliver receives contiguous bytes in order.
 func (r *reassembler) add(seq uint32, data []byte, deliver func([]byte)) addResult {
 	var res addResult
-	if r.holed || len(data) == 0 {
+	if r.holed || r.released || len(data) == 0 {
 		return res
 	}
 	r.start(seq)
@@ -85,7 +86,9 @@ func (r *reassembler) add(seq uint32, data []byte, deliver func([]byte)) addResu
 // deliver hands bytes on and advances.
 func (r *reassembler) deliver(data []byte, deliver func([]byte)) {
 	r.next += uint32(len(data))
-	r.keepTail(data)
+	if !r.released {
+		r.keepTail(data)
+	}
 	deliver(data)
 }
 
@@ -206,4 +209,5 @@ func (r *reassembler) giveUp() {
 // release frees buffers once the direction needs no more bytes.
 func (r *reassembler) release() {
 	r.pending, r.held, r.tail = nil, 0, nil
+	r.released = true
 }

@@ -1,0 +1,259 @@
+package decode
+
+import (
+	"net/netip"
+	"slices"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+	"github.com/pcapsurgery/pcapsurgery/decode/packet"
+)
+
+// Stats counts what the analyzer saw and what it could not use.
+type Stats struct {
+	Packets    int
+	TCPPackets int
+	Bytes      int64 // captured bytes of all packets
+	Skipped    map[packet.Skip]int
+	Truncated  int // TCP packets cut short by the snap length
+	Flows      int
+}
+
+// flowKey identifies a TCP conversation whichever way a packet goes: the
+// lower endpoint always comes first.
+type flowKey struct {
+	loAddr, hiAddr [16]byte
+	loPort, hiPort uint16
+}
+
+func keyOf(seg *packet.Segment) flowKey {
+	a, b := seg.Src.As16(), seg.Dst.As16()
+	pa, pb := seg.SrcPort, seg.DstPort
+	if c := slices.Compare(a[:], b[:]); c > 0 || c == 0 && pa > pb {
+		a, b, pa, pb = b, a, pb, pa
+	}
+	return flowKey{a, b, pa, pb}
+}
+
+// Analyzer builds the flow table from packets. It is not safe for
+// concurrent use: one goroutine feeds it (see model.Loader).
+type Analyzer struct {
+	dec   *packet.Decoder
+	seg   packet.Segment
+	table map[flowKey]*flowState
+	flows []*flowState
+	dirty []*flowState
+	stats Stats
+}
+
+// NewAnalyzer returns an empty analyzer.
+func NewAnalyzer() *Analyzer {
+	return &Analyzer{
+		dec:   packet.NewDecoder(),
+		table: make(map[flowKey]*flowState),
+		stats: Stats{Skipped: make(map[packet.Skip]int)},
+	}
+}
+
+// Add decodes one packet and updates its flow.
+func (a *Analyzer) Add(p *capture.Packet) {
+	a.stats.Packets++
+	a.stats.Bytes += int64(p.CapLen)
+	seg := &a.seg
+	if skip := a.dec.Decode(p.LinkType, p.Data, seg); skip != packet.SkipNone {
+		a.stats.Skipped[skip]++
+		return
+	}
+	a.stats.TCPPackets++
+	if seg.Truncated {
+		a.stats.Truncated++
+	}
+	fs := a.lookup(seg, p)
+	fs.ts = p.TS
+	f := fs.f
+	d := FromServer
+	if seg.Src == f.Client.Addr() && seg.SrcPort == f.Client.Port() {
+		d = FromClient
+	}
+	f.Packets++
+	f.PacketsDir[d]++
+	f.Bytes += int64(p.OrigLen)
+	f.Payload[d] += int64(seg.PayloadLen)
+	f.Last = p.TS
+	if seg.Truncated {
+		f.TCP.Truncated = true
+	}
+	fs.markTCP(d, seg)
+	evidence := seg.Flags&(packet.FlagSYN|packet.FlagFIN|packet.FlagRST) != 0
+	if len(seg.Payload) > 0 {
+		if fs.payload(d, seg, p.Index) {
+			evidence = true
+		}
+	} else if !fs.hsDone {
+		evidence = true // the TCP handshake and the ACKs of the TLS handshake
+	}
+	f.Refs.Add(p.Index, p.Offset, evidence)
+	f.Version++
+	if !fs.dirty {
+		fs.dirty = true
+		a.dirty = append(a.dirty, fs)
+	}
+}
+
+// lookup finds the packet's flow, starting a new one for a new connection.
+func (a *Analyzer) lookup(seg *packet.Segment, p *capture.Packet) *flowState {
+	k := keyOf(seg)
+	fs := a.table[k]
+	if fs != nil && !a.newConnection(fs, seg) {
+		return fs
+	}
+	fs = a.newFlow(seg, p)
+	a.table[k] = fs
+	return fs
+}
+
+// newConnection reports whether a SYN starts a new connection on a tuple
+// already in use: the old one closed, or the SYN carries a new ISN.
+func (a *Analyzer) newConnection(fs *flowState, seg *packet.Segment) bool {
+	if !seg.Has(packet.FlagSYN) || seg.Has(packet.FlagACK) {
+		return false
+	}
+	c := fs.d[FromClient]
+	if fs.f.TCP.SYN {
+		return seg.Seq != c.isn || fs.closed && fs.f.Client != netip.AddrPortFrom(seg.Src, seg.SrcPort)
+	}
+	return fs.closed || fs.f.Packets > 0 && fs.f.TCP.SYNACK
+}
+
+func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
+	src := netip.AddrPortFrom(seg.Src, seg.SrcPort)
+	dst := netip.AddrPortFrom(seg.Dst, seg.DstPort)
+	f := &Flow{ID: len(a.flows) + 1, First: p.TS, Last: p.TS}
+	switch {
+	case seg.Has(packet.FlagSYN) && !seg.Has(packet.FlagACK):
+		f.Client, f.Server, f.ClientBasis = src, dst, BySYN
+	case seg.Has(packet.FlagSYN | packet.FlagACK):
+		f.Client, f.Server, f.ClientBasis = dst, src, BySYNACK
+		f.TCP.MidStream = true
+	default:
+		f.TCP.MidStream = true
+		f.ClientBasis = ByPort
+		if serverByPort(seg.SrcPort, seg.DstPort) {
+			f.Client, f.Server = src, dst
+		} else {
+			f.Client, f.Server = dst, src
+		}
+	}
+	fs := &flowState{f: f, d: [2]*dirState{{}, {}}}
+	a.flows = append(a.flows, fs)
+	a.stats.Flows++
+	return fs
+}
+
+// serverByPort guesses whether dst is the server: a well-known TLS port, or
+// else the lower port (ephemeral ports are high).
+func serverByPort(src, dst uint16) bool {
+	if tlsPort(dst) != tlsPort(src) {
+		return tlsPort(dst)
+	}
+	return dst < src
+}
+
+func tlsPort(p uint16) bool {
+	switch p {
+	case 443, 8443, 465, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 5223, 6443, 8883:
+		return true
+	}
+	return false
+}
+
+// Finish settles every flow at the end of the capture: holes that never
+// filled, records the capture cut short.
+func (a *Analyzer) Finish() {
+	for _, fs := range a.flows {
+		if fs.finish() {
+			fs.f.Version++
+			if !fs.dirty {
+				fs.dirty = true
+				a.dirty = append(a.dirty, fs)
+			}
+		}
+	}
+}
+
+// TakeDirty returns snapshots of the flows changed since the last call. The
+// snapshots share nothing mutable with the analyzer.
+func (a *Analyzer) TakeDirty() []Flow {
+	out := make([]Flow, 0, len(a.dirty))
+	for _, fs := range a.dirty {
+		out = append(out, fs.f.snapshot())
+		fs.dirty = false
+	}
+	a.dirty = a.dirty[:0]
+	return out
+}
+
+// DirtyCount is the number of flows changed since the last TakeDirty.
+func (a *Analyzer) DirtyCount() int { return len(a.dirty) }
+
+// Flows returns the flows themselves (not copies): use only from the feeding
+// goroutine, or after feeding has finished.
+func (a *Analyzer) Flows() []*Flow {
+	out := make([]*Flow, len(a.flows))
+	for i, fs := range a.flows {
+		out[i] = fs.f
+	}
+	return out
+}
+
+// Refs lists flow id's packets; same rules as Flows.
+func (a *Analyzer) Refs(id int) []PacketRef {
+	if id < 1 || id > len(a.flows) {
+		return nil
+	}
+	return a.flows[id-1].f.Refs.All()
+}
+
+// Stats returns the counters so far.
+func (a *Analyzer) Stats() Stats {
+	s := a.stats
+	s.Skipped = make(map[packet.Skip]int, len(a.stats.Skipped))
+	for k, v := range a.stats.Skipped {
+		s.Skipped[k] = v
+	}
+	return s
+}
+
+// snapshot copies a flow for another goroutine. Parsed hellos and
+// certificates are never changed once set, so they are shared.
+func (f *Flow) snapshot() Flow {
+	c := *f
+	c.Events = slices.Clone(f.Events)
+	c.TLS.Alerts = slices.Clone(f.TLS.Alerts)
+	c.Refs = PacketRefs{}
+	return c
+}
+
+// finish settles one flow; it reports whether anything changed.
+func (fs *flowState) finish() bool {
+	changed := false
+	for d := FromClient; d <= FromServer; d++ {
+		s := fs.d[d]
+		if s.mode == modeDone {
+			continue
+		}
+		changed = true
+		if len(s.line) > 0 && s.mode == modeUnknown {
+			fs.decide(s, d, s.line)
+		}
+		s.re.finish()
+		switch {
+		case s.re.holed && s.mode != modeDone:
+			fs.gap(d, s.re.gap)
+		case s.mode == modeTLS && s.rec.midRecord() && !fs.hsDone:
+			fs.problem(d, "the capture ends inside a TLS record")
+		default:
+			fs.stop(d)
+		}
+	}
+	return changed
+}

@@ -1,0 +1,180 @@
+package decode
+
+import (
+	"time"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/packet"
+)
+
+// Direction decoding modes.
+const (
+	modeUnknown  = iota // no payload yet: TLS, SSLv2 or plaintext?
+	modeTLS             // TLS records
+	modeMaybeTLS        // after a STARTTLS command: TLS if the next bytes are a record
+	modePlain           // plaintext lines (STARTTLS negotiation)
+	modeSSLv2           // collecting an SSLv2-compatible ClientHello
+	modeDone            // nothing more to decode in this direction
+)
+
+// Caps on plaintext scanning before a STARTTLS upgrade.
+const (
+	maxPlainLines    = 64
+	maxPlainLineLen  = 1024
+	maxHandshakeBuf  = 256 << 10 // one handshake message (certificate chains included)
+	maxCertsParsed   = 16
+	sslv2HeaderBytes = 2
+)
+
+// dirState is one direction's decoding state.
+type dirState struct {
+	mode  int
+	re    reassembler
+	rec   recordStream
+	hs    []byte // handshake bytes waiting for a complete message
+	line  []byte // a plaintext line in progress
+	lines int
+	isn   uint32
+	syn   bool
+
+	encRecords int  // encrypted records seen from this side
+	chDone     bool // (client side) the first ClientHello is complete
+	chSegs     int  // segments that carried ClientHello bytes
+	v2         []byte
+	v2need     int
+}
+
+// flowState is a flow and the decoding machinery behind it.
+type flowState struct {
+	f       *Flow
+	d       [2]*dirState // pointers, so a flip never moves a state that is being fed
+	tls13   bool
+	hsDone  bool   // handshake finished (both Finished, or TLS 1.3 client Finished)
+	lastMsg string // last handshake message seen, for "alert after ..."
+	plain   string // sniffed plaintext protocol
+	asked   bool   // a STARTTLS command was sent
+	chEnd   uint32 // client sequence number just past the ClientHello
+	chEndOK bool
+	dirty   bool
+	closed  bool // both FINs or a RST: a new SYN on this tuple starts a new flow
+	ts      time.Time
+}
+
+// active reports whether direction d still needs its bytes decoded.
+func (fs *flowState) active(d Dir) bool { return fs.d[d].mode != modeDone }
+
+// stop ends decoding of direction d and frees its buffers.
+func (fs *flowState) stop(d Dir) {
+	s := fs.d[d]
+	s.mode = modeDone
+	s.re.release()
+	s.rec.release()
+	s.hs, s.line, s.v2 = nil, nil, nil
+}
+
+// problem records why direction d stopped being decoded.
+func (fs *flowState) problem(d Dir, why string) {
+	if fs.f.TLS.Problem[d] == "" {
+		fs.f.TLS.Problem[d] = why
+	}
+	fs.salvage(d)
+	fs.stop(d)
+}
+
+// dirOf finds which direction a state belongs to (it changes on a flip).
+func (fs *flowState) dirOf(s *dirState) Dir {
+	if fs.d[0] == s {
+		return FromClient
+	}
+	return FromServer
+}
+
+// event appends a timeline entry, bounded.
+func (fs *flowState) event(d Dir, kind EventKind, code uint16, length int) {
+	f := fs.f
+	if len(f.Events) >= maxEvents {
+		f.EventsCut++
+		return
+	}
+	f.Events = append(f.Events, Event{TS: fs.ts, Dir: d, Kind: kind, Code: code, Len: int32(min(length, 1<<30))})
+}
+
+// flip swaps client and server: used when the first guess (by port) is
+// contradicted by a ClientHello from the other side.
+func (fs *flowState) flip(basis ClientBasis) {
+	f := fs.f
+	f.Client, f.Server = f.Server, f.Client
+	f.ClientBasis = basis
+	fs.d[0], fs.d[1] = fs.d[1], fs.d[0]
+	swap2(&f.Payload)
+	swap2(&f.PacketsDir)
+	swap2(&f.TCP.FIN)
+	swap2(&f.TCP.RST)
+	swap2(&f.TCP.MSS)
+	swap2(&f.TCP.Retransmits)
+	swap2(&f.TCP.Overlaps)
+	swap2(&f.TCP.Gap)
+	swap2(&f.TCP.TruncatedPayload)
+	swap2(&f.TCP.ReassemblyCapped)
+	swap2(&f.TCP.OutOfOrderSegments)
+	swap2(&f.TLS.CCS)
+	swap2(&f.TLS.Finished)
+	swap2(&f.TLS.Encrypted)
+	swap2(&f.TLS.AppData)
+	swap2(&f.TLS.FirstEncrypted)
+	swap2(&f.TLS.Problem)
+	for i := range f.Events {
+		f.Events[i].Dir ^= 1
+	}
+	for i := range f.TLS.Alerts {
+		f.TLS.Alerts[i].From ^= 1
+	}
+}
+
+func swap2[T any](a *[2]T) { a[0], a[1] = a[1], a[0] }
+
+// markTCP records flags for the timeline and TCP facts.
+func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
+	f := fs.f
+	switch {
+	case seg.Has(packet.FlagSYN | packet.FlagACK):
+		if !f.TCP.SYNACK {
+			f.TCP.SYNACK = true
+			fs.d[d].isn, fs.d[d].syn = seg.Seq, true
+			fs.d[d].re.start(seg.Seq + 1)
+			f.TCP.MSS[d] = seg.MSS
+			fs.event(d, EvSYNACK, 0, 0)
+		}
+	case seg.Has(packet.FlagSYN):
+		if f.TCP.SYN {
+			f.TCP.SYNRetries++
+			return
+		}
+		f.TCP.SYN = true
+		fs.d[d].isn, fs.d[d].syn = seg.Seq, true
+		fs.d[d].re.start(seg.Seq + 1)
+		f.TCP.MSS[d] = seg.MSS
+		fs.event(d, EvSYN, 0, 0)
+	}
+	if seg.Has(packet.FlagRST) && !f.TCP.RST[d] {
+		f.TCP.RST[d] = true
+		if d == FromServer && f.TCP.SYN && !f.TCP.SYNACK {
+			f.TCP.RefusedByRST = true
+		}
+		fs.event(d, EvRST, 0, 0)
+	}
+	if seg.Has(packet.FlagFIN) && !f.TCP.FIN[d] {
+		f.TCP.FIN[d] = true
+		fs.event(d, EvFIN, 0, 0)
+	}
+	if !f.TCP.ACK && d == FromClient && f.TCP.SYN && f.TCP.SYNACK && seg.Has(packet.FlagACK) &&
+		!seg.Has(packet.FlagSYN) && !seg.Has(packet.FlagRST) {
+		f.TCP.ACK = true
+		fs.event(d, EvACK, 0, 0)
+	}
+	if d == FromServer && fs.chEndOK && seg.Has(packet.FlagACK) && int32(seg.Ack-fs.chEnd) >= 0 {
+		f.TLS.ClientHelloAcked = true
+	}
+	if (f.TCP.RST[0] || f.TCP.RST[1]) || (f.TCP.FIN[0] && f.TCP.FIN[1]) {
+		fs.closed = true
+	}
+}

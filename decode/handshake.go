@@ -1,0 +1,327 @@
+package decode
+
+import (
+	"fmt"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/fingerprint"
+	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
+)
+
+const (
+	maxAlerts = 8
+	// An encrypted TLS 1.3 record this short cannot be a Finished (at least
+	// 32 bytes of verify data, a content type byte and a 16-byte tag): it is
+	// an alert (2 bytes + type + tag = 19, plus any padding).
+	maxEncryptedAlertLen = 40
+)
+
+// onRecord handles one complete record from the direction that owns s. It
+// returns false once that direction needs no more bytes.
+func (fs *flowState) onRecord(s *dirState, r record) bool {
+	d := fs.dirOf(s)
+	f := fs.f
+	f.TLS.Seen = true
+	switch r.typ {
+	case tlswire.ContentHandshake:
+		if f.TLS.Encrypted[d] {
+			fs.encryptedHandshake(s, d, r.length)
+		} else {
+			fs.handshakeBytes(s, r.body)
+		}
+	case tlswire.ContentChangeCipherSpec:
+		if !f.TLS.CCS[d] {
+			f.TLS.CCS[d] = true
+			fs.event(d, EvChangeCipherSpec, 0, r.length)
+		}
+		if !fs.tls13 {
+			f.TLS.Encrypted[d] = true
+		}
+	case tlswire.ContentAlert:
+		fs.alert(d, r)
+	case tlswire.ContentApplicationData:
+		fs.appData(s, d, r.length)
+	case tlswire.ContentHeartbeat:
+		fs.event(d, EvHeartbeat, 0, r.length)
+	default:
+		fs.event(d, EvUnknownRecord, uint16(r.typ), r.length)
+	}
+	return fs.active(fs.dirOf(s))
+}
+
+// handshakeBytes gathers clear handshake messages, which may span records.
+func (fs *flowState) handshakeBytes(s *dirState, body []byte) {
+	s.hs = append(s.hs, body...)
+	for len(s.hs) >= 4 && fs.active(fs.dirOf(s)) {
+		n := int(s.hs[1])<<16 | int(s.hs[2])<<8 | int(s.hs[3])
+		if n > maxHandshakeBuf {
+			fs.problem(fs.dirOf(s), fmt.Sprintf("%s claims %d bytes, over the %d-byte cap",
+				messageName(s.hs[0]), n, maxHandshakeBuf))
+			return
+		}
+		if len(s.hs) < 4+n {
+			return
+		}
+		typ, msg := s.hs[0], s.hs[4:4+n]
+		fs.message(s, typ, msg)
+		if s.mode == modeDone {
+			return
+		}
+		rest := copy(s.hs, s.hs[4+n:])
+		s.hs = s.hs[:rest]
+	}
+}
+
+// message handles one clear handshake message.
+func (fs *flowState) message(s *dirState, typ uint8, body []byte) {
+	f := fs.f
+	d := fs.dirOf(s)
+	switch typ {
+	case tlswire.ClientHelloType:
+		ch, err := tlswire.ParseClientHello(body)
+		if err != nil {
+			fs.event(d, EvHandshake, uint16(typ), len(body))
+			fs.problem(d, "ClientHello unreadable: "+err.Error())
+			return
+		}
+		fs.clientHello(s, ch, len(body)+4)
+		return
+	case tlswire.ServerHelloType:
+		fs.serverHello(s, body)
+		return
+	case tlswire.CertificateType:
+		if d == FromServer && f.TLS.Certificates == nil {
+			certs, total, _ := tlswire.ParseCertificates(body, false, maxCertsParsed)
+			f.TLS.Certificates, f.TLS.CertificateTotal = certs, total
+		}
+	case tlswire.ServerKeyExchange:
+		info := tlswire.ParseServerKeyExchange(body)
+		f.TLS.ServerKeyExchange = &info
+	case tlswire.CertificateRequest:
+		info := tlswire.ParseCertificateRequest(body, fs.tls13)
+		f.TLS.CertRequest = &info
+	case tlswire.NewSessionTicket:
+		f.TLS.TicketIssued = true
+	case tlswire.Finished:
+		f.TLS.Finished[d] = true
+		fs.updateDone()
+	}
+	fs.event(d, EvHandshake, uint16(typ), len(body))
+	fs.lastMsg = messageName(typ)
+	if d == FromClient && typ == tlswire.CertificateType {
+		fs.lastMsg = "client Certificate"
+	}
+}
+
+// clientHello records a ClientHello (the first, or the one after a HelloRetryRequest).
+func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length int) {
+	f := fs.f
+	if fs.dirOf(s) == FromServer && (f.ClientBasis == ByPort || f.ClientBasis == "") {
+		fs.flip(ByClientHello)
+	}
+	if f.ClientBasis == ByPort {
+		f.ClientBasis = ByClientHello
+	}
+	d := fs.dirOf(s)
+	if !ch.SSLv2 {
+		fs.event(d, EvHandshake, tlswire.ClientHelloType, length)
+	}
+	fs.lastMsg = "ClientHello"
+	switch {
+	case f.TLS.ClientHello == nil:
+		f.TLS.ClientHello = ch
+		f.TLS.ClientHelloLen = length
+		f.TLS.ClientHelloSegments = max(s.chSegs+1, 1)
+		s.chDone = true
+		fs.chEnd, fs.chEndOK = s.re.next, s.re.started
+		f.TLS.JA3, f.TLS.JA3Hash = fingerprint.JA3(ch)
+		f.TLS.JA4 = fingerprint.JA4(ch, 't')
+	case f.TLS.HelloRetry != nil && f.TLS.ClientHello2 == nil:
+		f.TLS.ClientHello2 = ch
+	}
+}
+
+// serverHello records a ServerHello or HelloRetryRequest.
+func (fs *flowState) serverHello(s *dirState, body []byte) {
+	f := fs.f
+	if fs.dirOf(s) == FromClient && f.TLS.ClientHello == nil && f.ClientBasis == ByPort {
+		fs.flip(ByServerHello)
+	}
+	d := fs.dirOf(s)
+	sh, err := tlswire.ParseServerHello(body)
+	if err != nil {
+		fs.event(d, EvHandshake, tlswire.ServerHelloType, len(body))
+		fs.problem(d, "ServerHello unreadable: "+err.Error())
+		return
+	}
+	if sh.HelloRetry {
+		if f.TLS.HelloRetry == nil {
+			f.TLS.HelloRetry = sh
+		}
+		fs.event(d, EvHelloRetry, sh.CipherSuite, len(body))
+		fs.lastMsg = "HelloRetryRequest"
+		return
+	}
+	if f.TLS.ServerHello == nil {
+		f.TLS.ServerHello = sh
+		f.TLS.JA3S, f.TLS.JA3SHash = fingerprint.JA3S(sh)
+	}
+	fs.event(d, EvHandshake, tlswire.ServerHelloType, len(body))
+	fs.lastMsg = "ServerHello"
+	if sh.Version() == tlswire.VersionTLS13 {
+		// From here both sides' handshake records are encrypted and look like
+		// application data; only their order and sizes say what they are.
+		fs.tls13 = true
+		f.TLS.Encrypted = [2]bool{true, true}
+	}
+}
+
+// encryptedHandshake handles a handshake record after change_cipher_spec
+// (TLS <= 1.2): the first one must be the Finished message.
+func (fs *flowState) encryptedHandshake(s *dirState, d Dir, length int) {
+	f := fs.f
+	s.encRecords++
+	if s.encRecords == 1 {
+		f.TLS.Finished[d] = true
+		f.TLS.FirstEncrypted[d] = length
+		fs.event(d, EvEncryptedHandshake, tlswire.Finished, length)
+		fs.lastMsg = "Finished"
+		fs.updateDone()
+		return
+	}
+	fs.event(d, EvEncryptedHandshake, 0, length)
+}
+
+// alert records an alert record, in clear or encrypted.
+func (fs *flowState) alert(d Dir, r record) {
+	f := fs.f
+	if f.TLS.Encrypted[d] && r.length != 2 {
+		fs.encryptedAlert(d, r.length)
+		return
+	}
+	a, ok := tlswire.ParseAlert(r.body)
+	if !ok {
+		fs.event(d, EvUnknownRecord, tlswire.ContentAlert, r.length)
+		return
+	}
+	if len(f.TLS.Alerts) < maxAlerts {
+		f.TLS.Alerts = append(f.TLS.Alerts, AlertFact{From: d, At: fs.ts, Level: a.Level,
+			Description: a.Description, Length: r.length, After: fs.lastMsg})
+	}
+	fs.event(d, EvAlert, uint16(a.Level)<<8|uint16(a.Description), r.length)
+	if a.Level == 2 {
+		fs.stop(d)
+	}
+}
+
+func (fs *flowState) encryptedAlert(d Dir, length int) {
+	f := fs.f
+	if len(f.TLS.Alerts) < maxAlerts {
+		f.TLS.Alerts = append(f.TLS.Alerts, AlertFact{From: d, At: fs.ts, Encrypted: true,
+			Length: length, After: fs.lastMsg})
+	}
+	fs.event(d, EvEncryptedAlert, 0, length)
+}
+
+// appData handles an application_data record. In TLS 1.3 the handshake
+// itself travels in such records until the client's Finished.
+func (fs *flowState) appData(s *dirState, d Dir, length int) {
+	f := fs.f
+	if fs.tls13 && !f.TLS.Finished[FromClient] {
+		s.encRecords++
+		if d == FromServer {
+			code := uint16(0)
+			if s.encRecords == 1 {
+				code = tlswire.EncryptedExtensions
+				f.TLS.FirstEncrypted[d] = length
+				fs.lastMsg = "server's encrypted flight"
+			}
+			fs.event(d, EvEncryptedHandshake, code, length)
+			return
+		}
+		f.TLS.FirstEncrypted[d] = length
+		if length < maxEncryptedAlertLen {
+			fs.encryptedAlert(d, length)
+			fs.stop(d)
+			return
+		}
+		f.TLS.Finished[d] = true
+		fs.event(d, EvEncryptedHandshake, tlswire.Finished, length)
+		fs.lastMsg = "Finished"
+		fs.updateDone()
+		return
+	}
+	a := &f.TLS.AppData[d]
+	a.Records++
+	a.Bytes += int64(length)
+	if a.Records == 1 {
+		a.First = fs.ts
+		a.FirstLen = length
+		fs.event(d, EvAppData, 0, length)
+	}
+	if fs.hsDone {
+		fs.stop(d)
+	}
+}
+
+// updateDone notes when the handshake has finished from both sides' view.
+func (fs *flowState) updateDone() {
+	t := &fs.f.TLS
+	if fs.tls13 {
+		fs.hsDone = t.Finished[FromClient]
+	} else {
+		fs.hsDone = t.Finished[FromClient] && t.Finished[FromServer]
+	}
+}
+
+// salvage parses a ClientHello that the capture cut short, keeping what it says.
+func (fs *flowState) salvage(d Dir) {
+	s := fs.d[d]
+	if d != FromClient || fs.f.TLS.ClientHello != nil || s.mode != modeTLS {
+		return
+	}
+	partial := append(append([]byte(nil), s.hs...), s.rec.partialBody()...)
+	if len(partial) < 4+2+32 || partial[0] != tlswire.ClientHelloType {
+		return
+	}
+	if ch, err := tlswire.ParseClientHello(partial[4:]); err == nil {
+		ch.Truncated = true
+		fs.clientHello(s, ch, len(partial))
+	}
+}
+
+// messageName is the RFC name of a handshake message, for diagnoses.
+func messageName(typ uint8) string {
+	switch typ {
+	case tlswire.HelloRequest:
+		return "HelloRequest"
+	case tlswire.ClientHelloType:
+		return "ClientHello"
+	case tlswire.ServerHelloType:
+		return "ServerHello"
+	case tlswire.NewSessionTicket:
+		return "NewSessionTicket"
+	case tlswire.EndOfEarlyData:
+		return "EndOfEarlyData"
+	case tlswire.EncryptedExtensions:
+		return "EncryptedExtensions"
+	case tlswire.CertificateType:
+		return "Certificate"
+	case tlswire.ServerKeyExchange:
+		return "ServerKeyExchange"
+	case tlswire.CertificateRequest:
+		return "CertificateRequest"
+	case tlswire.ServerHelloDone:
+		return "ServerHelloDone"
+	case tlswire.CertificateVerify:
+		return "CertificateVerify"
+	case tlswire.ClientKeyExchange:
+		return "ClientKeyExchange"
+	case tlswire.Finished:
+		return "Finished"
+	case tlswire.CertificateStatus:
+		return "CertificateStatus"
+	case tlswire.KeyUpdate:
+		return "KeyUpdate"
+	}
+	return fmt.Sprintf("handshake message %d", typ)
+}

@@ -1,0 +1,348 @@
+package model
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
+	"github.com/pcapsurgery/pcapsurgery/decode/registry"
+	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
+)
+
+const (
+	client = decode.FromClient
+	server = decode.FromServer
+)
+
+// Classify reads a flow's facts and says how its handshake ended, where, who
+// acted, and why in one line. It is pure: the same facts give the same verdict.
+func Classify(f *decode.Flow) Verdict {
+	v := classify(f)
+	if sh := f.TLS.ServerHello; sh != nil {
+		v.Version = sh.Version()
+	}
+	if v.Badge == "" {
+		v.Badge = badgeText(v)
+	}
+	if st := f.TLS.StartTLS; st != "" {
+		v.Diagnosis = "STARTTLS (" + st + "): " + v.Diagnosis
+	}
+	return v
+}
+
+func classify(f *decode.Flow) Verdict {
+	tcp, t := &f.TCP, &f.TLS
+	switch {
+	case tcp.RefusedByRST && f.Payload[client] == 0:
+		return Verdict{Outcome: Refused, Stage: StageTCP, Who: "server",
+			Diagnosis: fmt.Sprintf("SYN answered by RST: nothing listens on port %d, or a firewall rejects it", f.Server.Port())}
+	case tcp.SYN && !tcp.SYNACK && f.PacketsDir[server] == 0 && f.Payload[client] == 0 && !tcp.ACK:
+		if onlySYNs(f) {
+			return Verdict{Outcome: NoSYNACK, Stage: StageTCP, Who: "server", Diagnosis: noSYNACKText(f)}
+		}
+	}
+	if side, missing := oneSided(f); missing {
+		return Verdict{Outcome: OneSided, Stage: StageUnknown,
+			Diagnosis: fmt.Sprintf("only the %s's packets were captured (asymmetric routing or a one-way span port); not a failure", side)}
+	}
+	if t.NotTLS != "" {
+		return notTLSVerdict(f)
+	}
+	if t.ClientHello == nil {
+		return noClientHello(f)
+	}
+	if completed(f) {
+		return completedVerdict(f)
+	}
+	if a := firstFatal(f); a != nil {
+		return Verdict{Outcome: Alert, Stage: stageAfter(f), Who: a.From.String(), Diagnosis: alertDiagnosis(f, a)}
+	}
+	if a := firstEncryptedAlert(f); a != nil {
+		return Verdict{Outcome: EncryptedAlert, Stage: stageAfter(f), Who: a.From.String(), Diagnosis: encryptedAlertText(f, a)}
+	}
+	if t.ServerHello == nil && t.HelloRetry == nil {
+		return noServerHello(f)
+	}
+	return stoppedMidHandshake(f)
+}
+
+// onlySYNs reports a client that sent nothing but SYNs.
+func onlySYNs(f *decode.Flow) bool {
+	for _, e := range f.Events {
+		if e.Kind != decode.EvSYN {
+			return false
+		}
+	}
+	return true
+}
+
+func noSYNACKText(f *decode.Flow) string {
+	tries := f.TCP.SYNRetries + 1
+	span := f.Last.Sub(f.First)
+	return fmt.Sprintf("SYN sent %d time%s over %s, never answered: routing, a firewall dropping it, or the host is down; not a TLS problem",
+		tries, plural(tries), roundDur(span))
+}
+
+// oneSided reports a connection seen from one side only, and which side was seen.
+func oneSided(f *decode.Flow) (seen string, ok bool) {
+	tcp := &f.TCP
+	switch {
+	case f.PacketsDir[server] == 0 && f.Payload[client] > 0:
+		return "client", true
+	case f.PacketsDir[client] == 0 && f.Payload[server] > 0:
+		return "server", true
+	case f.PacketsDir[server] == 0 && tcp.SYN && tcp.ACK:
+		return "client", true
+	}
+	return "", false
+}
+
+func notTLSVerdict(f *decode.Flow) Verdict {
+	proto := f.TLS.NotTLS
+	if proto == "unknown" {
+		return Verdict{Outcome: NotTLS, Stage: StagePlaintext,
+			Diagnosis: "TCP established, but the first bytes are not TLS (protocol not recognised)"}
+	}
+	if startTLSProtocols[proto] {
+		return Verdict{Outcome: NotTLS, Stage: StagePlaintext,
+			Diagnosis: proto + " in plaintext: no STARTTLS upgrade was seen (not offered, not asked for, or refused)"}
+	}
+	return Verdict{Outcome: NotTLS, Stage: StagePlaintext,
+		Diagnosis: fmt.Sprintf("TCP established, but the connection speaks %s, not TLS", proto)}
+}
+
+var startTLSProtocols = map[string]bool{"SMTP": true, "IMAP": true, "POP3": true, "FTP": true, "PostgreSQL": true}
+
+// noClientHello covers TLS flows whose ClientHello we never read.
+func noClientHello(f *decode.Flow) Verdict {
+	t, tcp := &f.TLS, &f.TCP
+	switch {
+	case t.Problem[client] != "":
+		return Verdict{Outcome: Partial, Stage: StageUnknown, Diagnosis: "client's bytes not decodable: " + t.Problem[client]}
+	case t.ServerHello != nil || t.Seen || tcp.MidStream && f.Payload[client]+f.Payload[server] > 0:
+		return Verdict{Outcome: Partial, Stage: StageUnknown,
+			Diagnosis: "the capture starts after the ClientHello: the handshake's start is missing"}
+	case tcp.MidStream:
+		return Verdict{Outcome: Partial, Stage: StageTCP, Diagnosis: "the capture starts mid-connection and shows no data"}
+	}
+	who, how := closer(f)
+	if who == "" {
+		return Verdict{Outcome: NoClientHello, Stage: StageTCP,
+			Diagnosis: "TCP established, but the client sent no data before the capture ended"}
+	}
+	return Verdict{Outcome: NoClientHello, Stage: StageTCP, Who: who,
+		Diagnosis: fmt.Sprintf("TCP established, then the %s %s before any data: a health check, port scan, or a client that gave up", who, how)}
+}
+
+// closer says who ended the connection first, by RST or FIN.
+func closer(f *decode.Flow) (who, how string) {
+	for _, e := range f.Events {
+		switch e.Kind {
+		case decode.EvRST:
+			return e.Dir.String(), "reset the connection"
+		case decode.EvFIN:
+			return e.Dir.String(), "closed the connection"
+		}
+	}
+	return "", ""
+}
+
+func completedVerdict(f *decode.Flow) Verdict {
+	t := &f.TLS
+	if a := firstFatal(f); a != nil {
+		return Verdict{Outcome: Alert, Stage: StageDone, Who: a.From.String(),
+			Diagnosis: fmt.Sprintf("handshake completed, then the %s sent fatal %s", a.From, registry.Alert(a.Description))}
+	}
+	if who, ok := tls13PostHandshakeAlert(f); ok {
+		return Verdict{Outcome: EncryptedAlert, Stage: StageClientFlight, Who: who,
+			Diagnosis: "the server answered the client's Finished with a short encrypted record and closed: almost always an alert rejecting the client's certificate (or its absence)"}
+	}
+	out := OK
+	what := "handshake completed"
+	if resumed(f) {
+		out, what = Resumed, "abbreviated handshake: session resumed"
+	}
+	v := Verdict{Outcome: out, Stage: StageDone}
+	v.Diagnosis = fmt.Sprintf("%s with %s, %s%s", what, registry.Version(t.ServerHello.Version()),
+		registry.CipherSuite(t.ServerHello.CipherSuite), alpnNote(t.ServerHello.ALPN))
+	if t.HelloRetry != nil {
+		v.Diagnosis += fmt.Sprintf(" after a HelloRetryRequest for %s", registry.Group(t.HelloRetry.KeyShareGroup))
+	}
+	return v
+}
+
+// tls13PostHandshakeAlert spots a TLS 1.3 server that sent one short record
+// after the client's Finished and closed, with no application data either way.
+func tls13PostHandshakeAlert(f *decode.Flow) (string, bool) {
+	t := &f.TLS
+	if t.ServerHello.Version() != tlswire.VersionTLS13 {
+		return "", false
+	}
+	s := t.AppData[server]
+	closed := f.TCP.FIN[server] || f.TCP.RST[server]
+	if s.Records == 1 && s.FirstLen > 0 && s.FirstLen < 40 && t.AppData[client].Records == 0 && closed {
+		return "server", true
+	}
+	return "", false
+}
+
+func alpnNote(alpn string) string {
+	if alpn == "" {
+		return ""
+	}
+	return ", ALPN " + Printable(alpn)
+}
+
+// noServerHello covers a ClientHello that got no ServerHello.
+func noServerHello(f *decode.Flow) Verdict {
+	t, tcp := &f.TLS, &f.TCP
+	if t.Problem[server] != "" {
+		return Verdict{Outcome: Partial, Stage: StageClientHello, Diagnosis: "server's answer not decodable: " + t.Problem[server]}
+	}
+	chAt := eventTime(f, decode.EvHandshake, tlswire.ClientHelloType)
+	if d, ok := endedBy(f, decode.EvRST); ok {
+		at := eventTimeDir(f, decode.EvRST, d)
+		if d == server {
+			return Verdict{Outcome: Reset, Stage: StageClientHello, Who: "server", Diagnosis: fmt.Sprintf(
+				"server reset the connection %s after the ClientHello%s: a firewall or IPS rejecting the SNI, server policy, or nothing TLS behind the port",
+				roundDur(at.Sub(chAt)), sniNote(f))}
+		}
+		if t.ClientHelloRetrans == 0 && at.Sub(chAt) < time.Second {
+			return Verdict{Outcome: Reset, Stage: StageClientHello, Who: "client",
+				Diagnosis: fmt.Sprintf("client reset the connection %s after its own ClientHello, before any answer", roundDur(at.Sub(chAt)))}
+		}
+	}
+	v := Verdict{Outcome: NoServerHello, Stage: StageClientHello, Who: "server"}
+	switch {
+	case tcp.FIN[server]:
+		v.Diagnosis = "server closed the connection after the ClientHello without answering: server policy, SNI not served, or a load balancer with no healthy backend"
+	case t.ClientHelloRetrans > 0 && mtuSuspect(f):
+		v.Diagnosis = fmt.Sprintf("ClientHello (%d bytes, %d segments) retransmitted %d time%s and never answered: larger than one MSS, so a path MTU problem is likely (a middlebox dropping large segments)",
+			t.ClientHelloLen, t.ClientHelloSegments, t.ClientHelloRetrans, plural(t.ClientHelloRetrans))
+	case t.ClientHelloRetrans > 0:
+		v.Diagnosis = fmt.Sprintf("ClientHello retransmitted %d time%s and never answered: packet loss or a middlebox dropping it",
+			t.ClientHelloRetrans, plural(t.ClientHelloRetrans))
+	case f.Last.Sub(chAt) < time.Second && !tcp.FIN[client] && !tcp.RST[client]:
+		v.Diagnosis = fmt.Sprintf("no ServerHello, but the capture ends %s after the ClientHello: it may simply be too short", roundDur(f.Last.Sub(chAt)))
+		v.Who = ""
+	case t.ClientHelloAcked:
+		v.Diagnosis = "ClientHello acknowledged by TCP but never answered: the server application or a TLS-terminating middlebox went silent"
+	default:
+		v.Diagnosis = "ClientHello never answered: firewall or middlebox drop, server policy, or a load balancer with no backend"
+	}
+	if tcp.RST[client] || tcp.FIN[client] {
+		v.Diagnosis += fmt.Sprintf("; the client gave up after %s", roundDur(f.Last.Sub(chAt)))
+	}
+	return v
+}
+
+// mtuSuspect reports a ClientHello larger than one segment's MSS.
+func mtuSuspect(f *decode.Flow) bool {
+	mss := int(f.TCP.MSS[server])
+	if mss == 0 {
+		mss = int(f.TCP.MSS[client])
+	}
+	if mss == 0 {
+		mss = 1460
+	}
+	return f.TLS.ClientHelloLen+5 > mss || f.TLS.ClientHelloSegments > 1
+}
+
+// stoppedMidHandshake covers a handshake that got past the hellos and then
+// stopped with no alert in clear.
+func stoppedMidHandshake(f *decode.Flow) Verdict {
+	t := &f.TLS
+	stage := stageAfter(f)
+	after := stageWords(stage)
+	if d, ok := endedBy(f, decode.EvRST); ok {
+		return Verdict{Outcome: Reset, Stage: stage, Who: d.String(),
+			Diagnosis: fmt.Sprintf("the %s reset the connection %s, with no alert%s", d, after, resetHint(f, d, stage))}
+	}
+	if d, ok := endedBy(f, decode.EvFIN); ok {
+		return Verdict{Outcome: Reset, Badge: "CLOSED", Stage: stage, Who: d.String(),
+			Diagnosis: fmt.Sprintf("the %s closed the connection %s without an alert%s", d, after, resetHint(f, d, stage))}
+	}
+	for _, d := range []decode.Dir{client, server} {
+		if t.Problem[d] != "" {
+			return Verdict{Outcome: Partial, Stage: stage, Diagnosis: fmt.Sprintf("%s's bytes not decodable %s: %s", d, after, t.Problem[d])}
+		}
+	}
+	return Verdict{Outcome: Partial, Stage: stage, Diagnosis: "the capture ends mid-handshake, " + after}
+}
+
+func resetHint(f *decode.Flow, d decode.Dir, stage Stage) string {
+	if d == client && stage == StageServerFlight {
+		if why := certProblems(f); why != "" {
+			return ": likely the certificate (" + why + ")"
+		}
+		return ": likely the client rejecting the server's certificate"
+	}
+	return ""
+}
+
+func stageWords(s Stage) string {
+	switch s {
+	case StageClientHello:
+		return "after the ClientHello"
+	case StageHelloRetry:
+		return "after the HelloRetryRequest"
+	case StageServerHello:
+		return "after the ServerHello"
+	case StageServerFlight:
+		return "after the server's certificate flight"
+	case StageClientFlight:
+		return "after the client's key exchange and Finished"
+	case StageDone:
+		return "after the handshake"
+	}
+	return "mid-handshake"
+}
+
+func sniNote(f *decode.Flow) string {
+	if ch := f.TLS.ClientHello; ch != nil && ch.SNI != "" {
+		return " for " + Printable(ch.SNI)
+	}
+	return ""
+}
+
+func eventTime(f *decode.Flow, kind decode.EventKind, code uint16) time.Time {
+	for _, e := range f.Events {
+		if e.Kind == kind && e.Code == code {
+			return e.TS
+		}
+	}
+	return f.First
+}
+
+func eventTimeDir(f *decode.Flow, kind decode.EventKind, d decode.Dir) time.Time {
+	for _, e := range f.Events {
+		if e.Kind == kind && e.Dir == d {
+			return e.TS
+		}
+	}
+	return f.Last
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// roundDur prints a duration at a precision people read: 1.8ms, 240ms, 3.2s.
+func roundDur(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0s"
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond).String()
+	case d < 10*time.Millisecond:
+		return d.Round(100 * time.Microsecond).String()
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond).String()
+	}
+	return d.Round(time.Second).String()
+}

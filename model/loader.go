@@ -1,0 +1,126 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+)
+
+// Batch is one step of a load: the flows that are new or changed since the
+// last batch (replace by ID), and progress. It carries no UI types.
+type Batch struct {
+	Flows     []Flow
+	BytesRead int64
+	Total     int64 // -1 when the size is unknown (standard input)
+	Packets   int
+	Done      bool
+	Err       error // damage: what could not be read (what was read is kept)
+	Stats     decode.Stats
+}
+
+// How often a loading UI hears about progress.
+const (
+	batchInterval = 100 * time.Millisecond
+	batchMaxFlows = 5000
+	lockChunk     = 4096 // packets processed per hold of the lock
+)
+
+// Loader reads a source into an analyzer on its own goroutine and reports
+// batches. Refs may be called from another goroutine while it runs.
+type Loader struct {
+	src *capture.Source
+	mu  sync.Mutex
+	an  *decode.Analyzer
+}
+
+// NewLoader prepares a load of src.
+func NewLoader(src *capture.Source) *Loader {
+	return &Loader{src: src, an: decode.NewAnalyzer()}
+}
+
+// Run reads until the end of the source or ctx is cancelled. If emit is not
+// nil it receives batches of changed flows at most every 100 ms (or 5,000
+// flows), and a final batch with Done set. It returns the damage error, if any.
+func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
+	var damage error
+	last := time.Now()
+	packets := 0
+	for done := false; !done; {
+		l.mu.Lock()
+		for i := 0; i < lockChunk; i++ {
+			p, err := l.src.Next()
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					damage = err
+				}
+				done = true
+				break
+			}
+			l.an.Add(&p)
+			packets++
+		}
+		if done {
+			l.an.Finish()
+		}
+		var b Batch
+		send := emit != nil && (done || time.Since(last) >= batchInterval || l.an.DirtyCount() >= batchMaxFlows)
+		if send {
+			b = l.batch(packets)
+		}
+		l.mu.Unlock()
+		if send {
+			b.Done, b.Err = done, damage
+			emit(b)
+			last = time.Now()
+		}
+		if !done && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return damage
+}
+
+// batch snapshots the changed flows; the lock is held.
+func (l *Loader) batch(packets int) Batch {
+	snaps := l.an.TakeDirty()
+	flows := make([]Flow, len(snaps))
+	for i := range snaps {
+		flows[i] = NewFlow(snaps[i])
+	}
+	return Batch{Flows: flows, BytesRead: l.src.BytesRead(), Total: l.src.Size(), Packets: packets, Stats: l.an.Stats()}
+}
+
+// Flows classifies every flow; call after Run has returned.
+func (l *Loader) Flows() []Flow {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fs := l.an.Flows()
+	out := make([]Flow, len(fs))
+	for i, f := range fs {
+		out[i] = Flow{Flow: *f, Verdict: Classify(f)}
+		out[i].Refs = decode.PacketRefs{}
+	}
+	return out
+}
+
+// Stats returns the analyzer's counters.
+func (l *Loader) Stats() decode.Stats {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.an.Stats()
+}
+
+// Refs lists where a flow's packets are in the source.
+func (l *Loader) Refs(id int) []decode.PacketRef {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.an.Refs(id)
+}
+
+// Source is the capture being read.
+func (l *Loader) Source() *capture.Source { return l.src }
