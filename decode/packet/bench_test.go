@@ -2,11 +2,14 @@ package packet
 
 import (
 	"bytes"
+	"io"
+	"os"
 	"slices"
 	"testing"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 )
 
 // benchFrames is a small Ethernet mix: a SYN, a VLAN-tagged data segment, an
@@ -87,5 +90,44 @@ func BenchmarkDecodeGopacket(b *testing.B) {
 	}
 	if b.N >= len(frames) && tcps < b.N/2 {
 		b.Fatalf("only %d of %d frames decoded to TCP", tcps, b.N)
+	}
+}
+
+// BenchmarkFile reads and decodes a real capture end to end, one op per
+// file: PCAPSURGERY_BENCH_FILE=/path/to/big.pcap go test -bench File ./decode/packet
+func BenchmarkFile(b *testing.B) {
+	path := os.Getenv("PCAPSURGERY_BENCH_FILE")
+	if path == "" {
+		b.Skip("set PCAPSURGERY_BENCH_FILE to a capture")
+	}
+	for _, decode := range []bool{false, true} {
+		name := "read"
+		if decode {
+			name = "read+decode"
+		}
+		b.Run(name, func(b *testing.B) {
+			d := NewDecoder()
+			var seg Segment
+			for range b.N {
+				src, err := capture.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for {
+					p, err := src.Next()
+					if err != nil {
+						if err != io.EOF {
+							b.Fatal(err)
+						}
+						break
+					}
+					if decode {
+						d.Decode(p.LinkType, p.Data, &seg)
+					}
+				}
+				b.SetBytes(src.BytesRead())
+				src.Close()
+			}
+		})
 	}
 }
