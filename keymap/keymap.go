@@ -1,0 +1,190 @@
+// Package keymap is the only place that spells a key. The UI matches keys
+// through these bindings, the help screen and the README table are generated
+// from them, and tests keep the modes free of duplicates.
+package keymap
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap holds every binding, grouped by the mode that uses it.
+type KeyMap struct {
+	Global Global
+	List   List
+	Detail Detail
+	Filter Filter
+	Export Export
+}
+
+// Global bindings work in every mode (q only while no text input has focus).
+type Global struct {
+	ForceQuit key.Binding
+	Quit      key.Binding
+	Help      key.Binding
+}
+
+// List is the flow list.
+type List struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Open, Filter, Failures, Sort, Reverse   key.Binding
+	Export, ExportAll                       key.Binding
+}
+
+// Detail is the flow pane.
+type Detail struct {
+	Up, Down, PageUp, PageDown, HalfUp, HalfDown, Top, Bottom key.Binding
+	Next, Prev, Copy, Export, Back                            key.Binding
+}
+
+// Filter is the filter input; every other key edits the text.
+type Filter struct {
+	Apply, Clear key.Binding
+}
+
+// Export is the export dialog. Overwrite and Keep are enabled only while it
+// asks before overwriting, so they never steal letters from the path input.
+type Export struct {
+	Toggle, Confirm, Cancel, Overwrite, Keep key.Binding
+}
+
+func b(help, desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+}
+
+// Default returns the bindings. Help texts are ASCII so they read on any terminal.
+func Default() KeyMap {
+	k := KeyMap{
+		Global: Global{
+			ForceQuit: b("ctrl+c", "quit", "ctrl+c"),
+			Quit:      b("q", "quit", "q"),
+			Help:      b("?", "help", "?"),
+		},
+		List: List{
+			Up:        b("up/k", "up", "up", "k"),
+			Down:      b("down/j", "down", "down", "j"),
+			PageUp:    b("pgup/b", "page up", "pgup", "b"),
+			PageDown:  b("pgdn/space", "page down", "pgdown", "space"),
+			Top:       b("home/g", "first flow", "home", "g"),
+			Bottom:    b("end/G", "last flow", "end", "G"),
+			Open:      b("enter", "open flow", "enter"),
+			Filter:    b("/", "filter", "/"),
+			Failures:  b("f", "failures only", "f"),
+			Sort:      b("s", "next sort", "s"),
+			Reverse:   b("S", "reverse sort", "S"),
+			Export:    b("e", "export flow", "e"),
+			ExportAll: b("E", "export matching", "E"),
+		},
+		Detail: Detail{
+			Up:       b("up/k", "scroll up", "up", "k"),
+			Down:     b("down/j", "scroll down", "down", "j"),
+			PageUp:   b("pgup/b", "page up", "pgup", "b"),
+			PageDown: b("pgdn/space", "page down", "pgdown", "space"),
+			HalfUp:   b("ctrl+u", "half page up", "ctrl+u"),
+			HalfDown: b("ctrl+d", "half page down", "ctrl+d"),
+			Top:      b("home/g", "top", "home", "g"),
+			Bottom:   b("end/G", "bottom", "end", "G"),
+			Next:     b("n", "next flow", "n"),
+			Prev:     b("p", "previous flow", "p"),
+			Copy:     b("y", "copy summary", "y"),
+			Export:   b("e", "export flow", "e"),
+			Back:     b("esc", "back to list", "esc"),
+		},
+		Filter: Filter{
+			Apply: b("enter", "keep filter", "enter"),
+			Clear: b("esc", "clear filter", "esc"),
+		},
+		Export: Export{
+			Toggle:    b("tab", "whole flow / evidence", "tab"),
+			Confirm:   b("enter", "export", "enter"),
+			Cancel:    b("esc", "cancel", "esc"),
+			Overwrite: b("y", "overwrite", "y"),
+			Keep:      b("n", "keep existing file", "n"),
+		},
+	}
+	k.Export.Overwrite.SetEnabled(false)
+	k.Export.Keep.SetEnabled(false)
+	return k
+}
+
+// SetConfirming switches the export dialog between editing the path and
+// asking before overwriting.
+func (e *Export) SetConfirming(on bool) {
+	e.Overwrite.SetEnabled(on)
+	e.Keep.SetEnabled(on)
+	e.Toggle.SetEnabled(!on)
+	e.Confirm.SetEnabled(!on)
+}
+
+// ShortHelp implements help.KeyMap.
+func (g Global) ShortHelp() []key.Binding { return []key.Binding{g.Help, g.Quit} }
+
+// FullHelp implements help.KeyMap.
+func (g Global) FullHelp() [][]key.Binding { return [][]key.Binding{{g.Help, g.Quit, g.ForceQuit}} }
+
+// ShortHelp implements help.KeyMap.
+func (l List) ShortHelp() []key.Binding {
+	return []key.Binding{l.Open, l.Filter, l.Failures, l.Sort, l.Export}
+}
+
+// FullHelp implements help.KeyMap.
+func (l List) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom},
+		{l.Open, l.Filter, l.Failures, l.Sort, l.Reverse, l.Export, l.ExportAll},
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (d Detail) ShortHelp() []key.Binding {
+	return []key.Binding{d.Back, d.Next, d.Prev, d.Copy, d.Export}
+}
+
+// FullHelp implements help.KeyMap.
+func (d Detail) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{d.Up, d.Down, d.PageUp, d.PageDown, d.HalfUp, d.HalfDown, d.Top, d.Bottom},
+		{d.Next, d.Prev, d.Copy, d.Export, d.Back},
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (f Filter) ShortHelp() []key.Binding { return []key.Binding{f.Apply, f.Clear} }
+
+// FullHelp implements help.KeyMap.
+func (f Filter) FullHelp() [][]key.Binding { return [][]key.Binding{{f.Apply, f.Clear}} }
+
+// ShortHelp implements help.KeyMap.
+func (e Export) ShortHelp() []key.Binding {
+	return []key.Binding{e.Toggle, e.Confirm, e.Overwrite, e.Keep, e.Cancel}
+}
+
+// FullHelp implements help.KeyMap.
+func (e Export) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{e.Toggle, e.Confirm, e.Cancel, e.Overwrite, e.Keep}}
+}
+
+// Group is one mode's bindings with its title, in help and README order.
+type Group struct {
+	Title    string
+	Bindings []key.Binding
+}
+
+// Groups lists every mode with all its bindings (enabled or not), flattened
+// from FullHelp.
+func (k KeyMap) Groups() []Group {
+	flat := func(rows [][]key.Binding) []key.Binding {
+		var out []key.Binding
+		for _, r := range rows {
+			out = append(out, r...)
+		}
+		return out
+	}
+	all := k
+	all.Export.Overwrite.SetEnabled(true)
+	all.Export.Keep.SetEnabled(true)
+	return []Group{
+		{"Flow list", flat(all.List.FullHelp())},
+		{"Flow pane", flat(all.Detail.FullHelp())},
+		{"Filter input", flat(all.Filter.FullHelp())},
+		{"Export dialog", flat(all.Export.FullHelp())},
+		{"Everywhere", flat(all.Global.FullHelp())},
+	}
+}
