@@ -1,0 +1,119 @@
+package tlswire
+
+import (
+	"bytes"
+	"fmt"
+
+	"golang.org/x/crypto/cryptobyte"
+)
+
+// helloRetryRandom is the ServerHello.random that marks a HelloRetryRequest
+// (RFC 8446 §4.1.3).
+var helloRetryRandom = [32]byte{
+	0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+	0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+}
+
+// downgradePrefix is the first 7 of the 8 sentinel bytes a TLS 1.3 capable
+// server puts at the end of its random when it negotiates TLS 1.2 or below.
+var downgradePrefix = []byte{0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44}
+
+// ParseServerHello decodes a ServerHello (or HelloRetryRequest) handshake
+// body. Leniency matches ParseClientHello: a nil error once the cipher suite
+// was read, with Truncated set when something after it was cut or malformed.
+func ParseServerHello(body []byte) (*ServerHello, error) {
+	sh := &ServerHello{SelectedPSK: -1}
+	s := cryptobyte.String(body)
+	if !s.ReadUint16(&sh.LegacyVersion) || !s.CopyBytes(sh.Random[:]) {
+		sh.Truncated = true
+		return sh, fmt.Errorf("%w: ServerHello shorter than version and random", ErrTruncated)
+	}
+	sh.HelloRetry = sh.Random == helloRetryRandom
+	if bytes.Equal(sh.Random[24:31], downgradePrefix) {
+		switch sh.Random[31] {
+		case 0x01:
+			sh.DowngradeSentinel = "TLS12"
+		case 0x00:
+			sh.DowngradeSentinel = "TLS11"
+		}
+	}
+	sid, full, ok := lenientVec(&s, 1)
+	if !ok || !full {
+		sh.Truncated = true
+		return sh, fmt.Errorf("%w: ServerHello ends in its session id", ErrTruncated)
+	}
+	sh.SessionID = cloneBytes(sid)
+	if !s.ReadUint16(&sh.CipherSuite) {
+		sh.Truncated = true
+		return sh, fmt.Errorf("%w: ServerHello ends before its cipher suite", ErrTruncated)
+	}
+	if !s.ReadUint8(&sh.Compression) {
+		sh.Truncated = true
+		return sh, nil
+	}
+	if len(s) == 0 {
+		return sh, nil // no extensions: fine for TLS <= 1.2
+	}
+	exts, full, ok := lenientVec(&s, 2)
+	if !ok || !full {
+		sh.Truncated = true
+	}
+	for len(exts) > 0 {
+		var typ uint16
+		if !exts.ReadUint16(&typ) {
+			sh.Truncated = true
+			break
+		}
+		data, full, ok := lenientVec(&exts, 2)
+		if !ok {
+			sh.Truncated = true
+			break
+		}
+		if len(sh.Extensions) < maxExtensions {
+			sh.Extensions = append(sh.Extensions, typ)
+		}
+		if !full || !sh.extension(typ, data) {
+			sh.Truncated = true
+		}
+	}
+	return sh, nil
+}
+
+// extension decodes one ServerHello extension; false means malformed or cut.
+func (sh *ServerHello) extension(typ uint16, data cryptobyte.String) bool {
+	switch typ {
+	case extSupportedVersions:
+		return data.ReadUint16(&sh.SupportedVersion)
+	case extKeyShare:
+		// A HelloRetryRequest carries only the selected group; a ServerHello
+		// carries a whole KeyShareEntry. Either way the group comes first.
+		if !data.ReadUint16(&sh.KeyShareGroup) {
+			return false
+		}
+		if sh.HelloRetry {
+			return true
+		}
+		_, full, ok := lenientVec(&data, 2)
+		return ok && full
+	case extPreSharedKey:
+		var id uint16
+		if !data.ReadUint16(&id) {
+			return false
+		}
+		sh.SelectedPSK = int(id)
+	case extALPN:
+		list, full, ok := lenientVec(&data, 2)
+		if !ok {
+			return false
+		}
+		name, nfull, nok := lenientVec(&list, 1)
+		if !nok || !nfull {
+			return false
+		}
+		sh.ALPN = string(name)
+		return full
+	case extSessionTicket:
+		sh.SessionTicketAck = len(data) == 0
+	}
+	return true
+}
