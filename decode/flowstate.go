@@ -95,6 +95,9 @@ func (fs *flowState) event(d Dir, kind EventKind, code uint16, length int) {
 		f.EventsCut++
 		return
 	}
+	if f.Events == nil {
+		f.Events = make([]Event, 0, 16)
+	}
 	f.Events = append(f.Events, Event{TS: fs.ts, Dir: d, Kind: kind, Code: code, Len: int32(min(length, 1<<30))})
 }
 

@@ -49,26 +49,33 @@ func (fs *flowState) onRecord(s *dirState, r record) bool {
 }
 
 // handshakeBytes gathers clear handshake messages, which may span records.
+// Whole messages are read straight from the record; only a message cut by
+// the record's end is copied aside until the rest arrives.
 func (fs *flowState) handshakeBytes(s *dirState, body []byte) {
-	s.hs = append(s.hs, body...)
-	for len(s.hs) >= 4 && fs.active(fs.dirOf(s)) {
-		n := int(s.hs[1])<<16 | int(s.hs[2])<<8 | int(s.hs[3])
+	buf := body
+	if len(s.hs) > 0 {
+		s.hs = append(s.hs, body...)
+		buf = s.hs
+	}
+	for len(buf) >= 4 && fs.active(fs.dirOf(s)) {
+		n := int(buf[1])<<16 | int(buf[2])<<8 | int(buf[3])
 		if n > maxHandshakeBuf {
 			fs.problem(fs.dirOf(s), fmt.Sprintf("%s claims %d bytes, over the %d-byte cap",
-				messageName(s.hs[0]), n, maxHandshakeBuf))
+				messageName(buf[0]), n, maxHandshakeBuf))
 			return
 		}
-		if len(s.hs) < 4+n {
-			return
+		if len(buf) < 4+n {
+			break
 		}
-		typ, msg := s.hs[0], s.hs[4:4+n]
-		fs.message(s, typ, msg)
-		if s.mode == modeDone {
-			return
-		}
-		rest := copy(s.hs, s.hs[4+n:])
-		s.hs = s.hs[:rest]
+		fs.message(s, buf[0], buf[4:4+n])
+		buf = buf[4+n:]
 	}
+	if s.mode == modeDone {
+		return
+	}
+	// Keep the unfinished rest (copy: buf may alias the record buffer or s.hs itself).
+	rest := append([]byte(nil), buf...)
+	s.hs = append(s.hs[:0], rest...)
 }
 
 // message handles one clear handshake message.

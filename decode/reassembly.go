@@ -8,7 +8,7 @@ const (
 	maxPendingBytes    = 256 << 10 // out-of-order bytes waiting for a hole to fill
 	maxPendingSegments = 512
 	maxSeqJump         = 1 << 20 // a segment this far ahead is not this stream's next data
-	tailKeep           = 4096    // recent delivered bytes kept to compare overlapping copies
+	tailKeep           = 1024    // recent delivered bytes kept to compare overlapping copies
 )
 
 // reassembler orders one direction's TCP payload by sequence number and
@@ -163,14 +163,19 @@ func (r *reassembler) insert(s heldSegment) {
 	r.held += len(s.data)
 }
 
-// keepTail remembers the most recent delivered bytes.
+// keepTail remembers the most recent delivered bytes in a fixed buffer
+// (retransmissions almost always repeat the last segment or less).
 func (r *reassembler) keepTail(data []byte) {
+	if r.tail == nil {
+		r.tail = make([]byte, 0, tailKeep)
+	}
 	if len(data) >= tailKeep {
 		r.tail = append(r.tail[:0], data[len(data)-tailKeep:]...)
 		return
 	}
 	if over := len(r.tail) + len(data) - tailKeep; over > 0 {
-		r.tail = append(r.tail[:0], r.tail[over:]...)
+		n := copy(r.tail, r.tail[over:])
+		r.tail = r.tail[:n]
 	}
 	r.tail = append(r.tail, data...)
 }

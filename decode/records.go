@@ -51,6 +51,9 @@ func (s *recordStream) feed(data []byte, keep func(typ uint8) bool, onRecord fun
 			s.need = length
 			s.keep = keep(typ)
 			s.body = s.body[:0]
+			if s.keep && cap(s.body) < length {
+				s.body = make([]byte, 0, length)
+			}
 			if s.need == 0 && !s.complete(onRecord) {
 				return ""
 			}

@@ -217,11 +217,13 @@ func noServerHello(f *decode.Flow) Verdict {
 	case tcp.FIN[server]:
 		v.Diagnosis = "server closed the connection after the ClientHello without answering: server policy, SNI not served, or a load balancer with no healthy backend"
 	case t.ClientHelloRetrans > 0 && mtuSuspect(f):
+		n := retransRounds(t)
 		v.Diagnosis = fmt.Sprintf("ClientHello (%d bytes, %d segments) retransmitted %d time%s and never answered: larger than one MSS, so a path MTU problem is likely (a middlebox dropping large segments)",
-			t.ClientHelloLen, t.ClientHelloSegments, t.ClientHelloRetrans, plural(t.ClientHelloRetrans))
+			t.ClientHelloLen, t.ClientHelloSegments, n, plural(n))
 	case t.ClientHelloRetrans > 0:
+		n := retransRounds(t)
 		v.Diagnosis = fmt.Sprintf("ClientHello retransmitted %d time%s and never answered: packet loss or a middlebox dropping it",
-			t.ClientHelloRetrans, plural(t.ClientHelloRetrans))
+			n, plural(n))
 	case f.Last.Sub(chAt) < time.Second && !tcp.FIN[client] && !tcp.RST[client]:
 		v.Diagnosis = fmt.Sprintf("no ServerHello, but the capture ends %s after the ClientHello: it may simply be too short", roundDur(f.Last.Sub(chAt)))
 		v.Who = ""
@@ -234,6 +236,13 @@ func noServerHello(f *decode.Flow) Verdict {
 		v.Diagnosis += fmt.Sprintf("; the client gave up after %s", roundDur(f.Last.Sub(chAt)))
 	}
 	return v
+}
+
+// retransRounds turns retransmitted segments into retransmissions of the
+// whole ClientHello (a two-segment hello resent three times is six segments).
+func retransRounds(t *decode.TLSFacts) int {
+	segs := max(t.ClientHelloSegments, 1)
+	return (t.ClientHelloRetrans + segs - 1) / segs
 }
 
 // mtuSuspect reports a ClientHello larger than one segment's MSS.

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"io"
+)
+
+const bashCompletion = `# bash completion for pcapsurgery
+_pcapsurgery() {
+    local cur prev
+    cur="${COMP_WORDS[COMP_CWORD]}"
+    prev="${COMP_WORDS[COMP_CWORD-1]}"
+    if [ "$COMP_CWORD" -eq 1 ]; then
+        COMPREPLY=( $(compgen -W "summary export completion help --help --version" -- "$cur") $(compgen -f -- "$cur") )
+        return
+    fi
+    case "${COMP_WORDS[1]}" in
+        summary) COMPREPLY=( $(compgen -W "--json --filter --failures" -- "$cur") $(compgen -f -- "$cur") ) ;;
+        export)
+            case "$prev" in
+                -o) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
+                *) COMPREPLY=( $(compgen -W "--flow --filter --evidence -o --force" -- "$cur") $(compgen -f -- "$cur") ) ;;
+            esac ;;
+        completion) COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;
+        help) COMPREPLY=( $(compgen -W "summary export completion filter" -- "$cur") ) ;;
+    esac
+}
+complete -o filenames -F _pcapsurgery pcapsurgery
+`
+
+const zshCompletion = `#compdef pcapsurgery
+_pcapsurgery() {
+  local -a commands
+  commands=(
+    'summary:print one line (or JSON object) per flow'
+    'export:write flows to a new capture'
+    'completion:print a shell completion script'
+    'help:show help for a command'
+  )
+  if (( CURRENT == 2 )); then
+    _describe 'command' commands
+    _files
+    return
+  fi
+  case $words[2] in
+    summary) _arguments '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '*:capture:_files' ;;
+    export) _arguments '--flow[flow ID]:id:' '--filter[filter expression]:expr:' '--evidence[handshake evidence only]' '-o[output file]:file:_files' '--force[overwrite]' '*:capture:_files' ;;
+    completion) _values 'shell' bash zsh fish ;;
+    help) _values 'topic' summary export completion filter ;;
+  esac
+}
+_pcapsurgery "$@"
+`
+
+const fishCompletion = `# fish completion for pcapsurgery
+complete -c pcapsurgery -n '__fish_use_subcommand' -a summary -d 'print one line (or JSON object) per flow'
+complete -c pcapsurgery -n '__fish_use_subcommand' -a export -d 'write flows to a new capture'
+complete -c pcapsurgery -n '__fish_use_subcommand' -a completion -d 'print a shell completion script'
+complete -c pcapsurgery -n '__fish_use_subcommand' -a help -d 'show help for a command'
+complete -c pcapsurgery -n '__fish_use_subcommand' -l version -d 'print the version'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l json -d 'one JSON object per flow'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from summary export' -l filter -r -d 'filter expression'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l failures -d 'only failures'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l flow -r -d 'flow ID'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l evidence -d 'handshake evidence only'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -s o -r -F -d 'output file'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l force -d 'overwrite the output'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from help' -a 'summary export completion filter'
+`
+
+func completion(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		return usageError(stderr, "completion needs one shell: bash, zsh or fish")
+	}
+	script := map[string]string{"bash": bashCompletion, "zsh": zshCompletion, "fish": fishCompletion}[args[0]]
+	if script == "" {
+		return usageError(stderr, "no completion for shell %q (bash, zsh, fish)", args[0])
+	}
+	fmt.Fprint(stdout, script)
+	return exitOK
+}

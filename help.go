@@ -1,0 +1,146 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+)
+
+// Set by the release build: -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
+var version, commit, date string
+
+// versionLine prints the release stamp, or what `go install` recorded.
+func versionLine() string {
+	v, c, d := version, commit, date
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			v = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			switch {
+			case s.Key == "vcs.revision" && c == "":
+				c = s.Value
+			case s.Key == "vcs.time" && d == "":
+				d = s.Value
+			}
+		}
+	}
+	if v == "" {
+		v = "dev"
+	}
+	if len(c) > 12 {
+		c = c[:12]
+	}
+	return fmt.Sprintf("pcapsurgery %s (commit %s, built %s)", v, orUnknown(c), orUnknown(d))
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+const usageText = `pcapsurgery - find where TLS handshakes failed in a packet capture, and cut out the evidence
+
+Usage:
+  pcapsurgery FILE                      explore FILE (the summary table when output is not a terminal)
+  pcapsurgery summary [--json] [--filter EXPR] [--failures] FILE
+  pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force]
+  pcapsurgery completion bash|zsh|fish
+  pcapsurgery help [COMMAND]
+  pcapsurgery --version
+
+FILE is a pcap or pcapng capture, optionally gzip-compressed; - reads standard input.
+
+Examples:
+  pcapsurgery capture.pcapng
+  pcapsurgery summary --filter 'outcome:fail sni:api' capture.pcap.gz
+  pcapsurgery summary --json capture.pcap | jq 'select(.outcome=="alert")'
+  pcapsurgery export capture.pcapng --flow 17 --evidence -o ticket-4711.pcap
+
+Exit status: 0 success, 1 the capture could not be read (or export failed), 2 usage error.
+`
+
+var commandHelp = map[string]string{
+	"summary": `Usage: pcapsurgery summary [--json] [--filter EXPR] [--failures] FILE
+
+Prints one line per TCP connection (id, client, server, SNI, badge, version,
+cipher, alert, first packet time), then totals by outcome and what was skipped.
+With --json, prints one JSON object per flow per line (schema in README.md).
+
+Flags:
+  --json           one JSON object per flow per line
+  --filter EXPR    only flows matching EXPR (see 'pcapsurgery help filter')
+  --failures       only failed flows (same as the explorer's f key)
+
+Examples:
+  pcapsurgery summary capture.pcapng
+  pcapsurgery summary --json --filter 'alert:unknown_ca' capture.pcap
+`,
+	"export": `Usage: pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force]
+
+Writes the packets of one flow, or of every flow matching EXPR, to OUT with
+their original bytes and timestamps. OUT ending in .pcapng gives pcapng, else
+pcap. The input is never modified; OUT is written to a temporary file and
+renamed, and an existing OUT is kept unless --force is given.
+
+Flags:
+  --flow ID        the flow to export (IDs come from summary or the explorer)
+  --filter EXPR    export every flow matching EXPR
+  --evidence       only the handshake evidence: TCP handshake, handshake records,
+                   alerts, resets, FINs and the first data packet each way
+  -o OUT           output file
+  --force          overwrite OUT if it exists
+
+Examples:
+  pcapsurgery export capture.pcapng --flow 17 -o flow17.pcap
+  pcapsurgery export capture.pcap --filter 'outcome:fail sni:pay' --evidence -o failures.pcapng
+`,
+	"completion": `Usage: pcapsurgery completion bash|zsh|fish
+
+Prints a shell completion script. For example:
+  pcapsurgery completion bash > /etc/bash_completion.d/pcapsurgery
+  pcapsurgery completion zsh > "${fpath[1]}/_pcapsurgery"
+  pcapsurgery completion fish > ~/.config/fish/completions/pcapsurgery.fish
+`,
+	"filter": `Filter expressions (summary --filter, export --filter, and / in the explorer)
+
+Space-separated terms are ANDed; !term negates; a|b ors values.
+  word               SNI, address or port contains word
+  sni:NAME           SNI contains NAME (* globs: sni:*.example.com)
+  ip:ADDR[/LEN]      either endpoint in the address or CIDR
+  port:N[-M]         either endpoint's port (or range)
+  outcome:NAME       ok, resumed, alert, encrypted_alert, reset, no_server_hello,
+                     no_client_hello, not_tls, no_syn_ack, refused, one_sided,
+                     partial, or fail (every failure)
+  alert:NAME         alert description (alert:unknown_ca, alert:encrypted)
+  version:V          1.3, 1.2, <1.2, >=1.2 (negotiated version)
+  cipher:TEXT        chosen cipher suite contains TEXT
+  alpn:PROTO         offered or chosen ALPN
+  ja4:PREFIX  ja3:HASH
+  by:client|server   who sent the alert, reset or close
+  starttls:PROTO     STARTTLS flows (starttls:smtp, starttls:yes)
+
+Examples:
+  outcome:fail sni:api       failures for names containing "api"
+  alert:unknown_ca|certificate_expired
+  !outcome:ok port:8443
+`,
+}
+
+func help(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	}
+	text, ok := commandHelp[args[0]]
+	if !ok {
+		return usageError(stderr, "no help for %q (topics: %s)", args[0], strings.Join(helpTopics(), ", "))
+	}
+	fmt.Fprint(stdout, text)
+	return exitOK
+}
+
+func helpTopics() []string { return []string{"summary", "export", "completion", "filter"} }

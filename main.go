@@ -1,0 +1,241 @@
+// Command pcapsurgery opens a packet capture and tells, per TCP connection,
+// where its TLS handshake stopped and why; it cuts the evidence out into a
+// small new capture. main only parses flags and wires the engine to a front
+// end: the explorer when standard output is a terminal, text or JSON otherwise.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+	"github.com/pcapsurgery/pcapsurgery/model"
+	"github.com/pcapsurgery/pcapsurgery/ui"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitCapture = 1 // the capture could not be read at all
+	exitUsage   = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "--help", "-help":
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	case "--version", "-version", "version":
+		fmt.Fprintln(stdout, versionLine())
+		return exitOK
+	case "help":
+		return help(args[1:], stdout, stderr)
+	case "summary":
+		return summary(args[1:], stdout, stderr)
+	case "export":
+		return export(args[1:], stdout, stderr)
+	case "completion":
+		return completion(args[1:], stdout, stderr)
+	}
+	if len(args[0]) > 1 && args[0][0] == '-' {
+		return usageError(stderr, "unknown flag %s", args[0])
+	}
+	if len(args) > 1 {
+		return usageError(stderr, "unknown command %q (commands: summary, export, completion, help)", args[0])
+	}
+	return explore(args[0], stdout, stderr)
+}
+
+func usageError(stderr io.Writer, format string, a ...any) int {
+	fmt.Fprintf(stderr, "pcapsurgery: "+format+"\nRun 'pcapsurgery --help' for usage.\n", a...)
+	return exitUsage
+}
+
+// explore opens the explorer, or prints the summary table when standard
+// output is not a terminal (pcapsurgery FILE | cat).
+func explore(path string, stdout, stderr io.Writer) int {
+	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
+		return summary([]string{path}, stdout, stderr)
+	}
+	src, err := capture.Open(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "pcapsurgery: %v\n", err)
+		return exitCapture
+	}
+	defer src.Close()
+	if err := ui.Run(ui.Options{Path: path, Loader: model.NewLoader(src)}); err != nil {
+		fmt.Fprintf(stderr, "pcapsurgery: %v\n", err)
+		return exitCapture
+	}
+	return exitOK
+}
+
+// load reads a whole capture for the command-line front ends.
+func load(path string, stderr io.Writer) (*model.Loader, []model.Flow, int) {
+	src, err := capture.Open(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "pcapsurgery: %v\n", err)
+		return nil, nil, exitCapture
+	}
+	defer src.Close()
+	l := model.NewLoader(src)
+	damage := l.Run(context.Background(), nil)
+	flows := l.Flows()
+	if damage != nil {
+		if l.Stats().Packets == 0 {
+			fmt.Fprintf(stderr, "pcapsurgery: %s: no packet could be read: %v\n", path, damage)
+			return nil, nil, exitCapture
+		}
+		fmt.Fprintf(stderr, "pcapsurgery: warning: %s: %v; showing the %d packets read before it\n",
+			path, damage, l.Stats().Packets)
+	}
+	return l, flows, exitOK
+}
+
+func summary(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("summary", stderr)
+	asJSON := fs.Bool("json", false, "one JSON object per flow per line")
+	expr := fs.String("filter", "", "only flows matching this filter expression")
+	failures := fs.Bool("failures", false, "only failed flows")
+	path, code, ok := parseOneFile(fs, args, stderr)
+	if !ok {
+		return code
+	}
+	filter, err := model.ParseFilter(*expr)
+	if err != nil {
+		return usageError(stderr, "--filter: %v", err)
+	}
+	l, flows, code := load(path, stderr)
+	if l == nil {
+		return code
+	}
+	flows = pick(flows, model.FilterFlows(flows, filter, *failures))
+	if *asJSON {
+		err = model.WriteJSONLines(stdout, flows)
+	} else {
+		err = model.WriteTable(stdout, flows, l.Stats())
+	}
+	if err != nil && !errors.Is(err, os.ErrClosed) {
+		fmt.Fprintf(stderr, "pcapsurgery: %v\n", err)
+		return exitCapture
+	}
+	return code
+}
+
+func export(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("export", stderr)
+	flowID := fs.Int("flow", 0, "the flow ID to export (from summary or the explorer)")
+	expr := fs.String("filter", "", "export every flow matching this filter expression")
+	evidence := fs.Bool("evidence", false, "only the handshake evidence: TCP handshake, handshake records, alerts, resets, FINs, first data each way")
+	out := fs.String("o", "", "output file (.pcapng for pcapng, else pcap)")
+	force := fs.Bool("force", false, "overwrite the output file if it exists")
+	path, code, ok := parseOneFile(fs, args, stderr)
+	if !ok {
+		return code
+	}
+	switch {
+	case *out == "":
+		return usageError(stderr, "export needs -o OUT")
+	case (*flowID == 0) == (*expr == ""):
+		return usageError(stderr, "export needs exactly one of --flow ID or --filter EXPR")
+	}
+	filter, err := model.ParseFilter(*expr)
+	if err != nil {
+		return usageError(stderr, "--filter: %v", err)
+	}
+	l, flows, code := load(path, stderr)
+	if l == nil {
+		return code
+	}
+	var ids []int
+	if *flowID != 0 {
+		if *flowID < 1 || *flowID > len(flows) {
+			fmt.Fprintf(stderr, "pcapsurgery: no flow %d (the capture has %d)\n", *flowID, len(flows))
+			return exitCapture
+		}
+		ids = []int{*flowID}
+	} else {
+		for _, i := range model.FilterFlows(flows, filter, false) {
+			ids = append(ids, flows[i].ID)
+		}
+		if len(ids) == 0 {
+			fmt.Fprintf(stderr, "pcapsurgery: no flow matches %q\n", *expr)
+			return exitCapture
+		}
+	}
+	mode := model.ExportWhole
+	if *evidence {
+		mode = model.ExportEvidence
+	}
+	res, err := model.Export(l, model.ExportRequest{Input: path, Flows: ids, Mode: mode, Out: *out, Overwrite: *force})
+	if errors.Is(err, model.ErrExists) {
+		fmt.Fprintf(stderr, "pcapsurgery: %s exists; use --force to overwrite it\n", *out)
+		return exitCapture
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "pcapsurgery: export: %v\n", err)
+		return exitCapture
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d packets from %d flow%s\n", res.Path, res.Packets, len(ids), plural(len(ids)))
+	return exitOK
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, commandHelp[name]) }
+	return fs
+}
+
+// parseOneFile parses flags given before or after the single FILE argument.
+// When ok is false the caller exits with code (0 after -h).
+func parseOneFile(fs *flag.FlagSet, args []string, stderr io.Writer) (path string, code int, ok bool) {
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", exitOK, false
+			}
+			return "", exitUsage, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		files = append(files, args[0])
+		args = args[1:]
+	}
+	if len(files) != 1 {
+		return "", usageError(stderr, "%s needs exactly one capture FILE (got %d)", fs.Name(), len(files)), false
+	}
+	return files[0], exitOK, true
+}
+
+func pick(flows []model.Flow, idx []int32) []model.Flow {
+	out := make([]model.Flow, len(idx))
+	for i, j := range idx {
+		out[i] = flows[j]
+	}
+	return out
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
