@@ -21,7 +21,7 @@ var gencapOutcome = map[string]Outcome{
 	"ok/t13-resumed": Resumed, "ok/t12-resumed": Resumed,
 	"srv-alert/protocol_version": Alert, "srv-alert/handshake_failure": Alert,
 	"srv-alert/no_application_protocol": Alert,
-	"cli-alert/t12-unknown_ca": Alert, "cli-alert/t12-name-mismatch": Alert,
+	"cli-alert/t12-unknown_ca":          Alert, "cli-alert/t12-name-mismatch": Alert,
 	"cli-alert/t12-certificate_expired": Alert, "cli-alert/t13-encrypted": EncryptedAlert,
 	"rst-after-clienthello":     Reset,
 	"no-serverhello/retransmit": NoServerHello, "no-serverhello/silent": NoServerHello,
