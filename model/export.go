@@ -1,0 +1,451 @@
+package model
+
+import (
+	"bufio"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+)
+
+// ExportMode chooses which of a flow's packets are written.
+type ExportMode int
+
+const (
+	// ExportWhole writes every packet of the flows.
+	ExportWhole ExportMode = iota
+	// ExportEvidence writes only the handshake evidence: TCP handshake,
+	// handshake records, alerts, resets and FINs, first application data each way.
+	ExportEvidence
+)
+
+// RefLister gives the packet references of a flow (model.Loader implements it).
+type RefLister interface {
+	Refs(id int) []decode.PacketRef
+}
+
+// sourcer is what a Loader also offers: the source it read, whose interface
+// list describes the packets' interfaces without another read of the file.
+type sourcer interface {
+	Source() *capture.Source
+}
+
+// ExportRequest says what to cut out of which capture, and where to put it.
+type ExportRequest struct {
+	Input     string     // path of the source capture (never written; "-" cannot be exported)
+	Flows     []int      // flow IDs (one, or every flow matching a filter)
+	Mode      ExportMode // whole flows or handshake evidence only
+	Out       string     // destination; a ".pcapng" suffix gives pcapng, anything else pcap
+	Overwrite bool       // the user confirmed replacing an existing file
+}
+
+// ExportResult describes the file written.
+type ExportResult struct {
+	Path    string // the destination, as requested
+	Packets int    // packets written
+	Bytes   int64  // size of the file written
+}
+
+// ErrExists is returned, wrapped with the path, when the destination exists
+// and the request did not confirm overwriting it.
+var ErrExists = errors.New("file exists")
+
+// pcapDefaultSnapLen is tcpdump's default, used when the source says
+// "unlimited" (pcapng snaplen 0), which a pcap header cannot say.
+const pcapDefaultSnapLen = 262144
+
+// exportWriterHook, when set (tests), wraps the temporary file's writer, so a
+// failing disk can be simulated even as root.
+var exportWriterHook func(io.Writer) io.Writer
+
+// Export re-reads the requested flows' packets from req.Input and writes them,
+// unchanged (bytes, timestamps, lengths, link types), to req.Out. The file
+// appears only when complete: it is written to a temporary file next to the
+// destination, synced, and renamed over it. On error nothing is left behind.
+func Export(refs RefLister, req ExportRequest) (ExportResult, error) {
+	res := ExportResult{Path: req.Out}
+	if req.Input == "-" || req.Input == "" {
+		return res, errors.New("cannot export from standard input: save the capture to a file and open that")
+	}
+	if req.Out == "" {
+		return res, errors.New("no output file name given")
+	}
+	if err := checkDestination(req.Input, req.Out, req.Overwrite); err != nil {
+		return res, err
+	}
+	list := exportRefs(refs, req.Flows, req.Mode)
+	if len(list) == 0 {
+		if req.Mode == ExportEvidence {
+			return res, errors.New("nothing to export: the selected flows have no handshake evidence packets")
+		}
+		return res, errors.New("nothing to export: the selected flows have no packets")
+	}
+
+	ifaces := newIfaceBook(refs, req.Input)
+	defer ifaces.close()
+
+	dir := filepath.Dir(req.Out)
+	tmp, err := os.CreateTemp(dir, ".pcapsurgery-*.tmp")
+	if err != nil {
+		return res, fmt.Errorf("cannot create a file in %s: %w", dir, unwrapPath(err))
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+
+	cw := &countWriter{}
+	var w io.Writer = tmp
+	if exportWriterHook != nil {
+		w = exportWriterHook(w)
+	}
+	cw.w = w
+	var out packetWriter
+	if isPcapng(req.Out) {
+		out = &ngOut{w: cw, ifaces: ifaces, ids: map[int]int{}}
+	} else {
+		out = &pcapOut{w: bufio.NewWriterSize(cw, 64<<10), ifaces: ifaces}
+	}
+
+	crefs := make([]capture.Ref, len(list))
+	for i, r := range list {
+		crefs[i] = capture.Ref{Index: r.Index, Offset: r.Offset}
+	}
+	err = capture.ReadRecords(req.Input, crefs, func(p capture.Packet) error {
+		if err := out.write(&p); err != nil {
+			return err
+		}
+		res.Packets++
+		return nil
+	})
+	if err != nil {
+		return res, exportErr(req.Out, err)
+	}
+	if err := out.flush(); err != nil {
+		return res, exportErr(req.Out, err)
+	}
+	if err := tmp.Chmod(0o644 &^ umask()); err != nil {
+		return res, exportErr(req.Out, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return res, exportErr(req.Out, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return res, exportErr(req.Out, err)
+	}
+	// Check again just before the rename: the destination may have changed
+	// while we were reading (a symlink or the input put there meanwhile).
+	if err := checkDestination(req.Input, req.Out, req.Overwrite); err != nil {
+		return res, err
+	}
+	if err := os.Rename(tmp.Name(), req.Out); err != nil {
+		return res, exportErr(req.Out, err)
+	}
+	ok = true
+	syncDir(dir)
+	res.Bytes = cw.n
+	return res, nil
+}
+
+// exportRefs merges the flows' references in packet order, without
+// duplicates, keeping only evidence when asked.
+func exportRefs(refs RefLister, flows []int, mode ExportMode) []decode.PacketRef {
+	var all []decode.PacketRef
+	for _, id := range flows {
+		for _, r := range refs.Refs(id) {
+			if mode == ExportEvidence && !r.Evidence {
+				continue
+			}
+			all = append(all, r)
+		}
+	}
+	slices.SortFunc(all, func(a, b decode.PacketRef) int { return cmp.Compare(a.Index, b.Index) })
+	return slices.CompactFunc(all, func(a, b decode.PacketRef) bool { return a.Index == b.Index })
+}
+
+// checkDestination refuses to write onto the input (by any name: the same
+// path, a symlink or a hard link), through a symlink, onto something that is
+// not a regular file, or onto an existing file without confirmation.
+func checkDestination(input, out string, overwrite bool) error {
+	dir := filepath.Dir(out)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("cannot write %s: directory %s does not exist", out, dir)
+	case err != nil:
+		return fmt.Errorf("cannot write %s: %w", out, err)
+	case !st.IsDir():
+		return fmt.Errorf("cannot write %s: %s is not a directory", out, dir)
+	}
+	inSt, err := os.Stat(input)
+	if err != nil {
+		return fmt.Errorf("cannot read the source capture: %w", err)
+	}
+	lst, err := os.Lstat(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", out, err)
+	}
+	if outSt, err := os.Stat(out); err == nil && os.SameFile(inSt, outSt) {
+		return fmt.Errorf("refusing to write %s: it is the capture being read (%s)", out, input)
+	}
+	if lst.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("refusing to write %s: it is a symbolic link; choose another name", out)
+	}
+	if !lst.Mode().IsRegular() {
+		return fmt.Errorf("refusing to write %s: it is not a regular file", out)
+	}
+	if !overwrite {
+		return fmt.Errorf("%s: %w", out, ErrExists)
+	}
+	return nil
+}
+
+func isPcapng(name string) bool {
+	return strings.EqualFold(filepath.Ext(name), ".pcapng")
+}
+
+// exportErr names the destination once, without repeating a temp file's name.
+func exportErr(out string, err error) error {
+	return fmt.Errorf("export to %s failed: %w", out, unwrapPath(err))
+}
+
+// unwrapPath drops an *fs.PathError's path (a temp file name means nothing
+// to the user) but keeps the operation and cause.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && strings.Contains(filepath.Base(pe.Path), ".pcapsurgery-") {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
+
+// umask reads the process umask without changing it (syscall.Umask would
+// have to set it, racing other goroutines). Where it cannot be read, 022.
+func umask() fs.FileMode {
+	b, err := os.ReadFile("/proc/self/status")
+	if err == nil {
+		for line := range strings.Lines(string(b)) {
+			if v, ok := strings.CutPrefix(line, "Umask:"); ok {
+				if m, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32); err == nil {
+					return fs.FileMode(m) & fs.ModePerm
+				}
+			}
+		}
+	}
+	return 0o022
+}
+
+// syncDir makes the rename durable where the platform allows; failure is
+// harmless (the file itself was synced).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+// ifaceBook answers "what was source interface i": from the loader's source
+// when there is one, else by reading the input just far enough to have seen
+// interface i's description (it always precedes the interface's packets).
+type ifaceBook struct {
+	known []capture.Interface
+	src   *capture.Source // nil until needed, when there is no loader's source
+	input string
+	err   error
+}
+
+func newIfaceBook(refs RefLister, input string) *ifaceBook {
+	b := &ifaceBook{input: input}
+	if s, ok := refs.(sourcer); ok && s.Source() != nil {
+		b.known = s.Source().Interfaces()
+	}
+	return b
+}
+
+func (b *ifaceBook) get(i int) (capture.Interface, error) {
+	for i >= len(b.known) {
+		if b.err != nil {
+			return capture.Interface{}, b.err
+		}
+		if b.src == nil {
+			if b.src, b.err = capture.Open(b.input); b.err != nil {
+				continue
+			}
+		}
+		_, err := b.src.Next()
+		b.known = b.src.Interfaces()
+		if err != nil && i >= len(b.known) {
+			b.err = fmt.Errorf("interface %d of the source is not described in it (%v)", i, err)
+		}
+	}
+	return b.known[i], nil
+}
+
+// anyNano reports whether an interface known so far has sub-µs timestamps.
+func (b *ifaceBook) anyNano() bool {
+	for _, ifc := range b.known {
+		if ifc.TSResol < time.Microsecond {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *ifaceBook) close() {
+	if b.src != nil {
+		b.src.Close()
+	}
+}
+
+type packetWriter interface {
+	write(p *capture.Packet) error
+	flush() error
+}
+
+// captureInfo keeps the original lengths; a record whose captured length
+// exceeds its wire length (a damaged source) gets the captured length as wire
+// length, because neither format can say otherwise.
+func captureInfo(p *capture.Packet) gopacket.CaptureInfo {
+	return gopacket.CaptureInfo{
+		Timestamp:     p.TS,
+		CaptureLength: len(p.Data),
+		Length:        max(p.OrigLen, len(p.Data)),
+	}
+}
+
+// pcapOut writes a pcap file. Its header is written with the first packet,
+// whose interface gives the link type and snaplen.
+type pcapOut struct {
+	w        *bufio.Writer
+	ifaces   *ifaceBook
+	pw       *pcapgo.Writer
+	linkType capture.LinkType
+}
+
+func (o *pcapOut) write(p *capture.Packet) error {
+	if o.pw == nil {
+		ifc, err := o.ifaces.get(p.Interface)
+		if err != nil {
+			return err
+		}
+		// Nanoseconds when any source interface had them: a pcap holds one
+		// resolution, and ns loses nothing from a µs interface.
+		if o.ifaces.anyNano() {
+			o.pw = pcapgo.NewWriterNanos(o.w)
+		} else {
+			o.pw = pcapgo.NewWriter(o.w)
+		}
+		snap := ifc.SnapLen
+		if snap <= 0 {
+			snap = pcapDefaultSnapLen
+		}
+		o.linkType = p.LinkType
+		if err := o.pw.WriteFileHeader(uint32(snap), layers.LinkType(p.LinkType)); err != nil {
+			return err
+		}
+	}
+	if p.LinkType != o.linkType {
+		return fmt.Errorf("the packets have more than one link type (%s and %s) and a pcap file holds only one: use a .pcapng name",
+			linkTypeName(o.linkType), linkTypeName(p.LinkType))
+	}
+	// pcap seconds are an unsigned 32-bit count; pcapgo would wrap silently.
+	if s := p.TS.Unix(); s < 0 || s > math.MaxUint32 {
+		return fmt.Errorf("packet %d's time %s cannot be stored in a pcap file: use a .pcapng name",
+			p.Index, p.TS.UTC().Format(time.RFC3339Nano))
+	}
+	return o.pw.WritePacket(captureInfo(p), p.Data)
+}
+
+func (o *pcapOut) flush() error {
+	if o.pw == nil {
+		return errors.New("no packets were read")
+	}
+	return o.w.Flush()
+}
+
+// ngOut writes a pcapng file with one interface per source interface used,
+// added as each first appears.
+type ngOut struct {
+	w      io.Writer
+	ifaces *ifaceBook
+	nw     *pcapgo.NgWriter
+	ids    map[int]int // source global interface index → output interface id
+}
+
+func (o *ngOut) write(p *capture.Packet) error {
+	id, ok := o.ids[p.Interface]
+	if !ok {
+		ifc, err := o.ifaces.get(p.Interface)
+		if err != nil {
+			return err
+		}
+		// Take the link type from the packet: it is what the reader saw for
+		// this interface, and the book only supplies the rest.
+		ni := pcapgo.NgInterface{
+			Name:       ifc.Name,
+			LinkType:   layers.LinkType(p.LinkType),
+			SnapLength: uint32(max(ifc.SnapLen, 0)),
+		}
+		// No TimestampOffset: Packet.TS already includes the source's offset.
+		if o.nw == nil {
+			opts := pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{Application: "pcapsurgery"}}
+			if o.nw, err = pcapgo.NewNgWriterInterface(o.w, ni, opts); err != nil {
+				return err
+			}
+			id = 0
+		} else if id, err = o.nw.AddInterface(ni); err != nil {
+			return err
+		}
+		o.ids[p.Interface] = id
+	}
+	ci := captureInfo(p)
+	ci.InterfaceIndex = id
+	return o.nw.WritePacket(ci, p.Data)
+}
+
+func (o *ngOut) flush() error {
+	if o.nw == nil {
+		return errors.New("no packets were read")
+	}
+	return o.nw.Flush()
+}
+
+func linkTypeName(lt capture.LinkType) string {
+	name := layers.LinkType(lt).String()
+	if strings.HasPrefix(name, "UnknownLinkType") {
+		return fmt.Sprintf("link type %d", lt)
+	}
+	return fmt.Sprintf("%s (%d)", name, lt)
+}
