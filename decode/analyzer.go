@@ -117,11 +117,13 @@ func (a *Analyzer) newConnection(fs *flowState, seg *packet.Segment) bool {
 	if !seg.Has(packet.FlagSYN) || seg.Has(packet.FlagACK) {
 		return false
 	}
-	c := fs.d[FromClient]
-	if fs.f.TCP.SYN {
-		return seg.Seq != c.isn || fs.closed && fs.f.Client != netip.AddrPortFrom(seg.Src, seg.SrcPort)
+	if fs.closed {
+		return true
 	}
-	return fs.closed || fs.f.Packets > 0 && fs.f.TCP.SYNACK
+	if fs.f.TCP.SYN {
+		return seg.Seq != fs.d[FromClient].isn
+	}
+	return fs.f.TCP.SYNACK
 }
 
 func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
