@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -860,5 +861,65 @@ func TestExportOutputOpensInTshark(t *testing.T) {
 		if b, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("tshark -r %s: %v\n%s", c.out, err, b)
 		}
+	}
+}
+
+// exWithSource is a RefLister that also offers the source it read, as a
+// Loader does, so Export takes the interfaces from it.
+type exWithSource struct {
+	refMap
+	src *capture.Source
+}
+
+func (e exWithSource) Source() *capture.Source { return e.src }
+
+func TestExportInterfacesFromLoaderSource(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "mixed.pcapng")
+	exWriteMixedPcapng(t, in, true)
+	c := exRead(t, in)
+	src, err := capture.Open(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	for {
+		if _, err := src.Next(); err != nil {
+			break
+		}
+	}
+	refs := exWithSource{exAllRefs(c), src}
+	out := filepath.Join(dir, "out.pcapng")
+	if _, err := Export(refs, ExportRequest{Input: in, Flows: []int{1}, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	got := exRead(t, out)
+	exSame(t, c, got, exIndexes(refs.refMap[1], false))
+	if len(got.ifaces) != 2 || got.ifaces[0].Name != "eth0" || got.ifaces[1].Name != "tun0" {
+		t.Errorf("output interfaces %+v", got.ifaces)
+	}
+}
+
+func TestExportFromGzippedSource(t *testing.T) {
+	dir := t.TempDir()
+	plain, refs := exSimpleSource(t, dir)
+	b, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(b)
+	zw.Close()
+	in := filepath.Join(dir, "in.pcap.gz")
+	if err := os.WriteFile(in, z.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.pcap")
+	if _, err := Export(refs, ExportRequest{Input: in, Flows: []int{1}, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(out); !bytes.Equal(got, b) {
+		t.Error("a whole-capture export of a gzipped pcap is not the uncompressed original")
 	}
 }
