@@ -1,0 +1,41 @@
+package ui
+
+import (
+	"strconv"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/pcapsurgery/pcapsurgery/model"
+	"github.com/pcapsurgery/pcapsurgery/ui/exportdlg"
+	"github.com/pcapsurgery/pcapsurgery/ui/statusbar"
+)
+
+// openExport shows the dialog for ids; one is the single flow whose
+// default name is suggested (0 for a filtered set).
+func (m Model) openExport(ids []int, what string, one int) (Model, tea.Cmd) {
+	if m.opts.Path == "-" || m.opts.Path == "" {
+		return m, m.status.Flash(statusbar.Error, "export needs a capture file: standard input cannot be read a second time")
+	}
+	if m.refs == nil {
+		return m, m.status.Flash(statusbar.Error, "export is not available: no capture loaded")
+	}
+	name := "pcapsurgery_" + strconv.Itoa(len(ids)) + "_flows.pcap"
+	if one > 0 && one <= len(m.flows) {
+		name = model.DefaultExportName(&m.flows[one-1])
+	}
+	m.back, m.mode = m.mode, modeExport
+	m.relayout(m.lay.width, m.lay.height)
+	return m, m.dlg.Open(ids, what, name)
+}
+
+// runExport writes the file in a command; the dialog hears DoneMsg.
+func (m Model) runExport(r exportdlg.RequestMsg) tea.Cmd {
+	refs := m.refs
+	req := model.ExportRequest{Input: m.opts.Path, Flows: r.Flows, Mode: r.Mode, Out: r.Out, Overwrite: r.Overwrite}
+	return func() tea.Msg {
+		res, err := model.Export(refs, req)
+		return exportdlg.DoneMsg{Path: res.Path, Packets: res.Packets, Err: err}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

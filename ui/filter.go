@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"errors"
+	"slices"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/pcapsurgery/pcapsurgery/model"
+	"github.com/pcapsurgery/pcapsurgery/ui/filterbar"
+)
+
+// filterResultMsg is a new visible order. Gen tells stale results apart:
+// typing keeps launching filters and only the newest one is shown.
+type filterResultMsg struct {
+	Gen     int
+	Visible []int32
+	Cursor  int // where the previously selected flow is now, -1 if gone
+}
+
+// defaultOrder is capture order with nothing hidden: batches extend it
+// directly, without a command.
+func (m Model) defaultOrder() bool {
+	return m.filter.Empty() && !m.failuresOnly && m.sortKey == model.SortTime && !m.reverse
+}
+
+// refilter starts a filter+sort over every flow in a command. Inputs are
+// copied into locals first; the command never sees m (STYLE §1.6).
+func (m *Model) refilter() tea.Cmd {
+	m.filterGen++
+	m.inflight++
+	gen, flows, f, failures, key, rev := m.filterGen, m.flows[:len(m.flows):len(m.flows)], m.filter, m.failuresOnly, m.sortKey, m.reverse
+	sel := int32(m.list.Selected() - 1)
+	return func() tea.Msg {
+		var idx []int32
+		if f.Empty() && !failures {
+			idx = make([]int32, len(flows))
+			for i := range idx {
+				idx[i] = int32(i)
+			}
+		} else {
+			idx = model.FilterFlows(flows, f, failures)
+		}
+		if key != model.SortTime || rev {
+			model.SortIndices(flows, idx, key, rev)
+		}
+		return filterResultMsg{Gen: gen, Visible: idx, Cursor: slices.Index(idx, sel)}
+	}
+}
+
+// onFilterResult swaps the newest order in, then takes held batches.
+func (m Model) onFilterResult(msg filterResultMsg) (Model, tea.Cmd) {
+	m.inflight--
+	if msg.Gen == m.filterGen {
+		cur := msg.Cursor
+		if cur < 0 {
+			cur = 0
+		}
+		m.list.SetData(m.flows, msg.Visible, cur)
+	}
+	if m.inflight > 0 || len(m.pending) == 0 {
+		return m, nil
+	}
+	var cmds []tea.Cmd
+	for _, b := range m.pending {
+		cmds = append(cmds, m.apply(b))
+	}
+	m.pending = nil
+	return m, tea.Batch(cmds...)
+}
+
+// onFilterChanged parses as the user types; a bad expression shows its
+// error in place and keeps the last good filter on screen.
+func (m Model) onFilterChanged(msg filterbar.ChangedMsg) (Model, tea.Cmd) {
+	f, err := model.ParseFilter(msg.Expr)
+	if err != nil {
+		pos := -1
+		var fe *model.FilterError
+		if errors.As(err, &fe) {
+			pos = fe.Pos
+			m.fbar.SetError(fe.Msg, pos)
+		} else {
+			m.fbar.SetError(err.Error(), pos)
+		}
+		return m, nil
+	}
+	m.fbar.SetError("", -1)
+	m.filter = f
+	return m, m.refilter()
+}
+
+// clearFilter drops the expression (esc in the input).
+func (m Model) clearFilter() (Model, tea.Cmd) {
+	m.fbar.Reset()
+	m.fbar.Blur()
+	m.filter = model.Filter{}
+	m.mode = modeList
+	m.relayout(m.lay.width, m.lay.height)
+	return m, m.refilter()
+}
+
+// matching lists the visible flow IDs, for "export everything matching".
+func (m Model) matching() []int {
+	vis := m.list.Visible()
+	ids := make([]int, len(vis))
+	for i, v := range vis {
+		ids[i] = int(v) + 1
+	}
+	return ids
+}

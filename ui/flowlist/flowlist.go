@@ -1,0 +1,297 @@
+// Package flowlist is the flow table. It renders only the rows on screen
+// from the root's flow slice and a list of visible indices, so a key press
+// costs the same with ten flows or a million (bubbles table materialises
+// every row: STYLE §4).
+package flowlist
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/pcapsurgery/pcapsurgery/keymap"
+	"github.com/pcapsurgery/pcapsurgery/model"
+	"github.com/pcapsurgery/pcapsurgery/ui/styles"
+)
+
+// OpenMsg asks the parent to open a flow in the pane.
+type OpenMsg struct{ ID int }
+
+// rowKey identifies a rendered row: a flow changes version when a batch
+// updates it, and a resize changes the width.
+type rowKey struct {
+	id      int32
+	version uint64
+	width   int
+}
+
+const maxCache = 4096 // a few screens; dropped wholesale when full
+
+// Model is the list. It does not own the flows: SetData hands it the
+// root's slices, which it only reads.
+type Model struct {
+	keys    keymap.List
+	st      styles.Styles
+	flows   []model.Flow
+	visible []int32
+
+	width, height int // height includes the column header
+	cols          []Col
+	cursor        int // index into visible
+	offset        int // first visible row shown
+	cache         map[rowKey]string
+}
+
+// New returns an empty list.
+func New(keys keymap.List, st styles.Styles) Model {
+	return Model{keys: keys, st: st, cache: map[rowKey]string{}}
+}
+
+// SetStyles swaps the palette and drops rendered rows.
+func (m *Model) SetStyles(st styles.Styles) {
+	m.st = st
+	clear(m.cache)
+}
+
+// SetSize lays the columns out again; a width change drops the cache.
+func (m *Model) SetSize(w, h int) {
+	if w != m.width {
+		m.cols = fitColumns(w)
+		clear(m.cache)
+	}
+	m.width, m.height = w, h
+	m.clamp()
+}
+
+// SetData hands the list the flows and the visible order. cursor is where
+// the selection should be in the new order (-1 keeps the current index).
+func (m *Model) SetData(flows []model.Flow, visible []int32, cursor int) {
+	m.flows, m.visible = flows, visible
+	if cursor >= 0 {
+		m.cursor = cursor
+	}
+	if len(m.cache) > maxCache {
+		clear(m.cache)
+	}
+	m.clamp()
+}
+
+// Visible is the current order (shared, read-only).
+func (m Model) Visible() []int32 { return m.visible }
+
+// Cursor is the selected position in Visible.
+func (m Model) Cursor() int { return m.cursor }
+
+// Selected is the selected flow's ID, 0 when the list is empty.
+func (m Model) Selected() int {
+	if m.cursor < 0 || m.cursor >= len(m.visible) {
+		return 0
+	}
+	return int(m.visible[m.cursor]) + 1
+}
+
+// SetCursor moves the selection to position i.
+func (m *Model) SetCursor(i int) {
+	m.cursor = i
+	m.clamp()
+}
+
+func (m Model) rows() int { return max(0, m.height-1) }
+
+// clamp keeps the cursor inside the list and on screen.
+func (m *Model) clamp() {
+	n := len(m.visible)
+	m.cursor = max(0, min(m.cursor, n-1))
+	rows := m.rows()
+	if rows <= 0 {
+		m.offset = 0
+		return
+	}
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+rows {
+		m.offset = m.cursor - rows + 1
+	}
+	m.offset = max(0, min(m.offset, n-rows))
+}
+
+// Update moves the selection; enter opens. Other list keys belong to the parent.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	page := max(1, m.rows())
+	switch {
+	case key.Matches(k, m.keys.Up):
+		m.cursor--
+	case key.Matches(k, m.keys.Down):
+		m.cursor++
+	case key.Matches(k, m.keys.PageUp):
+		m.cursor -= page
+		m.offset -= page
+	case key.Matches(k, m.keys.PageDown):
+		m.cursor += page
+		m.offset += page
+	case key.Matches(k, m.keys.Top):
+		m.cursor = 0
+	case key.Matches(k, m.keys.Bottom):
+		m.cursor = len(m.visible) - 1
+	case key.Matches(k, m.keys.Open):
+		if id := m.Selected(); id > 0 {
+			return m, func() tea.Msg { return OpenMsg{ID: id} }
+		}
+	}
+	m.clamp()
+	return m, nil
+}
+
+// View renders the column header and the rows on screen, exactly height lines.
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(m.st.ColumnHead.Render(m.header()))
+	rows := m.rows()
+	for i := 0; i < rows; i++ {
+		b.WriteByte('\n')
+		p := m.offset + i
+		if p >= len(m.visible) {
+			if p == 0 && i == 0 {
+				b.WriteString(m.st.Muted.Render(pad("no flows match", m.width)))
+			}
+			continue
+		}
+		b.WriteString(m.row(m.visible[p], p == m.cursor))
+	}
+	return b.String()
+}
+
+func (m Model) header() string {
+	var b strings.Builder
+	for i, c := range m.cols {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(cell(c.Title, c.Width, c.AlignRight))
+	}
+	return pad(b.String(), m.width)
+}
+
+// row renders one flow; unselected rows come from the cache. The selected
+// row is plain text in reverse video so it reads without colour.
+func (m Model) row(idx int32, selected bool) string {
+	f := &m.flows[idx]
+	if selected {
+		return m.st.Selected.Render(pad(m.cells(f, false), m.width))
+	}
+	k := rowKey{id: idx, version: f.Flow.Version, width: m.width}
+	if s, ok := m.cache[k]; ok {
+		return s
+	}
+	s := pad(m.cells(f, true), m.width)
+	m.cache[k] = s // the map is shared by value copies: a cache, not state
+	return s
+}
+
+func (m Model) cells(f *model.Flow, colour bool) string {
+	var b strings.Builder
+	for i, c := range m.cols {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		t := cell(text(f, c), c.Width, c.AlignRight)
+		if colour && c.ID == colBadge {
+			t = m.st.Badge(f.Outcome, t)
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+// text fits the time to its column: milliseconds only when there is room.
+func text(f *model.Flow, c Col) string {
+	if c.ID == colTime && c.Width < 12 {
+		return f.First.UTC().Format("15:04:05")
+	}
+	return Text(f, c.ID)
+}
+
+// Text is a flow's plain text in a column; every packet string is already
+// printable (model sanitises SNI, ALPN and certificate fields).
+func Text(f *model.Flow, id colID) string {
+	switch id {
+	case colID_:
+		return strconv.Itoa(f.ID)
+	case colTime:
+		return f.First.UTC().Format("15:04:05.000")
+	case colClient:
+		return f.Client.String()
+	case colServer:
+		return f.Server.String()
+	case colSNI:
+		return dash(f.SNI())
+	case colBadge:
+		return f.Badge
+	case colVersion:
+		return dash(f.VersionShort())
+	case colCipher:
+		return dash(f.CipherShort())
+	case colAlert:
+		return dash(f.AlertName())
+	case colHandshake:
+		if d, ok := f.HandshakeTime(); ok {
+			return Duration(time.Duration(d))
+		}
+		return "-"
+	}
+	return ""
+}
+
+// Duration is a compact human duration: 850us, 12.3ms, 1.52s.
+func Duration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return strconv.FormatInt(d.Microseconds(), 10) + "us"
+	case d < 100*time.Millisecond:
+		return strconv.FormatFloat(float64(d)/1e6, 'f', 1, 64) + "ms"
+	case d < time.Second:
+		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
+	case d < 100*time.Second:
+		return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
+	}
+	return d.Round(time.Second).String()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// cell clips or pads s to exactly w cells.
+func cell(s string, w int, right bool) string {
+	if ansi.StringWidth(s) > w {
+		return ansi.Truncate(s, w, "~")
+	}
+	p := strings.Repeat(" ", w-ansi.StringWidth(s))
+	if right {
+		return p + s
+	}
+	return s + p
+}
+
+func pad(s string, w int) string {
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "")
+	}
+	return s + strings.Repeat(" ", w-sw)
+}

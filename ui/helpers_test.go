@@ -1,0 +1,150 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+	"github.com/pcapsurgery/pcapsurgery/model"
+)
+
+// capturePath is a small real capture from testdata/captures.
+func capturePath(t testing.TB, name string) string {
+	t.Helper()
+	return filepath.Join("..", "testdata", "captures", name)
+}
+
+// loadCapture reads a capture to the end and returns its loader and flows.
+func loadCapture(t testing.TB, name string) (*model.Loader, []model.Flow) {
+	t.Helper()
+	src, err := capture.Open(capturePath(t, name))
+	if err != nil {
+		t.Skipf("capture %s not available: %v", name, err)
+	}
+	t.Cleanup(func() { src.Close() })
+	l := model.NewLoader(src)
+	if err := l.Run(context.Background(), nil); err != nil {
+		t.Fatalf("load %s: %v", name, err)
+	}
+	return l, l.Flows()
+}
+
+// drive feeds msg to m and then runs the commands it returns, as the
+// program would, until none is left. Commands that wait (ticks, flash
+// expiry, the next batch) are dropped after a short wait; spinner ticks are
+// dropped so the loop ends.
+func drive(t testing.TB, m Model, msg tea.Msg) Model {
+	t.Helper()
+	queue := []tea.Msg{msg}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 1000 {
+			t.Fatal("drive: too many messages")
+		}
+		msg, queue = queue[0], queue[1:]
+		next, cmd := m.Update(msg)
+		m = next.(Model)
+		queue = append(queue, run(cmd)...)
+	}
+	return m
+}
+
+func run(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	select {
+	case msg := <-ch:
+		switch msg := msg.(type) {
+		case nil, spinner.TickMsg:
+			return nil
+		case tea.BatchMsg:
+			var out []tea.Msg
+			for _, c := range msg {
+				out = append(out, run(c)...)
+			}
+			return out
+		}
+		return []tea.Msg{msg}
+	case <-time.After(300 * time.Millisecond):
+		return nil
+	}
+}
+
+// keys sends key presses: runes as typed text, or named keys.
+func press(t testing.TB, m Model, keys ...string) Model {
+	t.Helper()
+	for _, k := range keys {
+		m = drive(t, m, keyMsg(k))
+	}
+	return m
+}
+
+func typeText(t testing.TB, m Model, s string) Model {
+	t.Helper()
+	for _, r := range s {
+		m = drive(t, m, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return m
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+u":
+		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	case "S", "G", "E":
+		return tea.KeyPressMsg{Code: rune(k[0]) + 32, Text: k, Mod: tea.ModShift}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// loaded is a model at w x h holding flows, with the load finished.
+func loaded(t testing.TB, w, h int, flows []model.Flow, opts Options) Model {
+	t.Helper()
+	m := New(opts)
+	m = drive(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+	m = drive(t, m, loadBatchMsg{Batch: model.Batch{Flows: flows, BytesRead: 1000, Total: 1000, Packets: 10 * len(flows), Done: true}})
+	return m
+}
+
+// screen is the view without escapes.
+func screen(m Model) string { return ansi.Strip(m.View().Content) }
+
+// assertSize checks every line fits the width and the height is exact.
+func assertSize(t testing.TB, s string, w, h int) {
+	t.Helper()
+	lines := strings.Split(s, "\n")
+	if len(lines) != h {
+		t.Errorf("height %d, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if lw := ansi.StringWidth(l); lw > w {
+			t.Errorf("line %d is %d wide, want <= %d: %q", i, lw, w, l)
+		}
+	}
+}

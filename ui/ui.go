@@ -1,0 +1,141 @@
+// Package ui is the terminal front end. Only the root Model is a tea.Model;
+// the list, pane, filter bar, export dialog and status bar are plain
+// components it routes messages to (STYLE §1.2).
+package ui
+
+import (
+	"context"
+
+	"charm.land/bubbles/v2/progress"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/pcapsurgery/pcapsurgery/keymap"
+	"github.com/pcapsurgery/pcapsurgery/model"
+	"github.com/pcapsurgery/pcapsurgery/ui/detail"
+	"github.com/pcapsurgery/pcapsurgery/ui/exportdlg"
+	"github.com/pcapsurgery/pcapsurgery/ui/filterbar"
+	"github.com/pcapsurgery/pcapsurgery/ui/flowlist"
+	"github.com/pcapsurgery/pcapsurgery/ui/statusbar"
+	"github.com/pcapsurgery/pcapsurgery/ui/styles"
+)
+
+// Options is what main hands the UI.
+type Options struct {
+	Path   string        // capture path as given; "-" is standard input (export then refused)
+	Loader *model.Loader // not started: the UI runs it
+}
+
+// mode is what has the keyboard.
+type mode int
+
+const (
+	modeList mode = iota
+	modeDetail
+	modeFilter // the filter input over the list
+	modeExport // the export dialog over the list or the pane
+	modeHelp
+)
+
+// Model is the root.
+type Model struct {
+	opts Options
+	keys keymap.KeyMap
+	st   styles.Styles
+	lay  layout
+
+	// loading
+	cancel   context.CancelFunc
+	ctx      context.Context
+	batches  chan model.Batch
+	refs     model.RefLister
+	loading  bool
+	spinning bool
+	prog     loadProgress
+	spin     spinner.Model
+	bar      progress.Model
+
+	// data: flows[id-1]; counts by outcome kept as batches replace flows
+	flows   []model.Flow
+	counts  map[model.Outcome]int
+	pending []model.Batch // batches held while a filter command reads flows
+
+	// the order on screen
+	filter       model.Filter
+	failuresOnly bool
+	sortKey      model.SortKey
+	reverse      bool
+	filterGen    int
+	inflight     int  // filter commands still reading flows
+	stale        bool // the order must be recomputed once inflight is 0
+
+	mode, back mode // back: where esc / the end of help returns to
+	list       flowlist.Model
+	detail     detail.Model
+	fbar       filterbar.Model
+	dlg        exportdlg.Model
+	status     statusbar.Model
+}
+
+// New builds the root model; nothing runs until Init.
+func New(opts Options) Model {
+	keys := keymap.Default()
+	st := styles.New(true) // dark until the terminal says otherwise; it may never answer
+	m := Model{
+		opts:    opts,
+		keys:    keys,
+		st:      st,
+		loading: true,
+		counts:  map[model.Outcome]int{},
+		spin:    spinner.New(spinner.WithSpinner(spinner.Line)),
+		bar:     progress.New(progress.WithFillCharacters('#', '-'), progress.WithoutPercentage(), progress.WithDefaultBlend()),
+		list:    flowlist.New(keys.List, st),
+		detail:  detail.New(keys.Detail, st),
+		fbar:    filterbar.New(st),
+		dlg:     exportdlg.New(keys.Export, st),
+		status:  statusbar.New(st),
+	}
+	if opts.Loader != nil {
+		m.ctx, m.cancel = context.WithCancel(context.Background())
+		m.batches = make(chan model.Batch, 1)
+		m.refs = opts.Loader
+	}
+	m.relayout(0, 0)
+	return m
+}
+
+// Run starts the program and returns when the user quits.
+func Run(opts Options) error {
+	m := New(opts)
+	_, err := tea.NewProgram(m).Run()
+	if m.cancel != nil {
+		m.cancel()
+	}
+	return err
+}
+
+// Init starts the load and asks for the background colour.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	if m.opts.Loader != nil {
+		cmds = append(cmds, startLoad(m.ctx, m.opts.Loader, m.batches))
+	}
+	return tea.Batch(cmds...)
+}
+
+// quit cancels the load and leaves at once.
+func (m Model) quit() (Model, tea.Cmd) {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	return m, tea.Quit
+}
+
+func (m *Model) setStyles(st styles.Styles) {
+	m.st = st
+	m.list.SetStyles(st)
+	m.detail.SetStyles(st)
+	m.fbar.SetStyles(st)
+	m.dlg.SetStyles(st)
+	m.status.SetStyles(st)
+}

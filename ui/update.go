@@ -1,0 +1,206 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/pcapsurgery/pcapsurgery/ui/detail"
+	"github.com/pcapsurgery/pcapsurgery/ui/exportdlg"
+	"github.com/pcapsurgery/pcapsurgery/ui/filterbar"
+	"github.com/pcapsurgery/pcapsurgery/ui/flowlist"
+	"github.com/pcapsurgery/pcapsurgery/ui/statusbar"
+	"github.com/pcapsurgery/pcapsurgery/ui/styles"
+)
+
+// Update routes: messages named for what happened first, then keys in the
+// order global, mode with focus, child (STYLE §1.15).
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.relayout(msg.Width, msg.Height)
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.setStyles(styles.New(msg.IsDark()))
+		return m, nil
+	case loadBatchMsg:
+		return m.onBatch(msg)
+	case loadEndedMsg:
+		if m.loading { // cancelled or ended without a final batch
+			m.loading, m.spinning = false, false
+			m.relayout(m.lay.width, m.lay.height)
+		}
+		return m, nil
+	case spinner.TickMsg:
+		if !m.spinning {
+			return m, nil // no animation when idle
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case filterResultMsg:
+		return m.onFilterResult(msg)
+	case filterbar.ChangedMsg:
+		return m.onFilterChanged(msg)
+	case flowlist.OpenMsg:
+		return m.open(msg.ID), nil
+	case exportdlg.RequestMsg:
+		return m, m.runExport(msg)
+	case exportdlg.DoneMsg:
+		var cmd tea.Cmd
+		m.dlg, cmd = m.dlg.Update(msg)
+		return m, cmd
+	case exportdlg.ClosedMsg:
+		m.mode = m.back
+		m.relayout(m.lay.width, m.lay.height)
+		return m, nil
+	case statusbar.ExpiredMsg:
+		m.status = m.status.Update(msg)
+		return m, nil
+	case tea.PasteMsg:
+		return m.toInput(msg)
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	}
+	return m, nil
+}
+
+func (m Model) typing() bool {
+	return m.mode == modeFilter || (m.mode == modeExport && m.dlg.Typing())
+}
+
+// toInput hands a message to the input with focus, if any.
+func (m Model) toInput(msg tea.Msg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch {
+	case m.mode == modeFilter:
+		m.fbar, cmd = m.fbar.Update(msg)
+	case m.mode == modeExport:
+		m.dlg, cmd = m.dlg.Update(msg)
+	}
+	return m, cmd
+}
+
+func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	m.status.Clear() // the next key clears a flash
+	g := m.keys.Global
+	if key.Matches(k, g.ForceQuit) {
+		return m.quit()
+	}
+	if !m.typing() {
+		if key.Matches(k, g.Quit) {
+			return m.quit()
+		}
+		if key.Matches(k, g.Help) {
+			if m.mode == modeHelp {
+				m.mode = m.back
+			} else {
+				m.back, m.mode = m.mode, modeHelp
+			}
+			return m, nil
+		}
+	}
+	switch m.mode {
+	case modeHelp:
+		m.mode = m.back // any key closes help
+		return m, nil
+	case modeFilter:
+		return m.filterKey(k)
+	case modeExport:
+		var cmd tea.Cmd
+		m.dlg, cmd = m.dlg.Update(k)
+		return m, cmd
+	case modeDetail:
+		return m.detailKey(k)
+	}
+	return m.listKey(k)
+}
+
+func (m Model) filterKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	fk := m.keys.Filter
+	switch {
+	case key.Matches(k, fk.Clear):
+		return m.clearFilter()
+	case key.Matches(k, fk.Apply):
+		m.fbar.Blur()
+		m.mode = modeList
+		m.relayout(m.lay.width, m.lay.height)
+		return m, nil
+	}
+	return m.toInput(k)
+}
+
+func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	lk := m.keys.List
+	switch {
+	case key.Matches(k, lk.Filter):
+		m.mode = modeFilter
+		m.fbar.Focus()
+		m.relayout(m.lay.width, m.lay.height)
+		return m, nil
+	case key.Matches(k, lk.Failures):
+		m.failuresOnly = !m.failuresOnly
+		return m, m.refilter()
+	case key.Matches(k, lk.Sort):
+		m.sortKey = m.sortKey.Next()
+		return m, m.refilter()
+	case key.Matches(k, lk.Reverse):
+		m.reverse = !m.reverse
+		return m, m.refilter()
+	case key.Matches(k, lk.Export):
+		if id := m.list.Selected(); id > 0 {
+			return m.openExport([]int{id}, "flow "+itoa(id), m.flows[id-1].Flow.ID)
+		}
+		return m, nil
+	case key.Matches(k, lk.ExportAll):
+		ids := m.matching()
+		if len(ids) == 0 {
+			return m, m.status.Flash(statusbar.Error, "no flows match: nothing to export")
+		}
+		return m.openExport(ids, itoa(len(ids))+" flows matching the filter", 0)
+	}
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(k)
+	return m, cmd
+}
+
+// open shows a flow in the pane.
+func (m Model) open(id int) Model {
+	if id <= 0 || id > len(m.flows) {
+		return m
+	}
+	m.detail.SetFlow(&m.flows[id-1])
+	m.mode = modeDetail
+	m.relayout(m.lay.width, m.lay.height)
+	return m
+}
+
+func (m Model) detailKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	dk := m.keys.Detail
+	switch {
+	case key.Matches(k, dk.Back):
+		m.mode = modeList
+		m.relayout(m.lay.width, m.lay.height)
+		return m, nil
+	case key.Matches(k, dk.Next), key.Matches(k, dk.Prev):
+		step := 1
+		if key.Matches(k, dk.Prev) {
+			step = -1
+		}
+		m.list.SetCursor(m.list.Cursor() + step)
+		if id := m.list.Selected(); id > 0 && id != m.detail.FlowID() {
+			m.detail.SetFlow(&m.flows[id-1])
+		}
+		return m, nil
+	case key.Matches(k, dk.Copy):
+		f := m.detail.Flow()
+		return m, tea.Batch(tea.SetClipboard(detail.Summary(f)),
+			m.status.Flash(statusbar.Info, "summary of flow "+itoa(f.ID)+" copied to the clipboard (OSC 52)"))
+	case key.Matches(k, dk.Export):
+		id := m.detail.FlowID()
+		return m.openExport([]int{id}, "flow "+itoa(id), id)
+	}
+	var cmd tea.Cmd
+	m.detail, cmd = m.detail.Update(k)
+	return m, cmd
+}
