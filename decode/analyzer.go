@@ -43,6 +43,7 @@ type Analyzer struct {
 	flows []*flowState
 	dirty []*flowState
 	stats Stats
+	certs certCache
 }
 
 // NewAnalyzer returns an empty analyzer.
@@ -145,7 +146,7 @@ func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 			f.Client, f.Server = dst, src
 		}
 	}
-	fs := &flowState{f: f, d: [2]*dirState{{}, {}}}
+	fs := &flowState{f: f, d: [2]*dirState{{}, {}}, certs: &a.certs}
 	a.flows = append(a.flows, fs)
 	a.stats.Flows++
 	return fs

@@ -47,6 +47,7 @@ type dirState struct {
 type flowState struct {
 	f       *Flow
 	d       [2]*dirState // pointers, so a flip never moves a state that is being fed
+	certs   *certCache   // the analyzer's, shared by every flow
 	tls13   bool
 	hsDone  bool   // handshake finished (both Finished, or TLS 1.3 client Finished)
 	lastMsg string // last handshake message seen, for "alert after ..."

@@ -97,8 +97,7 @@ func (fs *flowState) message(s *dirState, typ uint8, body []byte) {
 		return
 	case tlswire.CertificateType:
 		if d == FromServer && f.TLS.Certificates == nil {
-			certs, total, _ := tlswire.ParseCertificates(body, false, maxCertsParsed)
-			f.TLS.Certificates, f.TLS.CertificateTotal = certs, total
+			f.TLS.Certificates, f.TLS.CertificateTotal = fs.certs.parse(body)
 		}
 	case tlswire.ServerKeyExchange:
 		info := tlswire.ParseServerKeyExchange(body)
