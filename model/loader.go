@@ -2,8 +2,6 @@ package model
 
 import (
 	"context"
-	"errors"
-	"io"
 	"sync"
 	"time"
 
@@ -27,7 +25,6 @@ type Batch struct {
 const (
 	batchInterval = 100 * time.Millisecond
 	batchMaxFlows = 5000
-	lockChunk     = 4096 // packets processed per hold of the lock
 )
 
 // Loader reads a source into an analyzer on its own goroutine and reports
@@ -46,24 +43,31 @@ func NewLoader(src *capture.Source) *Loader {
 // Run reads until the end of the source or ctx is cancelled. If emit is not
 // nil it receives batches of changed flows at most every 100 ms (or 5,000
 // flows), and a final batch with Done set. It returns the damage error, if any.
+// Reading runs on its own goroutine (capture.Prefetch), analysis on this one.
 func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var damage error
 	last := time.Now()
 	packets := 0
+	batches := l.src.Prefetch(ctx)
 	for done := false; !done; {
-		l.mu.Lock()
-		for i := 0; i < lockChunk; i++ {
-			p, err := l.src.Next()
-			if err != nil {
-				if !errors.Is(err, io.EOF) {
-					damage = err
-				}
-				done = true
-				break
-			}
-			l.an.Add(&p)
-			packets++
+		var pb *capture.Batch
+		select {
+		case pb = <-batches:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
+		if pb == nil {
+			return ctx.Err()
+		}
+		l.mu.Lock()
+		for i := range pb.Packets {
+			l.an.Add(&pb.Packets[i])
+		}
+		packets += len(pb.Packets)
+		done, damage = pb.Last, pb.Err
+		pb.Release()
 		if done {
 			l.an.Finish()
 		}
@@ -77,9 +81,6 @@ func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
 			b.Done, b.Err = done, damage
 			emit(b)
 			last = time.Now()
-		}
-		if !done && ctx.Err() != nil {
-			return ctx.Err()
 		}
 	}
 	return damage

@@ -1,0 +1,89 @@
+package capture
+
+import (
+	"context"
+	"errors"
+	"io"
+)
+
+// Batch is a run of packets read ahead by Prefetch. Packet Data slices point
+// into the batch's own buffer and stay valid until the batch is released.
+type Batch struct {
+	Packets []Packet
+	Err     error // set on the last batch: nil at a clean end, else the damage
+	Last    bool
+	buf     []byte
+	pool    chan *Batch
+}
+
+// Release hands the batch back for reuse; its packets must not be used after.
+func (b *Batch) Release() {
+	b.Packets, b.buf = b.Packets[:0], b.buf[:0]
+	select {
+	case b.pool <- b:
+	default:
+	}
+}
+
+// Prefetch sizes: a few batches of about 1 MiB in flight bound the memory.
+const (
+	prefetchBytes   = 1 << 20
+	prefetchBatches = 4
+)
+
+// Prefetch reads the source on its own goroutine, copying packets into
+// batches, so reading and decoding the file overlaps with analysing it on
+// another core. The channel closes after the batch with Last set. Cancelling
+// ctx stops the reader; the caller must not call Next while prefetching.
+func (s *Source) Prefetch(ctx context.Context) <-chan *Batch {
+	out := make(chan *Batch, prefetchBatches-1)
+	pool := make(chan *Batch, prefetchBatches)
+	for i := 0; i < prefetchBatches; i++ {
+		pool <- &Batch{buf: make([]byte, 0, prefetchBytes+64<<10), pool: pool}
+	}
+	go func() {
+		defer close(out)
+		for {
+			var b *Batch
+			select {
+			case b = <-pool:
+			case <-ctx.Done():
+				return
+			}
+			done := s.fill(b)
+			select {
+			case out <- b:
+			case <-ctx.Done():
+				return
+			}
+			if done {
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// fill reads packets into b until its buffer is full or the source ends.
+func (s *Source) fill(b *Batch) (done bool) {
+	for len(b.buf) < prefetchBytes {
+		p, err := s.Next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				b.Err = err
+			}
+			b.Last = true
+			return true
+		}
+		if len(b.buf)+len(p.Data) > cap(b.buf) {
+			// A packet larger than the room left (up to the 256 KiB cap) gets its own copy.
+			p.Data = append([]byte(nil), p.Data...)
+		} else {
+			start := len(b.buf)
+			b.buf = append(b.buf, p.Data...)
+			p.Data = b.buf[start:len(b.buf):len(b.buf)]
+		}
+		b.Packets = append(b.Packets, p)
+	}
+	return false
+}
