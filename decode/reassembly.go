@@ -40,7 +40,7 @@ type addResult struct {
 
 // start sets the first expected sequence number (ISN+1 after a SYN).
 func (r *reassembler) start(seq uint32) {
-	if !r.started {
+	if !r.started && !r.released {
 		r.started, r.next = true, seq
 	}
 }
@@ -78,8 +78,21 @@ func (r *reassembler) add(seq uint32, data []byte, deliver func([]byte)) addResu
 		}
 		return res
 	}
+	if len(r.pending) > 0 {
+		// The segment runs into bytes already held out of order: those copies
+		// came first and win, so only the bytes before them go straight through.
+		if cut := int64(int32(r.pending[0].seq - r.next)); cut < int64(len(data)) {
+			_, conflict := r.hold(seq+uint32(cut), data[cut:])
+			res.conflict = res.conflict || conflict
+			data = data[:cut]
+		}
+	}
 	r.deliver(data, deliver)
 	r.drain(deliver)
+	if r.held > maxPendingBytes || len(r.pending) > maxPendingSegments {
+		r.giveUp()
+		res.holed = true
+	}
 	return res
 }
 
