@@ -24,7 +24,11 @@ func capturePath(t testing.TB, name string) string {
 // loadCapture reads a capture to the end and returns its loader and flows.
 func loadCapture(t testing.TB, name string) (*model.Loader, []model.Flow) {
 	t.Helper()
-	src, err := capture.Open(capturePath(t, name))
+	path := name
+	if !strings.Contains(name, "/") {
+		path = capturePath(t, name)
+	}
+	src, err := capture.Open(path)
 	if err != nil {
 		t.Skipf("capture %s not available: %v", name, err)
 	}
@@ -53,6 +57,26 @@ func drive(t testing.TB, m Model, msg tea.Msg) Model {
 		queue = append(queue, run(cmd)...)
 	}
 	return m
+}
+
+// driveCmd runs cmd and feeds its messages to m, as drive does.
+func driveCmd(t testing.TB, m Model, cmd tea.Cmd) Model {
+	t.Helper()
+	for _, msg := range run(cmd) {
+		m = drive(t, m, msg)
+	}
+	return m
+}
+
+// newLoader opens a capture for a loader that has not run yet.
+func newLoader(t testing.TB, path string) *model.Loader {
+	t.Helper()
+	src, err := capture.Open(path)
+	if err != nil {
+		t.Skipf("capture %s: %v", path, err)
+	}
+	t.Cleanup(func() { src.Close() })
+	return model.NewLoader(src)
 }
 
 func run(cmd tea.Cmd) []tea.Msg {
@@ -147,4 +171,11 @@ func assertSize(t testing.TB, s string, w, h int) {
 			t.Errorf("line %d is %d wide, want <= %d: %q", i, lw, w, l)
 		}
 	}
+}
+
+// loadTestdata loads a capture from ui/testdata (made by shared/tools/gencap,
+// see testdata/README.md).
+func loadTestdata(t testing.TB, name string) (*model.Loader, []model.Flow) {
+	t.Helper()
+	return loadCapture(t, filepath.Join("testdata", name))
 }

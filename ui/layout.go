@@ -31,5 +31,5 @@ func (m *Model) relayout(w, h int) {
 	m.fbar.SetWidth(m.lay.width)
 	m.dlg.SetWidth(m.lay.width)
 	m.status.SetWidth(m.lay.width)
-	m.bar.SetWidth(max(10, min(40, m.lay.width/3)))
+	m.bar.SetWidth(max(10, min(40, m.lay.width/5)))
 }

@@ -11,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/pcapsurgery/pcapsurgery/keymap"
 	"github.com/pcapsurgery/pcapsurgery/model"
 )
 
@@ -115,12 +116,12 @@ func (m Model) orderText() string {
 // a running count when the size is unknown (standard input).
 func (m Model) progressLine() string {
 	p := m.prog
-	stats := fmt.Sprintf("%s packets  %s flows  %s", count(int64(p.packets)), count(int64(len(m.flows))), p.elapsed.Truncate(100e6))
+	stats := fmt.Sprintf("%s pkts  %s flows  %s", count(int64(p.packets)), count(int64(len(m.flows))), p.elapsed.Truncate(100e6))
 	if p.total <= 0 {
-		return m.spin.View() + " reading " + m.fileName() + ": " + bytes(p.bytes) + "  " + stats + "  (q quits)"
+		return m.spin.View() + " reading " + m.fileName() + ": " + humanBytes(p.bytes) + "  " + stats + "  (q quits)"
 	}
-	return "loading " + m.bar.ViewAs(p.ratio) + fmt.Sprintf(" %3.0f%%  ", p.ratio*100) +
-		bytes(p.bytes) + " of " + bytes(p.total) + "  " + stats
+	return "loading " + m.bar.ViewAs(p.ratio) + fmt.Sprintf(" %3.0f%% ", p.ratio*100) +
+		humanBytes(p.bytes) + "/" + humanBytes(p.total) + "  " + stats
 }
 
 // body is the list, the pane or help, with the export dialog over its foot.
@@ -166,12 +167,18 @@ func (m Model) helpKeys() help.KeyMap {
 	return joined{m.keys.List, m.keys.Global}
 }
 
-// joined shows a mode's short help followed by the global one.
-type joined struct{ a, b help.KeyMap }
+// joined puts help first (it must always fit), then the mode, then quit.
+type joined struct {
+	mode   help.KeyMap
+	global keymap.Global
+}
 
-func (j joined) ShortHelp() []key.Binding { return append(j.a.ShortHelp(), j.b.ShortHelp()...) }
+func (j joined) ShortHelp() []key.Binding {
+	return append(append([]key.Binding{j.global.Help}, j.mode.ShortHelp()...), j.global.Quit)
+}
+
 func (j joined) FullHelp() [][]key.Binding {
-	return append(j.a.FullHelp(), j.b.FullHelp()...)
+	return append(j.mode.FullHelp(), j.global.FullHelp()...)
 }
 
 // position is the right end of the status line.
@@ -230,7 +237,7 @@ func count(n int64) string {
 	return s
 }
 
-func bytes(n int64) string {
+func humanBytes(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))

@@ -130,3 +130,6 @@ func (m Model) View() string {
 	}
 	return m.vp.View()
 }
+
+// Lines is the whole rendered content, for tests and copying.
+func (m Model) Lines() []string { return Render(&m.flow, m.width, m.st) }

@@ -98,9 +98,9 @@ func (r *renderer) timeline(f *model.Flow) {
 	r.add(r.st.Muted.Render("        ms since first    +ms   dir     event"))
 	prev := f.First
 	for _, e := range f.Events {
-		since := e.TS.Sub(f.First)
-		delta := e.TS.Sub(prev)
-		prev = e.TS
+		since := e.Time().Sub(f.First)
+		delta := e.Time().Sub(prev)
+		prev = e.Time()
 		arrow := r.st.Client.Render("C -> S")
 		if e.Dir == decode.FromServer {
 			arrow = r.st.Server.Render("C <- S")
