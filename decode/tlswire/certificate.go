@@ -19,11 +19,13 @@ import (
 // (a 3-byte list of 3-byte-length certificates) or, with tls13, the TLS 1.3
 // form (request context, then entries with their own extensions).
 //
-// At most max certificates are parsed with crypto/x509; total counts every
-// entry in the message. A certificate x509 rejects is kept with Error set.
+// At most max certificates (and never more than maxCertificates, however
+// large max is) are parsed with crypto/x509; total counts every entry in the
+// message. A certificate x509 rejects is kept with Error set.
 // When the message is cut, what came before the cut is returned along with
 // an error wrapping ErrTruncated.
 func ParseCertificates(body []byte, tls13 bool, max int) (certs []Certificate, total int, err error) {
+	max = min(max, maxCertificates)
 	s := cryptobyte.String(body)
 	if tls13 {
 		if _, full, ok := lenientVec(&s, 1); !ok || !full {
@@ -48,7 +50,7 @@ func ParseCertificates(body []byte, tls13 bool, max int) (certs []Certificate, t
 		}
 		total++
 		if len(certs) < max {
-			certs = append(certs, parseCertificate(der))
+			certs = append(certs, parseCertificateCached(der))
 		}
 	}
 	if !full {

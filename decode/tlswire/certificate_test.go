@@ -131,3 +131,12 @@ func makeDER(t *testing.T, tmpl *x509.Certificate, k *rsa.PrivateKey) []byte {
 	}
 	return der
 }
+
+// Many empty entries: all counted, only maxCertificates kept.
+func TestCertificatesBounded(t *testing.T) {
+	ders := make([][]byte, 5000)
+	certs, total, err := ParseCertificates(certificateBody(false, ders...), false, 1<<30)
+	if err != nil || total != 5000 || len(certs) != maxCertificates || certs[0].Error == "" {
+		t.Errorf("%d of %d: %v", len(certs), total, err)
+	}
+}

@@ -19,6 +19,9 @@ const (
 	maxUint8List  = 256  // point formats, PSK modes, compression methods
 	maxALPN       = 64
 	maxKeyShares  = 256
+	// Real chains have a handful of certificates; a parsed one costs far
+	// more memory than the 3 bytes an empty entry takes on the wire.
+	maxCertificates = 64
 )
 
 // lenientVec reads a length-prefixed vector (prefix of 1, 2 or 3 bytes).
