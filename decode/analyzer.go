@@ -122,7 +122,7 @@ func (a *Analyzer) newConnection(fs *flowState, seg *packet.Segment) bool {
 		return true
 	}
 	if fs.f.TCP.SYN {
-		return seg.Seq != fs.d[FromClient].isn
+		return seg.Seq != fs.isn[FromClient]
 	}
 	return fs.f.TCP.SYNACK
 }
@@ -146,7 +146,7 @@ func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 			f.Client, f.Server = dst, src
 		}
 	}
-	fs := &flowState{f: f, d: [2]*dirState{{}, {}}, certs: &a.certs}
+	fs := &flowState{f: f, d: [2]*dirState{{dir: FromClient}, {dir: FromServer}}, certs: &a.certs}
 	a.flows = append(a.flows, fs)
 	a.stats.Flows++
 	return fs

@@ -133,14 +133,17 @@ type AlertFact struct {
 	After       string // the last handshake message seen before it, e.g. "ClientHello"
 }
 
-// Event is one timeline entry. Kinds are small so a flow's timeline stays compact.
+// Event is one timeline entry, 16 bytes so a flow's timeline stays compact.
 type Event struct {
-	TS   time.Time
+	At   int64 // capture time, Unix nanoseconds (see Time)
+	Len  int32 // record or segment length when useful
+	Code uint16 // handshake/alert detail (e.g. alert description, cipher suite)
 	Dir  Dir
 	Kind EventKind
-	Code uint16 // handshake/alert detail (e.g. alert description, cipher suite)
-	Len  int32  // record or segment length when useful
 }
+
+// Time is when the event was captured.
+func (e Event) Time() time.Time { return time.Unix(0, e.At).UTC() }
 
 // EventKind names what happened.
 type EventKind uint8

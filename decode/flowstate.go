@@ -27,14 +27,13 @@ const (
 
 // dirState is one direction's decoding state.
 type dirState struct {
+	dir   Dir // which side this state decodes (changes on a flip)
 	mode  int
 	re    reassembler
 	rec   recordStream
 	hs    []byte // handshake bytes waiting for a complete message
 	line  []byte // a plaintext line in progress
 	lines int
-	isn   uint32
-	syn   bool
 
 	encRecords int  // encrypted records seen from this side
 	chDone     bool // (client side) the first ClientHello is complete
@@ -48,6 +47,7 @@ type flowState struct {
 	f       *Flow
 	d       [2]*dirState // pointers, so a flip never moves a state that is being fed
 	certs   *certCache   // the analyzer's, shared by every flow
+	isn     [2]uint32    // initial sequence numbers from SYN / SYN-ACK
 	tls13   bool
 	hsDone  bool   // handshake finished (both Finished, or TLS 1.3 client Finished)
 	lastMsg string // last handshake message seen, for "alert after ..."
@@ -63,13 +63,22 @@ type flowState struct {
 // active reports whether direction d still needs its bytes decoded.
 func (fs *flowState) active(d Dir) bool { return fs.d[d].mode != modeDone }
 
+// finished is the decoding state of every direction that needs no more
+// bytes. It is shared and never written: a finished flow holds no state of
+// its own, so memory grows with flows only by their facts.
+var finished = &dirState{mode: modeDone, re: reassembler{released: true, holed: true}}
+
 // stop ends decoding of direction d and frees its buffers.
 func (fs *flowState) stop(d Dir) {
 	s := fs.d[d]
+	if s.mode == modeDone {
+		return
+	}
 	s.mode = modeDone
 	s.re.release()
 	s.rec.release()
 	s.hs, s.line, s.v2 = nil, nil, nil
+	fs.d[d] = finished
 }
 
 // problem records why direction d stopped being decoded.
@@ -82,12 +91,7 @@ func (fs *flowState) problem(d Dir, why string) {
 }
 
 // dirOf finds which direction a state belongs to (it changes on a flip).
-func (fs *flowState) dirOf(s *dirState) Dir {
-	if fs.d[0] == s {
-		return FromClient
-	}
-	return FromServer
-}
+func (fs *flowState) dirOf(s *dirState) Dir { return s.dir }
 
 // event appends a timeline entry, bounded.
 func (fs *flowState) event(d Dir, kind EventKind, code uint16, length int) {
@@ -99,7 +103,7 @@ func (fs *flowState) event(d Dir, kind EventKind, code uint16, length int) {
 	if f.Events == nil {
 		f.Events = make([]Event, 0, 16)
 	}
-	f.Events = append(f.Events, Event{TS: fs.ts, Dir: d, Kind: kind, Code: code, Len: int32(min(length, 1<<30))})
+	f.Events = append(f.Events, Event{At: fs.ts.UnixNano(), Dir: d, Kind: kind, Code: code, Len: int32(min(length, 1<<30))})
 }
 
 // flip swaps client and server: used when the first guess (by port) is
@@ -109,6 +113,12 @@ func (fs *flowState) flip(basis ClientBasis) {
 	f.Client, f.Server = f.Server, f.Client
 	f.ClientBasis = basis
 	fs.d[0], fs.d[1] = fs.d[1], fs.d[0]
+	swap2(&fs.isn)
+	for d, s := range fs.d {
+		if s != finished {
+			s.dir = Dir(d)
+		}
+	}
 	swap2(&f.Payload)
 	swap2(&f.PacketsDir)
 	swap2(&f.TCP.FIN)
@@ -143,7 +153,7 @@ func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 	case seg.Has(packet.FlagSYN | packet.FlagACK):
 		if !f.TCP.SYNACK {
 			f.TCP.SYNACK = true
-			fs.d[d].isn, fs.d[d].syn = seg.Seq, true
+			fs.isn[d] = seg.Seq
 			fs.d[d].re.start(seg.Seq + 1)
 			f.TCP.MSS[d] = seg.MSS
 			fs.event(d, EvSYNACK, 0, 0)
@@ -154,7 +164,7 @@ func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 			return
 		}
 		f.TCP.SYN = true
-		fs.d[d].isn, fs.d[d].syn = seg.Seq, true
+		fs.isn[d] = seg.Seq
 		fs.d[d].re.start(seg.Seq + 1)
 		f.TCP.MSS[d] = seg.MSS
 		fs.event(d, EvSYN, 0, 0)

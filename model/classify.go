@@ -317,7 +317,7 @@ func sniNote(f *decode.Flow) string {
 func eventTime(f *decode.Flow, kind decode.EventKind, code uint16) time.Time {
 	for _, e := range f.Events {
 		if e.Kind == kind && e.Code == code {
-			return e.TS
+			return e.Time()
 		}
 	}
 	return f.First
@@ -326,7 +326,7 @@ func eventTime(f *decode.Flow, kind decode.EventKind, code uint16) time.Time {
 func eventTimeDir(f *decode.Flow, kind decode.EventKind, d decode.Dir) time.Time {
 	for _, e := range f.Events {
 		if e.Kind == kind && e.Dir == d {
-			return e.TS
+			return e.Time()
 		}
 	}
 	return f.Last

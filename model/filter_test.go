@@ -56,7 +56,7 @@ func (t testFlow) build() Flow {
 	f.TLS.StartTLS = t.startTLS
 	f.TLS.JA4, f.TLS.JA3Hash = t.ja4, t.ja3
 	if t.hs > 0 {
-		f.Events = []decode.Event{{TS: f.First, Kind: decode.EvSYN}, {TS: f.First.Add(t.hs), Kind: decode.EvHandshake}}
+		f.Events = []decode.Event{{At: f.First.UnixNano(), Kind: decode.EvSYN}, {At: (f.First.Add(t.hs)).UnixNano(), Kind: decode.EvHandshake}}
 	}
 	v := Verdict{Outcome: t.outcome, Badge: t.badge, Version: t.version, Who: t.who}
 	if v.Badge == "" {
@@ -381,7 +381,7 @@ func bigFlows(n int) []Flow {
 		f.First = testBase.Add(time.Duration(i*37%n) * time.Millisecond)
 		f.TLS.ClientHello = chs[i*13%len(chs)]
 		f.TLS.ServerHello = shs[i%len(shs)]
-		f.Events = []decode.Event{{TS: f.First, Kind: decode.EvSYN}, {TS: f.First.Add(time.Duration(i%997) * time.Microsecond), Kind: decode.EvHandshake}}
+		f.Events = []decode.Event{{At: f.First.UnixNano(), Kind: decode.EvSYN}, {At: (f.First.Add(time.Duration(i%997) * time.Microsecond)).UnixNano(), Kind: decode.EvHandshake}}
 		f.Verdict = Verdict{Outcome: o, Version: tlswire.VersionTLS12 + uint16(i%2), Who: []string{"client", "server"}[i%2]}
 		f.Badge = badgeText(f.Verdict)
 	}

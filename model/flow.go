@@ -73,7 +73,7 @@ func (f *Flow) HandshakeTime() (d int64, ok bool) {
 			continue
 		case decode.EvHandshake, decode.EvEncryptedHandshake, decode.EvHelloRetry, decode.EvAlert,
 			decode.EvEncryptedAlert, decode.EvChangeCipherSpec, decode.EvRST:
-			end = e.TS
+			end = e.Time()
 		}
 	}
 	if !end.After(f.First) {
