@@ -1,0 +1,53 @@
+package model
+
+import (
+	"errors"
+	"testing"
+)
+
+// FuzzParseFilter checks that parsing never panics, that errors are
+// *FilterError with a position inside the expression, and that the
+// normalised form parses back to a filter that prints and matches the same.
+func FuzzParseFilter(f *testing.F) {
+	for _, seed := range []string{
+		"", "api", "!api", "sni:api|www", `sni:"a b"|c`, "sni:*.example.com", "ip:10.0.0.0/8",
+		"ip:2001:db8::/32 port:8000-8999", "outcome:alert|reset", "outcome:fail !outcome:nosh",
+		"outcome:alert? outcome:no-sh", "version:>=1.2", "version:<1.2|1.3", "cipher:aes", "alpn:h2",
+		"ja4:t13d", "ja3:771", "by:client", "starttls:smtp", "starttls:yes", "alert:unknown_ca",
+		"alert:encrypted", "foo:bar", "ip:1.2.3.4/40", "port:x", `"unterminated`, `a\"b`, `"x\"y"`,
+		"beef::1", "fe80::1%eth0", "ip:fe80::1%eth0", "!!", "!", "a|", "sni:", `""`, "\t\nSNI:X\r",
+		`"!x" "sni:y" "a|b"`, "ip:::ffff:10.0.0.0/104", "10.0.0.1:443",
+	} {
+		f.Add(seed)
+	}
+	flows := testFlows()
+	f.Fuzz(func(t *testing.T, expr string) {
+		flt, err := ParseFilter(expr)
+		if err != nil {
+			var fe *FilterError
+			if !errors.As(err, &fe) {
+				t.Fatalf("ParseFilter(%q): %T is not a *FilterError", expr, err)
+			}
+			if fe.Pos < 0 || fe.Pos > len(expr) || fe.Msg == "" {
+				t.Fatalf("ParseFilter(%q): bad error %+v", expr, fe)
+			}
+			return
+		}
+		norm := flt.String()
+		again, err := ParseFilter(norm)
+		if err != nil {
+			t.Fatalf("ParseFilter(%q) normalised to %q, which fails: %v", expr, norm, err)
+		}
+		if got := again.String(); got != norm {
+			t.Fatalf("ParseFilter(%q): %q reprints as %q", expr, norm, got)
+		}
+		if again.Empty() != flt.Empty() {
+			t.Fatalf("ParseFilter(%q): Empty changed after round trip", expr)
+		}
+		for i := range flows {
+			if flt.Match(&flows[i]) != again.Match(&flows[i]) {
+				t.Fatalf("ParseFilter(%q) and its normalised %q disagree on flow %d", expr, norm, flows[i].ID)
+			}
+		}
+	})
+}
