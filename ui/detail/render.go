@@ -375,7 +375,7 @@ func (r *renderer) facts(f *model.Flow) {
 	r.section("Fingerprints")
 	r.add(kv("JA4", nonEmpty(model.Printable(t.JA4)), r.w)...)
 	r.add(kv("JA3", nonEmpty(model.Printable(t.JA3Hash)), r.w)...)
-	r.add(kv("JA3 string", nonEmpty(model.Printable(t.JA3)), r.w)...)
+	r.add(kv("JA3 string", nonEmpty(model.Printable(f.JA3String())), r.w)...)
 	r.add(kv("JA3S", nonEmpty(model.Printable(t.JA3SHash)), r.w)...)
 	r.add(kv("Zeek history", nonEmpty(model.History(&f.Flow)), r.w)...)
 	var notes []string

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+	"unsafe"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/pcapsurgery/pcapsurgery/model"
+	"github.com/pcapsurgery/pcapsurgery/ui/filterbar"
+)
+
+// million is a synthetic 1M-flow list: the fixture's 40 flows repeated with
+// fresh IDs and client addresses (facts shared, which is fine for reading).
+func million(b *testing.B) Model {
+	b.Helper()
+	_, base := loadTestdata(b, "mix40.pcap")
+	const n = 1_000_000
+	flows := make([]model.Flow, n)
+	for i := range flows {
+		flows[i] = base[i%len(base)]
+		flows[i].ID = i + 1
+		flows[i].Client = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), uint16(i))
+	}
+	b.Logf("model.Flow is %d bytes", unsafe.Sizeof(model.Flow{}))
+	m := New(Options{Path: "million.pcap"})
+	m = drive(b, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m = drive(b, m, loadBatchMsg{Batch: model.Batch{Flows: flows, Done: true}})
+	if len(m.list.Visible()) != n {
+		b.Fatalf("%d visible", len(m.list.Visible()))
+	}
+	return m
+}
+
+func step(m Model, msg tea.Msg) (Model, tea.Cmd) {
+	next, cmd := m.Update(msg)
+	return next.(Model), cmd
+}
+
+func BenchmarkList1MCursorMove(b *testing.B) {
+	m := million(b)
+	down := keyMsg("down")
+	for b.Loop() {
+		m, _ = step(m, down)
+		_ = m.View()
+	}
+}
+
+func BenchmarkList1MPageDown(b *testing.B) {
+	m := million(b)
+	pg := keyMsg("pgdown")
+	for b.Loop() {
+		m, _ = step(m, pg)
+		_ = m.View()
+	}
+}
+
+func BenchmarkList1MOpenFlow(b *testing.B) {
+	m := million(b)
+	m, _ = step(m, keyMsg("G")) // the last flow: no advantage from the top
+	enter, esc := keyMsg("enter"), keyMsg("esc")
+	for b.Loop() {
+		var cmd tea.Cmd
+		m, cmd = step(m, enter)
+		m, _ = step(m, cmd())
+		_ = m.View()
+		m, _ = step(m, esc)
+	}
+}
+
+// BenchmarkList1MRefilter is one keystroke in the filter bar: parse, filter
+// and sort a million flows in the command, swap the result in, render.
+func BenchmarkList1MRefilter(b *testing.B) {
+	m := million(b)
+	exprs := []string{"outcome:alert", "sni:api", "!outcome:ok port:443"}
+	i := 0
+	for b.Loop() {
+		m, cmd := step(m, filterbar.ChangedMsg{Expr: exprs[i%len(exprs)]})
+		i++
+		m, _ = step(m, cmd())
+		_ = m.View()
+	}
+	_ = fmt.Sprint(i)
+}
+
+func BenchmarkFilterFlows1MOnly(b *testing.B) {
+	m := million(b)
+	f, _ := model.ParseFilter("sni:api")
+	for b.Loop() {
+		_ = model.FilterFlows(m.flows, f, false)
+	}
+}
