@@ -1,0 +1,136 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+	"github.com/pcapsurgery/pcapsurgery/model"
+)
+
+// TestE2ETmux builds the real binary, drives it in a detached tmux session
+// at 120x40 as a user would (filter to one SNI, open, export, quit), and
+// checks the exported file with our reader and, when installed, tshark.
+func TestE2ETmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped under -short")
+	}
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux not installed")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "pcapsurgery")
+	build := exec.Command("go", "build", "-o", bin, "github.com/pcapsurgery/pcapsurgery")
+	build.Dir = ".."
+	if outb, err := build.CombinedOutput(); err != nil {
+		t.Skipf("cannot build the binary (main.go not landed or broken?): %v\n%s", err, outb)
+	}
+	capPath, _ := filepath.Abs(filepath.Join("testdata", "mix40.pcap"))
+	out := filepath.Join(dir, "old126.pcap")
+	sess := "pcapsurgery-e2e-" + strconv.Itoa(os.Getpid())
+	tm := func(args ...string) string {
+		t.Helper()
+		o, err := exec.Command(tmux, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", args, err, o)
+		}
+		return string(o)
+	}
+	tm("new-session", "-d", "-s", sess, "-x", "120", "-y", "40", "-c", dir,
+		"env", "TERM=xterm-256color", "NO_COLOR=1", bin, capPath)
+	t.Cleanup(func() { exec.Command(tmux, "kill-session", "-t", sess).Run() })
+	screenHas := func(what string) string {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		var s string
+		for ctx.Err() == nil {
+			s = tm("capture-pane", "-p", "-t", sess)
+			if strings.Contains(s, what) {
+				return s
+			}
+			time.Sleep(50 * time.Millisecond) // polling with a deadline
+		}
+		t.Fatalf("screen never showed %q:\n%s", what, s)
+		return s
+	}
+	send := func(keys ...string) { t.Helper(); tm(append([]string{"send-keys", "-t", sess}, keys...)...) }
+
+	screenHas("40 flows")
+	send("/")
+	send("-l", "sni:old-126.example.test")
+	screenHas("1/1")
+	send("Enter")
+	send("Enter")
+	screenHas("Timeline")
+	send("e")
+	screenHas("handshake evidence")
+	send("C-u")
+	send("-l", out)
+	send("Enter")
+	screenHas("packets to")
+	send("x")
+	send("q")
+	quit := false
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if exec.Command(tmux, "has-session", "-t", sess).Run() != nil {
+			quit = true // the program quit and took the session with it
+			break
+		}
+	}
+	if !quit {
+		t.Error("q did not quit the program")
+	}
+
+	// Every packet of that flow, and only those.
+	_, flows := loadCapture(t, capPath)
+	want := 0
+	for _, f := range flows {
+		if f.SNI() == "old-126.example.test" {
+			want = f.Packets
+		}
+	}
+	_, got := loadCapture(t, out)
+	if len(got) != 1 || got[0].Packets != want || want == 0 {
+		t.Fatalf("export holds %d flows, %d packets; want 1 flow of %d", len(got), packets(got), want)
+	}
+	src, err := capture.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for {
+		if _, err := src.Next(); err != nil {
+			break
+		}
+		n++
+	}
+	src.Close()
+	if n != want {
+		t.Errorf("capture.Open reads %d packets, want %d", n, want)
+	}
+	if tshark, err := exec.LookPath("tshark"); err == nil {
+		o, err := exec.Command(tshark, "-r", out, "-T", "fields", "-e", "tls.handshake.extensions_server_name").Output()
+		if err != nil {
+			t.Fatalf("tshark cannot read the export: %v", err)
+		}
+		if !strings.Contains(string(o), "old-126.example.test") {
+			t.Errorf("tshark does not see the SNI in the export:\n%s", o)
+		}
+	}
+}
+
+func packets(fs []model.Flow) int {
+	n := 0
+	for _, f := range fs {
+		n += f.Packets
+	}
+	return n
+}
