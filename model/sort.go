@@ -239,55 +239,57 @@ func entriesOrder(es []sortEntry) int {
 // already in k2 order (indices usually come in flow order) only k1 is sorted.
 // tmp is scratch space of the same length.
 func radixSortEntries(es, tmp []sortEntry) {
-	n := len(es)
 	needK2 := false
-	for p := 1; p < n; p++ {
-		if es[p].k2 < es[p-1].k2 {
-			needK2 = true
-			break
-		}
-	}
-	var counts [16][256]int
+	and1, or1, and2, or2 := ^uint64(0), uint64(0), ^uint64(0), uint64(0)
 	for p := range es {
-		k1, k2 := es[p].k1, es[p].k2
-		for b := 0; b < 8; b++ {
-			counts[b][byte(k2>>(8*b))]++
-			counts[8+b][byte(k1>>(8*b))]++
+		e := &es[p]
+		and1, or1, and2, or2 = and1&e.k1, or1|e.k1, and2&e.k2, or2|e.k2
+		if p > 0 && e.k2 < es[p-1].k2 {
+			needK2 = true
 		}
 	}
 	src, dst := es, tmp
-	for pass := 0; pass < 16; pass++ {
-		if pass < 8 && !needK2 {
-			continue
+	for shift := uint(0); shift < 64 && needK2; shift += 8 {
+		if byte((and2^or2)>>shift) != 0 { // some entries differ in this byte
+			radixPass(src, dst, false, shift)
+			src, dst = dst, src
 		}
-		c := &counts[pass]
-		shift := uint(8 * (pass % 8))
-		keyOf := func(e *sortEntry) byte {
-			if pass < 8 {
-				return byte(e.k2 >> shift)
-			}
-			return byte(e.k1 >> shift)
+	}
+	for shift := uint(0); shift < 64; shift += 8 {
+		if byte((and1^or1)>>shift) != 0 {
+			radixPass(src, dst, true, shift)
+			src, dst = dst, src
 		}
-		if c[keyOf(&src[0])] == n {
-			continue // every entry has this byte: the pass would change nothing
-		}
-		var offs [256]int
-		sum := 0
-		for v := range offs {
-			offs[v] = sum
-			sum += c[v]
-		}
-		for p := range src {
-			e := &src[p]
-			v := keyOf(e)
-			dst[offs[v]] = *e
-			offs[v]++
-		}
-		src, dst = dst, src
 	}
 	if &src[0] != &es[0] {
 		copy(es, src)
 	}
+}
+
+// radixPass moves src into dst stably ordered by one byte of k1 or k2.
+func radixPass(src, dst []sortEntry, k1 bool, shift uint) {
+	var offs [256]int
+	for p := range src {
+		offs[radixByte(&src[p], k1, shift)]++
+	}
+	sum := 0
+	for v, c := range offs {
+		offs[v] = sum
+		sum += c
+	}
+	for p := range src {
+		e := &src[p]
+		v := radixByte(e, k1, shift)
+		dst[offs[v]] = *e
+		offs[v]++
+	}
+}
+
+func radixByte(e *sortEntry, k1 bool, shift uint) byte {
+	if k1 {
+		return byte(e.k1 >> shift)
+	}
+	return byte(e.k2 >> shift)
 }
 
 // flowOrder returns the positions of idx ordered by flow index (nil when idx
