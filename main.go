@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"golang.org/x/term"
 
@@ -27,6 +28,12 @@ const (
 )
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// The flow table is the live heap; letting garbage reach half of it
+		// (not all of it, Go's default) cuts peak memory by a third on a
+		// 1 GB capture at no measurable cost in time (README, Speed).
+		debug.SetGCPercent(50)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -85,25 +92,33 @@ func explore(path string, stdout, stderr io.Writer) int {
 }
 
 // load reads a whole capture for the command-line front ends.
-func load(path string, stderr io.Writer) (*model.Loader, []model.Flow, int) {
+func load(path string, stderr io.Writer) (*model.Loader, int) {
 	src, err := capture.Open(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "pcapsurgery: %v\n", err)
-		return nil, nil, exitCapture
+		return nil, exitCapture
 	}
 	defer src.Close()
 	l := model.NewLoader(src)
 	damage := l.Run(context.Background(), nil)
-	flows := l.Flows()
 	if damage != nil {
 		if l.Stats().Packets == 0 {
 			fmt.Fprintf(stderr, "pcapsurgery: %s: no packet could be read: %v\n", path, damage)
-			return nil, nil, exitCapture
+			return nil, exitCapture
 		}
 		fmt.Fprintf(stderr, "pcapsurgery: warning: %s: %v; showing the %d packets read before it\n",
 			path, damage, l.Stats().Packets)
 	}
-	return l, flows, exitOK
+	return l, exitOK
+}
+
+// matching streams the flows that pass the filter (and, with failures, only failed ones).
+func matching(l *model.Loader, filter model.Filter, failures bool, fn func(*model.Flow)) {
+	l.Each(func(f *model.Flow) {
+		if filter.Match(f) && (!failures || f.Outcome.Failed()) {
+			fn(f)
+		}
+	})
 }
 
 func summary(args []string, stdout, stderr io.Writer) int {
@@ -119,17 +134,23 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "--filter: %v", err)
 	}
-	l, flows, code := load(path, stderr)
+	l, code := load(path, stderr)
 	if l == nil {
 		return code
 	}
-	flows = pick(flows, model.FilterFlows(flows, filter, *failures))
 	if *asJSON {
-		err = model.WriteJSONLines(stdout, flows)
+		write := model.NewJSONLines(stdout)
+		matching(l, filter, *failures, func(f *model.Flow) {
+			if err == nil {
+				err = write(f)
+			}
+		})
 	} else {
-		err = model.WriteTable(stdout, flows, l.Stats())
+		t := model.NewTableWriter(stdout)
+		matching(l, filter, *failures, t.Row)
+		err = t.Finish(l.Stats())
 	}
-	if err != nil && !errors.Is(err, os.ErrClosed) {
+	if err != nil {
 		fmt.Fprintf(stderr, "pcapsurgery: %v\n", err)
 		return exitCapture
 	}
@@ -157,21 +178,19 @@ func export(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "--filter: %v", err)
 	}
-	l, flows, code := load(path, stderr)
+	l, code := load(path, stderr)
 	if l == nil {
 		return code
 	}
 	var ids []int
 	if *flowID != 0 {
-		if *flowID < 1 || *flowID > len(flows) {
-			fmt.Fprintf(stderr, "pcapsurgery: no flow %d (the capture has %d)\n", *flowID, len(flows))
+		if n := l.Stats().Flows; *flowID < 1 || *flowID > n {
+			fmt.Fprintf(stderr, "pcapsurgery: no flow %d (the capture has %d)\n", *flowID, n)
 			return exitCapture
 		}
 		ids = []int{*flowID}
 	} else {
-		for _, i := range model.FilterFlows(flows, filter, false) {
-			ids = append(ids, flows[i].ID)
-		}
+		matching(l, filter, false, func(f *model.Flow) { ids = append(ids, f.ID) })
 		if len(ids) == 0 {
 			fmt.Fprintf(stderr, "pcapsurgery: no flow matches %q\n", *expr)
 			return exitCapture
@@ -223,14 +242,6 @@ func parseOneFile(fs *flag.FlagSet, args []string, stderr io.Writer) (path strin
 		return "", usageError(stderr, "%s needs exactly one capture FILE (got %d)", fs.Name(), len(files)), false
 	}
 	return files[0], exitOK, true
-}
-
-func pick(flows []model.Flow, idx []int32) []model.Flow {
-	out := make([]model.Flow, len(idx))
-	for i, j := range idx {
-		out[i] = flows[j]
-	}
-	return out
 }
 
 func plural(n int) string {

@@ -37,13 +37,14 @@ func keyOf(seg *packet.Segment) flowKey {
 // Analyzer builds the flow table from packets. It is not safe for
 // concurrent use: one goroutine feeds it (see model.Loader).
 type Analyzer struct {
-	dec   *packet.Decoder
-	seg   packet.Segment
-	table map[flowKey]*flowState
-	flows []*flowState
-	dirty []*flowState
-	stats Stats
-	certs certCache
+	dec    *packet.Decoder
+	seg    packet.Segment
+	table  map[flowKey]*flowState
+	flows  []*flowState
+	dirty  []*flowState
+	stats  Stats
+	certs  certCache
+	intern interner
 }
 
 // NewAnalyzer returns an empty analyzer.
@@ -146,7 +147,7 @@ func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 			f.Client, f.Server = dst, src
 		}
 	}
-	fs := &flowState{f: f, d: [2]*dirState{{dir: FromClient}, {dir: FromServer}}, certs: &a.certs}
+	fs := &flowState{f: f, d: [2]*dirState{{dir: FromClient}, {dir: FromServer}}, certs: &a.certs, intern: &a.intern}
 	a.flows = append(a.flows, fs)
 	a.stats.Flows++
 	return fs

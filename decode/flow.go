@@ -111,7 +111,7 @@ type TLSFacts struct {
 	FirstEncrypted [2]int // length of the first encrypted record after the hellos, per direction (0 = none)
 	Problem        [2]string
 
-	JA3, JA3Hash, JA3S, JA3SHash, JA4 string
+	JA3Hash, JA3SHash, JA4 string // fingerprints (the full JA3 strings are not kept: memory per flow)
 }
 
 // AppDataFacts counts application data records in one direction.
@@ -135,8 +135,8 @@ type AlertFact struct {
 
 // Event is one timeline entry, 16 bytes so a flow's timeline stays compact.
 type Event struct {
-	At   int64 // capture time, Unix nanoseconds (see Time)
-	Len  int32 // record or segment length when useful
+	At   int64  // capture time, Unix nanoseconds (see Time)
+	Len  int32  // record or segment length when useful
 	Code uint16 // handshake/alert detail (e.g. alert description, cipher suite)
 	Dir  Dir
 	Kind EventKind

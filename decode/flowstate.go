@@ -47,6 +47,7 @@ type flowState struct {
 	f       *Flow
 	d       [2]*dirState // pointers, so a flip never moves a state that is being fed
 	certs   *certCache   // the analyzer's, shared by every flow
+	intern  *interner    // the analyzer's too
 	isn     [2]uint32    // initial sequence numbers from SYN / SYN-ACK
 	tls13   bool
 	hsDone  bool   // handshake finished (both Finished, or TLS 1.3 client Finished)

@@ -134,12 +134,13 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 	fs.lastMsg = "ClientHello"
 	switch {
 	case f.TLS.ClientHello == nil:
+		fs.intern.clientHello(ch)
 		f.TLS.ClientHello = ch
 		f.TLS.ClientHelloLen = length
 		f.TLS.ClientHelloSegments = max(s.chSegs+1, 1)
 		s.chDone = true
 		fs.chEnd, fs.chEndOK = s.re.next, s.re.started
-		f.TLS.JA3, f.TLS.JA3Hash = fingerprint.JA3(ch)
+		_, f.TLS.JA3Hash = fingerprint.JA3(ch)
 		f.TLS.JA4 = fingerprint.JA4(ch, 't')
 	case f.TLS.HelloRetry != nil && f.TLS.ClientHello2 == nil:
 		f.TLS.ClientHello2 = ch
@@ -169,7 +170,7 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 	}
 	if f.TLS.ServerHello == nil {
 		f.TLS.ServerHello = sh
-		f.TLS.JA3S, f.TLS.JA3SHash = fingerprint.JA3S(sh)
+		_, f.TLS.JA3SHash = fingerprint.JA3S(sh)
 	}
 	fs.event(d, EvHandshake, tlswire.ServerHelloType, len(body))
 	fs.lastMsg = "ServerHello"

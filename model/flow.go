@@ -2,6 +2,7 @@ package model
 
 import (
 	"github.com/pcapsurgery/pcapsurgery/decode"
+	"github.com/pcapsurgery/pcapsurgery/decode/fingerprint"
 	"github.com/pcapsurgery/pcapsurgery/decode/registry"
 )
 
@@ -80,4 +81,13 @@ func (f *Flow) HandshakeTime() (d int64, ok bool) {
 		return 0, false
 	}
 	return int64(end.Sub(f.First)), true
+}
+
+// JA3String is the unhashed JA3 (computed on demand: not kept per flow).
+func (f *Flow) JA3String() string {
+	if ch := f.TLS.ClientHello; ch != nil {
+		s, _ := fingerprint.JA3(ch)
+		return s
+	}
+	return ""
 }

@@ -109,6 +109,20 @@ func (l *Loader) Flows() []Flow {
 	return out
 }
 
+// Each calls fn with every flow, classified, in ID order, without copying
+// them all at once (the command line streams its output this way). The
+// *Flow is reused between calls; call after Run has returned.
+func (l *Loader) Each(fn func(*Flow)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var f Flow
+	for _, df := range l.an.Flows() {
+		f = Flow{Flow: *df, Verdict: Classify(df)}
+		f.Refs = decode.PacketRefs{}
+		fn(&f)
+	}
+}
+
 // Stats returns the analyzer's counters.
 func (l *Loader) Stats() decode.Stats {
 	l.mu.Lock()

@@ -229,3 +229,9 @@ func WriteJSONLines(w io.Writer, flows []Flow) error {
 	}
 	return nil
 }
+
+// NewJSONLines returns a function that writes one flow as a JSON line.
+func NewJSONLines(w io.Writer) func(*Flow) error {
+	enc := json.NewEncoder(w)
+	return func(f *Flow) error { return enc.Encode(Report(f)) }
+}
