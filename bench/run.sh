@@ -52,6 +52,8 @@ else
   BIG=$OUT/bench-4g-4x.pcap
   RESULTS=${RESULTS:-$BENCH/RESULTS.md}
 fi
+RD=$OUT/runs-$([ "$QUICK" = 1 ] && echo quick || echo full) # this mode's timings and outputs
+mkdir -p "$RD"
 [ "$RUNS" -ge 3 ] || { echo "run.sh: RUNS must be at least 3"; exit 2; }
 
 TSHARK_FILTER='tls.handshake.type==1 || tls.handshake.type==2 || tls.alert_message'
@@ -125,34 +127,43 @@ BIG_BYTES=$(stat -c %s "$BIG")
 warm() { cat "$@" >/dev/null; }
 
 # ---------------------------------------------------------------- measuring
+# cpu_busy: jiffies the whole machine has spent busy (user, nice, system, irq, softirq, steal).
+cpu_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
+
 # measure SERIES OUTFILE CMD...: one run under /usr/bin/time -v; appends
-# "wall_seconds max_rss_kib exit_status load1" to $OUT/SERIES.runs and prints it.
+# "wall_seconds max_rss_kib exit_status load1 others_cores" to $RD/SERIES.runs and prints it.
 measure() {
   local series=$1 outfile=$2
   shift 2
-  local tf=$OUT/$series.time rc wall rss load
-  /usr/bin/time -v -o "$tf" "$@" >"$outfile" 2>"$OUT/$series.stderr"
+  local tf=$RD/$series.time rc wall rss load busy0 busy1 others
+  busy0=$(cpu_busy)
+  /usr/bin/time -v -o "$tf" "$@" >"$outfile" 2>"$RD/$series.stderr"
   rc=$?
+  busy1=$(cpu_busy)
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
       n = split($2, p, ":"); s = 0
       for (i = 1; i <= n; i++) s = s * 60 + p[i]
       printf "%.2f", s }' "$tf")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tf")
   load=$(cut -d' ' -f1 /proc/loadavg)
-  echo "$wall $rss $rc $load" >>"$OUT/$series.runs"
-  printf '  %-22s %8.2f s  %8.1f MB peak RSS  exit %s  load %s\n' "$series" "$wall" "$(echo "$rss" | awk '{print $1*1024/1e6}')" "$rc" "$load"
-  [ "$rc" = 0 ] || { echo "  (stderr of $series:)"; tail -n 5 "$OUT/$series.stderr"; }
+  # CPU the rest of the machine used during the run, in cores: all busy time minus the run's own.
+  others=$(awk -F': ' -v b0="$busy0" -v b1="$busy1" -v w="$wall" -v hz="$(getconf CLK_TCK)" '
+      /User time|System time/ {own += $2}
+      END {if (w <= 0) w = 0.01; o = ((b1 - b0) / hz - own) / w; if (o < 0) o = 0; printf "%.2f", o}' "$tf")
+  echo "$wall $rss $rc $load $others" >>"$RD/$series.runs"
+  printf '  %-10s %8.2f s  %8.1f MB peak RSS  exit %s  others used %s cores, load %s\n' "$series" "$wall" "$(echo "$rss" | awk '{print $1*1024/1e6}')" "$rc" "$others" "$load"
+  [ "$rc" = 0 ] || { echo "  (stderr of $series:)"; tail -n 5 "$RD/$series.stderr"; }
   LAST_WALL=$wall
 }
 
-# median SERIES COLUMN: median of a column of $OUT/SERIES.runs (1 wall, 2 rss KiB).
+# median SERIES COLUMN: median of a column of $RD/SERIES.runs (1 wall, 2 rss KiB).
 median() {
-  sort -n -k"$2","$2" "$OUT/$1.runs" | awk -v c="$2" '{v[NR] = $c}
+  sort -n -k"$2","$2" "$RD/$1.runs" | awk -v c="$2" '{v[NR] = $c}
     END { if (NR == 0) { print "NA"; exit }
           if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-count() { [ -f "$OUT/$1.runs" ] && wc -l <"$OUT/$1.runs" || echo 0; }
-failed() { [ -f "$OUT/$1.runs" ] && awk '$3 != 0 {n++} END {print n + 0}' "$OUT/$1.runs" || echo 0; }
+count() { [ -f "$RD/$1.runs" ] && wc -l <"$RD/$1.runs" || echo 0; }
+failed() { [ -f "$RD/$1.runs" ] && awk '$3 != 0 {n++} END {print n + 0}' "$RD/$1.runs" || echo 0; }
 
 ps_summary() { measure "$1" "$2" "$PS" summary --json "$3"; }
 ts_summary() { measure "$1" "$2" tshark -r "$3" -2 -Y "$TSHARK_FILTER" "${TSHARK_FIELDS[@]}"; }
@@ -161,21 +172,21 @@ ts_summary() { measure "$1" "$2" tshark -r "$3" -2 -Y "$TSHARK_FILTER" "${TSHARK
 # (its first run decides whether more fit in the time limit), RUNS and TS_MAX runs.
 alternate() {
   local pss=$1 tss=$2 file=$3 tsmax=$4 i
-  rm -f "$OUT/$pss.runs" "$OUT/$tss.runs"
+  rm -f "$RD/$pss.runs" "$RD/$tss.runs"
   warm "$file"
   for ((i = 1; i <= RUNS || i <= tsmax; i++)); do
     if [ "$i" -le "$tsmax" ]; then
-      ts_summary "$tss" "$OUT/$tss.tsv" "$file"
+      ts_summary "$tss" "$RD/$tss.tsv" "$file"
       if [ "$i" = 1 ] && [ "$tsmax" -gt 1 ] && awk -v w="$LAST_WALL" -v l="$TSHARK_LIMIT" 'BEGIN {exit !(w > l)}'; then
         note "tshark took ${LAST_WALL} s (> ${TSHARK_LIMIT} s) on $(basename "$file"): one tshark run only there"
         tsmax=1
       fi
     fi
-    [ "$i" -le "$RUNS" ] && ps_summary "$pss" "$OUT/$pss.json" "$file"
+    [ "$i" -le "$RUNS" ] && ps_summary "$pss" "$RD/$pss.json" "$file"
   done
 }
 
-rm -f "$OUT"/*.runs
+rm -f "$RD"/*.runs
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
@@ -183,7 +194,7 @@ say "summary: $(basename "$MAIN") ($MAIN_BYTES bytes), $RUNS pcapsurgery / $TSHA
 alternate ps-main ts-main "$MAIN" "$TSHARK_RUNS"
 
 say "same flows, SNIs and alerts ($(basename "$MAIN"))"
-"$OUT/compare" -json "$OUT/ps-main.json" -tshark "$OUT/ts-main.tsv" -gencap "$MAIN.gencap.log" -md "$OUT/compare-main.md"
+"$OUT/compare" -json "$RD/ps-main.json" -tshark "$RD/ts-main.tsv" -gencap "$MAIN.gencap.log" -md "$RD/compare-main.md"
 SAME_MAIN=$?
 
 # tshark -2 holds every frame: skip it on the big file when the memory is not there.
@@ -201,17 +212,17 @@ say "summary: $(basename "$BIG") ($BIG_BYTES bytes, same flows, 4x data), $RUNS 
 alternate ps-big ts-big "$BIG" "$TS_BIG_RUNS"
 
 say "same flows, SNIs and alerts ($(basename "$BIG") against $(basename "$MAIN"))"
-"$OUT/compare" -json "$OUT/ps-big.json" -json2 "$OUT/ps-main.json" -md "$OUT/compare-big.md"
+"$OUT/compare" -json "$RD/ps-big.json" -json2 "$RD/ps-main.json" -md "$RD/compare-big.md"
 SAME_BIG=$?
 SAME_BIG_TS=NA
 if [ "$TS_BIG_RUNS" -gt 0 ]; then
-  "$OUT/compare" -json "$OUT/ps-big.json" -tshark "$OUT/ts-big.tsv" -gencap "$BIG.gencap.log" -md "$OUT/compare-big-tshark.md"
+  "$OUT/compare" -json "$RD/ps-big.json" -tshark "$RD/ts-big.tsv" -gencap "$BIG.gencap.log" -md "$RD/compare-big-tshark.md"
   SAME_BIG_TS=$?
 fi
 
 # ---------------------------------------------------------------- export
 say "export one flow from $(basename "$MAIN")"
-read -r FLOW_ID FLOW_PACKETS FLOW_CLIENT FLOW_SERVER < <("$OUT/compare" -json "$OUT/ps-main.json" -pick)
+read -r FLOW_ID FLOW_PACKETS FLOW_CLIENT FLOW_SERVER < <("$OUT/compare" -json "$RD/ps-main.json" -pick)
 echo "flow $FLOW_ID: $FLOW_CLIENT -> $FLOW_SERVER, $FLOW_PACKETS packets"
 # tshark's equivalent: the same conversation by addresses and ports, written with -w.
 tuple_filter() {
@@ -222,21 +233,21 @@ tuple_filter() {
 }
 EXPORT_FILTER=$(tuple_filter "$FLOW_CLIENT" "$FLOW_SERVER")
 echo "tshark filter: $EXPORT_FILTER"
-rm -f "$OUT/ps-export.runs" "$OUT/ts-export.runs"
+rm -f "$RD/ps-export.runs" "$RD/ts-export.runs"
 warm "$MAIN"
 tsmax=$TSHARK_RUNS
 for ((i = 1; i <= RUNS || i <= tsmax; i++)); do
   if [ "$i" -le "$tsmax" ]; then
-    measure ts-export /dev/null tshark -r "$MAIN" -Y "$EXPORT_FILTER" -w "$OUT/export-tshark.pcap"
+    measure ts-export /dev/null tshark -r "$MAIN" -Y "$EXPORT_FILTER" -w "$RD/export-tshark.pcap"
     if [ "$i" = 1 ] && [ "$tsmax" -gt 1 ] && awk -v w="$LAST_WALL" -v l="$TSHARK_LIMIT" 'BEGIN {exit !(w > l)}'; then
       note "tshark export took ${LAST_WALL} s (> ${TSHARK_LIMIT} s): one run only"
       tsmax=1
     fi
   fi
-  [ "$i" -le "$RUNS" ] && measure ps-export /dev/null "$PS" export "$MAIN" --flow "$FLOW_ID" -o "$OUT/export-ps.pcap" --force
+  [ "$i" -le "$RUNS" ] && measure ps-export /dev/null "$PS" export "$MAIN" --flow "$FLOW_ID" -o "$RD/export-ps.pcap" --force
 done
-EXPORT_PS_PKTS=$(tshark -r "$OUT/export-ps.pcap" 2>/dev/null | wc -l)
-EXPORT_TS_PKTS=$(tshark -r "$OUT/export-tshark.pcap" 2>/dev/null | wc -l)
+EXPORT_PS_PKTS=$(tshark -r "$RD/export-ps.pcap" 2>/dev/null | wc -l)
+EXPORT_TS_PKTS=$(tshark -r "$RD/export-tshark.pcap" 2>/dev/null | wc -l)
 echo "packets: pcapsurgery's export $EXPORT_PS_PKTS, tshark's $EXPORT_TS_PKTS, summary says $FLOW_PACKETS"
 if [ "$EXPORT_PS_PKTS" != "$FLOW_PACKETS" ] || [ "$EXPORT_PS_PKTS" != "$EXPORT_TS_PKTS" ]; then
   note "export packet counts differ: pcapsurgery $EXPORT_PS_PKTS, tshark $EXPORT_TS_PKTS, summary $FLOW_PACKETS"
@@ -263,7 +274,7 @@ MAIN_MB=$(mb "$MAIN_BYTES") BIG_MB=$(mb "$BIG_BYTES")
 rss_growth() {
   [ "$PB_R" = NA ] || [ "$PM_R" = NA ] && { echo "–"; return; }
   local hi
-  hi=$(sort -n -k2,2 "$OUT/ps-main.runs" | tail -n 1 | awk '{print $2}')
+  hi=$(sort -n -k2,2 "$RD/ps-main.runs" | tail -n 1 | awk '{print $2}')
   if [ "$PB_R" -le "$PM_R" ]; then
     echo yes
   elif [ "$PB_R" -le "$hi" ]; then
@@ -283,9 +294,11 @@ cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   echo "- machine: \`nproc\` = $(nproc), $cpu, $(awk '/MemTotal/ {printf "%.0f GiB RAM", $2 / 1048576}' /proc/meminfo)"
   echo "- $(go version | sed 's/^go version //'), $(tshark --version 2>/dev/null | head -n 1)"
   echo "- captures (gencap, pcap, page-cached): $(basename "$MAIN") $MAIN_BYTES bytes (\`$MAIN_ARGS\`), $(basename "$BIG") $BIG_BYTES bytes (\`$BIG_ARGS\`)"
-  echo "- load average (1, 5, 15 min): $LOAD_BEFORE before, $LOAD_AFTER after; highest 1-min load at the end of a run: $(cat "$OUT"/*.runs | awk 'BEGIN {m = 0} $4 > m {m = $4} END {print m}')"
-  if awk -v l="$(cat "$OUT"/*.runs | awk 'BEGIN {m = 0} $4 > m {m = $4} END {print m}')" 'BEGIN {exit !(l > 0.5)}'; then
-    echo "- **figures taken while other work ran on the machine** (the load column of bench/out/*.runs has each run's load); expect them to move"
+  others_med=$(cat "$RD"/*.runs | awk '{print $5}' | sort -n | awk '{v[NR] = $1} END {print (NR ? v[int((NR + 1) / 2)] : 0)}')
+  others_max=$(cat "$RD"/*.runs | awk 'BEGIN {m = 0} $5 > m {m = $5} END {print m}')
+  echo "- load average (1, 5, 15 min): $LOAD_BEFORE before the runs, $LOAD_AFTER after; CPU used by other processes during a run (of $(nproc) cores): median $others_med, highest $others_max"
+  if awk -v l="${LOAD_BEFORE%% *}" -v o="$others_med" 'BEGIN {exit !(l > 0.5 || o > 0.1)}'; then
+    echo "- **figures taken while other work ran on the machine** (see each run's figures at the end); expect them to move"
   fi
   echo "- medians over alternating runs; MB = 10^6 bytes; wall clock and peak RSS (Maximum resident set size) from \`/usr/bin/time -v\`"
   echo
@@ -318,23 +331,23 @@ cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   echo "with a hello or an alert, and it sees only clear-text alerts; so flows are compared through their"
   echo "ClientHellos and ServerHellos, SNIs as a multiset, and clear-text alerts by code."
   echo
-  cat "$OUT/compare-main.md"
+  cat "$RD/compare-main.md"
   echo
   echo "## $(basename "$BIG") against $(basename "$MAIN") (pcapsurgery both)"
   echo
-  cat "$OUT/compare-big.md"
-  if [ -f "$OUT/compare-big-tshark.md" ] && [ "$TS_BIG_RUNS" -gt 0 ]; then
+  cat "$RD/compare-big.md"
+  if [ -f "$RD/compare-big-tshark.md" ] && [ "$TS_BIG_RUNS" -gt 0 ]; then
     echo
     echo "## pcapsurgery vs tshark, $(basename "$BIG")"
     echo
-    cat "$OUT/compare-big-tshark.md"
+    cat "$RD/compare-big-tshark.md"
   fi
   echo
-  echo "## Every run (wall s, peak RSS KiB, exit status, 1-min load after the run)"
+  echo "## Every run (wall s / peak RSS KiB / exit status / 1-min load after it / cores other processes used during it)"
   echo
   for s in ps-main ts-main ps-big ts-big ps-export ts-export; do
-    [ -f "$OUT/$s.runs" ] || continue
-    echo "- $s: $(awk '{printf "%s%s s / %s KiB / %s / %s", (NR > 1 ? "; " : ""), $1, $2, $3, $4}' "$OUT/$s.runs")"
+    [ -f "$RD/$s.runs" ] || continue
+    echo "- $s: $(awk '{printf "%s%s s / %s / %s / %s / %s", (NR > 1 ? "; " : ""), $1, $2, $3, $4, $5}' "$RD/$s.runs")"
   done
 } >"$RESULTS"
 
