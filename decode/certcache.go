@@ -1,6 +1,10 @@
 package decode
 
-import "github.com/pcapsurgery/pcapsurgery/decode/tlswire"
+import (
+	"crypto/sha256"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
+)
 
 // maxCachedChains bounds the certificate cache; when full it starts over.
 const maxCachedChains = 1024
@@ -10,7 +14,7 @@ const maxCachedChains = 1024
 // is the most expensive thing the engine does per flow. Parsed certificates
 // are never modified, so flows share them.
 type certCache struct {
-	m map[string]cachedChain
+	m map[[32]byte]cachedChain // by SHA-256, so the message bytes are not kept
 }
 
 type cachedChain struct {
@@ -19,13 +23,14 @@ type cachedChain struct {
 }
 
 func (c *certCache) parse(body []byte) ([]tlswire.Certificate, int) {
-	if v, ok := c.m[string(body)]; ok {
+	key := sha256.Sum256(body)
+	if v, ok := c.m[key]; ok {
 		return v.certs, v.total
 	}
 	certs, total, _ := tlswire.ParseCertificates(body, false, maxCertsParsed)
 	if c.m == nil || len(c.m) >= maxCachedChains {
-		c.m = make(map[string]cachedChain)
+		c.m = make(map[[32]byte]cachedChain)
 	}
-	c.m[string(body)] = cachedChain{certs, total}
+	c.m[key] = cachedChain{certs, total}
 	return certs, total
 }
