@@ -1,0 +1,163 @@
+package decode
+
+import (
+	"bytes"
+	"crypto/tls"
+	"encoding/binary"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+	"github.com/pcapsurgery/pcapsurgery/decode/internal/synth"
+	"github.com/pcapsurgery/pcapsurgery/decode/packet"
+)
+
+// FuzzReassembler cuts a message into segments described by script (4 bytes
+// each: 16-bit start, length, and a byte whose low bit corrupts the copy),
+// starting at any ISN so sequence numbers wrap. Whatever the order, the bytes
+// delivered are the first copy of each byte to arrive, in order; nothing is
+// delivered past a hole; identical copies never count as conflicts; and the
+// held bytes stay under the caps.
+func FuzzReassembler(f *testing.F) {
+	f.Add([]byte("0123456789abcdefghijklmnopqrstuvwxyz"), uint32(0xfffffff0), []byte{0, 20, 16, 0, 0, 0, 10, 0, 0, 10, 10, 0})
+	f.Add(bytes.Repeat([]byte("tls"), 500), uint32(1), []byte{0, 100, 200, 0, 0, 0, 100, 1, 0, 0, 120, 0, 0, 120, 255, 0})
+	f.Add([]byte("abcdef"), uint32(0x7fffffff), []byte{0, 3, 3, 1, 0, 0, 6, 0})
+	f.Fuzz(func(t *testing.T, msg []byte, isn uint32, script []byte) {
+		if len(msg) == 0 || len(msg) > 1<<16 {
+			return
+		}
+		first := make([]int, len(msg)) // byte value of the first copy, -1 none yet
+		for i := range first {
+			first[i] = -1
+		}
+		corrupted := false
+		var r reassembler
+		var got []byte
+		deliver := func(b []byte) { got = append(got, b...) }
+		r.start(isn)
+		for ; len(script) >= 4; script = script[4:] {
+			from := int(binary.BigEndian.Uint16(script)) % len(msg)
+			to := min(len(msg), from+int(script[2])+1)
+			data := bytes.Clone(msg[from:to])
+			if script[3]&1 != 0 {
+				data[0] ^= 0x55
+				corrupted = true
+			}
+			res := r.add(isn+uint32(from), data, deliver)
+			if res.conflict && !corrupted {
+				t.Fatalf("conflict reported with no corrupt copy sent")
+			}
+			if !r.holed {
+				for i, b := range data {
+					if first[from+i] < 0 {
+						first[from+i] = int(b)
+					}
+				}
+			}
+			sum := 0
+			for _, p := range r.pending {
+				sum += len(p.data)
+			}
+			if sum != r.held || r.held > maxPendingBytes || len(r.pending) > maxPendingSegments {
+				t.Fatalf("held %d (counted %d) in %d segments", sum, r.held, len(r.pending))
+			}
+			if r.released && (r.pending != nil || r.tail != nil) {
+				t.Fatal("buffers kept after release")
+			}
+		}
+		r.finish()
+		covered := 0
+		for covered < len(first) && first[covered] >= 0 {
+			covered++
+		}
+		if len(got) > covered || !r.holed && len(got) != covered {
+			t.Fatalf("delivered %d bytes; the first %d were sent (holed %v)", len(got), covered, r.holed)
+		}
+		for i, b := range got {
+			if int(b) != first[i] {
+				t.Fatalf("byte %d is %#x, the first copy was %#x", i, b, first[i])
+			}
+		}
+	})
+}
+
+// fuzzFlow starts a flow as the analyzer would for a SYN from the client.
+func fuzzFlow(a *Analyzer) *flowState {
+	seg := &packet.Segment{Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("10.0.0.2"),
+		SrcPort: 40000, DstPort: 443, Flags: packet.FlagSYN}
+	return a.newFlow(seg, &capture.Packet{Index: 1, TS: time.Unix(1, 0)})
+}
+
+// FuzzTLSStream feeds two byte streams to a flow's decoders, bypassing TCP:
+// the client's and the server's, in chunks whose sizes come from cuts. It
+// exercises the record layer, handshake reassembly across records, every
+// handshake parser, plaintext STARTTLS scanning and SSLv2 hellos. Nothing may
+// panic, and every buffer stays under its cap.
+func FuzzTLSStream(f *testing.F) {
+	for _, s := range streamSeeds(f) {
+		f.Add(s[0], s[1], []byte{200, 7, 1, 255, 30})
+	}
+	f.Add([]byte("EHLO x\r\nSTARTTLS\r\n\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00"), []byte("220 hi\r\n250 ok\r\n220 go\r\n"), []byte{3})
+	f.Add([]byte{0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15, 0x00, 0x00, 0x00, 0x10}, []byte{}, []byte{1})
+	f.Add([]byte{0x16, 0x03, 0x01, 0x00, 0x04, 0x01, 0xff, 0xff, 0xff}, []byte{0x16, 0x03, 0x03, 0x40, 0x00}, []byte{5})
+	f.Fuzz(func(t *testing.T, client, server, cuts []byte) {
+		a := NewAnalyzer()
+		fs := fuzzFlow(a)
+		streams := [2][]byte{client, server}
+		for i := 0; len(streams[0])+len(streams[1]) > 0; i++ {
+			d := Dir(i % 2)
+			n := len(streams[d])
+			if len(cuts) > 0 {
+				n = min(n, int(cuts[i%len(cuts)])+1)
+			}
+			chunk := streams[d][:n]
+			streams[d] = streams[d][n:]
+			if len(chunk) > 0 && fs.active(d) {
+				fs.consume(fs.d[d], chunk)
+			}
+			checkBounds(t, fs)
+		}
+		fs.finish()
+		checkBounds(t, fs)
+		if fs.active(FromClient) || fs.active(FromServer) {
+			t.Fatal("a direction still decoding after finish")
+		}
+	})
+}
+
+func checkBounds(t *testing.T, fs *flowState) {
+	t.Helper()
+	for _, s := range fs.d {
+		if len(s.hs) > 4+maxHandshakeBuf+maxRecordBody || cap(s.rec.body) > maxRecordBody ||
+			len(s.line) > maxPlainLineLen+maxRecordBody || len(s.v2) > 1<<15+2 {
+			t.Fatalf("buffers over their caps: hs %d, record %d, line %d, v2 %d",
+				len(s.hs), cap(s.rec.body), len(s.line), len(s.v2))
+		}
+	}
+	f := fs.f
+	if len(f.Events) > maxEvents || len(f.TLS.Alerts) > maxAlerts || len(f.TLS.Certificates) > maxCertsParsed {
+		t.Fatalf("%d events, %d alerts, %d certificates", len(f.Events), len(f.TLS.Alerts), len(f.TLS.Certificates))
+	}
+}
+
+// streamSeeds are real crypto/tls conversations: TLS 1.3 and 1.2, and a
+// handshake the client rejects (unknown CA), as each side's byte stream.
+func streamSeeds(f *testing.F) [][2][]byte {
+	f.Helper()
+	at := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
+	cert, _ := synth.Cert(at, "seed.example.test")
+	srv := &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}}
+	var out [][2][]byte
+	for _, cl := range []*tls.Config{
+		{ServerName: "seed.example.test", InsecureSkipVerify: true, NextProtos: []string{"h2"}},
+		{ServerName: "seed.example.test", InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12},
+		{ServerName: "seed.example.test", MaxVersion: tls.VersionTLS12},
+	} {
+		chunks, _ := synth.Transcript(cl, srv, true)
+		if len(chunks) > 0 {
+			out = append(out, [2][]byte{synth.Concat(chunks, true), synth.Concat(chunks, false)})
+		}
+	}
+	return out
+}
