@@ -23,6 +23,9 @@ func FuzzReassembler(f *testing.F) {
 	f.Add([]byte("0123456789abcdefghijklmnopqrstuvwxyz"), uint32(0xfffffff0), []byte{0, 20, 16, 0, 0, 0, 10, 0, 0, 10, 10, 0})
 	f.Add(bytes.Repeat([]byte("tls"), 500), uint32(1), []byte{0, 100, 200, 0, 0, 0, 100, 1, 0, 0, 120, 0, 0, 120, 255, 0})
 	f.Add([]byte("abcdef"), uint32(0x7fffffff), []byte{0, 3, 3, 1, 0, 0, 6, 0})
+	// A retransmission older than the remembered tail (and shorter than the
+	// distance) once sliced out of range in differsFromTail.
+	f.Add(bytes.Repeat([]byte("0123456789"), 300), uint32(5), []byte{0, 0, 255, 0, 1, 0, 255, 0, 2, 0, 255, 0, 3, 0, 255, 0, 4, 0, 255, 0, 5, 0, 255, 0, 6, 0, 255, 0, 7, 0, 255, 0, 8, 0, 255, 0, 9, 0, 255, 0, 10, 0, 255, 0, 11, 0, 255, 0, 0, 0, 9, 0})
 	f.Fuzz(func(t *testing.T, msg []byte, isn uint32, script []byte) {
 		if len(msg) == 0 || len(msg) > 1<<16 {
 			return

@@ -197,6 +197,9 @@ func (r *reassembler) keepTail(data []byte) {
 // next, diff < 0) with the delivered bytes we still remember.
 func (r *reassembler) differsFromTail(diff int64, data []byte) bool {
 	start := int64(len(r.tail)) + diff
+	if start <= -int64(len(data)) {
+		return false // wholly older than the bytes we remember
+	}
 	if start < 0 {
 		data = data[-start:]
 		start = 0
