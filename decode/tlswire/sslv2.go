@@ -6,10 +6,6 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 )
 
-// sslv2HeaderLen is the 2-byte record header plus the fixed part of the
-// CLIENT-HELLO: msg type, version, and three 2-byte lengths.
-const sslv2HeaderLen = 2 + 9
-
 // IsSSLv2ClientHello reports whether b starts like an SSLv2-format
 // CLIENT-HELLO (RFC 5246 Appendix E.2): a 2-byte header with the high bit
 // set, message type 1, and a version of SSL 2.0 or SSL 3.0..TLS 1.3.
