@@ -140,13 +140,10 @@ func exTLSExchange(t *testing.T, sni string, responses int) []exChunk {
 }
 
 type exSeg struct {
-	fromClient       bool
-	syn, ack, fin    bool
-	rst, psh         bool
-	payload          []byte
-	seqCli, seqSrv   uint32 // filled in by exSegments
-	ackCli, ackSrv   uint32
-	cliPort, srvPort uint16
+	fromClient    bool
+	syn, ack, fin bool
+	rst, psh      bool
+	payload       []byte
 }
 
 // exSegments lays a conversation out as TCP segments: three-way handshake,
