@@ -161,6 +161,10 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 		return
 	}
 	if sh.HelloRetry {
+		// Only TLS 1.3 has HelloRetryRequest: the client's change_cipher_spec
+		// that may follow is the compatibility one, and its next ClientHello
+		// is in clear.
+		fs.tls13 = true
 		if f.TLS.HelloRetry == nil {
 			f.TLS.HelloRetry = sh
 		}

@@ -99,6 +99,9 @@ func clientRejectsServer(f *decode.Flow, desc uint8) string {
 		if why := certProblems(f); why != "" {
 			return "the client rejected the certificate: " + why + leaf
 		}
+		if leafLooksValid(f) {
+			return "the certificate is within its validity and matches the name, so the client most likely does not trust its issuer" + leaf
+		}
 		return "the client rejected the certificate (trust chain, hostname or expiry)" + leaf
 	case alertProtocolVersion, alertInappropriateFalback:
 		return fmt.Sprintf("the client refused the server's choice of %s (policy or downgrade protection)",
@@ -116,7 +119,7 @@ func clientRejectsServer(f *decode.Flow, desc uint8) string {
 
 // serverRejectsClientFlight explains a server alert after the client's key exchange or certificate.
 func serverRejectsClientFlight(f *decode.Flow, desc uint8) string {
-	sentCert := hasEvent(f, client, decode.EvHandshake, tlswire.CertificateType)
+	sentCert := clientSentCertificate(f)
 	switch {
 	case desc == alertCertificateRequired,
 		f.TLS.CertRequest != nil && desc == alertHandshakeFailure && !sentCert:
@@ -128,6 +131,28 @@ func serverRejectsClientFlight(f *decode.Flow, desc uint8) string {
 		return "the server could not verify the client's key exchange or Finished (mismatched keys, a broken middlebox, or a PSK mismatch)"
 	}
 	return ""
+}
+
+// clientSentCertificate reports a client Certificate message with at least
+// one certificate (an empty one is 3 bytes: the zero list length).
+func clientSentCertificate(f *decode.Flow) bool {
+	for _, e := range f.Events {
+		if e.Dir == client && e.Kind == decode.EvHandshake && e.Code == tlswire.CertificateType && e.Len > 3 {
+			return true
+		}
+	}
+	return false
+}
+
+// leafLooksValid reports a visible leaf certificate that is in its validity
+// period at capture time and matches the SNI (when there is one).
+func leafLooksValid(f *decode.Flow) bool {
+	sni := ""
+	if ch := f.TLS.ClientHello; ch != nil {
+		sni = ch.SNI
+	}
+	c, ok := CheckLeaf(f.TLS.Certificates, sni, f.First)
+	return ok && !c.Expired && !c.NotYetValid && (!c.NameChecked || c.NameMatch) && !c.SelfSigned
 }
 
 // encryptedAlertText explains an alert we know only by its size.
