@@ -1,0 +1,268 @@
+// Command tlsgo is the Go side of the test-capture generators: small TLS and TCP
+// servers and clients built on crypto/tls and net, each doing one scripted thing.
+//
+//	tlsgo server  -addr A -cert CHAIN -key KEY [-alpn h2,http/1.1] [-min 1.2] [-max 1.3] [-n 1]
+//	tlsgo client  -addr A -sni NAME -ca CA [-alpn h2,http/1.1] [-bind IP:PORT] [-min] [-max] [-keylog F]
+//	tlsgo rst     -addr A [-n 1]       read the ClientHello, then close with SO_LINGER 0 (RST)
+//	tlsgo silent  -addr A [-n 1]       accept and read, never answer; close when the client does
+//	tlsgo smtp    -addr A -cert -key [-n 1]  SMTP responder with STARTTLS
+//	tlsgo http    -addr A [-n 1]       plain HTTP/1.1 responder (not TLS)
+//	tlsgo connect -addr A [-bind IP:PORT] [-timeout 3s]  TCP connect only, report the result
+//
+// It lives under testdata/ so `go build ./...` ignores it; build it with
+// `go build -o DIR/tlsgo ./testdata/gen/tlsgo`.
+package main
+
+import (
+	"bufio"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"strings"
+	"time"
+)
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("tlsgo: ")
+	if len(os.Args) < 2 {
+		log.Fatal("usage: tlsgo server|client|rst|silent|smtp|http|connect ...")
+	}
+	mode := os.Args[1]
+	fs := flag.NewFlagSet(mode, flag.ExitOnError)
+	addr := fs.String("addr", "", "listen or connect address")
+	certF := fs.String("cert", "", "certificate chain PEM")
+	keyF := fs.String("key", "", "private key PEM")
+	caF := fs.String("ca", "", "trusted root PEM (client)")
+	sni := fs.String("sni", "", "server name (client)")
+	alpn := fs.String("alpn", "", "comma-separated ALPN protocols")
+	minV := fs.String("min", "", "minimum TLS version (1.0..1.3)")
+	maxV := fs.String("max", "", "maximum TLS version (1.0..1.3)")
+	bind := fs.String("bind", "", "local address for the client")
+	n := fs.Int("n", 1, "connections to serve (0 = forever)")
+	keylog := fs.String("keylog", "", "append TLS secrets here (NSS key log format)")
+	send := fs.String("send", "GET / HTTP/1.1\r\nHost: %s\r\n\r\n", "what the client sends after the handshake")
+	timeout := fs.Duration("timeout", 5*time.Second, "client timeout")
+	clientAuth := fs.Bool("clientauth", false, "server requires a client certificate signed by -ca")
+	fs.Parse(os.Args[2:])
+
+	cfg := &tls.Config{}
+	if *alpn != "" {
+		cfg.NextProtos = strings.Split(*alpn, ",")
+	}
+	cfg.MinVersion = version(*minV)
+	cfg.MaxVersion = version(*maxV)
+	if *keylog != "" {
+		f, err := os.OpenFile(*keylog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer f.Close()
+		cfg.KeyLogWriter = f
+	}
+	if *certF != "" {
+		c, err := tls.LoadX509KeyPair(*certF, *keyF)
+		if err != nil {
+			log.Fatal(err)
+		}
+		cfg.Certificates = []tls.Certificate{c}
+	}
+	if *caF != "" {
+		pem, err := os.ReadFile(*caF)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM(pem)
+		cfg.RootCAs = pool
+		if *clientAuth {
+			cfg.ClientCAs = pool
+			cfg.ClientAuth = tls.RequireAndVerifyClientCert
+		}
+	}
+	cfg.ServerName = *sni
+
+	switch mode {
+	case "server":
+		serve(*addr, *n, func(c net.Conn) {
+			tc := tls.Server(c, cfg)
+			tc.SetDeadline(time.Now().Add(10 * time.Second))
+			if err := tc.Handshake(); err != nil {
+				log.Printf("server handshake: %v", err)
+				return
+			}
+			st := tc.ConnectionState()
+			log.Printf("server: %s %s alpn=%q resumed=%v", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), st.NegotiatedProtocol, st.DidResume)
+			buf := make([]byte, 4096)
+			m, _ := tc.Read(buf)
+			if m > 0 {
+				fmt.Fprintf(tc, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
+			}
+			tc.Close()
+		})
+	case "client":
+		d := net.Dialer{Timeout: *timeout}
+		if *bind != "" {
+			la, err := net.ResolveTCPAddr("tcp", *bind)
+			if err != nil {
+				log.Fatal(err)
+			}
+			d.LocalAddr = la
+		}
+		c, err := d.Dial("tcp", *addr)
+		if err != nil {
+			log.Fatal(err)
+		}
+		tc := tls.Client(c, cfg)
+		tc.SetDeadline(time.Now().Add(*timeout))
+		if err := tc.Handshake(); err != nil {
+			tc.Close()
+			log.Fatalf("client handshake: %v", err)
+		}
+		st := tc.ConnectionState()
+		log.Printf("client: %s %s alpn=%q resumed=%v", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), st.NegotiatedProtocol, st.DidResume)
+		if strings.Contains(*send, "%s") {
+			fmt.Fprintf(tc, *send, *sni)
+		} else {
+			io.WriteString(tc, *send)
+		}
+		io.Copy(io.Discard, tc)
+		tc.Close()
+	case "rst":
+		serve(*addr, *n, func(c net.Conn) {
+			readRecord(c)
+			c.(*net.TCPConn).SetLinger(0)
+			c.Close()
+		})
+	case "silent":
+		serve(*addr, *n, func(c net.Conn) {
+			c.SetDeadline(time.Now().Add(30 * time.Second))
+			io.Copy(io.Discard, c)
+			c.Close()
+		})
+	case "smtp":
+		serve(*addr, *n, func(c net.Conn) { smtp(c, cfg) })
+	case "http":
+		serve(*addr, *n, func(c net.Conn) {
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			br := bufio.NewReader(c)
+			for {
+				l, err := br.ReadString('\n')
+				if err != nil || l == "\r\n" {
+					break
+				}
+			}
+			body := "<html><body>plain HTTP, not TLS</body></html>\n"
+			fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+			c.Close()
+		})
+	case "connect":
+		d := net.Dialer{Timeout: *timeout}
+		if *bind != "" {
+			la, _ := net.ResolveTCPAddr("tcp", *bind)
+			d.LocalAddr = la
+		}
+		c, err := d.Dial("tcp", *addr)
+		if err != nil {
+			log.Printf("connect: %v", err)
+			return
+		}
+		c.Close()
+	default:
+		log.Fatalf("unknown mode %q", mode)
+	}
+}
+
+func version(s string) uint16 {
+	switch s {
+	case "":
+		return 0
+	case "1.0":
+		return tls.VersionTLS10
+	case "1.1":
+		return tls.VersionTLS11
+	case "1.2":
+		return tls.VersionTLS12
+	case "1.3":
+		return tls.VersionTLS13
+	}
+	log.Fatalf("bad version %q", s)
+	return 0
+}
+
+// serve accepts n connections (0 = forever), one at a time.
+func serve(addr string, n int, h func(net.Conn)) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for i := 0; n == 0 || i < n; i++ {
+		c, err := ln.Accept()
+		if err != nil {
+			log.Fatal(err)
+		}
+		h(c)
+	}
+	ln.Close()
+}
+
+// readRecord reads one whole TLS record (the ClientHello) from c.
+func readRecord(c net.Conn) {
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	hdr := make([]byte, 5)
+	if _, err := io.ReadFull(c, hdr); err != nil {
+		return
+	}
+	body := make([]byte, int(hdr[3])<<8|int(hdr[4]))
+	io.ReadFull(c, body)
+}
+
+func smtp(c net.Conn, cfg *tls.Config) {
+	c.SetDeadline(time.Now().Add(15 * time.Second))
+	var conn net.Conn = c
+	br := bufio.NewReader(conn)
+	say := func(s string) { io.WriteString(conn, s+"\r\n") }
+	say("220 mail.pcapsurgery.test ESMTP test responder")
+	tlsOn := false
+	for {
+		l, err := br.ReadString('\n')
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				log.Printf("smtp: %v", err)
+			}
+			break
+		}
+		cmd := strings.ToUpper(strings.TrimSpace(l))
+		switch {
+		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
+			if tlsOn {
+				say("250-mail.pcapsurgery.test\r\n250 8BITMIME")
+			} else {
+				say("250-mail.pcapsurgery.test\r\n250-8BITMIME\r\n250 STARTTLS")
+			}
+		case cmd == "STARTTLS" && !tlsOn:
+			say("220 2.0.0 Ready to start TLS")
+			tc := tls.Server(c, cfg)
+			if err := tc.Handshake(); err != nil {
+				log.Printf("smtp tls: %v", err)
+				c.Close()
+				return
+			}
+			conn, tlsOn = tc, true
+			br = bufio.NewReader(conn)
+		case cmd == "QUIT":
+			say("221 2.0.0 Bye")
+			conn.Close()
+			return
+		default:
+			say("250 2.0.0 OK")
+		}
+	}
+	conn.Close()
+}
