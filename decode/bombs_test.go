@@ -222,10 +222,7 @@ func TestBombCertificateChainOf1000(t *testing.T) {
 	}
 }
 
-// TestBombMillionSYNs adds one-SYN flows and measures what each keeps.
-// A million take tens of seconds on a busy machine, so by default it runs
-// 100,000 (20,000 with -short); PCAPSURGERY_MILLION=1 runs the full million.
-// certMessage is a server flight (ServerHello, Certificate) whose
+// certFlight is a server flight (ServerHello, Certificate) whose
 // Certificate message holds leaf and then junk up to size bytes; tag makes
 // the bytes of each call differ.
 func certFlight(leaf []byte, size int, tag uint32) []byte {
@@ -246,7 +243,7 @@ func TestBombDistinctLargeCertificateChains(t *testing.T) {
 	// engine keeps must not grow with those bytes.
 	_, leaf := synth.Cert(time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC), "many.example.test")
 	hello := clientHelloBody(sniExt("many.example.test"))
-	const flows = 100
+	const flows = 40
 	var frames []synth.Frame
 	for i := range flows {
 		frames = append(frames, oneFlow(fmt.Sprintf("10.0.%d.%d:40000", i>>8, i&0xff),
@@ -268,13 +265,16 @@ func TestBombDistinctLargeCertificateChains(t *testing.T) {
 	}
 }
 
+// TestBombMillionSYNs adds one-SYN flows and measures what each keeps.
+// A million take tens of seconds on a busy machine, so by default it runs
+// 50,000 (10,000 with -short); PCAPSURGERY_MILLION=1 runs the full million.
 func TestBombMillionSYNs(t *testing.T) {
-	n := 100_000
+	n := 50_000
 	switch {
 	case os.Getenv("PCAPSURGERY_MILLION") != "":
 		n = 1_000_000
 	case testing.Short():
-		n = 20_000
+		n = 10_000
 	}
 	c := synth.New("10.0.0.1:40000", "10.0.0.2:443")
 	frame := c.Segment(true, synth.SYN, 1000, nil).Data // Ethernet, IPv4 (src at 26), TCP (src port at 34)
