@@ -44,7 +44,7 @@ var columns = []Column{
 	{ID: colBadge, Title: "BADGE", Min: 10, Max: 10},
 	{ID: colVersion, Title: "VER", Min: 3, Max: 7, Priority: 30},
 	{ID: colCipher, Title: "CIPHER", Min: 12, Max: 40, Priority: 10},
-	{ID: colAlert, Title: "ALERT", Min: 10, Max: 28, Priority: 70},
+	{ID: colAlert, Title: "ALERT", Min: 16, Max: 28, Priority: 85},
 	{ID: colHandshake, Title: "HS TIME", Min: 7, Max: 9, Priority: 40, AlignRight: true},
 }
 

@@ -21,9 +21,9 @@ func TestFitColumns(t *testing.T) {
 		width      int
 		want, gone []colID
 	}{
-		{80, []colID{colID_, colTime, colServer, colSNI, colBadge, colAlert}, []colID{colCipher, colVersion, colHandshake, colClient}},
+		{80, []colID{colID_, colServer, colSNI, colBadge, colAlert}, []colID{colCipher, colVersion, colHandshake, colClient, colTime}},
 		{100, []colID{colID_, colTime, colClient, colServer, colSNI, colBadge, colAlert}, []colID{colCipher, colVersion, colHandshake}},
-		{120, []colID{colID_, colTime, colClient, colServer, colSNI, colBadge, colVersion, colCipher, colAlert, colHandshake}, nil},
+		{120, []colID{colID_, colTime, colClient, colServer, colSNI, colBadge, colVersion, colAlert, colHandshake}, []colID{colCipher}},
 		{200, []colID{colID_, colTime, colClient, colServer, colSNI, colBadge, colVersion, colCipher, colAlert, colHandshake}, nil},
 		{20, []colID{colID_, colBadge}, []colID{colSNI, colServer}},
 	}
