@@ -9,10 +9,12 @@ import (
 
 const (
 	maxAlerts = 8
-	// An encrypted TLS 1.3 record this short cannot be a Finished (at least
-	// 32 bytes of verify data, a content type byte and a 16-byte tag): it is
-	// an alert (2 bytes + type + tag = 19, plus any padding).
-	maxEncryptedAlertLen = 40
+	// Encrypted TLS 1.3 records are known by size: an alert is 2 bytes +
+	// content type + 16-byte tag = 19 (a little more if padded); an empty
+	// client Certificate (answering a CertificateRequest with nothing) is
+	// 8 + 1 + 16 = 25; a Finished is at least 32 + 1 + 16 = 49.
+	maxEncryptedAlertLen = 24
+	emptyCertificateLen  = 25
 )
 
 // onRecord handles one complete record from the direction that owns s. It
@@ -249,10 +251,19 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 			fs.event(d, EvEncryptedHandshake, code, length)
 			return
 		}
-		f.TLS.FirstEncrypted[d] = length
-		if length < maxEncryptedAlertLen {
+		if f.TLS.FirstEncrypted[d] == 0 {
+			f.TLS.FirstEncrypted[d] = length
+		}
+		switch {
+		case length <= maxEncryptedAlertLen:
 			fs.encryptedAlert(d, length)
 			fs.stop(d)
+			return
+		case length == emptyCertificateLen:
+			// The client had been asked for a certificate and has none; its
+			// Finished follows in the next record.
+			fs.event(d, EvEncryptedHandshake, tlswire.CertificateType, 3)
+			fs.lastMsg = "client's empty Certificate"
 			return
 		}
 		f.TLS.Finished[d] = true

@@ -154,8 +154,12 @@ func completedVerdict(f *decode.Flow) Verdict {
 			Diagnosis: fmt.Sprintf("handshake completed, then the %s sent fatal %s", a.From, registry.Alert(a.Description))}
 	}
 	if who, ok := tls13PostHandshakeAlert(f); ok {
+		why := "almost always an alert rejecting the client's certificate"
+		if hasEvent(f, client, decode.EvEncryptedHandshake, tlswire.CertificateType) {
+			why = "the server asked for a client certificate, the client sent an empty one, and the server refused it (certificate_required, encrypted)"
+		}
 		return Verdict{Outcome: EncryptedAlert, Stage: StageClientFlight, Who: who,
-			Diagnosis: "the server answered the client's Finished with a short encrypted record and closed: almost always an alert rejecting the client's certificate (or its absence)"}
+			Diagnosis: "the server answered the client's Finished with a short encrypted record and closed: " + why}
 	}
 	out := OK
 	what := "handshake completed"
@@ -171,8 +175,9 @@ func completedVerdict(f *decode.Flow) Verdict {
 	return v
 }
 
-// tls13PostHandshakeAlert spots a TLS 1.3 server that sent one short record
-// after the client's Finished and closed, with no application data either way.
+// tls13PostHandshakeAlert spots a TLS 1.3 server that answered the client's
+// Finished at once with one alert-sized record (19 bytes, a little more if
+// padded) and closed: it rejected the client's certificate, or its absence.
 func tls13PostHandshakeAlert(f *decode.Flow) (string, bool) {
 	t := &f.TLS
 	if t.ServerHello.Version() != tlswire.VersionTLS13 {
@@ -180,7 +185,9 @@ func tls13PostHandshakeAlert(f *decode.Flow) (string, bool) {
 	}
 	s := t.AppData[server]
 	closed := f.TCP.FIN[server] || f.TCP.RST[server]
-	if s.Records == 1 && s.FirstLen > 0 && s.FirstLen < 40 && t.AppData[client].Records == 0 && closed {
+	finished := eventTime(f, decode.EvEncryptedHandshake, tlswire.Finished)
+	prompt := s.First.Sub(finished) < time.Second
+	if s.Records == 1 && s.FirstLen > 0 && s.FirstLen <= 24 && closed && prompt {
 		return "server", true
 	}
 	return "", false

@@ -45,8 +45,9 @@ func historyLetter(e decode.Event) byte {
 	case decode.EvEncryptedHandshake:
 		// Only what the protocol leaves no doubt about: the first encrypted
 		// record after change_cipher_spec (or the client's first in TLS 1.3)
-		// is Finished; the server's first TLS 1.3 record is EncryptedExtensions.
-		if e.Code == tlswire.Finished || e.Code == tlswire.EncryptedExtensions {
+		// is Finished; the server's first TLS 1.3 record is EncryptedExtensions;
+		// a 25-byte client record can only be an empty Certificate.
+		if e.Code == tlswire.Finished || e.Code == tlswire.EncryptedExtensions || e.Code == tlswire.CertificateType {
 			return handshakeLetters[e.Code]
 		}
 	case decode.EvChangeCipherSpec:
