@@ -187,7 +187,12 @@ func tls13PostHandshakeAlert(f *decode.Flow) (string, bool) {
 	closed := f.TCP.FIN[server] || f.TCP.RST[server]
 	finished := eventTime(f, decode.EvEncryptedHandshake, tlswire.Finished)
 	prompt := s.First.Sub(finished) < time.Second
-	if s.Records == 1 && s.FirstLen > 0 && s.FirstLen <= 24 && closed && prompt {
+	// A client that sent data first may have got a tiny answer, not an
+	// alert, unless it had sent an empty Certificate (it was asked for one).
+	c := t.AppData[client]
+	unasked := c.Records == 0 || c.First.After(s.First) ||
+		hasEvent(f, client, decode.EvEncryptedHandshake, tlswire.CertificateType)
+	if s.Records == 1 && s.FirstLen > 0 && s.FirstLen <= 24 && closed && prompt && unasked {
 		return "server", true
 	}
 	return "", false

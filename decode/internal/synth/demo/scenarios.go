@@ -119,6 +119,12 @@ var scenarios = []scenario{
 		// Go's server answers an empty client Certificate with handshake_failure.
 		return expect{"alert", "server", "handshake_failure", "vpn.demo.example"}
 	}},
+	{"srv-alert-client-cert-required-tls13", func(b *builder) expect {
+		sc := b.pki.server(b.pki.good)
+		sc.ClientAuth = tls.RequireAnyClientCert
+		b.handshake("192.0.2.19:443", b.pki.client("vpn.demo.example"), sc, false)
+		return expect{"encrypted_alert", "server", "", "vpn.demo.example"}
+	}},
 	{"tls12-client-cert-ok", func(b *builder) expect {
 		cc := b.pki.client("vpn.demo.example")
 		cc.MaxVersion = tls.VersionTLS12
