@@ -147,7 +147,7 @@ func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 			f.Client, f.Server = dst, src
 		}
 	}
-	fs := &flowState{f: f, d: [2]*dirState{{dir: FromClient}, {dir: FromServer}}, certs: &a.certs, intern: &a.intern}
+	fs := &flowState{f: f, certs: &a.certs, intern: &a.intern}
 	a.flows = append(a.flows, fs)
 	a.stats.Flows++
 	return fs
@@ -242,6 +242,10 @@ func (fs *flowState) finish() bool {
 	changed := false
 	for d := FromClient; d <= FromServer; d++ {
 		s := fs.d[d]
+		if s == nil {
+			fs.d[d] = finished // never carried data
+			continue
+		}
 		if s.mode == modeDone {
 			continue
 		}

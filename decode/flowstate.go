@@ -49,6 +49,7 @@ type flowState struct {
 	certs   *certCache   // the analyzer's, shared by every flow
 	intern  *interner    // the analyzer's too
 	isn     [2]uint32    // initial sequence numbers from SYN / SYN-ACK
+	hasISN  [2]bool
 	tls13   bool
 	hsDone  bool   // handshake finished (both Finished, or TLS 1.3 client Finished)
 	lastMsg string // last handshake message seen, for "alert after ..."
@@ -62,7 +63,21 @@ type flowState struct {
 }
 
 // active reports whether direction d still needs its bytes decoded.
-func (fs *flowState) active(d Dir) bool { return fs.d[d].mode != modeDone }
+func (fs *flowState) active(d Dir) bool { s := fs.d[d]; return s == nil || s.mode != modeDone }
+
+// state returns direction d's decoding state, made on its first payload: a
+// flow that never carries data (a scan, a refused SYN) never pays for one.
+func (fs *flowState) state(d Dir) *dirState {
+	if s := fs.d[d]; s != nil {
+		return s
+	}
+	s := &dirState{dir: d}
+	if fs.hasISN[d] {
+		s.re.start(fs.isn[d] + 1)
+	}
+	fs.d[d] = s
+	return s
+}
 
 // finished is the decoding state of every direction that needs no more
 // bytes. It is shared and never written: a finished flow holds no state of
@@ -72,6 +87,10 @@ var finished = &dirState{mode: modeDone, re: reassembler{released: true, holed: 
 // stop ends decoding of direction d and frees its buffers.
 func (fs *flowState) stop(d Dir) {
 	s := fs.d[d]
+	if s == nil {
+		fs.d[d] = finished
+		return
+	}
 	if s.mode == modeDone {
 		return
 	}
@@ -102,7 +121,7 @@ func (fs *flowState) event(d Dir, kind EventKind, code uint16, length int) {
 		return
 	}
 	if f.Events == nil {
-		f.Events = make([]Event, 0, 16)
+		f.Events = make([]Event, 0, 8)
 	}
 	f.Events = append(f.Events, Event{At: fs.ts.UnixNano(), Dir: d, Kind: kind, Code: code, Len: int32(min(length, 1<<30))})
 }
@@ -115,8 +134,9 @@ func (fs *flowState) flip(basis ClientBasis) {
 	f.ClientBasis = basis
 	fs.d[0], fs.d[1] = fs.d[1], fs.d[0]
 	swap2(&fs.isn)
+	swap2(&fs.hasISN)
 	for d, s := range fs.d {
-		if s != finished {
+		if s != nil && s != finished {
 			s.dir = Dir(d)
 		}
 	}
@@ -147,6 +167,14 @@ func (fs *flowState) flip(basis ClientBasis) {
 
 func swap2[T any](a *[2]T) { a[0], a[1] = a[1], a[0] }
 
+// setISN remembers a side's initial sequence number; its data starts after it.
+func (fs *flowState) setISN(d Dir, seq uint32) {
+	fs.isn[d], fs.hasISN[d] = seq, true
+	if s := fs.d[d]; s != nil {
+		s.re.start(seq + 1)
+	}
+}
+
 // markTCP records flags for the timeline and TCP facts.
 func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 	f := fs.f
@@ -154,8 +182,7 @@ func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 	case seg.Has(packet.FlagSYN | packet.FlagACK):
 		if !f.TCP.SYNACK {
 			f.TCP.SYNACK = true
-			fs.isn[d] = seg.Seq
-			fs.d[d].re.start(seg.Seq + 1)
+			fs.setISN(d, seg.Seq)
 			f.TCP.MSS[d] = seg.MSS
 			fs.event(d, EvSYNACK, 0, 0)
 		}
@@ -165,8 +192,7 @@ func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 			return
 		}
 		f.TCP.SYN = true
-		fs.isn[d] = seg.Seq
-		fs.d[d].re.start(seg.Seq + 1)
+		fs.setISN(d, seg.Seq)
 		f.TCP.MSS[d] = seg.MSS
 		fs.event(d, EvSYN, 0, 0)
 	}

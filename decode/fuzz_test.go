@@ -117,7 +117,7 @@ func FuzzTLSStream(f *testing.F) {
 			chunk := streams[d][:n]
 			streams[d] = streams[d][n:]
 			if len(chunk) > 0 && fs.active(d) {
-				fs.consume(fs.d[d], chunk)
+				fs.consume(fs.state(d), chunk)
 			}
 			checkBounds(t, fs)
 		}
@@ -132,6 +132,9 @@ func FuzzTLSStream(f *testing.F) {
 func checkBounds(t *testing.T, fs *flowState) {
 	t.Helper()
 	for _, s := range fs.d {
+		if s == nil {
+			continue
+		}
 		if len(s.hs) > 4+maxHandshakeBuf+maxRecordBody || cap(s.rec.body) > maxRecordBody ||
 			len(s.line) > maxPlainLineLen+maxRecordBody || len(s.v2) > 1<<15+2 {
 			t.Fatalf("buffers over their caps: hs %d, record %d, line %d, v2 %d",

@@ -298,7 +298,7 @@ func (fs *flowState) updateDone() {
 // salvage parses a ClientHello that the capture cut short, keeping what it says.
 func (fs *flowState) salvage(d Dir) {
 	s := fs.d[d]
-	if d != FromClient || fs.f.TLS.ClientHello != nil || s.mode != modeTLS {
+	if s == nil || d != FromClient || fs.f.TLS.ClientHello != nil || s.mode != modeTLS {
 		return
 	}
 	partial := append(append([]byte(nil), s.hs...), s.rec.partialBody()...)

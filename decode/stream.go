@@ -13,7 +13,7 @@ func (fs *flowState) payload(d Dir, seg *packet.Segment, index int) bool {
 	if !fs.active(d) {
 		return false
 	}
-	s := fs.d[d]
+	s := fs.state(d)
 	f := fs.f
 	chPending := d == FromClient && !s.chDone
 	res := s.re.add(seg.Seq, seg.Payload, func(b []byte) { fs.consume(s, b) })
