@@ -64,6 +64,7 @@ func (fs *flowState) consume(s *dirState, b []byte) {
 		case modeMaybeTLS:
 			if tlswire.PlausibleRecordHeader(b) || len(b) < 5 && b[0] == tlswire.ContentHandshake {
 				s.mode = modeTLS
+				s.chSegs = 0 // the plaintext before the upgrade is not part of the ClientHello
 			} else {
 				s.mode = modePlain
 			}
