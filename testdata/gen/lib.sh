@@ -128,3 +128,58 @@ srv_wait() {
   srv_kill
 }
 srv_kill() { kill "$LASTPID" 2>/dev/null || true; wait "$LASTPID" 2>/dev/null || true; }
+
+# s_server in the server namespace; -naccept 1 makes it exit after one connection
+ossl_server() { # PORT [CERTNAME] [extra s_server args...]   CERTNAME: leaf (default), expired, wrong, self
+  local port=$1 c=${2:-leaf}; shift; [[ $# -gt 0 ]] && shift
+  local chain=(-cert_chain "$PKI/inter.pem"); [[ $c == self ]] && chain=()
+  bg ins openssl s_server -quiet -naccept 1 -accept "$port" -cert "$PKI/$c.pem" "${chain[@]}" -key "$PKI/$c.key" -rev "$@" \
+     >>"$PCS_TMP/s_server.log" 2>&1
+  wait_port $NSS "$port"
+}
+gnutls_server() { # PORT [CERTNAME] [extra gnutls-serv args...]  (runs until srv_kill)
+  local port=$1 c=${2:-leaf}; shift; [[ $# -gt 0 ]] && shift
+  local f=$c-chain.pem; [[ $c == leaf ]] && f=chain.pem; [[ $c == self ]] && f=self.pem
+  bg ins gnutls-serv -q --echo -p "$port" --x509certfile "$PKI/$f" --x509keyfile "$PKI/$c.key" "$@" \
+     >>"$PCS_TMP/gnutls-serv.log" 2>&1
+  wait_port $NSS "$port"
+}
+say() { (printf '%s\n' "$1"; sleep 0.6); }
+
+
+# Clients. Each sends one line or a small request (s_client treats a line starting with Q, R
+# or k as a command, so SMTP's QUIT goes in lower case), logs to $PCS_TMP/clients.log, writes its
+# TLS secrets to $KEYS/NAME.keys, and never fails the script (failures are the point).
+#   ossl_client NAME CPORT SERVER:PORT SNI [s_client args...]
+#   gnutls_client NAME CPORT SERVER PORT SNI [gnutls-cli args...]   (source port pinned by sysctl)
+#   go_client NAME CPORT SERVER:PORT SNI [tlsgo client args...]
+CLOG() { echo "-- $*" >>"$PCS_TMP/clients.log"; }
+ossl_client() {
+  local name=$1 cport=$2 srv=$3 sni=$4; shift 4
+  local bind=$C4:$cport; [[ $srv == \[* ]] && bind="[$C6]:$cport"; [[ $srv == 127.* ]] && bind=127.0.0.1:$cport
+  CLOG "openssl $name"
+  local in=hello; [[ -n "${OSSL_STDIN:-}" ]] && in=$OSSL_STDIN
+  say "$in" | inc openssl s_client -brief -bind "$bind" -connect "$srv" -servername "$sni" \
+    -keylogfile "$KEYS/$name.keys" "$@" >>"$PCS_TMP/clients.log" 2>&1 || true
+}
+gnutls_client() {
+  local name=$1 cport=$2 srv=$3 port=$4 sni=$5; shift 5
+  CLOG "gnutls $name"
+  pin_port "$cport"
+  say hello | SSLKEYLOGFILE="$KEYS/$name.keys" inc gnutls-cli --logfile=/dev/null \
+    --sni-hostname "$sni" --verify-hostname "$sni" -p "$port" "$@" "$srv" >>"$PCS_TMP/clients.log" 2>&1 || true
+  unpin_port
+}
+go_client() {
+  local name=$1 cport=$2 srv=$3 sni=$4; shift 4
+  local bind=$C4:$cport; [[ $srv == \[* ]] && bind="[$C6]:$cport"
+  CLOG "go $name"
+  inc "$BIN/tlsgo" client -addr "$srv" -bind "$bind" -sni "$sni" -keylog "$KEYS/$name.keys" "$@" \
+    >>"$PCS_TMP/clients.log" 2>&1 || true
+}
+go_server() { # PORT CERTNAME [tlsgo server args...]
+  local port=$1 c=$2; shift 2
+  local f=$c-chain.pem; [[ $c == leaf ]] && f=chain.pem; [[ $c == self ]] && f=self.pem
+  bg ins "$BIN/tlsgo" server -addr ":$port" -cert "$PKI/$f" -key "$PKI/$c.key" "$@" >>"$PCS_TMP/go-server.log" 2>&1
+  wait_port $NSS "$port"
+}

@@ -3,21 +3,6 @@
 source "$(dirname "$0")/lib.sh"
 setup
 
-# s_server in the server namespace; -naccept 1 makes it exit after one connection
-ossl_server() { # PORT [extra s_server args...]
-  local port=$1; shift
-  bg ins openssl s_server -quiet -naccept 1 -accept "$port" -cert "$PKI/leaf.pem" -cert_chain "$PKI/inter.pem" -key "$PKI/leaf.key" -rev "$@" \
-     >>"$PCS_TMP/s_server.log" 2>&1
-  wait_port $NSS "$port"
-}
-gnutls_server() { # PORT [extra gnutls-serv args...]
-  local port=$1; shift
-  bg ins gnutls-serv -q --echo -p "$port" --x509certfile "$PKI/chain.pem" --x509keyfile "$PKI/leaf.key" "$@" \
-     >>"$PCS_TMP/gnutls-serv.log" 2>&1
-  wait_port $NSS "$port"
-}
-say() { (printf '%s\n' "$1"; sleep 0.6); }
-
 net_up 1500
 
 msg tls13-openssl.pcap
@@ -46,7 +31,7 @@ inc "$BIN/tlsgo" client -addr $S4:443 -bind $C4:40003 -sni h2.pcapsurgery.test -
 cap_stop; srv_wait
 
 msg tls12-openssl.pcap
-ossl_server 443 -tls1_2
+ossl_server 443 leaf -tls1_2
 cap_start "$CAP/tls12-openssl.pcap"
 say hello | inc openssl s_client -brief -bind $C4:40004 -connect $S4:443 -servername ok12.pcapsurgery.test \
   -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 -CAfile "$PKI/ca.pem" -verify_return_error \
