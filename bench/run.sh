@@ -96,6 +96,9 @@ else
     sleep 60
   done
 fi
+# What was measured: the commit, and whether the working tree differed from it (others at work).
+BUILD_REV="$(git rev-parse --short HEAD)$( [ -z "$(git status --porcelain -- . ':!bench' 2>/dev/null)" ] || echo ' + uncommitted changes in the working tree')"
+BUILD_AT=$(date -u +%H:%M:%SZ)
 (cd "$GENCAP_SRC" && go build -o "$OUT/gencap" .) || { echo "run.sh: building gencap in $GENCAP_SRC failed"; exit 1; }
 go build -o "$OUT/compare" ./bench/compare || exit 1
 PS=$OUT/pcapsurgery
@@ -186,6 +189,27 @@ alternate() {
   done
 }
 
+# check NAME FILE JSON TSV GENCAP_LOG: compare pcapsurgery's JSON with tshark's fields (and
+# gencap's counts); sets CHECK to same, same-8443 or different. When they differ, tshark runs once
+# more, untimed, told that port 8443 is TLS: tshark finds TLS on 443 by port but on 8443 only by
+# heuristics, which can take a TLS flow for another protocol (seen: a ClientHello read as IRC).
+check() {
+  local name=$1 file=$2 json=$3 tsv=$4 log=$5 rc
+  rm -f "$RD/compare-$name-8443.md"
+  "$OUT/compare" -json "$json" -tshark "$tsv" -gencap "$log" -md "$RD/compare-$name.md"
+  rc=$?
+  if [ "$rc" = 0 ]; then CHECK=same; return; fi
+  if [ "$rc" != 1 ]; then CHECK=different; return; fi
+  say "they differ: tshark once more, untimed, with -d tcp.port==8443,tls"
+  tshark -r "$file" -2 -d tcp.port==8443,tls -Y "$TSHARK_FILTER" "${TSHARK_FIELDS[@]}" >"$RD/ts-$name-8443.tsv" 2>/dev/null
+  if "$OUT/compare" -json "$json" -tshark "$RD/ts-$name-8443.tsv" -gencap "$log" -md "$RD/compare-$name-8443.md"; then
+    CHECK=same-8443
+    note "$(basename "$file"): tshark's default command missed TLS in some flows on port 8443 (its heuristics took them for another protocol); with -d tcp.port==8443,tls it saw exactly what pcapsurgery saw"
+  else
+    CHECK=different
+  fi
+}
+
 rm -f "$RD"/*.runs
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -194,8 +218,8 @@ say "summary: $(basename "$MAIN") ($MAIN_BYTES bytes), $RUNS pcapsurgery / $TSHA
 alternate ps-main ts-main "$MAIN" "$TSHARK_RUNS"
 
 say "same flows, SNIs and alerts ($(basename "$MAIN"))"
-"$OUT/compare" -json "$RD/ps-main.json" -tshark "$RD/ts-main.tsv" -gencap "$MAIN.gencap.log" -md "$RD/compare-main.md"
-SAME_MAIN=$?
+check main "$MAIN" "$RD/ps-main.json" "$RD/ts-main.tsv" "$MAIN.gencap.log"
+SAME_MAIN=$CHECK
 
 # tshark -2 holds every frame: skip it on the big file when the memory is not there.
 TS_BIG_RUNS=0
@@ -215,9 +239,11 @@ say "same flows, SNIs and alerts ($(basename "$BIG") against $(basename "$MAIN")
 "$OUT/compare" -json "$RD/ps-big.json" -json2 "$RD/ps-main.json" -md "$RD/compare-big.md"
 SAME_BIG=$?
 SAME_BIG_TS=NA
+rm -f "$RD/compare-big-tshark.md" "$RD/compare-big-tshark-8443.md"
 if [ "$TS_BIG_RUNS" -gt 0 ]; then
-  "$OUT/compare" -json "$RD/ps-big.json" -tshark "$RD/ts-big.tsv" -gencap "$BIG.gencap.log" -md "$RD/compare-big-tshark.md"
-  SAME_BIG_TS=$?
+  say "same flows, SNIs and alerts ($(basename "$BIG"), pcapsurgery against tshark)"
+  check big-tshark "$BIG" "$RD/ps-big.json" "$RD/ts-big.tsv" "$BIG.gencap.log"
+  SAME_BIG_TS=$CHECK
 fi
 
 # ---------------------------------------------------------------- export
@@ -275,22 +301,30 @@ rss_growth() {
   [ "$PB_R" = NA ] || [ "$PM_R" = NA ] && { echo "–"; return; }
   local hi
   hi=$(sort -n -k2,2 "$RD/ps-main.runs" | tail -n 1 | awk '{print $2}')
-  if [ "$PB_R" -le "$PM_R" ]; then
+  if awk -v a="$PB_R" -v b="$PM_R" 'BEGIN {exit !(a <= b)}'; then
     echo yes
-  elif [ "$PB_R" -le "$hi" ]; then
+  elif awk -v a="$PB_R" -v b="$hi" 'BEGIN {exit !(a <= b)}'; then
     awk -v a="$PB_R" -v b="$PM_R" 'BEGIN {printf "yes, within noise (+%.1f%% over the median, below the %s MB runs'"'"' highest)", (a / b - 1) * 100, "'"$MAIN_MB"'"}'
   else
     awk -v a="$PB_R" -v b="$PM_R" 'BEGIN {printf "**no** (+%.1f%%)", (a / b - 1) * 100}'
   fi
 }
-same_word() { case $1 in 0) echo "same" ;; NA) echo "–" ;; *) echo "**DIFFERENT**" ;; esac; }
+same_word() {
+  case $1 in
+  0 | same) echo "same" ;;
+  same-8443) echo "same, once tshark is told 8443 is TLS" ;;
+  NA) echo "–" ;;
+  *) echo "**DIFFERENT**" ;;
+  esac
+}
+same_met() { case $1 in 0 | same | same-8443 | NA) echo yes ;; *) echo "**no**" ;; esac; }
 
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 {
   echo "# Benchmark results (issue 4)"
   echo
   if [ "$QUICK" = 1 ]; then echo "**Quick mode** (~100 MB capture): not the issue's 1 GB figures."; echo; fi
-  echo "- date: $START (UTC), $(git rev-parse --short HEAD)$( [ -z "$(git status --porcelain -- . ':!bench' 2>/dev/null)" ] || echo ' + uncommitted changes in the working tree (others at work)')"
+  echo "- date: $START (UTC) to $(date -u +%H:%M:%SZ); pcapsurgery built at $BUILD_AT from $BUILD_REV"
   echo "- machine: \`nproc\` = $(nproc), $cpu, $(awk '/MemTotal/ {printf "%.0f GiB RAM", $2 / 1048576}' /proc/meminfo)"
   echo "- $(go version | sed 's/^go version //'), $(tshark --version 2>/dev/null | head -n 1)"
   echo "- captures (gencap, pcap, page-cached): $(basename "$MAIN") $MAIN_BYTES bytes (\`$MAIN_ARGS\`), $(basename "$BIG") $BIG_BYTES bytes (\`$BIG_ARGS\`)"
@@ -307,11 +341,11 @@ cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   echo "| summary --json, $MAIN_MB MB: wall (runs: $(runs ps-main) / $(runs ts-main)) | $(secs "$PM_W") | $(secs "$TM_W") | $(ratio "$TM_W" "$PM_W") faster | ≥ 70x faster | $(yes "$TM_W / ($PM_W > 0 ? $PM_W : 0.01) >= 70") |"
   echo "| summary --json, $MAIN_MB MB: throughput | $(mbps "$MAIN_BYTES" "$PM_W") | $(mbps "$MAIN_BYTES" "$TM_W") | | ≥ 1000 MB/s | $(yes "$MAIN_BYTES / 1e6 / ($PM_W > 0 ? $PM_W : 0.01) >= 1000") |"
   echo "| summary --json, $MAIN_MB MB: peak RSS | $(rssmb "$PM_R") | $(rssmb "$TM_R") | $(ratio "$TM_R" "$PM_R") less | < 100 MB | $(yes "$PM_R * 1024 / 1e6 < 100") |"
-  echo "| same flows, SNIs and alerts as tshark ($MAIN_MB MB) | $(same_word "$SAME_MAIN") | | | same | $( [ "$SAME_MAIN" = 0 ] && echo yes || echo "**no**") |"
+  echo "| same flows, SNIs and alerts as tshark ($MAIN_MB MB) | $(same_word "$SAME_MAIN") | | | same | $(same_met "$SAME_MAIN") |"
   echo "| summary --json, $BIG_MB MB (4x data): wall (runs: $(runs ps-big) / $(runs ts-big)) | $(secs "$PB_W") | $(secs "$TB_W") | $(ratio "$TB_W" "$PB_W") faster | | |"
   echo "| summary --json, $BIG_MB MB: throughput | $(mbps "$BIG_BYTES" "$PB_W") | $(mbps "$BIG_BYTES" "$TB_W") | | | |"
   echo "| summary --json, $BIG_MB MB: peak RSS | $(rssmb "$PB_R") | $(rssmb "$TB_R") | $(ratio "$TB_R" "$PB_R") less | ≤ the $MAIN_MB MB run's ($(rssmb "$PM_R")) | $(rss_growth) |"
-  echo "| same flows, SNIs and alerts, $BIG_MB MB vs $MAIN_MB MB (pcapsurgery)$( [ "$SAME_BIG_TS" != NA ] && echo " / vs tshark") | $(same_word "$SAME_BIG")$( [ "$SAME_BIG_TS" != NA ] && echo " / $(same_word "$SAME_BIG_TS")") | | | same | $( [ "$SAME_BIG" = 0 ] && [ "$SAME_BIG_TS" != 1 ] && echo yes || echo "**no**") |"
+  echo "| same flows, SNIs and alerts, $BIG_MB MB vs $MAIN_MB MB (pcapsurgery)$( [ "$SAME_BIG_TS" != NA ] && echo " / vs tshark") | $(same_word "$SAME_BIG")$( [ "$SAME_BIG_TS" != NA ] && echo " / $(same_word "$SAME_BIG_TS")") | | | same | $( [ "$(same_met "$SAME_BIG")" = yes ] && [ "$(same_met "$SAME_BIG_TS")" = yes ] && echo yes || echo "**no**") |"
   echo "| export --flow $FLOW_ID ($FLOW_PACKETS packets) from $MAIN_MB MB: wall (runs: $(runs ps-export) / $(runs ts-export)) | $(secs "$PE_W") | $(secs "$TE_W") | $(ratio "$TE_W" "$PE_W") faster | < 1 s | $(yes "$PE_W < 1") |"
   echo "| export: peak RSS | $(rssmb "$PE_R") | $(rssmb "$TE_R") | $(ratio "$TE_R" "$PE_R") less | | |"
   echo
@@ -332,6 +366,12 @@ cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   echo "ClientHellos and ServerHellos, SNIs as a multiset, and clear-text alerts by code."
   echo
   cat "$RD/compare-main.md"
+  if [ -f "$RD/compare-main-8443.md" ]; then
+    echo
+    echo "### The same, with tshark told that port 8443 is TLS (\`-d tcp.port==8443,tls\`, untimed)"
+    echo
+    cat "$RD/compare-main-8443.md"
+  fi
   echo
   echo "## $(basename "$BIG") against $(basename "$MAIN") (pcapsurgery both)"
   echo
@@ -341,6 +381,12 @@ cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
     echo "## pcapsurgery vs tshark, $(basename "$BIG")"
     echo
     cat "$RD/compare-big-tshark.md"
+    if [ -f "$RD/compare-big-tshark-8443.md" ]; then
+      echo
+      echo "### The same, with tshark told that port 8443 is TLS (\`-d tcp.port==8443,tls\`, untimed)"
+      echo
+      cat "$RD/compare-big-tshark-8443.md"
+    fi
   fi
   echo
   echo "## Every run (wall s / peak RSS KiB / exit status / 1-min load after it / cores other processes used during it)"
