@@ -57,3 +57,25 @@ func BenchmarkIngest(b *testing.B) {
 		src.Close()
 	}
 }
+
+// BenchmarkExportOneFlow measures exporting one flow from a loaded ~100 MB
+// capture: the explorer's `e` key (offsets are kept, the file is not rescanned).
+func BenchmarkExportOneFlow(b *testing.B) {
+	path := benchCapture(b, 3500, 16384)
+	src, err := capture.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	l := NewLoader(src)
+	if err := l.Run(context.Background(), nil); err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(b.TempDir(), "one.pcap")
+	for b.Loop() {
+		res, err := Export(l, ExportRequest{Input: path, Flows: []int{1750}, Out: out, Overwrite: true})
+		if err != nil || res.Packets == 0 {
+			b.Fatalf("%v %+v", err, res)
+		}
+	}
+}
