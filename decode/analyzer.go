@@ -94,6 +94,9 @@ func (a *Analyzer) Add(p *capture.Packet) {
 		evidence = true // the TCP handshake and the ACKs of the TLS handshake
 	}
 	f.Refs.Add(p.Index, p.Offset, evidence)
+	if fs.closed && !fs.compacted && !fs.active(FromClient) && !fs.active(FromServer) {
+		fs.compact()
+	}
 	f.Version++
 	if !fs.dirty {
 		fs.dirty = true
@@ -235,6 +238,13 @@ func (f *Flow) snapshot() Flow {
 	c.TLS.Alerts = slices.Clone(f.TLS.Alerts)
 	c.Refs = PacketRefs{}
 	return c
+}
+
+// compact trims a finished flow's timeline to its length: growth by
+// doubling leaves up to half of it unused, on every flow.
+func (fs *flowState) compact() {
+	fs.compacted = true
+	fs.f.Events = slices.Clip(slices.Clone(fs.f.Events))
 }
 
 // finish settles one flow; it reports whether anything changed.

@@ -44,22 +44,23 @@ type dirState struct {
 
 // flowState is a flow and the decoding machinery behind it.
 type flowState struct {
-	f       *Flow
-	d       [2]*dirState // pointers, so a flip never moves a state that is being fed
-	certs   *certCache   // the analyzer's, shared by every flow
-	intern  *interner    // the analyzer's too
-	isn     [2]uint32    // initial sequence numbers from SYN / SYN-ACK
-	hasISN  [2]bool
-	tls13   bool
-	hsDone  bool   // handshake finished (both Finished, or TLS 1.3 client Finished)
-	lastMsg string // last handshake message seen, for "alert after ..."
-	plain   string // sniffed plaintext protocol
-	asked   bool   // a STARTTLS command was sent
-	chEnd   uint32 // client sequence number just past the ClientHello
-	chEndOK bool
-	dirty   bool
-	closed  bool // both FINs or a RST: a new SYN on this tuple starts a new flow
-	ts      time.Time
+	f         *Flow
+	d         [2]*dirState // pointers, so a flip never moves a state that is being fed
+	certs     *certCache   // the analyzer's, shared by every flow
+	intern    *interner    // the analyzer's too
+	isn       [2]uint32    // initial sequence numbers from SYN / SYN-ACK
+	hasISN    [2]bool
+	tls13     bool
+	hsDone    bool   // handshake finished (both Finished, or TLS 1.3 client Finished)
+	lastMsg   string // last handshake message seen, for "alert after ..."
+	plain     string // sniffed plaintext protocol
+	asked     bool   // a STARTTLS command was sent
+	chEnd     uint32 // client sequence number just past the ClientHello
+	chEndOK   bool
+	dirty     bool
+	closed    bool // both FINs or a RST: a new SYN on this tuple starts a new flow
+	compacted bool
+	ts        time.Time
 }
 
 // active reports whether direction d still needs its bytes decoded.

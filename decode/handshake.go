@@ -142,8 +142,9 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 		f.TLS.ClientHelloSegments = max(s.chSegs+1, 1)
 		s.chDone = true
 		fs.chEnd, fs.chEndOK = s.re.next, s.re.started
-		_, f.TLS.JA3Hash = fingerprint.JA3(ch)
-		f.TLS.JA4 = fingerprint.JA4(ch, 't')
+		_, ja3 := fingerprint.JA3(ch)
+		f.TLS.JA3Hash = fs.intern.str(ja3)
+		f.TLS.JA4 = fs.intern.str(fingerprint.JA4(ch, 't'))
 	case f.TLS.HelloRetry != nil && f.TLS.ClientHello2 == nil:
 		f.TLS.ClientHello2 = ch
 	}
@@ -176,7 +177,8 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 	}
 	if f.TLS.ServerHello == nil {
 		f.TLS.ServerHello = sh
-		_, f.TLS.JA3SHash = fingerprint.JA3S(sh)
+		_, ja3s := fingerprint.JA3S(sh)
+		f.TLS.JA3SHash = fs.intern.str(ja3s)
 	}
 	fs.event(d, EvHandshake, tlswire.ServerHelloType, len(body))
 	fs.lastMsg = "ServerHello"
