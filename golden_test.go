@@ -17,7 +17,8 @@ var update = flag.Bool("update", false, "rewrite testdata/golden/*.jsonl from th
 func goldenCaptures(t *testing.T) []string {
 	t.Helper()
 	paths, _ := filepath.Glob("testdata/captures/*.pcap*")
-	paths = append(paths, "testdata/demo.pcapng")
+	more, _ := filepath.Glob("testdata/*.pcapng")
+	paths = append(paths, more...)
 	var out []string
 	for _, p := range paths {
 		if !strings.HasSuffix(p, ".keys") {
@@ -65,16 +66,17 @@ func TestSummaryJSONGolden(t *testing.T) {
 	}
 }
 
-// TestDemoCaptureOutcomes checks every demo flow against what its scenario
-// set up (testdata/demo.expected.tsv, written by the generator, not by us).
-func TestDemoCaptureOutcomes(t *testing.T) {
-	expected, err := os.Open("testdata/demo.expected.tsv")
+// TestSynthMixOutcomes checks every flow of the synthetic mix against what
+// its scenario set up (testdata/synth-mix.expected.tsv, written by the
+// generator decode/internal/synth/demo, not by this program).
+func TestSynthMixOutcomes(t *testing.T) {
+	expected, err := os.Open("testdata/synth-mix.expected.tsv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer expected.Close()
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"summary", "--json", "testdata/demo.pcapng"}, &stdout, &stderr); code != exitOK {
+	if code := run([]string{"summary", "--json", "testdata/synth-mix.pcapng"}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	type flow struct {

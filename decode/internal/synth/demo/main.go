@@ -1,9 +1,11 @@
-// Command demo writes testdata/demo.pcapng: a few dozen TCP connections
+// Command demo writes testdata/synth-mix.pcapng: a few dozen TCP connections
 // whose TLS handshakes are real Go crypto/tls bytes, covering every outcome
 // PCAP Surgery reports, and testdata/demo.expected.tsv, what each flow must
 // come out as (written from what each scenario set up, not from the engine).
+// (testdata/demo.pcapng, the README's demo, is made from real OpenSSL, GnuTLS
+// and Go peers by testdata/gen/demo.sh; this one needs no root and no network.)
 //
-//	go run ./decode/internal/synth/demo -o testdata/demo.pcapng
+//	go run ./decode/internal/synth/demo -o testdata/synth-mix.pcapng
 package main
 
 import (
@@ -29,7 +31,7 @@ type scenario struct {
 }
 
 func main() {
-	out := flag.String("o", "testdata/demo.pcapng", "output pcapng")
+	out := flag.String("o", "testdata/synth-mix.pcapng", "output pcapng")
 	flag.Parse()
 	b := newBuilder()
 	var lines []string
