@@ -209,6 +209,25 @@ var scenarios = []scenario{
 		c.Close(true, false).Close(false, false)
 		return expect{"not_tls", "", "", ""}
 	}},
+	{"one-sided-span-port", func(b *builder) expect {
+		// Only the client's direction was captured (asymmetric routing).
+		chunks, _ := synth.Transcript(b.pki.client("asym.demo.example"), b.pki.server(b.pki.good), true)
+		c := b.conn(v4client, "192.0.2.28:443")
+		c.Append(c.Segment(true, synth.SYN, 999, nil), c.Segment(true, synth.ACK, 1000, nil))
+		c.Send(true, synth.Concat(chunks, true), 1448)
+		c.Frames = onlyFrom(c, true)
+		return expect{"one_sided", "", "", "asym.demo.example"}
+	}},
+	{"partial-mid-stream", func(b *builder) expect {
+		// The capture starts after the handshake: application data only.
+		chunks, _ := synth.Transcript(b.pki.client("late.demo.example"), b.pki.server(b.pki.good), true)
+		c := b.conn(v4client, "192.0.2.29:443")
+		last := chunks[len(chunks)-2:]
+		for _, ch := range last {
+			c.Send(ch.FromClient, ch.Data, 1448)
+		}
+		return expect{"partial", "", "", ""}
+	}},
 	{"tls13-ok-nosni", func(b *builder) expect {
 		cc := b.pki.client("")
 		cc.InsecureSkipVerify = true
@@ -245,3 +264,17 @@ func (b *builder) helloOnly(server, sni string) *synth.Conn {
 
 // serverSeq is the server's next sequence number (the first data byte).
 func serverSeq(c *synth.Conn) uint32 { return 5000 }
+
+// onlyFrom keeps the frames one side sent (the client's: they carry its port
+// as the source).
+func onlyFrom(c *synth.Conn, fromClient bool) []synth.Frame {
+	var out []synth.Frame
+	for _, f := range c.Frames {
+		// Ethernet (14) + IPv4 (20): the TCP source port is at byte 34.
+		src := uint16(f.Data[34])<<8 | uint16(f.Data[35])
+		if (src == c.Client.Port()) == fromClient {
+			out = append(out, f)
+		}
+	}
+	return out
+}
