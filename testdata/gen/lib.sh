@@ -64,7 +64,8 @@ net_up() {
   for ns in $NSC $NSS; do
     if [[ $ns == "$NSC" ]]; then dev=pcs-c0 a4=$C4 a6=$C6; else dev=pcs-s0 a4=$S4 a6=$S6; fi
     ip netns exec $ns sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
-       net.ipv6.conf.default.router_solicitations=0 net.ipv4.tcp_timestamps=1
+       net.ipv6.conf.default.router_solicitations=0 net.ipv4.tcp_timestamps=1 \
+       net.ipv4.tcp_tw_reuse=0
     ip -n $ns link set lo up
     ip -n $ns addr add $a4/24 dev $dev
     ip -n $ns addr add $a6/64 dev $dev nodad

@@ -2,7 +2,7 @@
 // servers and clients built on crypto/tls and net, each doing one scripted thing.
 //
 //	tlsgo server  -addr A -cert CHAIN -key KEY [-alpn h2,http/1.1] [-min 1.2] [-max 1.3] [-n 1]
-//	tlsgo client  -addr A -sni NAME -ca CA [-alpn h2,http/1.1] [-bind IP:PORT] [-min] [-max] [-keylog F]
+//	tlsgo client  -addr A -sni NAME -ca CA [-alpn h2,http/1.1] [-bind IP:PORT] [-min] [-max] [-keylog F] [-count 2]
 //	tlsgo rst     -addr A [-n 1]       read the ClientHello, then close with SO_LINGER 0 (RST)
 //	tlsgo silent  -addr A [-n 1]       accept and read, never answer; close when the client does
 //	tlsgo smtp    -addr A -cert -key [-n 1]  SMTP responder with STARTTLS
@@ -50,6 +50,7 @@ func main() {
 	send := fs.String("send", "GET / HTTP/1.1\r\nHost: %s\r\n\r\n", "what the client sends after the handshake")
 	timeout := fs.Duration("timeout", 5*time.Second, "client timeout")
 	clientAuth := fs.Bool("clientauth", false, "server requires a client certificate signed by -ca")
+	count := fs.Int("count", 1, "client: connections to make, one after another, sharing a session cache (resumption)")
 	fs.Parse(os.Args[2:])
 
 	cfg := &tls.Config{}
@@ -107,33 +108,42 @@ func main() {
 			tc.Close()
 		})
 	case "client":
-		d := net.Dialer{Timeout: *timeout}
-		if *bind != "" {
-			la, err := net.ResolveTCPAddr("tcp", *bind)
+		if *count > 1 {
+			cfg.ClientSessionCache = tls.NewLRUClientSessionCache(8)
+		}
+		for i := 0; i < *count; i++ {
+			d := net.Dialer{Timeout: *timeout}
+			if *bind != "" {
+				la, err := net.ResolveTCPAddr("tcp", *bind)
+				if err != nil {
+					log.Fatal(err)
+				}
+				la.Port += i // each connection its own source port
+				d.LocalAddr = la
+			}
+			c, err := d.Dial("tcp", *addr)
 			if err != nil {
 				log.Fatal(err)
 			}
-			d.LocalAddr = la
-		}
-		c, err := d.Dial("tcp", *addr)
-		if err != nil {
-			log.Fatal(err)
-		}
-		tc := tls.Client(c, cfg)
-		tc.SetDeadline(time.Now().Add(*timeout))
-		if err := tc.Handshake(); err != nil {
+			tc := tls.Client(c, cfg)
+			tc.SetDeadline(time.Now().Add(*timeout))
+			if err := tc.Handshake(); err != nil {
+				tc.Close()
+				log.Fatalf("client handshake: %v", err)
+			}
+			st := tc.ConnectionState()
+			log.Printf("client: %s %s alpn=%q resumed=%v", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), st.NegotiatedProtocol, st.DidResume)
+			if strings.Contains(*send, "%s") {
+				fmt.Fprintf(tc, *send, *sni)
+			} else {
+				io.WriteString(tc, *send)
+			}
+			io.Copy(io.Discard, tc)
 			tc.Close()
-			log.Fatalf("client handshake: %v", err)
+			if i+1 < *count {
+				time.Sleep(300 * time.Millisecond)
+			}
 		}
-		st := tc.ConnectionState()
-		log.Printf("client: %s %s alpn=%q resumed=%v", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), st.NegotiatedProtocol, st.DidResume)
-		if strings.Contains(*send, "%s") {
-			fmt.Fprintf(tc, *send, *sni)
-		} else {
-			io.WriteString(tc, *send)
-		}
-		io.Copy(io.Discard, tc)
-		tc.Close()
 	case "rst":
 		serve(*addr, *n, func(c net.Conn) {
 			readRecord(c)
