@@ -1,6 +1,9 @@
 package decode
 
-import "bytes"
+import (
+	"bytes"
+	"sync"
+)
 
 // Caps on what one direction may buffer. Only the handshake needs bytes, so
 // these are generous for TLS and small against a hostile capture.
@@ -180,7 +183,7 @@ func (r *reassembler) insert(s heldSegment) {
 // (retransmissions almost always repeat the last segment or less).
 func (r *reassembler) keepTail(data []byte) {
 	if r.tail == nil {
-		r.tail = make([]byte, 0, tailKeep)
+		r.tail = (*tailPool.Get().(*[]byte))[:0]
 	}
 	if len(data) >= tailKeep {
 		r.tail = append(r.tail[:0], data[len(data)-tailKeep:]...)
@@ -229,6 +232,17 @@ func (r *reassembler) giveUp() {
 
 // release frees buffers once the direction needs no more bytes.
 func (r *reassembler) release() {
+	if r.tail != nil {
+		t := r.tail[:0]
+		tailPool.Put(&t)
+	}
 	r.pending, r.held, r.tail = nil, 0, nil
 	r.released = true
 }
+
+// tailPool recycles tail buffers: every direction of every flow needs one
+// while its handshake is decoded, and only then.
+var tailPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, tailKeep)
+	return &b
+}}

@@ -2,6 +2,7 @@ package decode
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
@@ -52,7 +53,7 @@ func (s *recordStream) feed(data []byte, keep func(typ uint8) bool, onRecord fun
 			s.keep = keep(typ)
 			s.body = s.body[:0]
 			if s.keep && cap(s.body) < length {
-				s.body = make([]byte, 0, length)
+				s.body = (*bodyPool.Get().(*[]byte))[:0]
 			}
 			if s.need == 0 && !s.complete(onRecord) {
 				return ""
@@ -94,4 +95,17 @@ func (s *recordStream) partialBody() []byte {
 func (s *recordStream) midRecord() bool { return s.hdrN > 0 || s.need > 0 }
 
 // release drops the body buffer once the direction is done.
-func (s *recordStream) release() { s.body = nil }
+func (s *recordStream) release() {
+	if cap(s.body) == maxRecordBody {
+		b := s.body[:0]
+		bodyPool.Put(&b)
+	}
+	s.body = nil
+}
+
+// bodyPool recycles record buffers (one per direction while its handshake is
+// decoded); each holds the largest record TLS allows.
+var bodyPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, maxRecordBody)
+	return &b
+}}
