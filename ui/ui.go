@@ -66,8 +66,7 @@ type Model struct {
 	sortKey      model.SortKey
 	reverse      bool
 	filterGen    int
-	inflight     int  // filter commands still reading flows
-	stale        bool // the order must be recomputed once inflight is 0
+	inflight     int // filter commands still reading flows
 
 	mode, back mode // back: where esc / the end of help returns to
 	list       flowlist.Model
