@@ -436,8 +436,8 @@ func analyze(s *stream) (Flow, string, []string) {
 		out = "encrypted_alert"
 	case clientAppData > 0 && serverAppAfterCCS > 0:
 		out = "ok"
-	case !tls13 && clientCCS && serverCCS && rstBy == "":
-		out = "ok" // TLS 1.2: both ChangeCipherSpec/Finished, no data needed
+	case !tls13 && clientCCS && serverCCS:
+		out = "ok" // TLS 1.2: both ChangeCipherSpec/Finished, no data needed (a RST after that is a teardown)
 	default:
 		out = "partial"
 		why = append(why, fmt.Sprintf("handshake not seen to complete (client app data %d, server after CCS %d, rst %q)", clientAppData, serverAppAfterCCS, rstBy))
