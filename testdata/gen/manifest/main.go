@@ -47,15 +47,15 @@ type ExpFlow struct {
 }
 
 type ExpFile struct {
-	File     string    `json:"file"`
-	MadeBy   string    `json:"made_by"`
-	Stacks   string    `json:"stacks"`
-	What     string    `json:"what"`
-	Notes    string    `json:"notes,omitempty"`
-	Damaged  string    `json:"damaged,omitempty"`
-	Keylog   string    `json:"keylog,omitempty"`
-	Flows    []ExpFlow `json:"flows"`
-	Repeat   *ExpFlow  `json:"repeat,omitempty"` // demo: one expectation for flows not listed
+	File    string    `json:"file"`
+	MadeBy  string    `json:"made_by"`
+	Stacks  string    `json:"stacks"`
+	What    string    `json:"what"`
+	Notes   string    `json:"notes,omitempty"`
+	Damaged string    `json:"damaged,omitempty"`
+	Keylog  string    `json:"keylog,omitempty"`
+	Flows   []ExpFlow `json:"flows"`
+	Repeat  *ExpFlow  `json:"repeat,omitempty"` // demo: one expectation for flows not listed
 	// FromSources: each flow's expectation is that of the flow with the same endpoints in an
 	// earlier entry (demo.pcapng is merged from the other captures).
 	FromSources bool `json:"from_sources,omitempty"`
