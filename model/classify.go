@@ -127,8 +127,9 @@ func noClientHello(f *decode.Flow) Verdict {
 	}
 	who, how := closer(f)
 	if who == "" {
-		return Verdict{Outcome: NoClientHello, Stage: StageTCP,
-			Diagnosis: "TCP established, but the client sent no data before the capture ended"}
+		// Nothing ended the connection: the capture did, so it may simply be short.
+		return Verdict{Outcome: Partial, Stage: StageTCP,
+			Diagnosis: "the capture ends after the TCP handshake, before any data was sent"}
 	}
 	return Verdict{Outcome: NoClientHello, Stage: StageTCP, Who: who,
 		Diagnosis: fmt.Sprintf("TCP established, then the %s %s before any data: a health check, port scan, or a client that gave up", who, how)}
