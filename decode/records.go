@@ -2,7 +2,6 @@ package decode
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
@@ -53,7 +52,9 @@ func (s *recordStream) feed(data []byte, keep func(typ uint8) bool, onRecord fun
 			s.keep = keep(typ)
 			s.body = s.body[:0]
 			if s.keep && cap(s.body) < length {
-				s.body = (*bodyPool.Get().(*[]byte))[:0]
+				// Sized to the record: thousands of handshakes may be open at
+				// once, and most records are a few hundred bytes.
+				s.body = make([]byte, 0, length)
 			}
 			if s.need == 0 && !s.complete(onRecord) {
 				return ""
@@ -95,17 +96,4 @@ func (s *recordStream) partialBody() []byte {
 func (s *recordStream) midRecord() bool { return s.hdrN > 0 || s.need > 0 }
 
 // release drops the body buffer once the direction is done.
-func (s *recordStream) release() {
-	if cap(s.body) == maxRecordBody {
-		b := s.body[:0]
-		bodyPool.Put(&b)
-	}
-	s.body = nil
-}
-
-// bodyPool recycles record buffers (one per direction while its handshake is
-// decoded); each holds the largest record TLS allows.
-var bodyPool = sync.Pool{New: func() any {
-	b := make([]byte, 0, maxRecordBody)
-	return &b
-}}
+func (s *recordStream) release() { s.body = nil }
