@@ -142,9 +142,7 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 		f.TLS.ClientHelloSegments = max(s.chSegs+1, 1)
 		s.chDone = true
 		fs.chEnd, fs.chEndOK = s.re.next, s.re.started
-		_, ja3 := fingerprint.JA3(ch)
-		f.TLS.JA3Hash = fs.intern.str(ja3)
-		f.TLS.JA4 = fs.intern.str(fingerprint.JA4(ch, 't'))
+		f.TLS.JA3Hash, f.TLS.JA4 = fs.intern.fingerprints(ch)
 	case f.TLS.HelloRetry != nil && f.TLS.ClientHello2 == nil:
 		f.TLS.ClientHello2 = ch
 	}

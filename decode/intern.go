@@ -3,6 +3,7 @@ package decode
 import (
 	"unsafe"
 
+	"github.com/pcapsurgery/pcapsurgery/decode/fingerprint"
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
 
@@ -15,6 +16,49 @@ const maxInterned = 4096
 type interner struct {
 	u16  map[string][]uint16
 	strs map[string]string
+	fps  map[fpKey][2]string
+}
+
+// fpKey identifies a ClientHello's fingerprint inputs. After interning,
+// identical lists share one array, so the array pointers stand for content.
+type fpKey struct {
+	suites, exts, groups, sigs, versions  *uint16
+	nSuites, nExts, nGroups, nSigs, nVers int
+	legacy                                uint16
+	formats, alpn                         string
+	sni, sslv2                            bool
+}
+
+func first(l []uint16) *uint16 {
+	if len(l) == 0 {
+		return nil
+	}
+	return &l[0]
+}
+
+// fingerprints returns the JA3 hash and JA4 of an interned ClientHello,
+// computing each distinct combination once (hashing is costly per flow).
+func (in *interner) fingerprints(ch *tlswire.ClientHello) (ja3, ja4 string) {
+	k := fpKey{
+		suites: first(ch.CipherSuites), exts: first(ch.Extensions), groups: first(ch.SupportedGroups),
+		sigs: first(ch.SignatureAlgorithms), versions: first(ch.SupportedVersions),
+		nSuites: len(ch.CipherSuites), nExts: len(ch.Extensions), nGroups: len(ch.SupportedGroups),
+		nSigs: len(ch.SignatureAlgorithms), nVers: len(ch.SupportedVersions),
+		legacy: ch.LegacyVersion, formats: string(ch.ECPointFormats), sni: ch.SNI != "", sslv2: ch.SSLv2,
+	}
+	if len(ch.ALPN) > 0 {
+		k.alpn = ch.ALPN[0]
+	}
+	if v, ok := in.fps[k]; ok {
+		return v[0], v[1]
+	}
+	_, ja3 = fingerprint.JA3(ch)
+	ja4 = fingerprint.JA4(ch, fingerprint.ProtoTCP)
+	if in.fps == nil || len(in.fps) >= maxInterned {
+		in.fps = make(map[fpKey][2]string)
+	}
+	in.fps[k] = [2]string{ja3, ja4}
+	return ja3, ja4
 }
 
 // clientHello replaces a hello's lists with shared copies. Parsed hellos are
