@@ -139,12 +139,9 @@ func summary(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if *asJSON {
-		write := model.NewJSONLines(stdout)
-		matching(l, filter, *failures, func(f *model.Flow) {
-			if err == nil {
-				err = write(f)
-			}
-		})
+		j := model.NewJSONLines(stdout)
+		matching(l, filter, *failures, j.Write)
+		err = j.Flush()
 	} else {
 		t := model.NewTableWriter(stdout)
 		matching(l, filter, *failures, t.Row)

@@ -1,8 +1,8 @@
 package model
 
 import (
+	"bufio"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"time"
 
@@ -221,17 +221,39 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // WriteJSONLines writes one JSON object per flow per line.
 func WriteJSONLines(w io.Writer, flows []Flow) error {
-	enc := json.NewEncoder(w)
+	j := NewJSONLines(w)
 	for i := range flows {
-		if err := enc.Encode(Report(&flows[i])); err != nil {
-			return err
-		}
+		j.Write(&flows[i])
 	}
-	return nil
+	return j.Flush()
 }
 
-// NewJSONLines returns a function that writes one flow as a JSON line.
-func NewJSONLines(w io.Writer) func(*Flow) error {
-	enc := json.NewEncoder(w)
-	return func(f *Flow) error { return enc.Encode(Report(f)) }
+// JSONLines writes flows as JSON lines through a buffer.
+type JSONLines struct {
+	w   *bufio.Writer
+	buf []byte
+	err error
+}
+
+// NewJSONLines starts JSON-lines output to w; call Flush at the end.
+func NewJSONLines(w io.Writer) *JSONLines {
+	return &JSONLines{w: bufio.NewWriterSize(w, 256<<10)}
+}
+
+// Write adds one flow; the first error sticks and is returned by Flush.
+func (j *JSONLines) Write(f *Flow) {
+	if j.err != nil {
+		return
+	}
+	r := Report(f)
+	j.buf = appendReport(j.buf[:0], &r)
+	_, j.err = j.w.Write(j.buf)
+}
+
+// Flush writes what is buffered and returns the first error.
+func (j *JSONLines) Flush() error {
+	if j.err != nil {
+		return j.err
+	}
+	return j.w.Flush()
 }
