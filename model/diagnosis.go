@@ -92,6 +92,9 @@ func clientRejectsServer(f *decode.Flow, desc uint8) string {
 	case alertUnknownCA:
 		return "the client does not trust the certificate's issuer" + leaf
 	case alertCertificateExpired:
+		if why := certProblems(f); why != "" {
+			return "the certificate is out of its validity: " + why + leaf
+		}
 		return "the certificate has expired or is not yet valid" + leaf
 	case alertCertificateRevoked:
 		return "the certificate was revoked" + leaf
