@@ -1,13 +1,10 @@
 package decode_test
 
 import (
-	"bytes"
-	"context"
 	"crypto/tls"
 	"encoding/json"
 	"testing"
 
-	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 	"github.com/pcapsurgery/pcapsurgery/decode/internal/synth"
 	"github.com/pcapsurgery/pcapsurgery/model"
 )
@@ -15,15 +12,8 @@ import (
 // analyze runs the whole engine on a capture held in memory.
 func analyze(t *testing.T, pcap []byte) []model.Flow {
 	t.Helper()
-	src, err := capture.NewSource(bytes.NewReader(pcap), int64(len(pcap)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := model.NewLoader(src)
-	if err := l.Run(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	return l.Flows()
+	flows, _ := loadAll(t, pcap)
+	return flows
 }
 
 func reportJSON(t *testing.T, f *model.Flow) string {
