@@ -91,8 +91,9 @@ func explore(path string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// load reads a whole capture for the command-line front ends.
-func load(path string, stderr io.Writer) (*model.Loader, int) {
+// load reads a whole capture for the command-line front ends; packetsOnly
+// skips TLS decoding when only flows and their packets are needed.
+func load(path string, stderr io.Writer, packetsOnly bool) (*model.Loader, int) {
 	src, err := capture.Open(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "pcapsurgery: %v\n", err)
@@ -100,6 +101,9 @@ func load(path string, stderr io.Writer) (*model.Loader, int) {
 	}
 	defer src.Close()
 	l := model.NewLoader(src)
+	if packetsOnly {
+		l = model.NewPacketLoader(src)
+	}
 	damage := l.Run(context.Background(), nil)
 	if damage != nil {
 		if l.Stats().Packets == 0 {
@@ -134,7 +138,7 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "--filter: %v", err)
 	}
-	l, code := load(path, stderr)
+	l, code := load(path, stderr, false)
 	if l == nil {
 		return code
 	}
@@ -175,7 +179,7 @@ func export(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "--filter: %v", err)
 	}
-	l, code := load(path, stderr)
+	l, code := load(path, stderr, *flowID != 0 && !*evidence)
 	if l == nil {
 		return code
 	}

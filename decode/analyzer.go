@@ -45,6 +45,10 @@ type Analyzer struct {
 	stats  Stats
 	certs  certCache
 	intern interner
+
+	// TCPOnly skips decoding payload: flows, their packets and TCP facts
+	// only. Flow IDs are the same, since they never depend on payload.
+	TCPOnly bool
 }
 
 // NewAnalyzer returns an empty analyzer.
@@ -86,7 +90,7 @@ func (a *Analyzer) Add(p *capture.Packet) {
 	}
 	fs.markTCP(d, seg)
 	evidence := seg.Flags&(packet.FlagSYN|packet.FlagFIN|packet.FlagRST) != 0
-	if len(seg.Payload) > 0 {
+	if len(seg.Payload) > 0 && !a.TCPOnly {
 		if fs.payload(d, seg, p.Index) {
 			evidence = true
 		}
