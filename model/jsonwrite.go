@@ -226,7 +226,8 @@ func appendString(b []byte, s string) []byte {
 
 // appendText is Text.MarshalJSON as the Encoder passes it on: every control
 // and format character as \uXXXX, and <, >, & HTML-escaped.
-func appendText(b []byte, s string) []byte {
+func appendText[S ~string](b []byte, str S) []byte {
+	s := string(str)
 	b = append(b, '"')
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])

@@ -60,3 +60,30 @@ func compareJSON(t *testing.T, where string, r *FlowReport) {
 		t.Fatalf("%s flow %d:\n got %s\nwant %s", where, r.ID, got, want.Bytes())
 	}
 }
+
+// TestAppendFlowMatchesReport holds the direct writer to the report's JSON.
+func TestAppendFlowMatchesReport(t *testing.T) {
+	paths, _ := filepath.Glob("../testdata/captures/*.pcap*")
+	more, _ := filepath.Glob("../testdata/*.pcapng")
+	n := 0
+	for _, p := range append(paths, more...) {
+		src, err := capture.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := NewLoader(src)
+		l.Run(context.Background(), nil)
+		l.Each(func(f *Flow) {
+			r := Report(f)
+			want := appendReport(nil, &r)
+			if got := appendFlow(nil, f); !bytes.Equal(got, want) {
+				t.Fatalf("%s flow %d:\n got %s\nwant %s", p, f.ID, got, want)
+			}
+			n++
+		})
+		src.Close()
+	}
+	if n < 150 {
+		t.Fatalf("only %d flows compared", n)
+	}
+}

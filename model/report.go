@@ -245,8 +245,7 @@ func (j *JSONLines) Write(f *Flow) {
 	if j.err != nil {
 		return
 	}
-	r := Report(f)
-	j.buf = appendReport(j.buf[:0], &r)
+	j.buf = appendFlow(j.buf[:0], f)
 	_, j.err = j.w.Write(j.buf)
 }
 

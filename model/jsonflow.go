@@ -1,0 +1,171 @@
+package model
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
+	"github.com/pcapsurgery/pcapsurgery/decode/registry"
+	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
+)
+
+// appendFlow writes a flow as its JSON line straight from the facts: the
+// same bytes as appendReport(Report(f)) (TestAppendFlowMatchesReport), but
+// without building the report, whose lists and strings cost more per flow
+// than decoding the flow did.
+func appendFlow(b []byte, f *Flow) []byte {
+	t := &f.TLS
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, int64(f.ID), 10)
+	b = append(b, `,"client":"`...)
+	b = f.Client.AppendTo(b) // digits, dots, colons and brackets: nothing to escape
+	b = append(b, `","server":"`...)
+	b = f.Server.AppendTo(b)
+	b = append(b, '"')
+	b = appendKeyString(b, "client_inferred_by", string(f.ClientBasis))
+	b = appendKeyTime(b, "start", f.First)
+	b = appendKeyTime(b, "end", f.Last)
+	b = appendKeyInt(b, "packets", int64(f.Packets))
+	b = appendKeyInt(b, "bytes", f.Bytes)
+	b = appendKeyString(b, "outcome", string(f.Outcome))
+	b = appendKeyString(b, "badge", f.Badge)
+	b = appendKeyString(b, "stage", string(f.Stage))
+	b = appendKeyNullable(b, "who", f.Who)
+	b = appendKey(b, "diagnosis")
+	b = appendText(b, f.Diagnosis)
+	b = appendKey(b, "history")
+	b = append(b, '"')
+	b = appendHistory(b, &f.Flow) // letters only
+	b = append(b, '"')
+	b = appendKeyNullable(b, "starttls", t.StartTLS)
+	b = appendKeyNullable(b, "not_tls", t.NotTLS)
+	b = appendKey(b, "client_hello")
+	b = appendClientHelloFacts(b, t)
+	b = appendKey(b, "server_hello")
+	b = appendServerHelloFacts(b, t.ServerHello, t.HelloRetry)
+	b = appendKeyBool(b, "resumed", f.Outcome == Resumed)
+	b = appendKey(b, "alerts")
+	b = appendList(b, nonNil(t.Alerts), func(b []byte, a decode.AlertFact) []byte {
+		r := alertReport(a)
+		return appendAlert(b, r)
+	})
+	b = appendKey(b, "reset_by")
+	if d, ok := endedBy(&f.Flow, decode.EvRST); ok {
+		b = appendString(b, d.String())
+	} else {
+		b = append(b, "null"...)
+	}
+	b = appendKey(b, "certificates")
+	b = appendList(b, nonNil(t.Certificates), func(b []byte, c tlswire.Certificate) []byte {
+		return appendCert(b, certReport(c))
+	})
+	b = appendKeyString(b, "ja4", t.JA4)
+	b = appendKeyString(b, "ja3", t.JA3Hash)
+	b = appendKeyString(b, "ja3s", t.JA3SHash)
+	b = appendKey(b, "handshake_ms")
+	if ns, ok := f.HandshakeTime(); ok {
+		b = appendFloat(b, float64(ns)/1e6)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"problems":[`...)
+	n := 0
+	for _, p := range t.Problem {
+		if p != "" {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			b = appendText(b, p)
+			n++
+		}
+	}
+	return append(b, "]}\n"...)
+}
+
+func appendClientHelloFacts(b []byte, t *decode.TLSFacts) []byte {
+	ch := t.ClientHello
+	if ch == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, `{"legacy_version":`...)
+	b = appendString(b, registry.Version(ch.LegacyVersion))
+	b = appendKey(b, "versions")
+	b = appendList(b, nonNil(ch.SupportedVersions), func(b []byte, v uint16) []byte {
+		return appendString(b, registry.Version(v))
+	})
+	b = appendCodes(b, "cipher_suites", ch.CipherSuites, registry.CipherSuite)
+	b = appendCodes(b, "extensions", ch.Extensions, registry.Extension)
+	b = appendKey(b, "sni")
+	b = appendText(b, ch.SNI)
+	b = appendKey(b, "alpn")
+	b = appendList(b, nonNil(ch.ALPN), appendText)
+	b = appendCodes(b, "groups", ch.SupportedGroups, registry.Group)
+	b = appendCodes(b, "key_shares", ch.KeyShares, registry.Group)
+	b = appendCodes(b, "signature_algorithms", ch.SignatureAlgorithms, registry.SignatureScheme)
+	b = append(b, `,"session_id":"`...)
+	for _, c := range ch.SessionID {
+		b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
+	}
+	b = append(b, '"')
+	b = appendKeyBool(b, "sslv2", ch.SSLv2)
+	b = appendKeyBool(b, "truncated", ch.Truncated)
+	b = appendKeyInt(b, "length", int64(t.ClientHelloLen))
+	b = appendKeyInt(b, "segments", int64(t.ClientHelloSegments))
+	return append(b, '}')
+}
+
+func appendServerHelloFacts(b []byte, sh, hrr *tlswire.ServerHello) []byte {
+	if sh == nil && hrr == nil {
+		return append(b, "null"...)
+	}
+	return appendServerHello(b, serverHelloReport(sh, hrr))
+}
+
+// appendCodes writes a list of code points as {"code","name"} objects.
+func appendCodes(b []byte, key string, vs []uint16, name func(uint16) string) []byte {
+	b = appendKey(b, key)
+	b = append(b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendCodeName(b, CodeName{v, name(v)})
+	}
+	return append(b, ']')
+}
+
+func appendKeyTime(b []byte, k string, t time.Time) []byte {
+	b = appendKey(b, k)
+	b = append(b, '"')
+	b = t.UTC().AppendFormat(b, time.RFC3339Nano)
+	return append(b, '"')
+}
+
+// appendKeyNullable writes "" as null, like the report's optional fields.
+func appendKeyNullable(b []byte, k, v string) []byte {
+	if v == "" {
+		return append(appendKey(b, k), "null"...)
+	}
+	return appendKeyString(b, k, v)
+}
+
+// appendHistory writes the Zeek-style letters (see History).
+func appendHistory(b []byte, f *decode.Flow) []byte {
+	for _, e := range f.Events {
+		if c := historyLetter(e); c != 0 {
+			if e.Dir == decode.FromServer {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// nonNil makes an empty list encode as [] (the report's lists are never null).
+func nonNil[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
+}
