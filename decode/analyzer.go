@@ -18,12 +18,28 @@ type Stats struct {
 	Flows      int
 }
 
+// flowKey identifies a TCP conversation whichever way a packet goes: the
+// lower endpoint always comes first.
+type flowKey struct {
+	loAddr, hiAddr [16]byte
+	loPort, hiPort uint16
+}
+
+func keyOf(seg *packet.Segment) flowKey {
+	a, b := seg.Src.As16(), seg.Dst.As16()
+	pa, pb := seg.SrcPort, seg.DstPort
+	if c := slices.Compare(a[:], b[:]); c > 0 || c == 0 && pa > pb {
+		a, b, pa, pb = b, a, pb, pa
+	}
+	return flowKey{a, b, pa, pb}
+}
+
 // Analyzer builds the flow table from packets. It is not safe for
 // concurrent use: one goroutine feeds it (see model.Loader).
 type Analyzer struct {
 	dec    *packet.Decoder
 	seg    packet.Segment
-	track  *Tracker
+	table  map[flowKey]*flowState
 	flows  []*flowState
 	dirty  []*flowState
 	stats  Stats
@@ -39,29 +55,17 @@ type Analyzer struct {
 func NewAnalyzer() *Analyzer {
 	return &Analyzer{
 		dec:   packet.NewDecoder(),
-		track: NewTracker(),
+		table: make(map[flowKey]*flowState),
 		stats: Stats{Skipped: make(map[packet.Skip]int)},
 	}
 }
 
 // Add decodes one packet and updates its flow.
 func (a *Analyzer) Add(p *capture.Packet) {
-	seg := &a.seg
-	skip := a.dec.Decode(p.LinkType, p.Data, seg)
-	id, isNew := 0, false
-	if skip == packet.SkipNone {
-		id, isNew = a.track.Track(seg)
-	}
-	a.AddDecoded(p, seg, skip, id, isNew)
-}
-
-// AddDecoded updates the flow of a packet already decoded and tracked (see
-// Decode, which does both on another core). id and isNew come from a
-// Tracker that has seen every packet before this one, in order.
-func (a *Analyzer) AddDecoded(p *capture.Packet, seg *packet.Segment, skip packet.Skip, id int, isNew bool) {
 	a.stats.Packets++
 	a.stats.Bytes += int64(p.CapLen)
-	if skip != packet.SkipNone {
+	seg := &a.seg
+	if skip := a.dec.Decode(p.LinkType, p.Data, seg); skip != packet.SkipNone {
 		a.stats.Skipped[skip]++
 		return
 	}
@@ -69,12 +73,7 @@ func (a *Analyzer) AddDecoded(p *capture.Packet, seg *packet.Segment, skip packe
 	if seg.Truncated {
 		a.stats.Truncated++
 	}
-	var fs *flowState
-	if isNew {
-		fs = a.newFlow(seg, p)
-	} else {
-		fs = a.flows[id-1]
-	}
+	fs := a.lookup(seg, p)
 	fs.ts = p.TS
 	f := fs.f
 	d := FromServer
@@ -107,6 +106,33 @@ func (a *Analyzer) AddDecoded(p *capture.Packet, seg *packet.Segment, skip packe
 		fs.dirty = true
 		a.dirty = append(a.dirty, fs)
 	}
+}
+
+// lookup finds the packet's flow, starting a new one for a new connection.
+func (a *Analyzer) lookup(seg *packet.Segment, p *capture.Packet) *flowState {
+	k := keyOf(seg)
+	fs := a.table[k]
+	if fs != nil && !a.newConnection(fs, seg) {
+		return fs
+	}
+	fs = a.newFlow(seg, p)
+	a.table[k] = fs
+	return fs
+}
+
+// newConnection reports whether a SYN starts a new connection on a tuple
+// already in use: the old one closed, or the SYN carries a new ISN.
+func (a *Analyzer) newConnection(fs *flowState, seg *packet.Segment) bool {
+	if !seg.Has(packet.FlagSYN) || seg.Has(packet.FlagACK) {
+		return false
+	}
+	if fs.closed {
+		return true
+	}
+	if fs.f.TCP.SYN {
+		return seg.Seq != fs.isn[FromClient]
+	}
+	return fs.f.TCP.SYNACK
 }
 
 func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
