@@ -6,9 +6,6 @@ import (
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
 
-// startTLSProtocols are the plaintext protocols that can upgrade to TLS.
-var startTLSProtocols = map[string]bool{"SMTP": true, "IMAP": true, "POP3": true, "FTP": true, "PostgreSQL": true}
-
 // postgresSSLRequest is the 8-byte message a PostgreSQL client sends to ask for TLS.
 var postgresSSLRequest = []byte{0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f}
 
@@ -57,7 +54,7 @@ func (fs *flowState) decide(s *dirState, d Dir, b []byte) []byte {
 	if fs.f.TLS.NotTLS == "" && fs.f.TLS.StartTLS == "" {
 		fs.event(d, EvPlaintext, 0, len(b))
 	}
-	if !startTLSProtocols[proto] {
+	if !tlswire.CanStartTLS(proto) {
 		fs.notTLS(proto)
 		return nil
 	}

@@ -103,7 +103,7 @@ func notTLSVerdict(f *decode.Flow) Verdict {
 		return Verdict{Outcome: NotTLS, Stage: StagePlaintext,
 			Diagnosis: "TCP established, but the first bytes are not TLS (protocol not recognised)"}
 	}
-	if startTLSProtocols[proto] {
+	if tlswire.CanStartTLS(proto) {
 		return Verdict{Outcome: NotTLS, Stage: StagePlaintext,
 			Diagnosis: proto + " in plaintext: no STARTTLS upgrade was seen (not offered, not asked for, or refused)"}
 	}
@@ -111,7 +111,6 @@ func notTLSVerdict(f *decode.Flow) Verdict {
 		Diagnosis: fmt.Sprintf("TCP established, but the connection speaks %s, not TLS", proto)}
 }
 
-var startTLSProtocols = map[string]bool{"SMTP": true, "IMAP": true, "POP3": true, "FTP": true, "PostgreSQL": true}
 
 // noClientHello covers TLS flows whose ClientHello we never read.
 func noClientHello(f *decode.Flow) Verdict {

@@ -86,3 +86,13 @@ func imapTagged(l []byte) (tag, rest []byte, ok bool) {
 	}
 	return tag, bytes.TrimRight(l[sp+1:], " \t"), true
 }
+
+// CanStartTLS reports whether a sniffed plaintext protocol has a STARTTLS
+// upgrade that the flow engine follows.
+func CanStartTLS(proto string) bool {
+	switch proto {
+	case ProtoSMTP, ProtoIMAP, ProtoPOP3, ProtoFTP, ProtoPostgreSQL:
+		return true
+	}
+	return false
+}
