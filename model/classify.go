@@ -111,7 +111,6 @@ func notTLSVerdict(f *decode.Flow) Verdict {
 		Diagnosis: fmt.Sprintf("TCP established, but the connection speaks %s, not TLS", proto)}
 }
 
-
 // noClientHello covers TLS flows whose ClientHello we never read.
 func noClientHello(f *decode.Flow) Verdict {
 	t, tcp := &f.TLS, &f.TCP
