@@ -91,9 +91,36 @@ func (m Model) header() string {
 		return ansi.Truncate(left, m.lay.width, "~")
 	}
 	if ansi.StringWidth(left) > avail {
-		left = ansi.Truncate(left, avail, "~")
+		left = m.compactTotals(avail)
 	}
 	return left + strings.Repeat(" ", m.lay.width-ansi.StringWidth(left)-rw) + m.st.Header.Render(right)
+}
+
+// compactTotals fits the header's totals into avail cells: how many flows
+// failed, then the failure counts in the list's order as long as they fit
+// (on a narrow terminal the failures matter more than the OKs).
+func (m Model) compactTotals(avail int) string {
+	failed := 0
+	for _, o := range model.Outcomes {
+		if o.Failed() {
+			failed += m.counts[o]
+		}
+	}
+	left := m.st.HeaderFile.Render(m.fileName()) + "  " + fmt.Sprintf("%d flows, %d failed", len(m.flows), failed)
+	sep := ": "
+	for _, o := range model.Outcomes {
+		n := m.counts[o]
+		if n == 0 || !o.Failed() {
+			continue
+		}
+		part := m.st.Badge(o, fmt.Sprintf("%d %s", n, shortOutcome[o]))
+		if ansi.StringWidth(left)+len(sep)+ansi.StringWidth(part) > avail {
+			break
+		}
+		left += sep + part
+		sep = " · "
+	}
+	return ansi.Truncate(left, avail, "~")
 }
 
 // orderText is the active filter and sort, always on screen.
