@@ -6,82 +6,9 @@ import (
 	"unicode/utf8"
 )
 
-// appendReport writes r as one JSON line, byte for byte what encoding/json's
-// Encoder writes for it (TestAppendReportMatchesEncodingJSON holds it to
-// that), but without reflection: `summary --json` on a busy capture writes
-// ~3 KB per flow, and encoding/json was slower than decoding the capture.
-func appendReport(b []byte, r *FlowReport) []byte {
-	b = append(b, `{"id":`...)
-	b = strconv.AppendInt(b, int64(r.ID), 10)
-	b = appendKeyString(b, "client", r.Client)
-	b = appendKeyString(b, "server", r.Server)
-	b = appendKeyString(b, "client_inferred_by", r.ClientBy)
-	b = appendKeyString(b, "start", r.Start)
-	b = appendKeyString(b, "end", r.End)
-	b = appendKeyInt(b, "packets", int64(r.Packets))
-	b = appendKeyInt(b, "bytes", r.Bytes)
-	b = appendKeyString(b, "outcome", string(r.Outcome))
-	b = appendKeyString(b, "badge", r.Badge)
-	b = appendKeyString(b, "stage", string(r.Stage))
-	b = appendKeyOptional(b, "who", r.Who)
-	b = appendKey(b, "diagnosis")
-	b = appendText(b, string(r.Diagnosis))
-	b = appendKeyString(b, "history", r.History)
-	b = appendKeyOptional(b, "starttls", r.StartTLS)
-	b = appendKeyOptional(b, "not_tls", r.NotTLS)
-	b = appendKey(b, "client_hello")
-	b = appendClientHello(b, r.ClientHello)
-	b = appendKey(b, "server_hello")
-	b = appendServerHello(b, r.ServerHello)
-	b = appendKeyBool(b, "resumed", r.Resumed)
-	b = appendKey(b, "alerts")
-	b = appendList(b, r.Alerts, appendAlert)
-	b = appendKeyOptional(b, "reset_by", r.ResetBy)
-	b = appendKey(b, "certificates")
-	b = appendList(b, r.Certs, appendCert)
-	b = appendKeyString(b, "ja4", r.JA4)
-	b = appendKeyString(b, "ja3", r.JA3)
-	b = appendKeyString(b, "ja3s", r.JA3S)
-	b = appendKey(b, "handshake_ms")
-	if r.HandshakeMS == nil {
-		b = append(b, "null"...)
-	} else {
-		b = appendFloat(b, *r.HandshakeMS)
-	}
-	b = appendKey(b, "problems")
-	b = appendList(b, r.Problems, func(b []byte, t Text) []byte { return appendText(b, string(t)) })
-	return append(b, "}\n"...)
-}
-
-func appendClientHello(b []byte, c *ClientHelloReport) []byte {
-	if c == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, `{"legacy_version":`...)
-	b = appendString(b, c.LegacyVersion)
-	b = appendKey(b, "versions")
-	b = appendList(b, c.Versions, appendString)
-	b = appendKey(b, "cipher_suites")
-	b = appendList(b, c.CipherSuites, appendCodeName)
-	b = appendKey(b, "extensions")
-	b = appendList(b, c.Extensions, appendCodeName)
-	b = appendKey(b, "sni")
-	b = appendText(b, string(c.SNI))
-	b = appendKey(b, "alpn")
-	b = appendList(b, c.ALPN, func(b []byte, t Text) []byte { return appendText(b, string(t)) })
-	b = appendKey(b, "groups")
-	b = appendList(b, c.Groups, appendCodeName)
-	b = appendKey(b, "key_shares")
-	b = appendList(b, c.KeyShares, appendCodeName)
-	b = appendKey(b, "signature_algorithms")
-	b = appendList(b, c.SigAlgs, appendCodeName)
-	b = appendKeyString(b, "session_id", c.SessionID)
-	b = appendKeyBool(b, "sslv2", c.SSLv2)
-	b = appendKeyBool(b, "truncated", c.Truncated)
-	b = appendKeyInt(b, "length", int64(c.Length))
-	b = appendKeyInt(b, "segments", int64(c.Segments))
-	return append(b, '}')
-}
+// Helpers for appendFlow (jsonflow.go): each writes exactly what
+// encoding/json writes for the same value, which TestAppendFlowMatchesEncodingJSON
+// and TestEscapesMatchEncodingJSON hold it to.
 
 func appendServerHello(b []byte, s *ServerHelloReport) []byte {
 	if s == nil {
@@ -172,14 +99,6 @@ func appendKeyInt(b []byte, k string, v int64) []byte {
 }
 
 func appendKeyBool(b []byte, k string, v bool) []byte { return strconv.AppendBool(appendKey(b, k), v) }
-
-func appendKeyOptional(b []byte, k string, v *string) []byte {
-	b = appendKey(b, k)
-	if v == nil {
-		return append(b, "null"...)
-	}
-	return appendString(b, *v)
-}
 
 const hexDigits = "0123456789abcdef"
 

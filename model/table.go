@@ -53,9 +53,7 @@ func (t *TableWriter) Finish(stats decode.Stats) error {
 	return err
 }
 
-// Totals is "812 flows: 700 ok, 40 alert, 12 reset ..." in the fixed outcome order.
-func Totals(flows []Flow) string { return totalsLine(len(flows), CountOutcomes(flows)) }
-
+// totalsLine is "812 flows: 700 ok, 40 alert, 12 reset ..." in the fixed outcome order.
 func totalsLine(n int, counts map[Outcome]int) string {
 	var parts []string
 	for _, o := range Outcomes {
