@@ -50,7 +50,7 @@ func ParseCertificates(body []byte, tls13 bool, max int) (certs []Certificate, t
 		}
 		total++
 		if len(certs) < max {
-			certs = append(certs, parseCertificateCached(der))
+			certs = append(certs, parseCertificate(der))
 		}
 	}
 	if !full {
