@@ -106,14 +106,8 @@ func (l *Loader) batch(packets int) Batch {
 
 // Flows classifies every flow; call after Run has returned.
 func (l *Loader) Flows() []Flow {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	fs := l.an.Flows()
-	out := make([]Flow, len(fs))
-	for i, f := range fs {
-		out[i] = Flow{Flow: *f, Verdict: Classify(f)}
-		out[i].Refs = decode.PacketRefs{}
-	}
+	var out []Flow
+	l.Each(func(f *Flow) { out = append(out, *f) })
 	return out
 }
 
