@@ -73,7 +73,7 @@ func TestGencapMix(t *testing.T) {
 				t.Fatal(err)
 			}
 			flows := l.Flows()
-			got := CountOutcomes(flows)
+			got := countOutcomes(flows)
 			for _, o := range Outcomes {
 				if got[o] != want[o] {
 					t.Errorf("%s: got %d flows, want %d", o, got[o], want[o])
@@ -91,4 +91,13 @@ func TestGencapMix(t *testing.T) {
 			}
 		})
 	}
+}
+
+// countOutcomes counts flows per outcome.
+func countOutcomes(flows []Flow) map[Outcome]int {
+	counts := make(map[Outcome]int, len(Outcomes))
+	for i := range flows {
+		counts[flows[i].Outcome]++
+	}
+	return counts
 }

@@ -67,15 +67,6 @@ func totalsLine(n int, counts map[Outcome]int) string {
 	return fmt.Sprintf("%d flows: %s", n, strings.Join(parts, ", "))
 }
 
-// CountOutcomes counts flows per outcome.
-func CountOutcomes(flows []Flow) map[Outcome]int {
-	counts := make(map[Outcome]int, len(Outcomes))
-	for i := range flows {
-		counts[flows[i].Outcome]++
-	}
-	return counts
-}
-
 // skippedLine says how many packets were read and what could not be used.
 func skippedLine(s decode.Stats) string {
 	line := fmt.Sprintf("%d packets read, %d TCP", s.Packets, s.TCPPackets)
