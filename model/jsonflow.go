@@ -14,7 +14,7 @@ import (
 // bytes encoding/json writes for Report(f) (TestAppendFlowMatchesEncodingJSON),
 // without building the report or reflecting over it, which cost more per
 // flow than decoding the flow did.
-func appendFlow(b []byte, f *Flow) []byte {
+func appendFlow(b []byte, f *Flow, lists *codeListCache) []byte {
 	t := &f.TLS
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, int64(f.ID), 10)
@@ -41,7 +41,7 @@ func appendFlow(b []byte, f *Flow) []byte {
 	b = appendKeyNullable(b, "starttls", t.StartTLS)
 	b = appendKeyNullable(b, "not_tls", t.NotTLS)
 	b = appendKey(b, "client_hello")
-	b = appendClientHelloFacts(b, t)
+	b = appendClientHelloFacts(b, t, lists)
 	b = appendKey(b, "server_hello")
 	b = appendServerHelloFacts(b, t.ServerHello, t.HelloRetry)
 	b = appendKeyBool(b, "resumed", f.Outcome == Resumed)
@@ -92,7 +92,7 @@ func appendAddrPort(b []byte, ap netip.AddrPort) []byte {
 	return ap.AppendTo(b)
 }
 
-func appendClientHelloFacts(b []byte, t *decode.TLSFacts) []byte {
+func appendClientHelloFacts(b []byte, t *decode.TLSFacts, lists *codeListCache) []byte {
 	ch := t.ClientHello
 	if ch == nil {
 		return append(b, "null"...)
@@ -100,18 +100,16 @@ func appendClientHelloFacts(b []byte, t *decode.TLSFacts) []byte {
 	b = append(b, `{"legacy_version":`...)
 	b = appendString(b, registry.Version(ch.LegacyVersion))
 	b = appendKey(b, "versions")
-	b = appendList(b, nonNil(ch.SupportedVersions), func(b []byte, v uint16) []byte {
-		return appendString(b, registry.Version(v))
-	})
-	b = appendCodes(b, "cipher_suites", ch.CipherSuites, registry.CipherSuite)
-	b = appendCodes(b, "extensions", ch.Extensions, registry.Extension)
+	b = lists.append(b, kindVersions, ch.SupportedVersions, appendVersions)
+	b = appendCodes(b, "cipher_suites", lists, kindSuites, ch.CipherSuites)
+	b = appendCodes(b, "extensions", lists, kindExtensions, ch.Extensions)
 	b = appendKey(b, "sni")
 	b = appendText(b, ch.SNI)
 	b = appendKey(b, "alpn")
 	b = appendList(b, nonNil(ch.ALPN), appendText)
-	b = appendCodes(b, "groups", ch.SupportedGroups, registry.Group)
-	b = appendCodes(b, "key_shares", ch.KeyShares, registry.Group)
-	b = appendCodes(b, "signature_algorithms", ch.SignatureAlgorithms, registry.SignatureScheme)
+	b = appendCodes(b, "groups", lists, kindGroups, ch.SupportedGroups)
+	b = appendCodes(b, "key_shares", lists, kindKeyShares, ch.KeyShares)
+	b = appendCodes(b, "signature_algorithms", lists, kindSignatures, ch.SignatureAlgorithms)
 	b = append(b, `,"session_id":"`...)
 	for _, c := range ch.SessionID {
 		b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
@@ -132,16 +130,37 @@ func appendServerHelloFacts(b []byte, sh, hrr *tlswire.ServerHello) []byte {
 }
 
 // appendCodes writes a list of code points as {"code","name"} objects.
-func appendCodes(b []byte, key string, vs []uint16, name func(uint16) string) []byte {
-	b = appendKey(b, key)
-	b = append(b, '[')
-	for i, v := range vs {
-		if i > 0 {
-			b = append(b, ',')
+func appendCodes(b []byte, key string, lists *codeListCache, kind codeListKind, vs []uint16) []byte {
+	return lists.append(appendKey(b, key), kind, vs, codeNamesWriter[kind])
+}
+
+// codeNamesWriter builds each kind's list; versions are names only.
+var codeNamesWriter = [...]func([]byte, []uint16) []byte{
+	kindSuites:     codeNamesJSON(registry.CipherSuite),
+	kindExtensions: codeNamesJSON(registry.Extension),
+	kindGroups:     codeNamesJSON(registry.Group),
+	kindKeyShares:  codeNamesJSON(registry.Group),
+	kindSignatures: codeNamesJSON(registry.SignatureScheme),
+	kindVersions:   appendVersions,
+}
+
+func codeNamesJSON(name func(uint16) string) func([]byte, []uint16) []byte {
+	return func(b []byte, vs []uint16) []byte {
+		b = append(b, '[')
+		for i, v := range vs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendCodeName(b, CodeName{v, name(v)})
 		}
-		b = appendCodeName(b, CodeName{v, name(v)})
+		return append(b, ']')
 	}
-	return append(b, ']')
+}
+
+func appendVersions(b []byte, vs []uint16) []byte {
+	return appendList(b, nonNil(vs), func(b []byte, v uint16) []byte {
+		return appendString(b, registry.Version(v))
+	})
 }
 
 func appendKeyTime(b []byte, k string, t time.Time) []byte {

@@ -61,8 +61,12 @@ func compareFlowJSON(t *testing.T, where string, f *Flow) {
 	if err := json.NewEncoder(&want).Encode(Report(f)); err != nil {
 		t.Fatal(err)
 	}
-	if got := appendFlow(nil, f); !bytes.Equal(got, want.Bytes()) {
-		t.Fatalf("%s flow %d:\n got %s\nwant %s", where, f.ID, got, want.Bytes())
+	// Without the list cache, then twice through one (built, then reused).
+	var lists codeListCache
+	for i, c := range []*codeListCache{nil, &lists, &lists} {
+		if got := appendFlow(nil, f, c); !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("%s flow %d (pass %d):\n got %s\nwant %s", where, f.ID, i, got, want.Bytes())
+		}
 	}
 }
 

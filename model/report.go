@@ -230,9 +230,10 @@ func WriteJSONLines(w io.Writer, flows []Flow) error {
 
 // JSONLines writes flows as JSON lines through a buffer.
 type JSONLines struct {
-	w   *bufio.Writer
-	buf []byte
-	err error
+	w     *bufio.Writer
+	buf   []byte
+	lists codeListCache
+	err   error
 }
 
 // NewJSONLines starts JSON-lines output to w; call Flush at the end.
@@ -245,7 +246,7 @@ func (j *JSONLines) Write(f *Flow) {
 	if j.err != nil {
 		return
 	}
-	j.buf = appendFlow(j.buf[:0], f)
+	j.buf = appendFlow(j.buf[:0], f, &j.lists)
 	_, j.err = j.w.Write(j.buf)
 }
 
