@@ -51,6 +51,19 @@ func (s *recordStream) feed(data []byte, keep func(typ uint8) bool, onRecord fun
 			s.need = length
 			s.keep = keep(typ)
 			s.body = s.body[:0]
+			if s.keep && length > 0 && len(data) >= length {
+				// The whole body is here: hand it on in place. onRecord
+				// copies whatever it keeps, so nothing outlives the packet.
+				s.cur.body = data[:length:length]
+				s.need, s.keep = 0, false
+				s.bytes += int64(length)
+				data = data[length:]
+				s.hdrN = 0
+				if !onRecord(s.cur) {
+					return ""
+				}
+				continue
+			}
 			if s.keep && cap(s.body) < length {
 				// Sized to the record: thousands of handshakes may be open at
 				// once, and most records are a few hundred bytes.
