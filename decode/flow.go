@@ -58,8 +58,6 @@ type Flow struct {
 	Events    []Event // bounded timeline, in capture order
 	EventsCut int     // events dropped once the cap was reached
 
-	Refs PacketRefs // where every packet of the flow lives in the source
-
 	Version uint64 // goes up whenever the facts change
 }
 
@@ -88,6 +86,8 @@ type TLSFacts struct {
 	StartTLS   string // "SMTP", "IMAP", ... when TLS started after a plaintext upgrade
 	SSLv2Hello bool
 
+	// Hellos are shared by every flow that sent the same one (decode/hellos.go):
+	// their Random and SessionID are cleared; SessionIDs has the flow's own.
 	ClientHello       *tlswire.ClientHello // the first ClientHello
 	ClientHello2      *tlswire.ClientHello // the ClientHello after a HelloRetryRequest
 	HelloRetry        *tlswire.ServerHello
@@ -102,6 +102,7 @@ type TLSFacts struct {
 	Encrypted         [2]bool // this direction switched to encrypted records
 	AppData           [2]AppDataFacts
 	Alerts            []AlertFact
+	SessionIDs        [2][]byte // legacy session IDs of the first ClientHello and the ServerHello
 
 	ClientHelloLen      int  // bytes of the ClientHello handshake message
 	ClientHelloSegments int  // TCP segments the ClientHello arrived in

@@ -3,7 +3,6 @@ package decode
 import (
 	"fmt"
 
-	"github.com/pcapsurgery/pcapsurgery/decode/fingerprint"
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
 
@@ -134,9 +133,11 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 		fs.event(d, EvHandshake, tlswire.ClientHelloType, length)
 	}
 	fs.lastMsg = "ClientHello"
+	sid := ch.SessionID
+	ch = fs.intern.sharedClientHello(ch)
 	switch {
 	case f.TLS.ClientHello == nil:
-		fs.intern.clientHello(ch)
+		f.TLS.SessionIDs[FromClient] = sid
 		f.TLS.ClientHello = ch
 		f.TLS.ClientHelloLen = length
 		f.TLS.ClientHelloSegments = max(s.chSegs+1, 1)
@@ -161,6 +162,8 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 		fs.problem(d, "ServerHello unreadable: "+err.Error())
 		return
 	}
+	sid := sh.SessionID
+	sh, ja3s := fs.intern.sharedServerHello(sh)
 	if sh.HelloRetry {
 		// Only TLS 1.3 has HelloRetryRequest: the client's change_cipher_spec
 		// that may follow is the compatibility one, and its next ClientHello
@@ -175,8 +178,11 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 	}
 	if f.TLS.ServerHello == nil {
 		f.TLS.ServerHello = sh
-		_, ja3s := fingerprint.JA3S(sh)
-		f.TLS.JA3SHash = fs.intern.str(ja3s)
+		f.TLS.SessionIDs[FromServer] = sid
+		if c := f.TLS.SessionIDs[FromClient]; string(c) == string(sid) {
+			f.TLS.SessionIDs[FromServer] = c // an echo (TLS 1.3, resumption): one copy
+		}
+		f.TLS.JA3SHash = ja3s
 	}
 	fs.event(d, EvHandshake, tlswire.ServerHelloType, len(body))
 	fs.lastMsg = "ServerHello"

@@ -14,9 +14,12 @@ const maxInterned = 4096
 // same cipher suites, extensions, groups and signature algorithms on every
 // connection, so a million flows from a few client types hold a few copies.
 type interner struct {
-	u16  map[string][]uint16
-	strs map[string]string
-	fps  map[fpKey][2]string
+	u16     map[string][]uint16
+	strs    map[string]string
+	fps     map[fpKey][2]string
+	clients map[string]*tlswire.ClientHello // see hellos.go
+	servers map[string]sharedServerHello
+	key     []byte // scratch for hello keys
 }
 
 // fpKey identifies a ClientHello's fingerprint inputs. After interning,

@@ -139,7 +139,7 @@ func resumed(f *decode.Flow) bool {
 	if sh.Version() == tlswire.VersionTLS13 {
 		return sh.SelectedPSK >= 0
 	}
-	if len(sh.SessionID) > 0 && string(sh.SessionID) == string(ch.SessionID) {
+	if sid := t.SessionIDs; len(sid[decode.FromServer]) > 0 && string(sid[decode.FromServer]) == string(sid[decode.FromClient]) {
 		return true
 	}
 	// Ticket resumption may use an empty session id: no certificate and the

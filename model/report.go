@@ -148,7 +148,7 @@ func clientHelloReport(ch *tlswire.ClientHello, t *decode.TLSFacts) *ClientHello
 		Groups:    codeNames(ch.SupportedGroups, registry.Group),
 		KeyShares: codeNames(ch.KeyShares, registry.Group),
 		SigAlgs:   codeNames(ch.SignatureAlgorithms, registry.SignatureScheme),
-		SessionID: hex.EncodeToString(ch.SessionID), SSLv2: ch.SSLv2, Truncated: ch.Truncated,
+		SessionID: hex.EncodeToString(t.SessionIDs[decode.FromClient]), SSLv2: ch.SSLv2, Truncated: ch.Truncated,
 		Length: t.ClientHelloLen, Segments: t.ClientHelloSegments,
 	}
 	for _, v := range ch.SupportedVersions {

@@ -134,7 +134,7 @@ func (r *renderer) hellos(f *model.Flow) {
 	if ch == nil {
 		left = append(left, "  (none seen)")
 	} else {
-		left = append(left, offers(ch, sh, colW, r.st)...)
+		left = append(left, offers(ch, sh, f.TLS.SessionIDs[decode.FromClient], colW, r.st)...)
 	}
 	right := []string{r.st.Section.Render("ServerHello chooses")}
 	right = append(right, choices(f, colW)...)
@@ -157,7 +157,7 @@ func (r *renderer) hellos(f *model.Flow) {
 	}
 }
 
-func offers(ch *tlswire.ClientHello, sh *tlswire.ServerHello, w int, st styles.Styles) []string {
+func offers(ch *tlswire.ClientHello, sh *tlswire.ServerHello, sessionID []byte, w int, st styles.Styles) []string {
 	var out []string
 	add := func(ls []string) { out = append(out, ls...) }
 	vers := []string{"legacy " + registry.Version(ch.LegacyVersion)}
@@ -184,8 +184,8 @@ func offers(ch *tlswire.ClientHello, sh *tlswire.ServerHello, w int, st styles.S
 			add(kv("session ticket", []string{"asks for one"}, w))
 		}
 	}
-	if len(ch.SessionID) > 0 {
-		add(kv("session id", []string{strconv.Itoa(len(ch.SessionID)) + " B"}, w))
+	if len(sessionID) > 0 {
+		add(kv("session id", []string{strconv.Itoa(len(sessionID)) + " B"}, w))
 	}
 	if ch.PSKIdentities > 0 {
 		add(kv("PSK identities", []string{strconv.Itoa(ch.PSKIdentities)}, w))
@@ -232,9 +232,9 @@ func choices(f *model.Flow, w int) []string {
 	if sh.SelectedPSK >= 0 {
 		add(kv("PSK", []string{"identity " + strconv.Itoa(sh.SelectedPSK) + " accepted"}, w))
 	}
-	if len(sh.SessionID) > 0 {
-		note := strconv.Itoa(len(sh.SessionID)) + " B"
-		if ch := t.ClientHello; ch != nil && string(ch.SessionID) == string(sh.SessionID) {
+	if sid := t.SessionIDs; len(sid[decode.FromServer]) > 0 {
+		note := strconv.Itoa(len(sid[decode.FromServer])) + " B"
+		if string(sid[decode.FromClient]) == string(sid[decode.FromServer]) {
 			note += " (echoes the client's)"
 		}
 		add(kv("session id", []string{note}, w))
