@@ -97,7 +97,10 @@ func (a *Analyzer) Add(p *capture.Packet) {
 	} else if !fs.hsDone {
 		evidence = true // the TCP handshake and the ACKs of the TLS handshake
 	}
-	f.Refs.Add(p.Index, p.Offset, evidence)
+	fs.refs.Add(p.Index, p.Offset, evidence)
+	if seg.Flags&(packet.FlagFIN|packet.FlagRST) != 0 {
+		fs.stopClosed()
+	}
 	if fs.closed && !fs.compacted && !fs.active(FromClient) && !fs.active(FromServer) {
 		fs.compact()
 	}
@@ -221,7 +224,7 @@ func (a *Analyzer) Refs(id int) []PacketRef {
 	if id < 1 || id > len(a.flows) {
 		return nil
 	}
-	return a.flows[id-1].f.Refs.All()
+	return a.flows[id-1].refs.All()
 }
 
 // Stats returns the counters so far.
@@ -240,7 +243,6 @@ func (f *Flow) snapshot() Flow {
 	c := *f
 	c.Events = slices.Clone(f.Events)
 	c.TLS.Alerts = slices.Clone(f.TLS.Alerts)
-	c.Refs = PacketRefs{}
 	return c
 }
 

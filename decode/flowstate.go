@@ -45,6 +45,7 @@ type dirState struct {
 // flowState is a flow and the decoding machinery behind it.
 type flowState struct {
 	f         *Flow
+	refs      PacketRefs // where the flow's packets are (Analyzer.Refs): not a fact, so not in Flow
 	d         [2]*dirState // pointers, so a flip never moves a state that is being fed
 	certs     *certCache   // the analyzer's, shared by every flow
 	intern    *interner    // the analyzer's too
@@ -100,6 +101,22 @@ func (fs *flowState) stop(d Dir) {
 	s.rec.release()
 	s.hs, s.line, s.v2 = nil, nil, nil
 	fs.d[d] = finished
+}
+
+// stopClosed stops decoding the directions a close has ended (the side that
+// sent a FIN, both after a RST or two FINs) when nothing is left in them
+// half-read. Their buffers go now, not at the end of the capture: a busy
+// capture holds thousands of closed flows that never finished a handshake.
+func (fs *flowState) stopClosed() {
+	for d := FromClient; d <= FromServer; d++ {
+		s := fs.d[d]
+		if s == nil || s.mode == modeDone || !fs.closed && !fs.f.TCP.FIN[d] {
+			continue
+		}
+		if len(s.re.pending) == 0 && !s.rec.midRecord() && len(s.hs) == 0 && len(s.line) == 0 && len(s.v2) == 0 {
+			fs.stop(d)
+		}
+	}
 }
 
 // problem records why direction d stopped being decoded.

@@ -120,7 +120,6 @@ func (l *Loader) Each(fn func(*Flow)) {
 	var f Flow
 	for _, df := range l.an.Flows() {
 		f = Flow{Flow: *df, Verdict: Classify(df)}
-		f.Refs = decode.PacketRefs{}
 		fn(&f)
 	}
 }
