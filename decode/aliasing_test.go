@@ -74,4 +74,3 @@ func analyzeFile(t *testing.T, path string, scribble bool) []model.Flow {
 	}
 	return out
 }
-

@@ -45,7 +45,7 @@ type dirState struct {
 // flowState is a flow and the decoding machinery behind it.
 type flowState struct {
 	f         *Flow
-	refs      PacketRefs // where the flow's packets are (Analyzer.Refs): not a fact, so not in Flow
+	refs      PacketRefs   // where the flow's packets are (Analyzer.Refs): not a fact, so not in Flow
 	d         [2]*dirState // pointers, so a flip never moves a state that is being fed
 	certs     *certCache   // the analyzer's, shared by every flow
 	intern    *interner    // the analyzer's too
