@@ -26,8 +26,14 @@ type flowKey struct {
 }
 
 func keyOf(seg *packet.Segment) flowKey {
-	a, b := seg.Src.As16(), seg.Dst.As16()
-	pa, pb := seg.SrcPort, seg.DstPort
+	return canonicalKey(seg.Src.As16(), seg.Dst.As16(), seg.SrcPort, seg.DstPort)
+}
+
+func keyOfEndpoints(x, y netip.AddrPort) flowKey {
+	return canonicalKey(x.Addr().As16(), y.Addr().As16(), x.Port(), y.Port())
+}
+
+func canonicalKey(a, b [16]byte, pa, pb uint16) flowKey {
 	if c := slices.Compare(a[:], b[:]); c > 0 || c == 0 && pa > pb {
 		a, b, pa, pb = b, a, pb, pa
 	}
@@ -48,6 +54,7 @@ type Analyzer struct {
 
 	// TCPOnly skips decoding payload: flows, their packets and TCP facts
 	// only. Flow IDs are the same, since they never depend on payload.
+	// Every packet is listed in Packets (exporting one flow needs no scan).
 	TCPOnly bool
 }
 
@@ -97,7 +104,7 @@ func (a *Analyzer) Add(p *capture.Packet) {
 	} else if !fs.hsDone {
 		evidence = true // the TCP handshake and the ACKs of the TLS handshake
 	}
-	fs.refs.Add(p.Index, p.Offset, evidence)
+	fs.refs.Add(p.Index, p.Offset, evidence, a.TCPOnly)
 	if seg.Flags&(packet.FlagFIN|packet.FlagRST) != 0 {
 		fs.stopClosed()
 	}
@@ -219,12 +226,14 @@ func (a *Analyzer) Flows() []*Flow {
 	return out
 }
 
-// Refs lists flow id's packets; same rules as Flows.
-func (a *Analyzer) Refs(id int) []PacketRef {
+// Packets says where flow id's packets are; same rules as Flows. Without
+// TCPOnly only the evidence is listed (see PacketRefs).
+func (a *Analyzer) Packets(id int) FlowPackets {
 	if id < 1 || id > len(a.flows) {
-		return nil
+		return FlowPackets{}
 	}
-	return a.flows[id-1].refs.All()
+	fs := a.flows[id-1]
+	return fs.refs.packets(fs.f)
 }
 
 // Stats returns the counters so far.

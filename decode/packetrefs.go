@@ -1,28 +1,45 @@
 package decode
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"net/netip"
+)
 
-// PacketRefs lists where a flow's packets live in the source, so export can
-// re-read them without rescanning. Entries are delta-encoded varints (about
-// 3 bytes a packet), because a busy capture has millions of packets.
+// PacketRefs says where a flow's packets are in the source. Evidence packets
+// (the TCP and TLS handshakes, alerts, closes, first data each way) are
+// listed exactly, as delta-encoded varints (about 3 bytes a packet); the
+// rest are known only by the byte range the flow spans, which export scans
+// for the flow's endpoints. So a flow's memory does not grow with the data
+// it carried: the same connections with 4x the data need no more.
 type PacketRefs struct {
 	buf       []byte
-	n         int
+	listed    int // packets in buf
+	total     int // packets of the flow
 	lastIndex int
 	lastOff   int64
+	first     PacketRef // the flow's first packet
+	end       int64     // offset of its last packet
 }
 
 // PacketRef is one packet's place in the source, and whether it is part of
-// the handshake evidence (TCP handshake, handshake records, alerts, closes,
-// first application data each way).
+// the handshake evidence.
 type PacketRef struct {
 	Index    int
 	Offset   int64
 	Evidence bool
 }
 
-// Add appends a packet; indexes and offsets must not decrease.
-func (r *PacketRefs) Add(index int, offset int64, evidence bool) {
+// Add records a packet; indexes and offsets must not decrease. Packets that
+// are not evidence are listed only when all is set.
+func (r *PacketRefs) Add(index int, offset int64, evidence, all bool) {
+	if r.total == 0 {
+		r.first = PacketRef{Index: index, Offset: offset, Evidence: evidence}
+	}
+	r.total++
+	r.end = offset
+	if !evidence && !all {
+		return
+	}
 	d := uint64(index-r.lastIndex) << 1
 	if evidence {
 		d |= 1
@@ -30,44 +47,15 @@ func (r *PacketRefs) Add(index int, offset int64, evidence bool) {
 	r.buf = binary.AppendUvarint(r.buf, d)
 	r.buf = binary.AppendUvarint(r.buf, uint64(offset-r.lastOff))
 	r.lastIndex, r.lastOff = index, offset
-	r.n++
+	r.listed++
 }
 
-// MarkLastEvidence flags the most recently added packet as evidence. It is
-// used when a packet's role is only known after its bytes were decoded.
-func (r *PacketRefs) MarkLastEvidence() {
-	if r.n == 0 {
-		return
-	}
-	// The last entry is two varints; find its start by walking back over the
-	// offset varint, then the index varint.
-	i := len(r.buf) - 1
-	i = varintStart(r.buf, i)
-	j := varintStart(r.buf, i-1)
-	v, _ := binary.Uvarint(r.buf[j:i])
-	if v&1 == 1 {
-		return
-	}
-	tail := append([]byte(nil), r.buf[i:]...)
-	r.buf = binary.AppendUvarint(r.buf[:j], v|1)
-	r.buf = append(r.buf, tail...)
-}
+// Len is the number of packets of the flow.
+func (r *PacketRefs) Len() int { return r.total }
 
-// varintStart returns the index of the first byte of the varint ending at end.
-func varintStart(b []byte, end int) int {
-	i := end
-	for i > 0 && b[i-1]&0x80 != 0 {
-		i--
-	}
-	return i
-}
-
-// Len is the number of packets.
-func (r *PacketRefs) Len() int { return r.n }
-
-// All decodes every entry.
-func (r *PacketRefs) All() []PacketRef {
-	out := make([]PacketRef, 0, r.n)
+// Listed decodes the packets listed exactly, in order.
+func (r *PacketRefs) Listed() []PacketRef {
+	out := make([]PacketRef, 0, r.listed)
 	var idx int
 	var off int64
 	b := r.buf
@@ -89,10 +77,26 @@ func (r *PacketRefs) All() []PacketRef {
 	return out
 }
 
-// Clone returns an independent copy (snapshots are read by another goroutine).
-func (r PacketRefs) Clone() PacketRefs {
-	r.buf = append([]byte(nil), r.buf...)
-	return r
+// FlowPackets is where one flow's packets are: what export needs to find
+// them again without rereading the whole capture.
+type FlowPackets struct {
+	Listed   []PacketRef // every evidence packet; every packet when Complete
+	Complete bool
+	Total    int // packets of the flow
+
+	// For flows that are not Complete: the packets between From and To
+	// (offsets, inclusive) between these endpoints are the flow's others.
+	Client, Server netip.AddrPort
+	From           PacketRef
+	To             int64
+}
+
+// packets describes the flow whose refs these are.
+func (r *PacketRefs) packets(f *Flow) FlowPackets {
+	return FlowPackets{
+		Listed: r.Listed(), Complete: r.listed == r.total, Total: r.total,
+		Client: f.Client, Server: f.Server, From: r.first, To: r.end,
+	}
 }
 
 // SizeBytes is the memory the encoded list holds.

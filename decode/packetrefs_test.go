@@ -2,31 +2,40 @@ package decode
 
 import "testing"
 
-func TestPacketRefsRoundTrip(t *testing.T) {
+func TestPacketRefsListEvidenceAndSpanTheRest(t *testing.T) {
 	var r PacketRefs
-	want := []PacketRef{
+	add := []PacketRef{
 		{Index: 1, Offset: 24, Evidence: true},
 		{Index: 5, Offset: 400},
-		{Index: 6, Offset: 1_000_000},
+		{Index: 6, Offset: 1_000_000, Evidence: true},
 		{Index: 900_000, Offset: 5_000_000_000, Evidence: true},
+		{Index: 900_001, Offset: 5_000_000_100},
 	}
-	for _, p := range want {
-		r.Add(p.Index, p.Offset, p.Evidence)
+	for _, p := range add {
+		r.Add(p.Index, p.Offset, p.Evidence, false)
 	}
-	r.Add(900_001, 5_000_000_100, false)
-	r.MarkLastEvidence()
-	want = append(want, PacketRef{Index: 900_001, Offset: 5_000_000_100, Evidence: true})
-	got := r.All()
+	want := []PacketRef{add[0], add[2], add[3]}
+	got := r.Listed()
 	if len(got) != len(want) {
-		t.Fatalf("got %d refs, want %d", len(got), len(want))
+		t.Fatalf("listed %d refs, want %d", len(got), len(want))
 	}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("ref %d = %+v, want %+v", i, got[i], want[i])
 		}
 	}
-	if r.Len() != 5 {
-		t.Errorf("Len = %d", r.Len())
+	fp := r.packets(&Flow{})
+	if fp.Complete || fp.Total != 5 || fp.From != add[0] || fp.To != 5_000_000_100 {
+		t.Errorf("packets = %+v; want 5 packets from the first to offset 5000000100, not complete", fp)
+	}
+}
+
+func TestPacketRefsListEverythingWhenAsked(t *testing.T) {
+	var r PacketRefs
+	r.Add(3, 100, false, true)
+	r.Add(4, 200, true, true)
+	if fp := r.packets(&Flow{}); !fp.Complete || len(fp.Listed) != 2 || fp.Listed[0].Evidence || !fp.Listed[1].Evidence {
+		t.Errorf("packets = %+v; want both listed, complete", fp)
 	}
 }
 
@@ -34,10 +43,24 @@ func TestPacketRefsCompact(t *testing.T) {
 	var r PacketRefs
 	off := int64(24)
 	for i := 1; i <= 10000; i++ {
-		r.Add(i*3, off, false)
+		r.Add(i*3, off, true, false)
 		off += 1514 + 16
 	}
 	if per := float64(len(r.buf)) / 10000; per > 3.5 {
 		t.Errorf("%.1f bytes per packet, want <= 3.5", per)
+	}
+}
+
+// TestMemoryDoesNotGrowWithData: bulk data after the handshake adds nothing
+// to what a flow keeps.
+func TestPacketRefsDoNotGrowWithData(t *testing.T) {
+	var r PacketRefs
+	r.Add(1, 24, true, false)
+	before := r.SizeBytes()
+	for i := 2; i < 100_000; i++ {
+		r.Add(i, int64(i)*1500, false, false)
+	}
+	if r.SizeBytes() != before || r.Len() != 99_999 {
+		t.Errorf("size %d -> %d bytes over 100,000 data packets (Len %d)", before, r.SizeBytes(), r.Len())
 	}
 }

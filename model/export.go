@@ -2,7 +2,6 @@ package model
 
 import (
 	"bufio"
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,9 +32,9 @@ const (
 	ExportEvidence
 )
 
-// RefLister gives the packet references of a flow (model.Loader implements it).
+// RefLister says where a flow's packets are (model.Loader implements it).
 type RefLister interface {
-	Refs(id int) []decode.PacketRef
+	Packets(id int) decode.FlowPackets
 }
 
 // sourcer is what a Loader also offers: the source it read, whose interface
@@ -88,8 +86,8 @@ func Export(refs RefLister, req ExportRequest) (ExportResult, error) {
 	if err := checkDestination(req.Input, req.Out, req.Overwrite); err != nil {
 		return res, err
 	}
-	list := exportRefs(refs, req.Flows, req.Mode)
-	if len(list) == 0 {
+	list := exportRefs(refs, req.Flows)
+	if !hasPackets(list, req.Mode) {
 		if req.Mode == ExportEvidence {
 			return res, errors.New("nothing to export: the selected flows have no handshake evidence packets")
 		}
@@ -125,11 +123,7 @@ func Export(refs RefLister, req ExportRequest) (ExportResult, error) {
 		out = &pcapOut{w: bufio.NewWriterSize(cw, 64<<10), ifaces: ifaces}
 	}
 
-	crefs := make([]capture.Ref, len(list))
-	for i, r := range list {
-		crefs[i] = capture.Ref{Index: r.Index, Offset: r.Offset}
-	}
-	err = capture.ReadRecords(req.Input, crefs, func(p capture.Packet) error {
+	err = decode.ReadFlowPackets(req.Input, list, req.Mode == ExportEvidence, func(p capture.Packet) error {
 		if err := out.write(&p); err != nil {
 			return err
 		}
@@ -165,20 +159,28 @@ func Export(refs RefLister, req ExportRequest) (ExportResult, error) {
 	return res, nil
 }
 
-// exportRefs merges the flows' references in packet order, without
-// duplicates, keeping only evidence when asked.
-func exportRefs(refs RefLister, flows []int, mode ExportMode) []decode.PacketRef {
-	var all []decode.PacketRef
+// exportRefs collects where the flows' packets are.
+func exportRefs(refs RefLister, flows []int) []decode.FlowPackets {
+	out := make([]decode.FlowPackets, 0, len(flows))
 	for _, id := range flows {
-		for _, r := range refs.Refs(id) {
-			if mode == ExportEvidence && !r.Evidence {
-				continue
+		out = append(out, refs.Packets(id))
+	}
+	return out
+}
+
+// hasPackets reports whether the flows have anything to write in mode.
+func hasPackets(flows []decode.FlowPackets, mode ExportMode) bool {
+	for _, f := range flows {
+		if mode == ExportWhole && f.Total > 0 {
+			return true
+		}
+		for _, r := range f.Listed {
+			if mode == ExportWhole || r.Evidence {
+				return true
 			}
-			all = append(all, r)
 		}
 	}
-	slices.SortFunc(all, func(a, b decode.PacketRef) int { return cmp.Compare(a.Index, b.Index) })
-	return slices.CompactFunc(all, func(a, b decode.PacketRef) bool { return a.Index == b.Index })
+	return false
 }
 
 // checkDestination refuses to write onto the input (by any name: the same

@@ -420,7 +420,10 @@ func TestExportWholeFlowPcap(t *testing.T) {
 				t.Fatal(err)
 			}
 			src, got := exRead(t, in), exRead(t, out)
-			want := exIndexes(l.Refs(f.ID), false)
+			want := exFlowIndexes(t, src, f)
+			if p := l.Packets(f.ID); p.Complete || len(want) != p.Total || len(want) < 15 {
+				t.Fatalf("fixture: flow has %d packets (%d listed); want many, not all listed", len(want), len(p.Listed))
+			}
 			exSame(t, src, got, want)
 			if res.Path != out || res.Packets != len(want) || res.Bytes != exFileSize(t, out) {
 				t.Errorf("result %+v; want %d packets, %d bytes", res, len(want), exFileSize(t, out))
@@ -449,10 +452,10 @@ func TestExportEvidenceDropsBulkData(t *testing.T) {
 	in := exTLSSource(t, dir, true)
 	l, flows := exLoad(t, in)
 	f := flows["one.example"]
-	refs := l.Refs(f.ID)
-	evidence := exIndexes(refs, true)
-	if len(evidence) == len(refs) || len(evidence) < 8 {
-		t.Fatalf("fixture: %d of %d packets are evidence; want the bulk responses left out", len(evidence), len(refs))
+	refs := l.Packets(f.ID)
+	evidence := exIndexes(refs.Listed, true)
+	if len(evidence) == refs.Total || len(evidence) < 8 {
+		t.Fatalf("fixture: %d of %d packets are evidence; want the bulk responses left out", len(evidence), refs.Total)
 	}
 	out := filepath.Join(dir, "one-evidence.pcap")
 	res, err := Export(l, ExportRequest{Input: in, Flows: []int{f.ID}, Mode: ExportEvidence, Out: out})
@@ -509,7 +512,32 @@ func TestExportSeveralFlowsMerged(t *testing.T) {
 // interfaces from the file itself.
 type refMap map[int][]decode.PacketRef
 
-func (m refMap) Refs(id int) []decode.PacketRef { return m[id] }
+func (m refMap) Packets(id int) decode.FlowPackets {
+	return decode.FlowPackets{Listed: m[id], Complete: true, Total: len(m[id])}
+}
+
+// exFlowIndexes finds a flow's packets in a capture by its endpoints, with
+// gopacket: what a whole-flow export must write.
+func exFlowIndexes(t *testing.T, c exCapture, f Flow) []int {
+	t.Helper()
+	var out []int
+	for _, p := range c.packets {
+		pk := gopacket.NewPacket(p.Data, layers.LayerTypeEthernet, gopacket.NoCopy)
+		ip, _ := pk.Layer(layers.LayerTypeIPv4).(*layers.IPv4)
+		tcp, _ := pk.Layer(layers.LayerTypeTCP).(*layers.TCP)
+		if ip == nil || tcp == nil {
+			continue
+		}
+		src, _ := netip.AddrFromSlice(ip.SrcIP)
+		dst, _ := netip.AddrFromSlice(ip.DstIP)
+		a := netip.AddrPortFrom(src.Unmap(), uint16(tcp.SrcPort))
+		b := netip.AddrPortFrom(dst.Unmap(), uint16(tcp.DstPort))
+		if a == f.Client && b == f.Server || a == f.Server && b == f.Client {
+			out = append(out, p.Index)
+		}
+	}
+	return out
+}
 
 // exAllRefs puts every packet of the capture into flow 1.
 func exAllRefs(c exCapture) refMap {

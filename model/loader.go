@@ -28,7 +28,7 @@ const (
 )
 
 // Loader reads a source into an analyzer on its own goroutine and reports
-// batches. Refs may be called from another goroutine while it runs.
+// batches. Packets may be called from another goroutine while it runs.
 type Loader struct {
 	src *capture.Source
 	mu  sync.Mutex
@@ -131,11 +131,11 @@ func (l *Loader) Stats() decode.Stats {
 	return l.an.Stats()
 }
 
-// Refs lists where a flow's packets are in the source.
-func (l *Loader) Refs(id int) []decode.PacketRef {
+// Packets says where a flow's packets are in the source.
+func (l *Loader) Packets(id int) decode.FlowPackets {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.an.Refs(id)
+	return l.an.Packets(id)
 }
 
 // Source is the capture being read.

@@ -3,7 +3,10 @@ package model
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 )
@@ -19,14 +22,12 @@ func TestPacketLoaderFindsTheSameFlows(t *testing.T) {
 			t.Fatalf("%s: %d flows, %d without TLS decoding", p, full.Stats().Flows, lite.Stats().Flows)
 		}
 		for id := 1; id <= full.Stats().Flows; id++ {
-			a, b := full.Refs(id), lite.Refs(id)
-			if len(a) != len(b) {
-				t.Fatalf("%s flow %d: %d packets, %d without TLS decoding", p, id, len(a), len(b))
+			a, b := full.Packets(id), lite.Packets(id)
+			if a.Total != b.Total || a.From != b.From || a.To != b.To || a.Client != b.Client {
+				t.Fatalf("%s flow %d: %+v, without TLS decoding %+v", p, id, a, b)
 			}
-			for i := range a {
-				if a[i].Index != b[i].Index || a[i].Offset != b[i].Offset {
-					t.Fatalf("%s flow %d packet %d differs", p, id, i)
-				}
+			if !b.Complete || len(b.Listed) != b.Total {
+				t.Fatalf("%s flow %d: the packet loader listed %d of %d packets", p, id, len(b.Listed), b.Total)
 			}
 		}
 	}
@@ -42,4 +43,60 @@ func loadWith(t *testing.T, path string, newLoader func(*capture.Source) *Loader
 	l := newLoader(src)
 	l.Run(context.Background(), nil)
 	return l
+}
+
+// TestScannedFlowsMatchListedFlows: a full load lists only evidence packets
+// and finds the rest of a flow by scanning its byte range. On every bundled
+// capture (pcap, pcapng with several interfaces, gzip, VLAN, Linux cooked)
+// that must give exactly the packets the packet loader lists one by one,
+// flow by flow and for all flows at once.
+func TestScannedFlowsMatchListedFlows(t *testing.T) {
+	paths, _ := filepath.Glob("../testdata/captures/*.pcap*")
+	more, _ := filepath.Glob("../testdata/*.pcapng")
+	scanned := 0
+	for _, p := range append(paths, more...) {
+		full, lite := loadWith(t, p, NewLoader), loadWith(t, p, NewPacketLoader)
+		var all []decode.FlowPackets
+		var want []int
+		for id := 1; id <= full.Stats().Flows; id++ {
+			fp := full.Packets(id)
+			all = append(all, fp)
+			if !fp.Complete {
+				scanned++
+			}
+			ids := indexesOf(lite.Packets(id).Listed)
+			want = append(want, ids...)
+			if got := readFlowIndexes(t, p, fp); !slices.Equal(got, ids) {
+				t.Fatalf("%s flow %d: scanned %v, want %v", p, id, got, ids)
+			}
+		}
+		slices.Sort(want)
+		if got := readFlowIndexes(t, p, all...); !slices.Equal(got, slices.Compact(want)) {
+			t.Fatalf("%s all flows: scanned %d packets, want %d", p, len(got), len(want))
+		}
+	}
+	if scanned < 50 {
+		t.Fatalf("only %d flows needed a scan", scanned)
+	}
+}
+
+func indexesOf(refs []decode.PacketRef) []int {
+	out := make([]int, len(refs))
+	for i, r := range refs {
+		out[i] = r.Index
+	}
+	return out
+}
+
+func readFlowIndexes(t *testing.T, path string, flows ...decode.FlowPackets) []int {
+	t.Helper()
+	var out []int
+	err := decode.ReadFlowPackets(path, flows, false, func(p capture.Packet) error {
+		out = append(out, p.Index)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return out
 }

@@ -27,21 +27,11 @@ type Ref struct {
 // block before the record to know its interface). A gzipped file is streamed
 // through up to the last record. An error from fn stops the walk and is returned.
 func ReadRecords(path string, refs []Ref, fn func(Packet) error) error {
-	f, err := os.Open(path)
+	s, err := openForRecords(path, recordsBufSize)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	s, err := newSource(f, -1, recordsBufSize)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
 	defer s.Close()
-	if !s.Compressed() {
-		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-			s.seeker = f
-		}
-	}
 	byOffset := func(a, b Ref) int { return cmp.Compare(a.Offset, b.Offset) }
 	if !slices.IsSortedFunc(refs, byOffset) {
 		refs = slices.Clone(refs)
@@ -79,4 +69,50 @@ func (s *Source) recordAt(ref Ref) (Packet, error) {
 		return Packet{}, err
 	}
 	return s.nextPcap()
+}
+
+// ScanRecords calls fn with every record from the one at from to the last
+// one starting at or before offset to, in file order: how export finds a
+// flow's packets that were known only by the range they span. It seeks to
+// from like ReadRecords, then reads on with a large buffer.
+func ScanRecords(path string, from Ref, to int64, fn func(Packet) error) error {
+	s, err := openForRecords(path, readBufSize)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	p, err := s.recordAt(from)
+	for ; err == nil && p.Offset <= to; p, err = s.Next() {
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	switch {
+	case err == io.EOF && s.n == from.Index-1:
+		return fmt.Errorf("%s: no record at byte offset %d: the file ends before it", path, from.Offset)
+	case err == io.EOF || err == nil:
+		return nil
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// openForRecords opens path for re-reading records: seekable when it is a
+// plain file. Closing the source closes the file.
+func openForRecords(path string, bufSize int) (*Source, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := newSource(f, -1, bufSize)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	s.file = f
+	if !s.Compressed() {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			s.seeker = f
+		}
+	}
+	return s, nil
 }

@@ -1,0 +1,80 @@
+package decode
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+	"github.com/pcapsurgery/pcapsurgery/decode/packet"
+)
+
+// ReadFlowPackets calls fn with every packet of the flows (only their
+// evidence when evidenceOnly), each once, in file order. Listed packets are
+// read where they are; the others of a flow that is not Complete are found
+// by reading its byte range and keeping the packets between its endpoints:
+// in that range, every such packet is the flow's, since a tuple belongs to
+// one flow at a time and a new connection on it starts a new flow.
+func ReadFlowPackets(path string, flows []FlowPackets, evidenceOnly bool, fn func(capture.Packet) error) error {
+	var listed []capture.Ref
+	var scan []FlowPackets
+	for _, f := range flows {
+		if !evidenceOnly && !f.Complete && f.Total > 0 {
+			scan = append(scan, f)
+			continue
+		}
+		for _, r := range f.Listed {
+			if !evidenceOnly || r.Evidence {
+				listed = append(listed, capture.Ref{Index: r.Index, Offset: r.Offset})
+			}
+		}
+	}
+	slices.SortFunc(listed, func(a, b capture.Ref) int { return cmp.Compare(a.Offset, b.Offset) })
+	listed = slices.CompactFunc(listed, func(a, b capture.Ref) bool { return a.Offset == b.Offset })
+	if len(scan) == 0 {
+		return capture.ReadRecords(path, listed, fn)
+	}
+	return scanFlows(path, listed, scan, fn)
+}
+
+// scanFlows reads from the first packet any flow needs to the last one and
+// keeps the listed packets and those of the scanned flows.
+func scanFlows(path string, listed []capture.Ref, scan []FlowPackets, fn func(capture.Packet) error) error {
+	from := capture.Ref{Index: scan[0].From.Index, Offset: scan[0].From.Offset}
+	to := scan[0].To
+	byKey := make(map[flowKey][]*FlowPackets, len(scan))
+	for i := range scan {
+		f := &scan[i]
+		if f.From.Offset < from.Offset {
+			from = capture.Ref{Index: f.From.Index, Offset: f.From.Offset}
+		}
+		to = max(to, f.To)
+		k := keyOfEndpoints(f.Client, f.Server)
+		byKey[k] = append(byKey[k], f)
+	}
+	if len(listed) > 0 && listed[0].Offset < from.Offset {
+		from = listed[0]
+	}
+	if n := len(listed); n > 0 {
+		to = max(to, listed[n-1].Offset)
+	}
+	dec := packet.NewDecoder()
+	var seg packet.Segment
+	return capture.ScanRecords(path, from, to, func(p capture.Packet) error {
+		for len(listed) > 0 && listed[0].Offset < p.Offset {
+			listed = listed[1:] // not a record start: nothing to keep there
+		}
+		if len(listed) > 0 && listed[0].Offset == p.Offset {
+			listed = listed[1:]
+			return fn(p)
+		}
+		if dec.Decode(p.LinkType, p.Data, &seg) != packet.SkipNone {
+			return nil
+		}
+		for _, f := range byKey[keyOf(&seg)] {
+			if p.Offset >= f.From.Offset && p.Offset <= f.To {
+				return fn(p)
+			}
+		}
+		return nil
+	})
+}
