@@ -45,7 +45,7 @@ func canonicalKey(a, b [16]byte, pa, pb uint16) flowKey {
 type Analyzer struct {
 	dec    *packet.Decoder
 	seg    packet.Segment
-	table  map[flowKey]*flowState
+	table  flowTable
 	flows  []*flowState
 	dirty  []*flowState
 	stats  Stats
@@ -62,7 +62,7 @@ type Analyzer struct {
 func NewAnalyzer() *Analyzer {
 	return &Analyzer{
 		dec:   packet.NewDecoder(),
-		table: make(map[flowKey]*flowState),
+		table: newFlowTable(),
 		stats: Stats{Skipped: make(map[packet.Skip]int)},
 	}
 }
@@ -120,13 +120,13 @@ func (a *Analyzer) Add(p *capture.Packet) {
 
 // lookup finds the packet's flow, starting a new one for a new connection.
 func (a *Analyzer) lookup(seg *packet.Segment, p *capture.Packet) *flowState {
-	k := keyOf(seg)
-	fs := a.table[k]
-	if fs != nil && !a.newConnection(fs, seg) {
-		return fs
+	h := a.table.hash(seg.Src, seg.Dst, seg.SrcPort, seg.DstPort)
+	old := a.table.find(h, seg)
+	if old != nil && !a.newConnection(old, seg) {
+		return old
 	}
-	fs = a.newFlow(seg, p)
-	a.table[k] = fs
+	fs := a.newFlow(seg, p)
+	a.table.put(h, fs, old)
 	return fs
 }
 

@@ -46,6 +46,7 @@ type dirState struct {
 type flowState struct {
 	f         *Flow
 	refs      PacketRefs   // where the flow's packets are (Analyzer.Refs): not a fact, so not in Flow
+	next      *flowState   // the next flow in this one's flowTable chain
 	d         [2]*dirState // pointers, so a flip never moves a state that is being fed
 	certs     *certCache   // the analyzer's, shared by every flow
 	intern    *interner    // the analyzer's too
