@@ -49,8 +49,8 @@ type Analyzer struct {
 	flows  []*flowState
 	dirty  []*flowState
 	stats  Stats
-	certs  certCache
-	intern interner
+	shared shared
+	slab   []flowSlot // room for the next flows (slabs.go)
 
 	// TCPOnly skips decoding payload: flows, their packets and TCP facts
 	// only. Flow IDs are the same, since they never depend on payload.
@@ -148,7 +148,9 @@ func (a *Analyzer) newConnection(fs *flowState, seg *packet.Segment) bool {
 func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 	src := netip.AddrPortFrom(seg.Src, seg.SrcPort)
 	dst := netip.AddrPortFrom(seg.Dst, seg.DstPort)
-	f := &Flow{ID: len(a.flows) + 1, First: p.TS, Last: p.TS}
+	slot := a.slotFor()
+	f := &slot.f
+	*f = Flow{ID: len(a.flows) + 1, First: p.TS, Last: p.TS}
 	switch {
 	case seg.Has(packet.FlagSYN) && !seg.Has(packet.FlagACK):
 		f.Client, f.Server, f.ClientBasis = src, dst, BySYN
@@ -164,7 +166,8 @@ func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 			f.Client, f.Server = dst, src
 		}
 	}
-	fs := &flowState{f: f, certs: &a.certs, intern: &a.intern}
+	fs := &slot.fs
+	*fs = flowState{f: f, shared: &a.shared}
 	a.flows = append(a.flows, fs)
 	a.stats.Flows++
 	return fs
@@ -255,11 +258,11 @@ func (f *Flow) snapshot() Flow {
 	return c
 }
 
-// compact trims a finished flow's timeline to its length: growth by
-// doubling leaves up to half of it unused, on every flow.
+// compact moves a finished flow's timeline into an event slab at its exact
+// length: growth by doubling leaves up to half of it unused, on every flow.
 func (fs *flowState) compact() {
 	fs.compacted = true
-	fs.f.Events = slices.Clip(slices.Clone(fs.f.Events))
+	fs.f.Events = fs.shared.keepEvents(fs.f.Events)
 }
 
 // finish settles one flow; it reports whether anything changed.

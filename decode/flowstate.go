@@ -48,8 +48,7 @@ type flowState struct {
 	refs      PacketRefs   // where the flow's packets are (Analyzer.Refs): not a fact, so not in Flow
 	next      *flowState   // the next flow in this one's flowTable chain
 	d         [2]*dirState // pointers, so a flip never moves a state that is being fed
-	certs     *certCache   // the analyzer's, shared by every flow
-	intern    *interner    // the analyzer's too
+	shared    *shared      // the analyzer's caches and slabs, used by every flow
 	isn       [2]uint32    // initial sequence numbers from SYN / SYN-ACK
 	hasISN    [2]bool
 	tls13     bool

@@ -98,7 +98,7 @@ func (fs *flowState) message(s *dirState, typ uint8, body []byte) {
 		return
 	case tlswire.CertificateType:
 		if d == FromServer && f.TLS.Certificates == nil {
-			f.TLS.Certificates, f.TLS.CertificateTotal = fs.certs.parse(body)
+			f.TLS.Certificates, f.TLS.CertificateTotal = fs.shared.certs.parse(body)
 		}
 	case tlswire.ServerKeyExchange:
 		info := tlswire.ParseServerKeyExchange(body)
@@ -134,7 +134,7 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 	}
 	fs.lastMsg = "ClientHello"
 	sid := ch.SessionID
-	ch = fs.intern.sharedClientHello(ch)
+	ch = fs.shared.intern.sharedClientHello(ch)
 	switch {
 	case f.TLS.ClientHello == nil:
 		f.TLS.SessionIDs[FromClient] = sid
@@ -143,7 +143,7 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 		f.TLS.ClientHelloSegments = max(s.chSegs+1, 1)
 		s.chDone = true
 		fs.chEnd, fs.chEndOK = s.re.next, s.re.started
-		f.TLS.JA3Hash, f.TLS.JA4 = fs.intern.fingerprints(ch)
+		f.TLS.JA3Hash, f.TLS.JA4 = fs.shared.intern.fingerprints(ch)
 	case f.TLS.HelloRetry != nil && f.TLS.ClientHello2 == nil:
 		f.TLS.ClientHello2 = ch
 	}
@@ -163,7 +163,7 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 		return
 	}
 	sid := sh.SessionID
-	sh, ja3s := fs.intern.sharedServerHello(sh)
+	sh, ja3s := fs.shared.intern.sharedServerHello(sh)
 	if sh.HelloRetry {
 		// Only TLS 1.3 has HelloRetryRequest: the client's change_cipher_spec
 		// that may follow is the compatibility one, and its next ClientHello

@@ -1,0 +1,52 @@
+package decode
+
+// A capture's flows live as long as its analyzer, so they are carved out of
+// slabs instead of being allocated one by one: no size-class rounding, far
+// fewer objects for the garbage collector to visit, and no holes left
+// between them by the short-lived decoding buffers that come and go.
+
+// flowSlot holds one flow and its decoding state.
+type flowSlot struct {
+	fs flowState
+	f  Flow
+}
+
+// Slabs start small (a capture of one connection stays small) and double.
+const (
+	firstSlab = 16
+	maxSlab   = 512
+	eventSlab = 4096 // timeline entries per event slab
+)
+
+// shared is what every flow of an analyzer uses: the caches, and the slabs
+// that finished timelines are copied into.
+type shared struct {
+	certs  certCache
+	intern interner
+	events []Event // free room in the current event slab
+}
+
+// slotFor returns a zeroed slot for a new flow.
+func (a *Analyzer) slotFor() *flowSlot {
+	if len(a.slab) == 0 {
+		a.slab = make([]flowSlot, min(maxSlab, max(firstSlab, len(a.flows))))
+	}
+	s := &a.slab[0]
+	a.slab = a.slab[1:]
+	return s
+}
+
+// keepEvents copies a finished timeline into an event slab, at its exact
+// length (appending to it again would copy it out, never overwrite).
+func (sh *shared) keepEvents(ev []Event) []Event {
+	if len(ev) > eventSlab/8 {
+		return append([]Event(nil), ev...) // rare long timelines get their own
+	}
+	if len(sh.events) < len(ev) {
+		sh.events = make([]Event, eventSlab)
+	}
+	kept := sh.events[:len(ev):len(ev)]
+	copy(kept, ev)
+	sh.events = sh.events[len(ev):]
+	return kept
+}
