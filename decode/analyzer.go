@@ -81,7 +81,6 @@ func (a *Analyzer) Add(p *capture.Packet) {
 		a.stats.Truncated++
 	}
 	fs := a.lookup(seg, p)
-	fs.ts = p.TS
 	f := fs.f
 	d := FromServer
 	if seg.Src == f.Client.Addr() && seg.SrcPort == f.Client.Port() {
@@ -91,7 +90,7 @@ func (a *Analyzer) Add(p *capture.Packet) {
 	f.PacketsDir[d]++
 	f.Bytes += int64(p.OrigLen)
 	f.Payload[d] += int64(seg.PayloadLen)
-	f.Last = p.TS
+	f.Last = p.TS // also the time of every event and alert this packet adds
 	if seg.Truncated {
 		f.TCP.Truncated = true
 	}

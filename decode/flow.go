@@ -50,33 +50,33 @@ type Flow struct {
 	Packets     int
 	Bytes       int64 // frame bytes on the wire (original lengths)
 	Payload     [2]int64
-	PacketsDir  [2]int
+	PacketsDir  [2]int32
 
 	TCP TCPFacts
 	TLS TLSFacts
 
 	Events    []Event // bounded timeline, in capture order
-	EventsCut int     // events dropped once the cap was reached
+	EventsCut int32   // events dropped once the cap was reached
 
 	Version uint64 // goes up whenever the facts change
 }
 
 // TCPFacts covers the TCP side of the connection.
 type TCPFacts struct {
-	SYN, SYNACK, ACK   bool // three-way handshake steps seen
-	SYNRetries         int  // SYNs retransmitted (same ISN)
-	RefusedByRST       bool // SYN answered with RST
+	SYN, SYNACK, ACK   bool  // three-way handshake steps seen
+	SYNRetries         int32 // SYNs retransmitted (same ISN)
+	RefusedByRST       bool  // SYN answered with RST
 	FIN                [2]bool
 	RST                [2]bool
 	MSS                [2]uint16 // MSS option each side announced
-	Retransmits        [2]int    // segments wholly inside bytes already received
-	Overlaps           [2]int    // overlaps whose bytes differed from the first copy (first copy kept)
+	Retransmits        [2]int32  // segments wholly inside bytes already received
+	Overlaps           [2]int32  // overlaps whose bytes differed from the first copy (first copy kept)
 	Gap                [2]int64  // bytes missing when a hole stopped decoding (0 = none)
 	MidStream          bool      // the capture starts after the connection began
 	Truncated          bool      // snaplen or damage cut some packet short
 	TruncatedPayload   [2]bool   // a payload-bearing packet was cut short in this direction
 	ReassemblyCapped   [2]bool   // the per-direction buffer cap stopped decoding
-	OutOfOrderSegments [2]int
+	OutOfOrderSegments [2]int32
 }
 
 // TLSFacts covers what the TLS (or plaintext) bytes said.
@@ -104,12 +104,12 @@ type TLSFacts struct {
 	Alerts            []AlertFact
 	SessionIDs        [2][]byte // legacy session IDs of the first ClientHello and the ServerHello
 
-	ClientHelloLen      int  // bytes of the ClientHello handshake message
-	ClientHelloSegments int  // TCP segments the ClientHello arrived in
-	ClientHelloRetrans  int  // retransmitted segments carrying ClientHello bytes
-	ClientHelloAcked    bool // the server acknowledged every ClientHello byte
+	ClientHelloLen      int32 // bytes of the ClientHello handshake message
+	ClientHelloSegments int32 // TCP segments the ClientHello arrived in
+	ClientHelloRetrans  int32 // retransmitted segments carrying ClientHello bytes
+	ClientHelloAcked    bool  // the server acknowledged every ClientHello byte
 
-	FirstEncrypted [2]int // length of the first encrypted record after the hellos, per direction (0 = none)
+	FirstEncrypted [2]int32 // length of the first encrypted record after the hellos, per direction (0 = none)
 	Problem        [2]string
 
 	JA3Hash, JA3SHash, JA4 string // fingerprints (the full JA3 strings are not kept: memory per flow)
@@ -117,10 +117,10 @@ type TLSFacts struct {
 
 // AppDataFacts counts application data records in one direction.
 type AppDataFacts struct {
-	Records  int
+	Records  int32
+	FirstLen int32 // length of the first record (a short one right before a close is an encrypted alert)
 	Bytes    int64
 	First    time.Time
-	FirstLen int // length of the first record (a short one right before a close is an encrypted alert)
 }
 
 // AlertFact is one alert record.

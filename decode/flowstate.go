@@ -1,10 +1,6 @@
 package decode
 
-import (
-	"time"
-
-	"github.com/pcapsurgery/pcapsurgery/decode/packet"
-)
+import "github.com/pcapsurgery/pcapsurgery/decode/packet"
 
 // Direction decoding modes.
 const (
@@ -35,9 +31,9 @@ type dirState struct {
 	line  []byte // a plaintext line in progress
 	lines int
 
-	encRecords int  // encrypted records seen from this side
-	chDone     bool // (client side) the first ClientHello is complete
-	chSegs     int  // segments that carried ClientHello bytes
+	encRecords int   // encrypted records seen from this side
+	chDone     bool  // (client side) the first ClientHello is complete
+	chSegs     int32 // segments that carried ClientHello bytes
 	v2         []byte
 	v2need     int
 }
@@ -61,7 +57,6 @@ type flowState struct {
 	dirty     bool
 	closed    bool // both FINs or a RST: a new SYN on this tuple starts a new flow
 	compacted bool
-	ts        time.Time
 }
 
 // active reports whether direction d still needs its bytes decoded.
@@ -141,7 +136,7 @@ func (fs *flowState) event(d Dir, kind EventKind, code uint16, length int) {
 	if f.Events == nil {
 		f.Events = make([]Event, 0, 8)
 	}
-	f.Events = append(f.Events, Event{At: fs.ts.UnixNano(), Dir: d, Kind: kind, Code: code, Len: int32(min(length, 1<<30))})
+	f.Events = append(f.Events, Event{At: fs.f.Last.UnixNano(), Dir: d, Kind: kind, Code: code, Len: int32(min(length, 1<<30))})
 }
 
 // flip swaps client and server: used when the first guess (by port) is

@@ -139,7 +139,7 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 	case f.TLS.ClientHello == nil:
 		f.TLS.SessionIDs[FromClient] = sid
 		f.TLS.ClientHello = ch
-		f.TLS.ClientHelloLen = length
+		f.TLS.ClientHelloLen = int32(length)
 		f.TLS.ClientHelloSegments = max(s.chSegs+1, 1)
 		s.chDone = true
 		fs.chEnd, fs.chEndOK = s.re.next, s.re.started
@@ -201,7 +201,7 @@ func (fs *flowState) encryptedHandshake(s *dirState, d Dir, length int) {
 	s.encRecords++
 	if s.encRecords == 1 {
 		f.TLS.Finished[d] = true
-		f.TLS.FirstEncrypted[d] = length
+		f.TLS.FirstEncrypted[d] = int32(length)
 		fs.event(d, EvEncryptedHandshake, tlswire.Finished, length)
 		fs.lastMsg = "Finished"
 		fs.updateDone()
@@ -223,7 +223,7 @@ func (fs *flowState) alert(d Dir, r record) {
 		return
 	}
 	if len(f.TLS.Alerts) < maxAlerts {
-		f.TLS.Alerts = append(f.TLS.Alerts, AlertFact{From: d, At: fs.ts, Level: a.Level,
+		f.TLS.Alerts = append(f.TLS.Alerts, AlertFact{From: d, At: fs.f.Last, Level: a.Level,
 			Description: a.Description, Length: r.length, After: fs.lastMsg})
 	}
 	fs.event(d, EvAlert, uint16(a.Level)<<8|uint16(a.Description), r.length)
@@ -235,7 +235,7 @@ func (fs *flowState) alert(d Dir, r record) {
 func (fs *flowState) encryptedAlert(d Dir, length int) {
 	f := fs.f
 	if len(f.TLS.Alerts) < maxAlerts {
-		f.TLS.Alerts = append(f.TLS.Alerts, AlertFact{From: d, At: fs.ts, Encrypted: true,
+		f.TLS.Alerts = append(f.TLS.Alerts, AlertFact{From: d, At: fs.f.Last, Encrypted: true,
 			Length: length, After: fs.lastMsg})
 	}
 	fs.event(d, EvEncryptedAlert, 0, length)
@@ -251,14 +251,14 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 			code := uint16(0)
 			if s.encRecords == 1 {
 				code = tlswire.EncryptedExtensions
-				f.TLS.FirstEncrypted[d] = length
+				f.TLS.FirstEncrypted[d] = int32(length)
 				fs.lastMsg = "server's encrypted flight"
 			}
 			fs.event(d, EvEncryptedHandshake, code, length)
 			return
 		}
 		if f.TLS.FirstEncrypted[d] == 0 {
-			f.TLS.FirstEncrypted[d] = length
+			f.TLS.FirstEncrypted[d] = int32(length)
 		}
 		switch {
 		case length <= maxEncryptedAlertLen:
@@ -282,8 +282,8 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 	a.Records++
 	a.Bytes += int64(length)
 	if a.Records == 1 {
-		a.First = fs.ts
-		a.FirstLen = length
+		a.First = fs.f.Last
+		a.FirstLen = int32(length)
 		fs.event(d, EvAppData, 0, length)
 	}
 	if fs.hsDone {

@@ -12,13 +12,14 @@ import (
 // for the flow's endpoints. So a flow's memory does not grow with the data
 // it carried: the same connections with 4x the data need no more.
 type PacketRefs struct {
-	buf       []byte
-	listed    int // packets in buf
-	total     int // packets of the flow
-	lastIndex int
-	lastOff   int64
-	first     PacketRef // the flow's first packet
-	end       int64     // offset of its last packet
+	buf        []byte
+	listed     int32 // packets in buf
+	total      int32 // packets of the flow (a flow of 2^31 packets would need 3 TB of capture)
+	lastIndex  int
+	lastOff    int64
+	firstIndex int   // the flow's first packet
+	firstOff   int64 // its offset
+	end        int64 // offset of the flow's last packet
 }
 
 // PacketRef is one packet's place in the source, and whether it is part of
@@ -33,7 +34,7 @@ type PacketRef struct {
 // are not evidence are listed only when all is set.
 func (r *PacketRefs) Add(index int, offset int64, evidence, all bool) {
 	if r.total == 0 {
-		r.first = PacketRef{Index: index, Offset: offset, Evidence: evidence}
+		r.firstIndex, r.firstOff = index, offset
 	}
 	r.total++
 	r.end = offset
@@ -51,7 +52,7 @@ func (r *PacketRefs) Add(index int, offset int64, evidence, all bool) {
 }
 
 // Len is the number of packets of the flow.
-func (r *PacketRefs) Len() int { return r.total }
+func (r *PacketRefs) Len() int { return int(r.total) }
 
 // Listed decodes the packets listed exactly, in order.
 func (r *PacketRefs) Listed() []PacketRef {
@@ -94,8 +95,9 @@ type FlowPackets struct {
 // packets describes the flow whose refs these are.
 func (r *PacketRefs) packets(f *Flow) FlowPackets {
 	return FlowPackets{
-		Listed: r.Listed(), Complete: r.listed == r.total, Total: r.total,
-		Client: f.Client, Server: f.Server, From: r.first, To: r.end,
+		Listed: r.Listed(), Complete: r.listed == r.total, Total: int(r.total),
+		Client: f.Client, Server: f.Server, To: r.end,
+		From: PacketRef{Index: r.firstIndex, Offset: r.firstOff},
 	}
 }
 

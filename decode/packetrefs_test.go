@@ -25,7 +25,7 @@ func TestPacketRefsListEvidenceAndSpanTheRest(t *testing.T) {
 		}
 	}
 	fp := r.packets(&Flow{})
-	if fp.Complete || fp.Total != 5 || fp.From != add[0] || fp.To != 5_000_000_100 {
+	if fp.Complete || fp.Total != 5 || fp.From != (PacketRef{Index: 1, Offset: 24}) || fp.To != 5_000_000_100 {
 		t.Errorf("packets = %+v; want 5 packets from the first to offset 5000000100, not complete", fp)
 	}
 }

@@ -77,7 +77,7 @@ func onlySYNs(f *decode.Flow) bool {
 }
 
 func noSYNACKText(f *decode.Flow) string {
-	tries := f.TCP.SYNRetries + 1
+	tries := int(f.TCP.SYNRetries) + 1
 	span := f.Last.Sub(f.First)
 	return fmt.Sprintf("SYN sent %d time%s over %s, never answered: routing, a firewall dropping it, or the host is down; not a TLS problem",
 		tries, plural(tries), roundDur(span))
@@ -253,7 +253,7 @@ func noServerHello(f *decode.Flow) Verdict {
 // whole ClientHello (a two-segment hello resent three times is six segments).
 func retransRounds(t *decode.TLSFacts) int {
 	segs := max(t.ClientHelloSegments, 1)
-	return (t.ClientHelloRetrans + segs - 1) / segs
+	return int((t.ClientHelloRetrans + segs - 1) / segs)
 }
 
 // mtuSuspect reports a ClientHello larger than one segment's MSS.
@@ -265,7 +265,7 @@ func mtuSuspect(f *decode.Flow) bool {
 	if mss == 0 {
 		mss = 1460
 	}
-	return f.TLS.ClientHelloLen+5 > mss || f.TLS.ClientHelloSegments > 1
+	return int(f.TLS.ClientHelloLen)+5 > mss || f.TLS.ClientHelloSegments > 1
 }
 
 // stoppedMidHandshake covers a handshake that got past the hellos and then

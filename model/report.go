@@ -149,7 +149,7 @@ func clientHelloReport(ch *tlswire.ClientHello, t *decode.TLSFacts) *ClientHello
 		KeyShares: codeNames(ch.KeyShares, registry.Group),
 		SigAlgs:   codeNames(ch.SignatureAlgorithms, registry.SignatureScheme),
 		SessionID: hex.EncodeToString(t.SessionIDs[decode.FromClient]), SSLv2: ch.SSLv2, Truncated: ch.Truncated,
-		Length: t.ClientHelloLen, Segments: t.ClientHelloSegments,
+		Length: int(t.ClientHelloLen), Segments: int(t.ClientHelloSegments),
 	}
 	for _, v := range ch.SupportedVersions {
 		r.Versions = append(r.Versions, registry.Version(v))
