@@ -46,6 +46,7 @@ type Analyzer struct {
 	dec    *packet.Decoder
 	seg    packet.Segment
 	table  flowTable
+	last   *flowState // the flow of the previous packet
 	flows  []*flowState
 	dirty  []*flowState
 	stats  Stats
@@ -119,13 +120,18 @@ func (a *Analyzer) Add(p *capture.Packet) {
 
 // lookup finds the packet's flow, starting a new one for a new connection.
 func (a *Analyzer) lookup(seg *packet.Segment, p *capture.Packet) *flowState {
+	if fs := a.last; fs != nil && fs.between(seg) && !a.newConnection(fs, seg) {
+		return fs // a burst of one connection's segments: no hashing
+	}
 	h := a.table.hash(seg.Src, seg.Dst, seg.SrcPort, seg.DstPort)
 	old := a.table.find(h, seg)
 	if old != nil && !a.newConnection(old, seg) {
+		a.last = old
 		return old
 	}
 	fs := a.newFlow(seg, p)
 	a.table.put(h, fs, old)
+	a.last = fs
 	return fs
 }
 
