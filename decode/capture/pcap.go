@@ -60,14 +60,21 @@ func (s *Source) nextPcap() (Packet, error) {
 	if err != nil {
 		return Packet{}, s.cut(start, "record", len(rec), n, err)
 	}
+	return s.pcapPacket(start, rec), nil
+}
+
+// pcapPacket makes the next packet from a whole record (header and data),
+// which starts at offset start. Data aliases rec.
+func (s *Source) pcapPacket(start int64, rec []byte) Packet {
 	s.n++
+	n := len(rec)
 	return Packet{
 		Index:    s.n,
 		TS:       time.Unix(int64(s.order.u32(rec)), int64(s.order.u32(rec[4:]))*s.tsMul),
 		LinkType: s.linkType,
-		CapLen:   int(capLen),
+		CapLen:   n - pcapRecordHeaderLen,
 		OrigLen:  int(s.order.u32(rec[12:])),
 		Offset:   start,
 		Data:     rec[pcapRecordHeaderLen:n:n],
-	}, nil
+	}
 }

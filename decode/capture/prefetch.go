@@ -39,7 +39,9 @@ func (s *Source) Prefetch(ctx context.Context) <-chan *Batch {
 	out := make(chan *Batch, prefetchBatches-1)
 	pool := make(chan *Batch, prefetchBatches)
 	for i := 0; i < prefetchBatches; i++ {
-		pool <- &Batch{buf: make([]byte, 0, prefetchBytes+64<<10), pool: pool}
+		// Room for a full batch plus the largest record: a record that
+		// starts before the batch is full always fits whole.
+		pool <- &Batch{buf: make([]byte, 0, s.batchBytes()+maxCapLen+pcapRecordHeaderLen), pool: pool}
 	}
 	go func() {
 		defer close(out)
@@ -64,9 +66,20 @@ func (s *Source) Prefetch(ctx context.Context) <-chan *Batch {
 	return out
 }
 
+// batchBytes is how many bytes of packets make a batch (tests make it small).
+func (s *Source) batchBytes() int {
+	if s.batchSize > 0 {
+		return s.batchSize
+	}
+	return prefetchBytes
+}
+
 // fill reads packets into b until its buffer is full or the source ends.
 func (s *Source) fill(b *Batch) (done bool) {
-	for len(b.buf) < prefetchBytes {
+	if s.kind == kindPcap {
+		return s.fillPcap(b)
+	}
+	for len(b.buf) < s.batchBytes() {
 		p, err := s.Next()
 		if err != nil {
 			if !errors.Is(err, io.EOF) {

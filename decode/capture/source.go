@@ -36,6 +36,12 @@ type Source struct {
 	done  bool   // io.EOF or damage was returned
 	spare []byte // holds records larger than the bufio buffer
 
+	// Prefetch of pcap (prefetchpcap.go): bytes of a record cut by the end
+	// of the last batch, and how far the current batch has been parsed.
+	carry     []byte
+	parsed    int
+	batchSize int // 0: prefetchBytes
+
 	// pcap
 	tsMul    int64 // nanoseconds per unit of the record's fraction field
 	linkType LinkType
