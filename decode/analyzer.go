@@ -70,10 +70,16 @@ func NewAnalyzer() *Analyzer {
 
 // Add decodes one packet and updates its flow.
 func (a *Analyzer) Add(p *capture.Packet) {
+	skip := a.dec.Decode(p.LinkType, p.Data, &a.seg)
+	a.add(p, &a.seg, skip, 0, false)
+}
+
+// add updates the flow of a decoded packet; h is the endpoints' table hash
+// when hashed says it was computed ahead.
+func (a *Analyzer) add(p *capture.Packet, seg *packet.Segment, skip packet.Skip, h uint64, hashed bool) {
 	a.stats.Packets++
 	a.stats.Bytes += int64(p.CapLen)
-	seg := &a.seg
-	if skip := a.dec.Decode(p.LinkType, p.Data, seg); skip != packet.SkipNone {
+	if skip != packet.SkipNone {
 		a.stats.Skipped[skip]++
 		return
 	}
@@ -81,7 +87,7 @@ func (a *Analyzer) Add(p *capture.Packet) {
 	if seg.Truncated {
 		a.stats.Truncated++
 	}
-	fs := a.lookup(seg, p)
+	fs := a.lookup(seg, p, h, hashed)
 	f := fs.f
 	d := FromServer
 	if seg.Src == f.Client.Addr() && seg.SrcPort == f.Client.Port() {
@@ -119,11 +125,13 @@ func (a *Analyzer) Add(p *capture.Packet) {
 }
 
 // lookup finds the packet's flow, starting a new one for a new connection.
-func (a *Analyzer) lookup(seg *packet.Segment, p *capture.Packet) *flowState {
+func (a *Analyzer) lookup(seg *packet.Segment, p *capture.Packet, h uint64, hashed bool) *flowState {
 	if fs := a.last; fs != nil && fs.between(seg) && !a.newConnection(fs, seg) {
 		return fs // a burst of one connection's segments: no hashing
 	}
-	h := a.table.hash(seg.Src, seg.Dst, seg.SrcPort, seg.DstPort)
+	if !hashed {
+		h = a.table.hash(seg.Src, seg.Dst, seg.SrcPort, seg.DstPort)
+	}
 	old := a.table.find(h, seg)
 	if old != nil && !a.newConnection(old, seg) {
 		a.last = old

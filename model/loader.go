@@ -51,14 +51,15 @@ func NewPacketLoader(src *capture.Source) *Loader {
 // Run reads until the end of the source or ctx is cancelled. If emit is not
 // nil it receives batches of changed flows at most every 100 ms (or 5,000
 // flows), and a final batch with Done set. It returns the damage error, if any.
-// Reading runs on its own goroutine (capture.Prefetch), analysis on this one.
+// Reading and frame decoding run on their own goroutine (capture.Prefetch,
+// Analyzer.Predecode), analysis on this one.
 func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var damage error
 	last := time.Now()
 	packets := 0
-	batches := l.src.Prefetch(ctx)
+	batches := l.src.Prefetch(ctx, l.an.Predecode())
 	for done := false; !done; {
 		var pb *capture.Batch
 		select {
@@ -70,9 +71,7 @@ func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
 			return ctx.Err()
 		}
 		l.mu.Lock()
-		for i := range pb.Packets {
-			l.an.Add(&pb.Packets[i])
-		}
+		l.an.AddBatch(pb)
 		packets += len(pb.Packets)
 		done, damage = pb.Last, pb.Err
 		pb.Release()

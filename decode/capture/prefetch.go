@@ -12,6 +12,9 @@ type Batch struct {
 	Packets []Packet
 	Err     error // set on the last batch: nil at a clean end, else the damage
 	Last    bool
+	// Aux is what Prefetch's prepare function made of the packets, on the
+	// reading goroutine. It stays with the batch when the batch is reused.
+	Aux any
 	buf     []byte
 	pool    chan *Batch
 }
@@ -31,11 +34,13 @@ const (
 	prefetchBatches = 4
 )
 
-// Prefetch reads the source on its own goroutine, copying packets into
-// batches, so reading and decoding the file overlaps with analysing it on
-// another core. The channel closes after the batch with Last set. Cancelling
-// ctx stops the reader; the caller must not call Next while prefetching.
-func (s *Source) Prefetch(ctx context.Context) <-chan *Batch {
+// Prefetch reads the source on its own goroutine into batches, so reading
+// the file overlaps with analysing it on another core. If prepare is not
+// nil it is called with each batch on that goroutine before the batch is
+// sent (work that needs no state from the consumer can move there). The
+// channel closes after the batch with Last set. Cancelling ctx stops the
+// reader; the caller must not call Next while prefetching.
+func (s *Source) Prefetch(ctx context.Context, prepare func(*Batch)) <-chan *Batch {
 	out := make(chan *Batch, prefetchBatches-1)
 	pool := make(chan *Batch, prefetchBatches)
 	for i := 0; i < prefetchBatches; i++ {
@@ -53,6 +58,9 @@ func (s *Source) Prefetch(ctx context.Context) <-chan *Batch {
 				return
 			}
 			done := s.fill(b)
+			if prepare != nil {
+				prepare(b)
+			}
 			select {
 			case out <- b:
 			case <-ctx.Done():

@@ -57,7 +57,7 @@ func readByPrefetch(t testing.TB, data []byte, batchSize int) read {
 	}
 	s.batchSize = batchSize
 	var r read
-	for b := range s.Prefetch(context.Background()) {
+	for b := range s.Prefetch(context.Background(), nil) {
 		for i := range b.Packets {
 			r.packets = append(r.packets, describePacket(&b.Packets[i]))
 		}
