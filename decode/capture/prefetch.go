@@ -14,9 +14,9 @@ type Batch struct {
 	Last    bool
 	// Aux is what Prefetch's prepare function made of the packets, on the
 	// reading goroutine. It stays with the batch when the batch is reused.
-	Aux any
-	buf     []byte
-	pool    chan *Batch
+	Aux  any
+	buf  []byte
+	pool chan *Batch
 }
 
 // Release hands the batch back for reuse; its packets must not be used after.
