@@ -68,7 +68,7 @@ func (fs *flowState) state(d Dir) *dirState {
 	if s := fs.d[d]; s != nil {
 		return s
 	}
-	s := &dirState{dir: d}
+	s := fs.shared.newDirState(d)
 	if fs.hasISN[d] {
 		s.re.start(fs.isn[d] + 1)
 	}
@@ -93,9 +93,9 @@ func (fs *flowState) stop(d Dir) {
 	}
 	s.mode = modeDone
 	s.re.release()
-	s.rec.release()
 	s.hs, s.line, s.v2 = nil, nil, nil
 	fs.d[d] = finished
+	fs.shared.recycle(s)
 }
 
 // stopClosed stops decoding the directions a close has ended (the side that

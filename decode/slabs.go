@@ -23,7 +23,43 @@ const (
 type shared struct {
 	certs  certCache
 	intern interner
-	events []Event // free room in the current event slab
+	events []Event     // free room in the current event slab
+	spare  []*dirState // stopped direction states, for the next handshakes
+}
+
+// Recycling bounds: how many stopped states wait, and the largest record
+// buffer one keeps (most handshake records are a few hundred bytes).
+const (
+	maxSpareStates = 1024
+	maxSpareBody   = 8 << 10
+)
+
+// newDirState returns a clean state for direction d, reusing a stopped
+// one and its record buffer: every handshake needs one per side, and only
+// while it lasts.
+func (sh *shared) newDirState(d Dir) *dirState {
+	n := len(sh.spare)
+	if n == 0 {
+		return &dirState{dir: d}
+	}
+	s := sh.spare[n-1]
+	sh.spare = sh.spare[:n-1]
+	body := s.rec.body[:0]
+	*s = dirState{dir: d}
+	s.rec.body = body
+	return s
+}
+
+// recycle keeps a stopped state for newDirState. It stays as it is (done)
+// until reused: the code that stopped it may still be looking at it, and
+// nothing reuses it before the next packet.
+func (sh *shared) recycle(s *dirState) {
+	if cap(s.rec.body) > maxSpareBody {
+		s.rec.release()
+	}
+	if len(sh.spare) < maxSpareStates {
+		sh.spare = append(sh.spare, s)
+	}
 }
 
 // slotFor returns a zeroed slot for a new flow.

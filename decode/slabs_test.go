@@ -31,3 +31,30 @@ func TestFlowsComeFromSlabs(t *testing.T) {
 		seen[&s.f] = true
 	}
 }
+
+// TestRecycledStatesStartClean: a stopped direction's state is reused for
+// the next handshake with nothing of the old one but its buffer's room.
+func TestRecycledStatesStartClean(t *testing.T) {
+	var sh shared
+	s := sh.newDirState(FromServer)
+	s.mode, s.chDone, s.encRecords = modeTLS, true, 3
+	s.rec.body = make([]byte, 100, 2000)
+	s.re.start(1000)
+	sh.recycle(s)
+	r := sh.newDirState(FromClient)
+	if r != s {
+		t.Fatal("a stopped state was not reused")
+	}
+	if r.mode != modeUnknown || r.chDone || r.encRecords != 0 || r.re.started || r.dir != FromClient || len(r.rec.body) != 0 {
+		t.Errorf("reused state kept old facts: %+v", r)
+	}
+	if cap(r.rec.body) != 2000 {
+		t.Errorf("reused state lost its record buffer (cap %d)", cap(r.rec.body))
+	}
+	big := sh.newDirState(FromClient)
+	big.rec.body = make([]byte, 0, maxSpareBody+1)
+	sh.recycle(big)
+	if b := sh.newDirState(FromClient); cap(b.rec.body) != 0 {
+		t.Errorf("a %d-byte record buffer was kept for reuse", cap(b.rec.body))
+	}
+}
