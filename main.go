@@ -116,13 +116,18 @@ func load(path string, stderr io.Writer, packetsOnly bool) (*model.Loader, int) 
 	return l, exitOK
 }
 
-// matching streams the flows that pass the filter (and, with failures, only failed ones).
-func matching(l *model.Loader, filter model.Filter, failures bool, fn func(*model.Flow)) {
+// matching streams the flows keep accepts.
+func matching(l *model.Loader, keep func(*model.Flow) bool, fn func(*model.Flow)) {
 	l.Each(func(f *model.Flow) {
-		if filter.Match(f) && (!failures || f.Outcome.Failed()) {
+		if keep(f) {
 			fn(f)
 		}
 	})
+}
+
+// selected accepts the flows that pass the filter (and, with failures, only failed ones).
+func selected(filter model.Filter, failures bool) func(*model.Flow) bool {
+	return func(f *model.Flow) bool { return filter.Match(f) && (!failures || f.Outcome.Failed()) }
 }
 
 func summary(args []string, stdout, stderr io.Writer) int {
@@ -143,12 +148,10 @@ func summary(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if *asJSON {
-		j := model.NewJSONLines(stdout)
-		matching(l, filter, *failures, j.Write)
-		err = j.Flush()
+		err = l.WriteJSONLines(stdout, selected(filter, *failures))
 	} else {
 		t := model.NewTableWriter(stdout)
-		matching(l, filter, *failures, t.Row)
+		matching(l, selected(filter, *failures), t.Row)
 		err = t.Finish(l.Stats())
 	}
 	if err != nil {
@@ -191,7 +194,7 @@ func export(args []string, stdout, stderr io.Writer) int {
 		}
 		ids = []int{*flowID}
 	} else {
-		matching(l, filter, false, func(f *model.Flow) { ids = append(ids, f.ID) })
+		matching(l, selected(filter, false), func(f *model.Flow) { ids = append(ids, f.ID) })
 		if len(ids) == 0 {
 			fmt.Fprintf(stderr, "pcapsurgery: no flow matches %q\n", *expr)
 			return exitCapture

@@ -1,0 +1,74 @@
+package model
+
+import (
+	"io"
+	"runtime"
+	"sync/atomic"
+)
+
+// jsonChunk is how many flows one worker classifies and encodes at a time
+// (tests make it small).
+var jsonChunk = 256
+
+// WriteJSONLines writes every flow keep accepts (all when keep is nil) as
+// one JSON line, in ID order: the bytes JSONLines writes. Classifying and
+// encoding run on every core in chunks of flows, written in order as they
+// complete; a few chunks per core at most are held at once. Call after Run
+// has returned.
+func (l *Loader) WriteJSONLines(w io.Writer, keep func(*Flow) bool) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	flows := l.an.Flows()
+	chunks := (len(flows) + jsonChunk - 1) / jsonChunk
+	workers := runtime.GOMAXPROCS(0)
+	done := make([]chan []byte, chunks)
+	for i := range done {
+		done[i] = make(chan []byte, 1)
+	}
+	ahead := make(chan struct{}, 4*workers) // chunks encoded but not yet written
+	var next atomic.Int64
+	var stop atomic.Bool
+	free := make(chan []byte, cap(ahead)+workers) // written chunks' buffers, for reuse
+	for range workers {
+		go func() {
+			var lists codeListCache
+			var f Flow
+			for {
+				ahead <- struct{}{}
+				i := int(next.Add(1)) - 1
+				if i >= chunks {
+					return
+				}
+				var b []byte
+				select {
+				case b = <-free:
+				default:
+				}
+				if !stop.Load() {
+					for _, df := range flows[i*jsonChunk : min(len(flows), (i+1)*jsonChunk)] {
+						f = Flow{Flow: *df, Verdict: Classify(df)}
+						if keep == nil || keep(&f) {
+							b = appendFlow(b, &f, &lists)
+						}
+					}
+				}
+				done[i] <- b
+			}
+		}()
+	}
+	var err error
+	for i := range done {
+		b := <-done[i]
+		if err == nil {
+			if _, err = w.Write(b); err != nil {
+				stop.Store(true) // the rest is only drained
+			}
+		}
+		select {
+		case free <- b[:0]:
+		default:
+		}
+		<-ahead
+	}
+	return err
+}
