@@ -2,14 +2,15 @@ package model
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"net/netip"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
+	"unsafe"
 
+	"github.com/pcapsurgery/pcapsurgery/decode/registry"
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
 
@@ -81,20 +82,38 @@ type filterTerm struct {
 	key  filterKey
 	neg  bool
 	vals []filterValue // ORed
+
+	anyAddr   bool      // bare: some value has addrOK
+	v4        v4Text    // bare: the kinds of IPv4 needle among the values
+	octets    [4]uint64 // bare: the octets whose decimal text holds a v4Digits needle, a bit each
+	alerts    [4]uint64 // alert: the fatal alert descriptions whose names match, a bit each
+	encrypted bool      // alert: "encrypted" matches
 }
 
 // filterValue is one compiled alternative; which fields are used depends on the key.
 type filterValue struct {
-	text   string       // normalised text, for String
-	needle string       // ASCII lower-cased needle for substring keys
-	glob   []string     // sni: pattern split at '*' (nil when the value has no '*')
-	addrOK bool         // bare word: could occur in "ip:port" text at all
-	prefix netip.Prefix // ip:
-	lo, hi uint16       // port:
-	mask   uint16       // outcome: set of outcome classes (see outcomeClass)
-	op     versionOp    // version:
-	ver    uint16       // version:
+	text   string        // normalised text, for String
+	needle string        // ASCII lower-cased needle for substring keys
+	glob   []string      // sni: pattern split at '*' (nil when the value has no '*')
+	addrOK bool          // bare word: could occur in "ip:port" text at all
+	v4     v4Text        // bare word: where it could occur in IPv4 "a.b.c.d:port" text
+	dots   *dottedNeedle // bare word of kind v4Dotted
+	prefix netip.Prefix  // ip:
+	lo, hi uint16        // port:
+	mask   uint16        // outcome: set of outcome classes (see outcomeClass)
+	op     versionOp     // version:
+	ver    uint16        // version:
 }
+
+// v4Text says where a bare word could occur in an IPv4 endpoint's text.
+type v4Text uint8
+
+const (
+	v4None   v4Text = 0         // nowhere: it has a byte other than digits, '.' and ':'
+	v4Digits v4Text = 1 << iota // digits only: within one octet or within the port
+	v4Dotted                    // digits and dots: within "a.b.c.d"
+	v4Span                      // with a ':': only across the whole text
+)
 
 type versionOp uint8
 
@@ -207,7 +226,34 @@ func parseFilterTerm(expr string, start int) (filterTerm, int, error) {
 		}
 		t.vals = append(t.vals, v)
 	}
+	t.precompute()
 	return t, next, nil
+}
+
+// precompute derives what the matcher needs from the compiled values: which
+// kinds of address text a bare word could occur in, and for alert: the
+// answer for every alert description, as Flow.AlertName names them.
+func (t *filterTerm) precompute() {
+	for i := range t.vals {
+		t.anyAddr = t.anyAddr || t.vals[i].addrOK
+		t.v4 |= t.vals[i].v4
+	}
+	if t.v4&v4Digits != 0 {
+		var buf addr4Buf
+		for o := 0; o < 256; o++ {
+			if t.anyV4(buf.formatPort(uint16(o)), v4Digits) { // an octet's text is its decimal, as a port's
+				t.octets[o>>6] |= 1 << (o & 63)
+			}
+		}
+	}
+	if t.key == fkAlert {
+		for d := 0; d < 256; d++ {
+			if t.anyContains(registry.Alert(uint8(d))) {
+				t.alerts[d>>6] |= 1 << (d & 63)
+			}
+		}
+		t.encrypted = t.anyContains("encrypted")
+	}
 }
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
@@ -303,6 +349,18 @@ func compileFilterValue(k filterKey, raw string) (v filterValue, err string) {
 	case fkBare:
 		v.text, v.needle = low, low
 		v.addrOK = looksLikeAddress(low)
+		switch {
+		case strings.Trim(low, "0123456789.:") != "":
+		case strings.IndexByte(low, ':') >= 0:
+			v.v4 = v4Span
+		case strings.IndexByte(low, '.') >= 0:
+			v.v4, v.dots = v4Dotted, newDottedNeedle(low)
+			if v.dots == nil {
+				v.v4 = v4None
+			}
+		default:
+			v.v4 = v4Digits
+		}
 	case fkSNI:
 		v.text, v.needle = low, low
 		if strings.IndexByte(low, '*') >= 0 {
@@ -550,35 +608,34 @@ func writeFilterValue(b *strings.Builder, s string, first bool) {
 
 // Match reports whether the flow satisfies every term. It does not allocate
 // for flows with plain-ASCII fields and known code points.
-func (f Filter) Match(fl *Flow) bool {
+func (f Filter) Match(fl *Flow) bool { return f.match(fl, nil) }
+
+// match is Match with one goroutine's memos (see newMemo), or none.
+func (f *Filter) match(fl *Flow, memo []termMemo) bool {
 	for i := range f.eval {
 		t := &f.eval[i]
-		if t.match(fl) == t.neg {
+		var m *termMemo
+		if memo != nil {
+			m = &memo[i]
+		}
+		if t.match(fl, m) == t.neg {
 			return false
 		}
 	}
 	return true
 }
 
-func (t *filterTerm) match(fl *Flow) bool {
+// m is the term's memo, or nil.
+func (t *filterTerm) match(fl *Flow, m *termMemo) bool {
 	switch t.key {
 	case fkBare:
-		return t.matchBare(fl)
+		return t.matchBare(fl, m)
 	case fkSNI:
-		sni := filterSNI(fl)
-		if sni == "" {
+		ch := fl.TLS.ClientHello
+		if ch == nil || ch.SNI == "" {
 			return false // so "!sni:*" finds flows without SNI
 		}
-		for i := range t.vals {
-			v := &t.vals[i]
-			if v.glob != nil {
-				if globFold(sni, v.glob) {
-					return true
-				}
-			} else if containsFold(sni, v.needle) {
-				return true
-			}
-		}
+		return t.memoString(ch.SNI, m, (*filterTerm).sniMatch)
 	case fkIP:
 		c, s := fl.Client.Addr().Unmap(), fl.Server.Addr().Unmap()
 		for i := range t.vals {
@@ -615,31 +672,31 @@ func (t *filterTerm) match(fl *Flow) bool {
 			}
 		}
 	case fkAlert:
-		return t.anyContains(fl.AlertName())
-	case fkCipher:
-		if fl.TLS.ServerHello == nil {
-			return false
+		// What anyContains(fl.AlertName()) says, from the table precompute made.
+		if a := firstFatal(&fl.Flow); a != nil {
+			return t.alerts[a.Description>>6]&(1<<(a.Description&63)) != 0
 		}
-		return t.anyContains(fl.CipherName()) || t.anyContains(fl.CipherShort())
+		return t.encrypted && fl.Outcome == EncryptedAlert
+	case fkCipher:
+		if sh := fl.TLS.ServerHello; sh != nil {
+			return t.memoSuite(sh.CipherSuite, m)
+		}
 	case fkALPN:
-		if ch := fl.TLS.ClientHello; ch != nil {
+		ch, sh := fl.TLS.ClientHello, fl.TLS.ServerHello // both reads before any branch: they overlap
+		if ch != nil {
 			for _, p := range ch.ALPN {
-				if t.anyContains(p) {
+				if t.memoString(p, m, (*filterTerm).anyContains) {
 					return true
 				}
 			}
 		}
-		if sh := fl.TLS.ServerHello; sh != nil {
-			return t.anyContains(sh.ALPN)
+		if sh != nil {
+			return t.memoString(sh.ALPN, m, (*filterTerm).anyContains)
 		}
 	case fkJA4:
-		return t.anyContains(fl.TLS.JA4)
+		return t.memoString(fl.TLS.JA4, m, (*filterTerm).anyContains)
 	case fkJA3:
-		for i := range t.vals {
-			if hasPrefixFold(fl.TLS.JA3Hash, t.vals[i].needle) {
-				return true
-			}
-		}
+		return t.memoString(fl.TLS.JA3Hash, m, (*filterTerm).anyPrefix)
 	case fkBy:
 		for i := range t.vals {
 			if fl.Who == t.vals[i].needle {
@@ -660,49 +717,279 @@ func (t *filterTerm) match(fl *Flow) bool {
 	return false
 }
 
-// anyContains reports whether s contains one of the term's needles (s empty never matches).
-func (t *filterTerm) anyContains(s string) bool {
+// sniMatch reports whether a raw SNI, as the user sees it (filterSNI),
+// matches one of the sni: values.
+func (t *filterTerm) sniMatch(raw string) bool {
+	var buf [foldBufLen]byte
+	s := foldText(raw, true, buf[:])
 	if s == "" {
 		return false
 	}
 	for i := range t.vals {
-		if containsFold(s, t.vals[i].needle) {
+		v := &t.vals[i]
+		if v.glob != nil {
+			if globMatch(s, v.glob) {
+				return true
+			}
+		} else if strings.Contains(s, v.needle) {
 			return true
 		}
 	}
 	return false
 }
 
-// matchBare looks for a bare word in the SNI and in the endpoints' "ip:port"
-// text (which includes the port). The address text is only formatted when
-// some needle could occur in it at all.
-func (t *filterTerm) matchBare(fl *Flow) bool {
-	sni := filterSNI(fl)
-	addr := false
-	for i := range t.vals {
-		v := &t.vals[i]
-		if sni != "" && containsFold(sni, v.needle) {
-			return true
-		}
-		addr = addr || v.addrOK
-	}
-	if !addr {
+// bareSNIMatch reports whether a raw SNI, as the user sees it, contains one
+// of a bare word's values.
+func (t *filterTerm) bareSNIMatch(raw string) bool {
+	var buf [foldBufLen]byte
+	s := foldText(raw, true, buf[:])
+	if s == "" {
 		return false
 	}
-	var buf [64]byte
-	for _, ap := range [2]netip.AddrPort{fl.Client, fl.Server} {
-		if !ap.IsValid() {
-			continue
-		}
-		text := ap.AppendTo(buf[:0])
-		for i := range t.vals {
-			if v := &t.vals[i]; v.addrOK && containsFoldBytes(text, v.needle) {
-				return true
-			}
+	for i := range t.vals {
+		if strings.Contains(s, t.vals[i].needle) {
+			return true
 		}
 	}
 	return false
 }
+
+// anyContains reports whether s contains one of the term's needles, ignoring
+// ASCII case (s empty never matches).
+func (t *filterTerm) anyContains(s string) bool {
+	if s == "" {
+		return false
+	}
+	var buf [foldBufLen]byte
+	s = foldText(s, false, buf[:])
+	for i := range t.vals {
+		if strings.Contains(s, t.vals[i].needle) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyPrefix reports whether s starts with one of the term's needles,
+// ignoring ASCII case.
+func (t *filterTerm) anyPrefix(s string) bool {
+	for i := range t.vals {
+		if hasPrefixFold(s, t.vals[i].needle) {
+			return true
+		}
+	}
+	return false
+}
+
+// cipherMatch reports whether a suite's IANA or compact name contains one of
+// the term's needles (what Flow.CipherName and Flow.CipherShort say).
+func (t *filterTerm) cipherMatch(suite uint16) bool {
+	return t.anyContains(registry.CipherSuite(suite)) || t.anyContains(registry.CipherSuiteShort(suite))
+}
+
+// matchBare looks for a bare word in the SNI and in the endpoints' "ip:port"
+// text (which includes the port). The address text is only formatted when
+// some needle could occur in it at all.
+func (t *filterTerm) matchBare(fl *Flow, m *termMemo) bool {
+	if !t.anyAddr {
+		ch := fl.TLS.ClientHello
+		return ch != nil && ch.SNI != "" && t.memoString(ch.SNI, m, (*filterTerm).bareSNIMatch)
+	}
+	// Read the endpoints before testing the SNI: the reads then overlap,
+	// instead of waiting behind a branch on the SNI.
+	ch, c, s := fl.TLS.ClientHello, fl.Client, fl.Server
+	if ch != nil && ch.SNI != "" && t.memoString(ch.SNI, m, (*filterTerm).bareSNIMatch) {
+		return true
+	}
+	var am *addrMemo
+	if m != nil {
+		am = m.addr
+	}
+	return t.addrMatch(c, am) || t.addrMatch(s, am)
+}
+
+// addrMatch reports whether an endpoint's text (netip.AddrPort.AppendTo)
+// contains one of the bare word's needles; am (or nil) remembers answers
+// for ports.
+func (t *filterTerm) addrMatch(ap netip.AddrPort, am *addrMemo) bool {
+	a := ap.Addr()
+	if a.Is4() {
+		// Digits, dots and a colon only: no case to fold, and only needles
+		// made of those can occur in it. One of digits alone occurs within
+		// an octet or the port; one with dots, within the address; only one
+		// with a colon needs the whole text written out.
+		ip, port := a.As4(), ap.Port()
+		if t.v4&v4Digits != 0 && (t.octet(ip[0]) || t.octet(ip[1]) || t.octet(ip[2]) || t.octet(ip[3])) {
+			return true
+		}
+		if t.v4&v4Dotted != 0 && t.ip4Match(ip) {
+			return true
+		}
+		if t.v4&v4Digits != 0 {
+			if am != nil && am.port(t, port) || am == nil && t.port4Match(port) {
+				return true
+			}
+		}
+		return t.v4&v4Span != 0 && t.span4Match(ip, port)
+	}
+	if !ap.IsValid() {
+		return false
+	}
+	var buf [64]byte
+	text := ap.AppendTo(buf[:0])
+	for i := range t.vals {
+		if v := &t.vals[i]; v.addrOK && containsFoldBytes(text, v.needle) {
+			return true
+		}
+	}
+	return false
+}
+
+// octet reports whether an octet's decimal text holds a needle of digits.
+func (t *filterTerm) octet(o byte) bool { return t.octets[o>>6]&(1<<(o&63)) != 0 }
+
+// ip4Match reports whether "a.b.c.d" contains a needle of digits and dots.
+func (t *filterTerm) ip4Match(ip [4]byte) bool {
+	for i := range t.vals {
+		if v := &t.vals[i]; v.v4 == v4Dotted && v.dots.match(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// dottedNeedle is a bare word of digits and dots split at its dots, to be
+// found in an IPv4 address without writing the address's text: the dots of
+// "p0.p1...pm" can only fall on the address's dots, so it occurs in
+// "a.b.c.d" exactly when, for some octet k, p0 ends octet k's text, the
+// middle parts are octets k+1 to k+m-1 and pm begins octet k+m's text.
+type dottedNeedle struct {
+	m           int       // dots, 1 to 3
+	first, last [4]uint64 // the octets whose text ends with p0, begins with pm: a bit each
+	middle      []int     // p1 to p(m-1) as octets, -1 when no octet's text is that part
+}
+
+// newDottedNeedle returns nil for a needle with more dots than an address has.
+func newDottedNeedle(needle string) *dottedNeedle {
+	parts := strings.Split(needle, ".")
+	d := &dottedNeedle{m: len(parts) - 1}
+	if d.m > 3 {
+		return nil
+	}
+	p0, pm := parts[0], parts[d.m]
+	for o := 0; o < 256; o++ {
+		text := strconv.Itoa(o)
+		if strings.HasSuffix(text, p0) {
+			d.first[o>>6] |= 1 << (o & 63)
+		}
+		if strings.HasPrefix(text, pm) {
+			d.last[o>>6] |= 1 << (o & 63)
+		}
+	}
+	for _, p := range parts[1:d.m] {
+		o, err := strconv.Atoi(p)
+		if err != nil || o > 255 || strconv.Itoa(o) != p { // "" or "01" is no octet's text
+			o = -1
+		}
+		d.middle = append(d.middle, o)
+	}
+	return d
+}
+
+func (d *dottedNeedle) match(ip [4]byte) bool {
+next:
+	for k := 0; k+d.m <= 3; k++ {
+		if d.first[ip[k]>>6]&(1<<(ip[k]&63)) == 0 {
+			continue
+		}
+		for j, o := range d.middle {
+			if int(ip[k+1+j]) != o {
+				continue next
+			}
+		}
+		if o := ip[k+d.m]; d.last[o>>6]&(1<<(o&63)) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// port4Match reports whether a port's decimal text contains a needle of digits.
+func (t *filterTerm) port4Match(port uint16) bool {
+	var buf addr4Buf
+	return t.anyV4(buf.formatPort(port), v4Digits)
+}
+
+// span4Match reports whether "a.b.c.d:port" contains a needle with a colon.
+func (t *filterTerm) span4Match(ip [4]byte, port uint16) bool {
+	var buf addr4Buf
+	return t.anyV4(buf.format(ip, port), v4Span)
+}
+
+// anyV4 reports whether text contains one of the needles of a kind.
+func (t *filterTerm) anyV4(text string, kind v4Text) bool {
+	for i := range t.vals {
+		if v := &t.vals[i]; v.v4 == kind && strings.Contains(text, v.needle) {
+			return true
+		}
+	}
+	return false
+}
+
+// addr4Buf holds an IPv4 endpoint's text, written from the end.
+type addr4Buf [32]byte
+
+// format returns "a.b.c.d:port", as netip.AddrPort.AppendTo writes it, in
+// b (the result aliases b).
+func (b *addr4Buf) format(ip [4]byte, port uint16) string {
+	n := len(b) - len(b.formatPort(port)) - 1
+	b[n] = ':'
+	return b.formatIP(n, ip)
+}
+
+// formatPort writes the port's decimal text at the end of b.
+func (b *addr4Buf) formatPort(port uint16) string {
+	n := len(b)
+	for {
+		n--
+		b[n] = byte('0' + port%10)
+		port /= 10
+		if port == 0 {
+			break
+		}
+	}
+	return unsafe.String(&b[n], len(b)-n)
+}
+
+// formatIP writes "a.b.c.d" to end just before b[end] and returns the text
+// from there to the end of b.
+func (b *addr4Buf) formatIP(end int, ip [4]byte) string {
+	n := end
+	for k := 3; k >= 0; k-- {
+		d := octetDigits[ip[k]]
+		binary.LittleEndian.PutUint32(b[n-4:n], d) // the digits end at n; the byte before them is their count
+		n -= int(d & 0xff)
+		if k > 0 {
+			n--
+			b[n] = '.'
+		}
+	}
+	return unsafe.String(&b[n], len(b)-n)
+}
+
+// octetDigits holds each octet's decimal digits in its top bytes, as they
+// are written before an end, with their count in the low byte.
+var octetDigits = func() (t [256]uint32) {
+	for o := range t {
+		s := strconv.Itoa(o)
+		v := uint32(len(s))
+		for i := 0; i < len(s); i++ {
+			v |= uint32(s[i]) << (8 * (4 - len(s) + i))
+		}
+		t[o] = v
+	}
+	return t
+}()
 
 // filterSNI is the SNI as the user sees it: raw when plain (no allocation),
 // escaped otherwise.
@@ -731,62 +1018,9 @@ func versionCompare(have uint16, op versionOp, want uint16) bool {
 	return have == want
 }
 
-// FilterFlows returns the indices of flows that match f (and, when
-// failuresOnly, whose Outcome.Failed()). Large lists are split across CPUs;
-// the result is in flow order.
-func FilterFlows(flows []Flow, f Filter, failuresOnly bool) []int32 {
-	const chunk = 1 << 15
-	workers := runtime.GOMAXPROCS(0)
-	if workers > 8 {
-		workers = 8
-	}
-	if len(flows) < 2*chunk || workers < 2 {
-		return filterRange(nil, flows, 0, len(flows), f, failuresOnly)
-	}
-	parts := make([][]int32, workers)
-	per := (len(flows) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for w := range parts {
-		lo, hi := w*per, min((w+1)*per, len(flows))
-		if lo >= hi {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			parts[w] = filterRange(nil, flows, lo, hi, f, failuresOnly)
-		}()
-	}
-	wg.Wait()
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	out := make([]int32, 0, n)
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
-}
-
-func filterRange(out []int32, flows []Flow, lo, hi int, f Filter, failuresOnly bool) []int32 {
-	if out == nil {
-		out = make([]int32, 0, min(hi-lo, 1024))
-	}
-	for i := lo; i < hi; i++ {
-		fl := &flows[i]
-		if failuresOnly && !fl.Outcome.Failed() {
-			continue
-		}
-		if f.Match(fl) {
-			out = append(out, int32(i))
-		}
-	}
-	return out
-}
-
 // ASCII case folding. Needles are lower-cased once at parse time; haystacks
-// are folded byte by byte so matching never allocates.
+// are lower-cased on the stack when they have upper case at all, so matching
+// never allocates for plain text.
 
 func lowerASCII(c byte) byte {
 	if c >= 'A' && c <= 'Z' {
@@ -810,29 +1044,70 @@ func asciiLower(s string) string {
 	return s
 }
 
-// containsFold reports whether s contains needle (already lower case), ignoring ASCII case.
-func containsFold(s, needle string) bool { return indexFold(s, needle, 0) >= 0 }
+// foldBufLen is how long a text can be and still be lower-cased on the
+// stack (every real SNI, ALPN and fingerprint).
+const foldBufLen = 128
 
-// indexFold finds needle (lower case) in s at or after from, ignoring ASCII case.
-func indexFold(s, needle string, from int) int {
-	n := len(needle)
-	if n == 0 {
-		return from
-	}
-	c0 := needle[0]
-	for i := from; i+n <= len(s); i++ {
-		if lowerASCII(s[i]) != c0 {
-			continue
-		}
-		j := 1
-		for j < n && lowerASCII(s[i+j]) == needle[j] {
-			j++
-		}
-		if j == n {
-			return i
+// Byte classes for foldText.
+const (
+	clsUpper   = 1 << iota // 'A'-'Z'
+	clsEscaped             // not plain (isPlain): Printable escapes the text
+)
+
+var textClass = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			t[c] = clsUpper
+		case c < 0x20 || c >= 0x7f || c == '\\':
+			t[c] = clsEscaped
 		}
 	}
-	return -1
+	return t
+}()
+
+// foldText returns s as the filter compares it with its lower-case needles:
+// escaped first when printable is set (what filterSNI shows), then with ASCII
+// letters lower-cased. Plain text comes back as is, or lowered into buf (the
+// result then aliases buf); only escaped or long text allocates.
+func foldText(s string, printable bool, buf []byte) string {
+	var cls byte
+	for i := 0; i < len(s); i++ {
+		cls |= textClass[s[i]]
+	}
+	switch {
+	case cls == 0:
+		return s
+	case printable && cls&clsEscaped != 0:
+		return asciiLower(Printable(s))
+	case cls&clsUpper == 0:
+		return s
+	case len(s) > len(buf):
+		return asciiLower(s)
+	}
+	b := buf[:len(s)]
+	for i := range b {
+		b[i] = lowerASCII(s[i])
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// globMatch matches lower-cased s against a '*' pattern split into its
+// literal parts, anchored at both ends.
+func globMatch(s string, parts []string) bool {
+	first, last := parts[0], parts[len(parts)-1]
+	if !strings.HasPrefix(s, first) {
+		return false
+	}
+	pos := len(first)
+	for _, mid := range parts[1 : len(parts)-1] {
+		k := strings.Index(s[pos:], mid)
+		if k < 0 {
+			return false
+		}
+		pos += k + len(mid)
+	}
+	return len(s)-pos >= len(last) && strings.HasSuffix(s, last)
 }
 
 func containsFoldBytes(s []byte, needle string) bool {
@@ -864,22 +1139,4 @@ func equalFold(s, b string) bool {
 		}
 	}
 	return true
-}
-
-// globFold matches s against a '*' pattern split into its literal parts,
-// anchored at both ends, ignoring ASCII case.
-func globFold(s string, parts []string) bool {
-	first, last := parts[0], parts[len(parts)-1]
-	if !hasPrefixFold(s, first) {
-		return false
-	}
-	pos := len(first)
-	for _, mid := range parts[1 : len(parts)-1] {
-		k := indexFold(s, mid, pos)
-		if k < 0 {
-			return false
-		}
-		pos = k + len(mid)
-	}
-	return len(s)-pos >= len(last) && equalFold(s[len(s)-len(last):], last)
 }

@@ -2,12 +2,14 @@ package model
 
 import (
 	"errors"
+	"slices"
 	"testing"
 )
 
 // FuzzParseFilter checks that parsing never panics, that errors are
-// *FilterError with a position inside the expression, and that the
-// normalised form parses back to a filter that prints and matches the same.
+// *FilterError with a position inside the expression, that the normalised
+// form parses back to a filter that prints and matches the same, and that
+// Match and FilterFlows agree with the reference matcher.
 func FuzzParseFilter(f *testing.F) {
 	for _, seed := range []string{
 		"", "api", "!api", "sni:api|www", `sni:"a b"|c`, "sni:*.example.com", "ip:10.0.0.0/8",
@@ -17,10 +19,11 @@ func FuzzParseFilter(f *testing.F) {
 		"alert:encrypted", "foo:bar", "ip:1.2.3.4/40", "port:x", `"unterminated`, `a\"b`, `"x\"y"`,
 		"beef::1", "fe80::1%eth0", "ip:fe80::1%eth0", "!!", "!", "a|", "sni:", `""`, "\t\nSNI:X\r",
 		`"!x" "sni:y" "a|b"`, "ip:::ffff:10.0.0.0/104", "10.0.0.1:443",
+		"10.0.1", "443", "1.1", ".2", "5:44", "sni:ÄPI", `\x00`, "alpn:H2", "cipher:0x", "alert:0x0",
 	} {
 		f.Add(seed)
 	}
-	flows := testFlows()
+	flows := append(testFlows(), variedFlows(300)...)
 	f.Fuzz(func(t *testing.T, expr string) {
 		flt, err := ParseFilter(expr)
 		if err != nil {
@@ -44,10 +47,21 @@ func FuzzParseFilter(f *testing.F) {
 		if again.Empty() != flt.Empty() {
 			t.Fatalf("ParseFilter(%q): Empty changed after round trip", expr)
 		}
+		var want []int32
 		for i := range flows {
-			if flt.Match(&flows[i]) != again.Match(&flows[i]) {
+			m := flt.Match(&flows[i])
+			if m != again.Match(&flows[i]) {
 				t.Fatalf("ParseFilter(%q) and its normalised %q disagree on flow %d", expr, norm, flows[i].ID)
 			}
+			if m != refMatch(flt, &flows[i]) {
+				t.Fatalf("ParseFilter(%q): Match disagrees with the reference on flow %d", expr, flows[i].ID)
+			}
+			if m {
+				want = append(want, int32(i))
+			}
+		}
+		if got := FilterFlows(flows, flt, false); !slices.Equal(got, want) {
+			t.Fatalf("ParseFilter(%q): FilterFlows gives %v, Match %v", expr, got, want)
 		}
 	})
 }
