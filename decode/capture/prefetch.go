@@ -30,8 +30,8 @@ func (b *Batch) Release() {
 
 // Prefetch sizes: a few batches of about 1 MiB in flight bound the memory.
 const (
-	prefetchBytes   = 1 << 20
-	prefetchBatches = 4
+	prefetchBytes   = 512 << 10
+	prefetchBatches = 3
 )
 
 // Prefetch reads the source on its own goroutine into batches, so reading
