@@ -21,10 +21,12 @@ type Batch struct {
 	Stats     decode.Stats
 }
 
-// How often a loading UI hears about progress.
+// How often a loading UI hears about progress. The first batch goes out
+// sooner, so the first rows are on screen while the user still looks.
 const (
-	batchInterval = 100 * time.Millisecond
-	batchMaxFlows = 5000
+	batchInterval   = 100 * time.Millisecond
+	firstBatchAfter = 20 * time.Millisecond
+	batchMaxFlows   = 5000
 )
 
 // Loader reads a source into an analyzer on its own goroutine and reports
@@ -57,7 +59,7 @@ func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var damage error
-	last := time.Now()
+	last := time.Now().Add(firstBatchAfter - batchInterval)
 	packets := 0
 	batches := l.src.Prefetch(ctx, l.an.Predecode())
 	for done := false; !done; {
