@@ -69,6 +69,15 @@ func (m Model) onFilterResult(msg filterResultMsg) (Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
+// settleFilter applies the newest filter now, when Enter keeps it while a
+// result is still on its way: the keys after Enter then act on what was
+// typed (a quick Enter, Enter opened a flow of an older filter). Older
+// results still arrive and are dropped as stale.
+func (m Model) settleFilter() (Model, tea.Cmd) {
+	msg := m.refilter()()
+	return m.onFilterResult(msg.(filterResultMsg))
+}
+
 // onFilterChanged parses as the user types; a bad expression shows its
 // error in place and keeps the last good filter on screen.
 func (m Model) onFilterChanged(msg filterbar.ChangedMsg) (Model, tea.Cmd) {

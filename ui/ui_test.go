@@ -462,3 +462,46 @@ func TestZeroSize(t *testing.T) {
 	m = drive(t, m, loadBatchMsg{Batch: model.Batch{Flows: mix(t), Done: true}})
 	_ = screen(m)
 }
+
+// TestEnterAppliesTheTypedFilterAtOnce: each key launches a filter whose
+// result may arrive late (a million flows, a slow machine). Enter keeps the
+// filter and applies the newest one at once, so the Enter after it opens a
+// flow that matches what was typed, not one of an older filter's list.
+func TestEnterAppliesTheTypedFilterAtOnce(t *testing.T) {
+	m := loaded(t, 80, 24, mix(t), Options{Path: "mix40.pcap"})
+	m = press(t, m, "/")
+	var late []tea.Msg // filter results, held back
+	feed := func(msg tea.Msg) {
+		var cmd tea.Cmd
+		m, cmd = step(m, msg)
+		for _, out := range run(cmd) {
+			if _, ok := out.(filterResultMsg); ok {
+				late = append(late, out)
+				continue
+			}
+			var more tea.Cmd
+			m, more = step(m, out)
+			for _, r := range run(more) {
+				if _, ok := r.(filterResultMsg); ok {
+					late = append(late, r)
+				}
+			}
+		}
+	}
+	for _, r := range "sni:old-126.example.test" {
+		feed(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	if len(late) == 0 || len(m.list.Visible()) != 40 {
+		t.Fatalf("fixture: %d results held back, %d flows visible; want results pending and all 40 shown", len(late), len(m.list.Visible()))
+	}
+	feed(keyMsg("enter"))
+	if vis := m.list.Visible(); len(vis) != 1 || !strings.Contains(m.flows[vis[0]].SNI(), "old-126") {
+		t.Fatalf("after enter %d flows visible, want only old-126", len(vis))
+	}
+	for _, msg := range late { // the old results arrive at last and change nothing
+		m, _ = step(m, msg)
+	}
+	if len(m.list.Visible()) != 1 || m.inflight != 0 {
+		t.Errorf("stale results changed the list (%d visible, %d in flight)", len(m.list.Visible()), m.inflight)
+	}
+}

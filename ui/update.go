@@ -125,6 +125,9 @@ func (m Model) filterKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.fbar.Blur()
 		m.mode = modeList
 		m.relayout(m.lay.width, m.lay.height)
+		if m.inflight > 0 {
+			return m.settleFilter()
+		}
 		return m, nil
 	}
 	return m.toInput(k)
