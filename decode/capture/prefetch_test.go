@@ -114,8 +114,8 @@ func randomPcap(n int, seed uint64) []byte {
 // TestPrefetchReadsWhatNextReads: the read-ahead (which reads pcap files
 // straight into its batches and carries a record cut by a batch's end over
 // to the next) gives exactly the packets and the damage Next gives: on every
-// bundled capture, on a pcap of several batches with records up to the size limit, and
-// on that file cut short or corrupted at many places.
+// bundled capture, on a pcap of several batches with records up to the size limit, on
+// that file cut short or corrupted at many places, and on a gzipped one cut short.
 func TestPrefetchReadsWhatNextReads(t *testing.T) {
 	paths, _ := filepath.Glob("../../testdata/captures/*.pcap*")
 	paths = append(paths, "../../testdata/demo.pcapng")
@@ -142,6 +142,12 @@ func TestPrefetchReadsWhatNextReads(t *testing.T) {
 		at := 24 + rng.IntN(len(big)-24)
 		bad[at] ^= 0xff
 		sameRead(t, fmt.Sprintf("byte %d flipped", at), readByNext(t, bad), readByPrefetch(t, bad, 0))
+	}
+	// A gzip stream cut short fails with io.ErrUnexpectedEOF, not io.EOF.
+	gz := gzipped(t, big[:min(len(big), 300<<10)])
+	for i := 0; i < 15; i++ {
+		cut := gz[:20+rng.IntN(len(gz)-20)]
+		sameRead(t, fmt.Sprintf("gzip cut at %d", len(cut)), readByNext(t, cut), readByPrefetch(t, cut, 1000))
 	}
 }
 

@@ -40,13 +40,8 @@ func (s *Source) fillPcap(b *Batch) (done bool) {
 			return false
 		}
 		if eof {
-			if rest := len(b.buf) - s.parsed; rest > 0 {
-				want := pcapRecordHeaderLen
-				what := "record header"
-				if rest >= pcapRecordHeaderLen {
-					want, what = pcapRecordHeaderLen+int(s.order.u32(b.buf[s.parsed+8:])), "record"
-				}
-				b.Err = s.damage(s.off, "file ends %d bytes into a %d-byte %s", rest, want, what)
+			if len(b.buf) > s.parsed {
+				b.Err = s.cutRecord(b.buf[s.parsed:], io.ErrUnexpectedEOF)
 			}
 			return s.endBatch(b)
 		}
@@ -54,12 +49,21 @@ func (s *Source) fillPcap(b *Batch) (done bool) {
 		b.buf = b.buf[:len(b.buf)+k]
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
-				b.Err = s.cut(s.off, "record", len(b.buf)-s.parsed, pcapRecordHeaderLen, err)
+				b.Err = s.cutRecord(b.buf[s.parsed:], err)
 				return s.endBatch(b)
 			}
 			eof = true
 		}
 	}
+}
+
+// cutRecord is the damage nextPcap reports when the stream stops (err)
+// with only rest of the next record read: inside its header or its data.
+func (s *Source) cutRecord(rest []byte, err error) error {
+	if len(rest) < pcapRecordHeaderLen {
+		return s.cut(s.off, "record header", len(rest), pcapRecordHeaderLen, err)
+	}
+	return s.cut(s.off, "record", len(rest), pcapRecordHeaderLen+int(s.order.u32(rest[8:])), err)
 }
 
 // endBatch makes b the last batch.
