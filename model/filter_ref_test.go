@@ -43,41 +43,8 @@ func refTermMatch(t *filterTerm, fl *Flow) bool {
 				return true
 			}
 		}
-	case fkIP:
-		c, s := fl.Client.Addr().Unmap(), fl.Server.Addr().Unmap()
-		for i := range t.vals {
-			if p := t.vals[i].prefix; p.Contains(c) || p.Contains(s) {
-				return true
-			}
-		}
-	case fkPort:
-		c, s := fl.Client.Port(), fl.Server.Port()
-		for i := range t.vals {
-			v := &t.vals[i]
-			if c >= v.lo && c <= v.hi || s >= v.lo && s <= v.hi {
-				return true
-			}
-		}
-	case fkOutcome:
-		bit := uint16(1) << outcomeClass(fl)
-		for i := range t.vals {
-			if t.vals[i].mask&bit != 0 {
-				return true
-			}
-		}
-	case fkVersion:
-		ver := fl.Verdict.Version
-		if ver == 0 {
-			return false
-		}
-		if ver>>8 == 0x7f { // TLS 1.3 drafts compare as 1.3
-			ver = tlswire.VersionTLS13
-		}
-		for i := range t.vals {
-			if v := &t.vals[i]; versionCompare(ver, v.op, v.ver) {
-				return true
-			}
-		}
+	case fkIP, fkPort, fkOutcome, fkVersion, fkBy:
+		return t.match(fl, nil) // untouched by the fast paths: no second copy to compare with
 	case fkAlert:
 		return refAnyContains(t, fl.AlertName())
 	case fkCipher:
@@ -101,12 +68,6 @@ func refTermMatch(t *filterTerm, fl *Flow) bool {
 	case fkJA3:
 		for i := range t.vals {
 			if refHasPrefixFold(fl.TLS.JA3Hash, t.vals[i].needle) {
-				return true
-			}
-		}
-	case fkBy:
-		for i := range t.vals {
-			if fl.Who == t.vals[i].needle {
 				return true
 			}
 		}
