@@ -18,28 +18,6 @@ type Stats struct {
 	Flows      int
 }
 
-// flowKey identifies a TCP conversation whichever way a packet goes: the
-// lower endpoint always comes first.
-type flowKey struct {
-	loAddr, hiAddr [16]byte
-	loPort, hiPort uint16
-}
-
-func keyOf(seg *packet.Segment) flowKey {
-	return canonicalKey(seg.Src.As16(), seg.Dst.As16(), seg.SrcPort, seg.DstPort)
-}
-
-func keyOfEndpoints(x, y netip.AddrPort) flowKey {
-	return canonicalKey(x.Addr().As16(), y.Addr().As16(), x.Port(), y.Port())
-}
-
-func canonicalKey(a, b [16]byte, pa, pb uint16) flowKey {
-	if c := slices.Compare(a[:], b[:]); c > 0 || c == 0 && pa > pb {
-		a, b, pa, pb = b, a, pb, pa
-	}
-	return flowKey{a, b, pa, pb}
-}
-
 // Analyzer builds the flow table from packets. It is not safe for
 // concurrent use: one goroutine feeds it (see model.Loader).
 type Analyzer struct {

@@ -41,15 +41,16 @@ func ReadFlowPackets(path string, flows []FlowPackets, evidenceOnly bool, fn fun
 func scanFlows(path string, listed []capture.Ref, scan []FlowPackets, fn func(capture.Packet) error) error {
 	from := capture.Ref{Index: scan[0].From.Index, Offset: scan[0].From.Offset}
 	to := scan[0].To
-	byKey := make(map[flowKey][]*FlowPackets, len(scan))
+	tab := newFlowTable() // its hash and endpoint test, not its map
+	byHash := make(map[uint64][]*FlowPackets, len(scan))
 	for i := range scan {
 		f := &scan[i]
 		if f.From.Offset < from.Offset {
 			from = capture.Ref{Index: f.From.Index, Offset: f.From.Offset}
 		}
 		to = max(to, f.To)
-		k := keyOfEndpoints(f.Client, f.Server)
-		byKey[k] = append(byKey[k], f)
+		h := tab.hash(f.Client.Addr(), f.Server.Addr(), f.Client.Port(), f.Server.Port())
+		byHash[h] = append(byHash[h], f)
 	}
 	if len(listed) > 0 && listed[0].Offset < from.Offset {
 		from = listed[0]
@@ -70,8 +71,9 @@ func scanFlows(path string, listed []capture.Ref, scan []FlowPackets, fn func(ca
 		if dec.Decode(p.LinkType, p.Data, &seg) != packet.SkipNone {
 			return nil
 		}
-		for _, f := range byKey[keyOf(&seg)] {
-			if p.Offset >= f.From.Offset && p.Offset <= f.To {
+		h := tab.hash(seg.Src, seg.Dst, seg.SrcPort, seg.DstPort)
+		for _, f := range byHash[h] {
+			if p.Offset >= f.From.Offset && p.Offset <= f.To && between(&seg, f.Client, f.Server) {
 				return fn(p)
 			}
 		}

@@ -41,7 +41,7 @@ type dirState struct {
 // flowState is a flow and the decoding machinery behind it.
 type flowState struct {
 	f         *Flow
-	refs      PacketRefs   // where the flow's packets are (Analyzer.Refs): not a fact, so not in Flow
+	refs      PacketRefs   // where the flow's packets are (Analyzer.Packets): not a fact, so not in Flow
 	next      *flowState   // the next flow in this one's flowTable chain
 	d         [2]*dirState // pointers, so a flip never moves a state that is being fed
 	shared    *shared      // the analyzer's caches and slabs, used by every flow

@@ -62,10 +62,14 @@ func (t *flowTable) put(h uint64, fs, old *flowState) {
 	}
 }
 
-// between reports whether seg travels between the flow's endpoints
-// (compared as 16-byte addresses, like the hash).
+// between reports whether seg travels between the flow's endpoints.
 func (fs *flowState) between(seg *packet.Segment) bool {
-	c, s := fs.f.Client, fs.f.Server
+	return between(seg, fs.f.Client, fs.f.Server)
+}
+
+// between reports whether seg travels between endpoints c and s, either
+// way (addresses compared as 16 bytes, like the hash).
+func between(seg *packet.Segment, c, s netip.AddrPort) bool {
 	src, dst := seg.Src.As16(), seg.Dst.As16()
 	ca, sa := c.Addr().As16(), s.Addr().As16()
 	return src == ca && seg.SrcPort == c.Port() && dst == sa && seg.DstPort == s.Port() ||

@@ -51,9 +51,6 @@ func (r *PacketRefs) Add(index int, offset int64, evidence, all bool) {
 	r.listed++
 }
 
-// Len is the number of packets of the flow.
-func (r *PacketRefs) Len() int { return int(r.total) }
-
 // Listed decodes the packets listed exactly, in order.
 func (r *PacketRefs) Listed() []PacketRef {
 	out := make([]PacketRef, 0, r.listed)
@@ -100,6 +97,3 @@ func (r *PacketRefs) packets(f *Flow) FlowPackets {
 		From: PacketRef{Index: r.firstIndex, Offset: r.firstOff},
 	}
 }
-
-// SizeBytes is the memory the encoded list holds.
-func (r *PacketRefs) SizeBytes() int { return cap(r.buf) }

@@ -56,11 +56,11 @@ func TestPacketRefsCompact(t *testing.T) {
 func TestPacketRefsDoNotGrowWithData(t *testing.T) {
 	var r PacketRefs
 	r.Add(1, 24, true, false)
-	before := r.SizeBytes()
+	before := cap(r.buf)
 	for i := 2; i < 100_000; i++ {
 		r.Add(i, int64(i)*1500, false, false)
 	}
-	if r.SizeBytes() != before || r.Len() != 99_999 {
-		t.Errorf("size %d -> %d bytes over 100,000 data packets (Len %d)", before, r.SizeBytes(), r.Len())
+	if cap(r.buf) != before || r.total != 99_999 {
+		t.Errorf("size %d -> %d bytes over 100,000 data packets (%d packets)", before, cap(r.buf), r.total)
 	}
 }
