@@ -11,7 +11,7 @@ import (
 var jsonChunk = 64
 
 // WriteJSONLines writes every flow keep accepts (all when keep is nil) as
-// one JSON line, in ID order: the bytes JSONLines writes. Classifying and
+// one JSON line, in ID order: the bytes WriteJSONLines writes. Classifying and
 // encoding run on every core in chunks of flows, written in order as they
 // complete; two chunks per core at most are held at once (more, or bigger
 // chunks, raised peak memory by 20 MB on a 1 GB capture). Call after Run

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"bufio"
 	"encoding/hex"
 	"io"
 	"time"
@@ -219,41 +218,19 @@ func optional(s string) *string {
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-// WriteJSONLines writes one JSON object per flow per line.
+// WriteJSONLines writes one JSON object per flow per line, one flow at a
+// time (a loaded capture is written on every core by Loader.WriteJSONLines).
 func WriteJSONLines(w io.Writer, flows []Flow) error {
-	j := NewJSONLines(w)
+	var lists codeListCache
+	var b []byte
 	for i := range flows {
-		j.Write(&flows[i])
+		b = appendFlow(b, &flows[i], &lists)
+		if len(b) >= 256<<10 || i == len(flows)-1 {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
 	}
-	return j.Flush()
-}
-
-// JSONLines writes flows as JSON lines through a buffer.
-type JSONLines struct {
-	w     *bufio.Writer
-	buf   []byte
-	lists codeListCache
-	err   error
-}
-
-// NewJSONLines starts JSON-lines output to w; call Flush at the end.
-func NewJSONLines(w io.Writer) *JSONLines {
-	return &JSONLines{w: bufio.NewWriterSize(w, 256<<10)}
-}
-
-// Write adds one flow; the first error sticks and is returned by Flush.
-func (j *JSONLines) Write(f *Flow) {
-	if j.err != nil {
-		return
-	}
-	j.buf = appendFlow(j.buf[:0], f, &j.lists)
-	_, j.err = j.w.Write(j.buf)
-}
-
-// Flush writes what is buffered and returns the first error.
-func (j *JSONLines) Flush() error {
-	if j.err != nil {
-		return j.err
-	}
-	return j.w.Flush()
+	return nil
 }
