@@ -11,7 +11,8 @@ CAP=$ROOT/testdata/captures
 KEYS=$CAP/keylog
 mkdir -p "$CAP" "$KEYS"
 C4=192.0.2.10 S4=192.0.2.20 C6=fd00::10 S6=fd00::20
-NSC=pcs-c NSS=pcs-s
+# PCS_NS names the namespace pair, so that several generators can run side by side.
+NSC=${PCS_NS:-pcs}-c NSS=${PCS_NS:-pcs}-s
 inc() { ip netns exec $NSC "$@"; }
 ins() { ip netns exec $NSS "$@"; }
 
