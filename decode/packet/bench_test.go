@@ -131,3 +131,18 @@ func BenchmarkFile(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDecodeTunnels decodes one frame of each tunnel kind (PPPoE, MPLS,
+// IP in IP, GRE, ERSPAN II and III, VXLAN, GTP-U) down to its inner segment.
+func BenchmarkDecodeTunnels(b *testing.B) {
+	frames := tunnelSeeds(b)
+	d := NewDecoder()
+	var seg Segment
+	b.SetBytes(avgLen(frames))
+	b.ReportAllocs()
+	for i := range b.N {
+		if skip := d.Decode(1, frames[i%len(frames)], &seg); skip != SkipNone {
+			b.Fatalf("frame %d: %s", i%len(frames), skip)
+		}
+	}
+}

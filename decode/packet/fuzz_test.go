@@ -11,7 +11,7 @@ import (
 )
 
 // FuzzDecode feeds any bytes under any supported (and some unsupported) link
-// type. Decode must not panic, and a segment it returns must make sense: its
+// type, tunnels included. Decode must not panic, and a segment it returns must make sense: its
 // payload lies inside the frame, its addresses are of one family, and the
 // claimed payload length is at least what is present.
 func FuzzDecode(f *testing.F) {
@@ -35,9 +35,15 @@ func FuzzDecode(f *testing.F) {
 	f.Add(uint16(linkIPv6), serialize(f, ipv6(layers.IPProtocolIPv6HopByHop),
 		gopacket.Payload(cat(hopByHop(60), destOpts(43), routing(44), fragment(6, 0, false), ipv6Data(f, hello)[40:]))))
 	f.Add(uint16(147), []byte{1, 2, 3})
+	for _, frame := range tunnelSeeds(f) { // PPPoE, MPLS, IP in IP, GRE, ERSPAN, VXLAN, GTP-U
+		f.Add(uint16(linkEthernet), frame)
+	}
 	f.Fuzz(func(t *testing.T, lt uint16, frame []byte) {
 		var seg Segment
 		skip := NewDecoder().Decode(capture.LinkType(lt), frame, &seg)
+		if seg.Encap > maxEncap {
+			t.Fatalf("%d tunnels followed, at most %d allowed", seg.Encap, maxEncap)
+		}
 		if skip != SkipNone {
 			return
 		}

@@ -35,16 +35,20 @@ func decodeIPv4(b []byte, seg *Segment) Skip {
 	}
 	seg.Src = netip.AddrFrom4([4]byte(b[12:16]))
 	seg.Dst = netip.AddrFrom4([4]byte(b[16:20]))
-	if b[9] != protoTCP {
-		return SkipNotTCP
-	}
-	if be16(b[6:])&0x3fff != 0 { // MF flag or a fragment offset
-		return SkipFragment
-	}
+	frag := be16(b[6:]) & 0x3fff // MF flag or a fragment offset
 	captured := total
 	if total > len(b) {
 		seg.Truncated = true
 		captured = len(b)
+	}
+	if b[9] != protoTCP {
+		if frag != 0 {
+			return fragmentSkip(b[9], frag&0x1fff == 0, b[ihl:captured])
+		}
+		return decodeIPProto(b[9], b[ihl:captured], seg)
+	}
+	if frag != 0 {
+		return SkipFragment
 	}
 	return decodeTCP(b[ihl:captured], total-ihl, seg)
 }
@@ -88,7 +92,7 @@ func decodeIPv6(b []byte, seg *Segment) Skip {
 				return SkipFragment
 			}
 		default:
-			return SkipNotTCP
+			return decodeIPProto(next, body, seg)
 		}
 		if n == 0 || len(body) < n {
 			seg.Truncated = seg.Truncated || claimed >= max(n, 2)

@@ -10,7 +10,7 @@ const (
 	minEtherTypeValue = 0x0600 // below: an 802.3 length field (LLC follows), not IP
 )
 
-// decodeEtherType follows 802.1Q/802.1ad tags to the IP header.
+// decodeEtherType follows 802.1Q/802.1ad tags, PPPoE sessions and MPLS to the IP header.
 func decodeEtherType(etherType uint16, b []byte, seg *Segment) Skip {
 	for etherType == etherTypeDot1Q || etherType == etherTypeDot1AD || etherType == etherTypeQinQOld {
 		if len(b) < 4 || seg.VLANs == maxVLANTags {
@@ -25,6 +25,16 @@ func decodeEtherType(etherType uint16, b []byte, seg *Segment) Skip {
 		return decodeIPv4(b, seg)
 	case etherTypeIPv6:
 		return decodeIPv6(b, seg)
+	case etherPPPoE:
+		if !enter(seg) {
+			return SkipTooDeep
+		}
+		return decodePPPoE(b, seg)
+	case etherMPLS, etherMPLSM:
+		if !enter(seg) {
+			return SkipTooDeep
+		}
+		return decodeMPLS(b, seg)
 	}
 	return SkipNotIP
 }

@@ -1,6 +1,8 @@
 // Package packet decodes one captured frame down to its TCP segment:
 // link layer (Ethernet, 802.1Q/QinQ, Linux SLL/SLL2, BSD loopback, raw IP),
-// IPv4/IPv6 (extension headers skipped), TCP. It never allocates per packet.
+// IPv4/IPv6 (extension headers skipped), tunnels (PPPoE, MPLS, IP in IP,
+// GRE, gretap, ERSPAN, VXLAN, GTP-U; see tunnel.go), TCP. It never
+// allocates per packet.
 package packet
 
 import "net/netip"
@@ -29,6 +31,7 @@ type Segment struct {
 	PayloadLen       int    // payload length the IP header claims (> len(Payload) when snapped)
 	Truncated        bool   // snaplen or damage cut the frame short of what headers claim
 	VLANs            int    // number of 802.1Q/802.1ad tags seen
+	Encap            int    // tunnels and encapsulations decoded through (GRE, VXLAN, MPLS, ...)
 }
 
 // Has reports whether every flag in f is set.
@@ -44,4 +47,6 @@ const (
 	SkipFragment  Skip = "IP fragment"
 	SkipLinkType  Skip = "unsupported link type"
 	SkipMalformed Skip = "malformed or truncated headers"
+	SkipEncap     Skip = "tunnel not decoded (PPTP, GTP-U signalling, MPLS pseudowire, ...)"
+	SkipTooDeep   Skip = "tunnels nested too deep"
 )
