@@ -113,8 +113,8 @@ Space-separated terms are ANDed; !term negates; a|b ors values.
   ip:ADDR[/LEN]      either endpoint in the address or CIDR
   port:N[-M]         either endpoint's port (or range)
   outcome:NAME       ok, resumed, alert, encrypted_alert, reset, no_server_hello,
-                     no_client_hello, not_tls, no_syn_ack, refused, one_sided,
-                     partial, or fail (every failure)
+                     plaintext_reply, no_client_hello, not_tls, no_syn_ack,
+                     refused, one_sided, partial, or fail (every failure)
   alert:NAME         alert description (alert:unknown_ca, alert:encrypted)
   version:V          1.3, 1.2, <1.2, >=1.2 (negotiated version)
   cipher:TEXT        chosen cipher suite contains TEXT

@@ -78,10 +78,17 @@ func (a *Analyzer) add(p *capture.Packet, seg *packet.Segment, skip packet.Skip,
 	f.Last = p.TS // also the time of every event and alert this packet adds
 	if seg.Truncated {
 		f.TCP.Truncated = true
+		if seg.PayloadLen > len(seg.Payload) && p.CapLen < p.OrigLen && f.TCP.SnapLen == 0 {
+			// The record itself says it was cut: the snap length, not damage.
+			f.TCP.SnapLen, f.TCP.SnapPacket = int32(min(p.CapLen, 1<<30)), int32(min(p.Index, 1<<30))
+		}
 	}
 	fs.markTCP(d, seg)
+	fs.track(d, seg)
 	evidence := seg.Flags&(packet.FlagSYN|packet.FlagFIN|packet.FlagRST) != 0
-	if len(seg.Payload) > 0 && !a.TCPOnly {
+	// A payload the snap length cut to nothing still goes in: its direction
+	// must learn that bytes are missing.
+	if max(len(seg.Payload), seg.PayloadLen) > 0 && !a.TCPOnly {
 		if fs.payload(d, seg, p.Index) {
 			evidence = true
 		}

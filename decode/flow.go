@@ -75,6 +75,9 @@ type TCPFacts struct {
 	MidStream          bool      // the capture starts after the connection began
 	Truncated          bool      // snaplen or damage cut some packet short
 	TruncatedPayload   [2]bool   // a payload-bearing packet was cut short in this direction
+	SnapLen            int32     // bytes the capture kept of the first payload-bearing packet it cut short (0 = none)
+	SnapPacket         int32     // that packet's 1-based number in the capture
+	Uncaptured         [2]int64  // bytes of this direction the peer acknowledged that the capture does not hold
 	ReassemblyCapped   [2]bool   // the per-direction buffer cap stopped decoding
 	OutOfOrderSegments [2]int32
 }
@@ -111,6 +114,7 @@ type TLSFacts struct {
 
 	FirstEncrypted [2]int32 // length of the first encrypted record after the hellos, per direction (0 = none)
 	Problem        [2]string
+	ServerPlain    string // the server's first plaintext line (up to maxPlainReply bytes) when it did not answer in TLS
 
 	JA3Hash, JA3SHash, JA4 string // fingerprints (the full JA3 strings are not kept: memory per flow)
 }
@@ -168,8 +172,13 @@ const (
 	EvStartTLS      // the plaintext upgrade was accepted
 	EvGap           // a hole stopped decoding of this direction; Len = bytes missing (or -1 unknown)
 	EvSSLv2Hello
+	EvRetransmit // a segment resent with bytes already captured (ClientHello and handshake only); Len = its payload
 )
 
 // maxEvents bounds a flow's timeline; history letters come from events, so
 // Zeek-style history is bounded the same way (Zeek itself stops at 100).
 const maxEvents = 100
+
+// maxRetransmitEvents bounds the repeated SYNs and ClientHello segments the
+// timeline shows, so a lossy connection cannot crowd out its handshake.
+const maxRetransmitEvents = 20

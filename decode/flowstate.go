@@ -57,6 +57,7 @@ type flowState struct {
 	dirty     bool
 	closed    bool // both FINs or a RST: a new SYN on this tuple starts a new flow
 	compacted bool
+	seq       seqTrack // how far each side was captured and acknowledged (acks.go)
 }
 
 // active reports whether direction d still needs its bytes decoded.
@@ -148,6 +149,10 @@ func (fs *flowState) flip(basis ClientBasis) {
 	fs.d[0], fs.d[1] = fs.d[1], fs.d[0]
 	swap2(&fs.isn)
 	swap2(&fs.hasISN)
+	swap2(&fs.seq.hi)
+	swap2(&fs.seq.acked)
+	swap2(&fs.seq.hiOK)
+	swap2(&fs.seq.ackOK)
 	for d, s := range fs.d {
 		if s != nil && s != finished {
 			s.dir = Dir(d)
@@ -162,6 +167,7 @@ func (fs *flowState) flip(basis ClientBasis) {
 	swap2(&f.TCP.Overlaps)
 	swap2(&f.TCP.Gap)
 	swap2(&f.TCP.TruncatedPayload)
+	swap2(&f.TCP.Uncaptured)
 	swap2(&f.TCP.ReassemblyCapped)
 	swap2(&f.TCP.OutOfOrderSegments)
 	swap2(&f.TLS.CCS)
@@ -202,6 +208,9 @@ func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 	case seg.Has(packet.FlagSYN):
 		if f.TCP.SYN {
 			f.TCP.SYNRetries++
+			if f.TCP.SYNRetries <= maxRetransmitEvents {
+				fs.event(d, EvSYN, 0, 0) // the timeline shows every try the diagnosis counts
+			}
 			return
 		}
 		f.TCP.SYN = true

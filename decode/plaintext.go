@@ -2,6 +2,7 @@ package decode
 
 import (
 	"bytes"
+	"cmp"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
@@ -54,7 +55,17 @@ func (fs *flowState) decide(s *dirState, d Dir, b []byte) []byte {
 	if fs.f.TLS.NotTLS == "" && fs.f.TLS.StartTLS == "" {
 		fs.event(d, EvPlaintext, 0, len(b))
 	}
+	if d == FromServer && fs.f.TLS.ServerPlain == "" && fs.f.TLS.StartTLS == "" {
+		fs.f.TLS.ServerPlain = fs.shared.intern.str(string(plainReplyLine(b)))
+	}
 	if !tlswire.CanStartTLS(proto) {
+		if d == FromServer && fs.d[FromClient] == nil {
+			// A banner before the client said anything: keep the client's
+			// side open, since a ClientHello sent into it is the finding.
+			fs.f.TLS.NotTLS = cmp.Or(proto, "unknown")
+			fs.stop(FromServer)
+			return nil
+		}
 		fs.notTLS(proto)
 		return nil
 	}
@@ -72,6 +83,17 @@ func (fs *flowState) decide(s *dirState, d Dir, b []byte) []byte {
 	}
 	s.mode = modePlain
 	return b
+}
+
+// maxPlainReply bounds the server's first plaintext line kept per flow.
+const maxPlainReply = 64
+
+// plainReplyLine is the first line of b, at most maxPlainReply bytes.
+func plainReplyLine(b []byte) []byte {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	return bytes.TrimRight(b[:min(len(b), maxPlainReply)], "\r")
 }
 
 // notTLS ends decoding of both directions: the connection carries another protocol.

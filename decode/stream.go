@@ -23,6 +23,9 @@ func (fs *flowState) payload(d Dir, seg *packet.Segment, index int) bool {
 		f.TCP.Retransmits[d]++
 		if d == FromClient && f.TLS.ServerHello == nil && f.TLS.HelloRetry == nil {
 			f.TLS.ClientHelloRetrans++
+			if f.TLS.ClientHelloRetrans <= maxRetransmitEvents {
+				fs.event(d, EvRetransmit, 0, len(seg.Payload)) // the diagnosis counts these: show them
+			}
 		}
 	case chPending && len(seg.Payload) > 0:
 		s.chSegs++

@@ -45,6 +45,12 @@ func classify(f *decode.Flow) Verdict {
 		return Verdict{Outcome: OneSided, Stage: StageUnknown,
 			Diagnosis: fmt.Sprintf("only the %s's packets were captured (asymmetric routing or a one-way span port); not a failure", side)}
 	}
+	if t.NotTLS != "" && t.ClientHello != nil {
+		return plaintextReply(f)
+	}
+	if v, ok := bytesMissing(f); ok {
+		return v
+	}
 	if t.NotTLS != "" {
 		return notTLSVerdict(f)
 	}
@@ -99,16 +105,24 @@ func oneSided(f *decode.Flow) (seen string, ok bool) {
 
 func notTLSVerdict(f *decode.Flow) Verdict {
 	proto := f.TLS.NotTLS
+	opening := "TCP established, but"
+	if !f.TCP.SYN || !f.TCP.SYNACK {
+		opening = "the capture starts mid-connection (no TCP handshake seen), and"
+	}
 	if proto == "unknown" {
+		if f.TCP.MidStream {
+			return Verdict{Outcome: Partial, Stage: StageUnknown,
+				Diagnosis: "the capture starts mid-connection (no TCP handshake seen) and its first bytes are neither the start of a TLS record nor a protocol we recognise: likely the middle of a stream whose start was not captured"}
+		}
 		return Verdict{Outcome: NotTLS, Stage: StagePlaintext,
-			Diagnosis: "TCP established, but the first bytes are not TLS (protocol not recognised)"}
+			Diagnosis: opening + " the first bytes are not TLS (protocol not recognised)"}
 	}
 	if tlswire.CanStartTLS(proto) {
 		return Verdict{Outcome: NotTLS, Stage: StagePlaintext,
 			Diagnosis: proto + " in plaintext: no STARTTLS upgrade was seen (not offered, not asked for, or refused)"}
 	}
 	return Verdict{Outcome: NotTLS, Stage: StagePlaintext,
-		Diagnosis: fmt.Sprintf("TCP established, but the connection speaks %s, not TLS", proto)}
+		Diagnosis: fmt.Sprintf("%s the connection speaks %s, not TLS", opening, proto)}
 }
 
 // noClientHello covers TLS flows whose ClientHello we never read.
@@ -204,48 +218,69 @@ func alpnNote(alpn string) string {
 	return ", ALPN " + Printable(alpn)
 }
 
-// noServerHello covers a ClientHello that got no ServerHello.
+// noServerHello covers a ClientHello that got no ServerHello. Who closed
+// first, and when, comes from the timeline's first FIN or RST.
 func noServerHello(f *decode.Flow) Verdict {
-	t, tcp := &f.TLS, &f.TCP
+	t := &f.TLS
 	if t.Problem[server] != "" {
 		return Verdict{Outcome: Partial, Stage: StageClientHello, Diagnosis: "server's answer not decodable: " + t.Problem[server]}
 	}
 	chAt := eventTime(f, decode.EvHandshake, tlswire.ClientHelloType)
-	if d, ok := endedBy(f, decode.EvRST); ok {
-		at := eventTimeDir(f, decode.EvRST, d)
-		if d == server {
+	end, ended := firstClose(f)
+	waited := f.Last.Sub(chAt)
+	if ended {
+		waited = end.Time().Sub(chAt)
+	}
+	if ended && end.Kind == decode.EvRST {
+		if end.Dir == server {
 			return Verdict{Outcome: Reset, Stage: StageClientHello, Who: "server", Diagnosis: fmt.Sprintf(
-				"server reset the connection %s after the ClientHello%s: a firewall or IPS rejecting the SNI, server policy, or nothing TLS behind the port",
-				roundDur(at.Sub(chAt)), sniNote(f))}
+				"server reset the connection %s after the ClientHello%s: likely a firewall or IPS rejecting the SNI, server policy, or nothing TLS behind the port",
+				roundDur(waited), sniNote(f))}
 		}
-		if t.ClientHelloRetrans == 0 && at.Sub(chAt) < time.Second {
+		if t.ClientHelloRetrans == 0 && waited < time.Second {
 			return Verdict{Outcome: Reset, Stage: StageClientHello, Who: "client",
-				Diagnosis: fmt.Sprintf("client reset the connection %s after its own ClientHello, before any answer", roundDur(at.Sub(chAt)))}
+				Diagnosis: fmt.Sprintf("client reset the connection %s after its own ClientHello, before any answer", roundDur(waited))}
 		}
+	}
+	if !ended && t.ClientHelloRetrans == 0 && waited < answerWait(f) {
+		// Nothing ended the connection: the capture did, sooner than a
+		// server could be expected to answer.
+		return Verdict{Outcome: Partial, Stage: StageClientHello, Diagnosis: fmt.Sprintf(
+			"the capture ends %s after the ClientHello with the connection still open, sooner than the server could be expected to answer (we wait %s): a longer capture would show the answer",
+			roundDur(waited), roundDur(answerWait(f)))}
 	}
 	v := Verdict{Outcome: NoServerHello, Stage: StageClientHello, Who: "server"}
+	var seen, means string
 	switch {
-	case tcp.FIN[server]:
-		v.Diagnosis = "server closed the connection after the ClientHello without answering: server policy, SNI not served, or a load balancer with no healthy backend"
-	case t.ClientHelloRetrans > 0 && mtuSuspect(f):
-		n := retransRounds(t)
-		v.Diagnosis = fmt.Sprintf("ClientHello (%d bytes, %d segments) retransmitted %d time%s and never answered: larger than one MSS, so a path MTU problem is likely (a middlebox dropping large segments)",
-			t.ClientHelloLen, t.ClientHelloSegments, n, plural(n))
+	case ended && end.Dir == server:
+		seen = fmt.Sprintf("the server closed the connection (FIN) %s after the ClientHello without answering", roundDur(waited))
+		means = "likely server policy, the SNI not served, or a load balancer with no healthy backend"
 	case t.ClientHelloRetrans > 0:
 		n := retransRounds(t)
-		v.Diagnosis = fmt.Sprintf("ClientHello retransmitted %d time%s and never answered: packet loss or a middlebox dropping it",
-			n, plural(n))
-	case f.Last.Sub(chAt) < time.Second && !tcp.FIN[client] && !tcp.RST[client]:
-		v.Diagnosis = fmt.Sprintf("no ServerHello, but the capture ends %s after the ClientHello: it may simply be too short", roundDur(f.Last.Sub(chAt)))
-		v.Who = ""
+		seen = fmt.Sprintf("the ClientHello (%d bytes, %d segment%s) was retransmitted %d time%s and never answered",
+			t.ClientHelloLen, t.ClientHelloSegments, plural(int(t.ClientHelloSegments)), n, plural(n))
+		means = "likely packet loss or a middlebox dropping it"
+		if mtuSuspect(f) {
+			means = "it is larger than one MSS, so a path MTU problem is likely (a middlebox dropping large segments)"
+		}
 	case t.ClientHelloAcked:
-		v.Diagnosis = "ClientHello acknowledged by TCP but never answered: the server application or a TLS-terminating middlebox went silent"
+		seen = fmt.Sprintf("the server acknowledged the ClientHello (TCP) but sent nothing for %s", roundDur(waited))
+		means = "likely the server application or a TLS-terminating middlebox hung"
 	default:
-		v.Diagnosis = "ClientHello never answered: firewall or middlebox drop, server policy, or a load balancer with no backend"
+		seen = fmt.Sprintf("no answer to the ClientHello for %s, not even a TCP acknowledgement", roundDur(waited))
+		means = "likely a firewall or middlebox dropping it, or a server that is overloaded"
 	}
-	if tcp.RST[client] || tcp.FIN[client] {
-		v.Diagnosis += fmt.Sprintf("; the client gave up after %s", roundDur(f.Last.Sub(chAt)))
+	switch {
+	case ended && end.Dir == client:
+		how := "closed the connection (FIN)"
+		if end.Kind == decode.EvRST {
+			how = "reset the connection (RST)"
+		}
+		seen += fmt.Sprintf("; then the client gave up and %s first", how)
+	case !ended:
+		seen += "; the capture ends with the connection still open"
 	}
+	v.Diagnosis = seen + ": " + means
 	return v
 }
 
@@ -274,11 +309,12 @@ func stoppedMidHandshake(f *decode.Flow) Verdict {
 	t := &f.TLS
 	stage := stageAfter(f)
 	after := stageWords(stage)
-	if d, ok := endedBy(f, decode.EvRST); ok {
-		return Verdict{Outcome: Reset, Stage: stage, Who: d.String(),
-			Diagnosis: fmt.Sprintf("the %s reset the connection %s, with no alert%s", d, after, resetHint(f, d, stage))}
-	}
-	if d, ok := endedBy(f, decode.EvFIN); ok {
+	if e, ok := firstClose(f); ok {
+		d := e.Dir
+		if e.Kind == decode.EvRST {
+			return Verdict{Outcome: Reset, Stage: stage, Who: d.String(),
+				Diagnosis: fmt.Sprintf("the %s reset the connection %s, with no alert%s", d, after, resetHint(f, d, stage))}
+		}
 		return Verdict{Outcome: Reset, Badge: "CLOSED", Stage: stage, Who: d.String(),
 			Diagnosis: fmt.Sprintf("the %s closed the connection %s without an alert%s", d, after, resetHint(f, d, stage))}
 	}
@@ -291,7 +327,7 @@ func stoppedMidHandshake(f *decode.Flow) Verdict {
 }
 
 func resetHint(f *decode.Flow, d decode.Dir, stage Stage) string {
-	if d == client && stage == StageServerFlight {
+	if d == client && stage == StageServerFlight && certificateSent(f) {
 		if why := certProblems(f); why != "" {
 			return ": likely the certificate (" + why + ")"
 		}

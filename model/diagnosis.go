@@ -160,8 +160,8 @@ func leafLooksValid(f *decode.Flow) bool {
 
 // encryptedAlertText explains an alert we know only by its size.
 func encryptedAlertText(f *decode.Flow, a *decode.AlertFact) string {
-	if a.From == client && f.TLS.ServerHello != nil && f.TLS.ServerHello.Version() == tlswire.VersionTLS13 {
-		return "after the server's flight the client sent a short encrypted record and closed: almost always the client rejecting the certificate (untrusted issuer, hostname mismatch or expiry); TLS 1.3 hides which"
+	if a.From == client && f.TLS.ServerHello != nil && f.TLS.ServerHello.Version() == tlswire.VersionTLS13 && certificateSent(f) {
+		return "after the server's flight the client sent a short encrypted record and closed: almost always the client rejecting the certificate (untrusted issuer, hostname mismatch or expiry); TLS 1.3 hides which, a key log would confirm it"
 	}
 	return fmt.Sprintf("the %s sent an encrypted alert (%d-byte record) %s; its reason is not visible",
 		a.From, a.Length, stageWords(stageAfter(f)))
@@ -282,6 +282,8 @@ func badgeText(v Verdict) string {
 		return "REFUSED"
 	case OneSided:
 		return "ONE-SIDED"
+	case PlaintextReply:
+		return "PLAINTEXT"
 	}
 	return "PARTIAL"
 }

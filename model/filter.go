@@ -512,6 +512,8 @@ func outcomeClass(fl *Flow) uint {
 		return 10
 	case Partial:
 		return 11
+	case PlaintextReply:
+		return 13
 	}
 	return 15 // unknown: in no set
 }
@@ -552,6 +554,7 @@ var outcomeWords, outcomeWordList = func() (map[string]uint16, string) {
 	add("not-tls", bit(NotTLS))
 	add("no-syn-ack", bit(NoSYNACK))
 	add("one-sided", bit(OneSided))
+	add("plaintext", bit(PlaintextReply))
 	return m, strings.Join(words, ", ")
 }()
 

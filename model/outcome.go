@@ -22,11 +22,12 @@ const (
 	Refused        Outcome = "refused"
 	OneSided       Outcome = "one_sided"
 	Partial        Outcome = "partial"
+	PlaintextReply Outcome = "plaintext_reply" // a ClientHello answered in plaintext (HTTP 400, a banner)
 )
 
 // Outcomes lists every outcome, in the order totals are shown.
-var Outcomes = []Outcome{OK, Resumed, Alert, EncryptedAlert, Reset, NoServerHello, NoClientHello,
-	NotTLS, NoSYNACK, Refused, OneSided, Partial}
+var Outcomes = []Outcome{OK, Resumed, Alert, EncryptedAlert, Reset, NoServerHello, PlaintextReply,
+	NoClientHello, NotTLS, NoSYNACK, Refused, OneSided, Partial}
 
 // Failed reports whether the outcome is a failure worth looking at.
 // ONE-SIDED and PARTIAL are not failures: the capture, not the connection, is short.

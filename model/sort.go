@@ -48,26 +48,28 @@ func outcomeSeverity(o Outcome) uint64 {
 		return 1
 	case Reset:
 		return 2
-	case NoServerHello:
+	case PlaintextReply:
 		return 3
-	case NoSYNACK:
+	case NoServerHello:
 		return 4
-	case Refused:
+	case NoSYNACK:
 		return 5
-	case NoClientHello:
+	case Refused:
 		return 6
-	case NotTLS:
+	case NoClientHello:
 		return 7
-	case Partial:
+	case NotTLS:
 		return 8
-	case OneSided:
+	case Partial:
 		return 9
-	case Resumed:
+	case OneSided:
 		return 10
-	case OK:
+	case Resumed:
 		return 11
+	case OK:
+		return 12
 	}
-	return 12
+	return 13
 }
 
 // sortEntry is one index with its precomputed keys: k1 is the key itself,

@@ -168,7 +168,7 @@ func TestSortIndicesMatchesReference(t *testing.T) {
 	}
 }
 
-var severityOrder = []Outcome{Alert, EncryptedAlert, Reset, NoServerHello, NoSYNACK, Refused, NoClientHello,
+var severityOrder = []Outcome{Alert, EncryptedAlert, Reset, PlaintextReply, NoServerHello, NoSYNACK, Refused, NoClientHello,
 	NotTLS, Partial, OneSided, Resumed, OK}
 
 func TestOutcomeSeverityCoversEveryOutcome(t *testing.T) {

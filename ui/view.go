@@ -20,7 +20,7 @@ var shortOutcome = map[model.Outcome]string{
 	model.OK: "ok", model.Resumed: "resumed", model.Alert: "alert", model.EncryptedAlert: "alert?",
 	model.Reset: "rst", model.NoServerHello: "no-sh", model.NoClientHello: "no-ch",
 	model.NotTLS: "not-tls", model.NoSYNACK: "no-synack", model.Refused: "refused",
-	model.OneSided: "one-sided", model.Partial: "partial",
+	model.OneSided: "one-sided", model.Partial: "partial", model.PlaintextReply: "plaintext",
 }
 
 // View is deterministic: it reads the model and the layout, never the clock.

@@ -59,7 +59,7 @@ func New(isDark bool) Styles {
 	s.badges = map[model.Outcome]lipgloss.Style{
 		model.OK: ok, model.Resumed: ok,
 		model.Alert: bad, model.EncryptedAlert: bad, model.Reset: bad,
-		model.NoServerHello: bad, model.NoClientHello: warn,
+		model.NoServerHello: bad, model.PlaintextReply: bad, model.NoClientHello: warn,
 		model.NoSYNACK: warn, model.Refused: warn,
 		model.NotTLS: info, model.OneSided: info, model.Partial: info,
 	}
