@@ -5,6 +5,8 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
+
+	"github.com/pcapsurgery/pcapsurgery/model"
 )
 
 // Set by the release build: -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
@@ -105,29 +107,8 @@ Prints a shell completion script. For example:
   pcapsurgery completion zsh > "${fpath[1]}/_pcapsurgery"
   pcapsurgery completion fish > ~/.config/fish/completions/pcapsurgery.fish
 `,
-	"filter": `Filter expressions (summary --filter, export --filter, and / in the explorer)
-
-Space-separated terms are ANDed; !term negates; a|b ors values.
-  word               SNI, address or port contains word
-  sni:NAME           SNI contains NAME (* globs: sni:*.example.com)
-  ip:ADDR[/LEN]      either endpoint in the address or CIDR
-  port:N[-M]         either endpoint's port (or range)
-  outcome:NAME       ok, resumed, alert, encrypted_alert, reset, no_server_hello,
-                     plaintext_reply, no_client_hello, not_tls, no_syn_ack,
-                     refused, one_sided, partial, or fail (every failure)
-  alert:NAME         alert description (alert:unknown_ca, alert:encrypted)
-  version:V          1.3, 1.2, <1.2, >=1.2 (negotiated version)
-  cipher:TEXT        chosen cipher suite contains TEXT
-  alpn:PROTO         offered or chosen ALPN
-  ja4:PREFIX  ja3:HASH
-  by:client|server   who sent the alert, reset or close
-  starttls:PROTO     STARTTLS flows (starttls:smtp, starttls:yes)
-
-Examples:
-  outcome:fail sni:api       failures for names containing "api"
-  alert:unknown_ca|certificate_expired
-  !outcome:ok port:8443
-`,
+	"filter": "Filter expressions (summary --filter, export --filter, and / in the explorer)\n\n" +
+		model.FilterHelpText(80),
 }
 
 func help(args []string, stdout, stderr io.Writer) int {

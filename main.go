@@ -141,7 +141,7 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	}
 	filter, err := model.ParseFilter(*expr)
 	if err != nil {
-		return usageError(stderr, "--filter: %v", err)
+		return filterUsageError(stderr, *expr, err)
 	}
 	l, code := load(path, stderr, false)
 	if l == nil {
@@ -180,7 +180,7 @@ func export(args []string, stdout, stderr io.Writer) int {
 	}
 	filter, err := model.ParseFilter(*expr)
 	if err != nil {
-		return usageError(stderr, "--filter: %v", err)
+		return filterUsageError(stderr, *expr, err)
 	}
 	l, code := load(path, stderr, *flowID != 0 && !*evidence)
 	if l == nil {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/registry"
@@ -16,11 +17,15 @@ import (
 
 // The filter language, shared by the TUI's "/" bar and --filter:
 //
-//	api.example.com !outcome:ok sni:*.corp|*.lan "port:8000-8999" ip:10.0.0.0/8
+//	api.example.com !outcome:ok sni:*.corp|*.lan port:8443,9443 ip:10.0.0.0/8 hs>1s
 //
-// Terms are separated by spaces and ANDed; "!" negates a term; "|" ORs the
-// values of one term; double quotes let a value hold spaces, "|" or quotes
-// (a backslash escapes the next byte inside quotes). Matching compares ASCII
+// Terms are separated by spaces and ANDed; "!" negates a term; "|" or ","
+// ORs the values of one term; double quotes let a value hold spaces, "|",
+// "," or quotes (a backslash escapes the next byte inside quotes). There is
+// no OR between terms and no grouping: one term, one field. The parser is
+// strict: an unknown field, a value outside a closed set (outcome, alert,
+// version, by, starttls) or "field=value" is an error that says what was
+// meant, never a silent bare-word search. Matching compares ASCII
 // case-insensitively and never allocates for the usual fields, because the
 // TUI re-filters a million flows while the user types.
 
@@ -57,22 +62,18 @@ const (
 	fkJA3
 	fkBy
 	fkStartTLS
+	fkHS
+	fkBytes
+	fkPackets
+	fkAfter
+	fkBefore
 )
 
-// filterKeyNames is in the order the error message lists them.
-var filterKeyNames = []struct {
-	name string
-	key  filterKey
-}{
-	{"sni", fkSNI}, {"ip", fkIP}, {"port", fkPort}, {"outcome", fkOutcome}, {"alert", fkAlert},
-	{"version", fkVersion}, {"cipher", fkCipher}, {"alpn", fkALPN}, {"ja4", fkJA4}, {"ja3", fkJA3},
-	{"by", fkBy}, {"starttls", fkStartTLS},
-}
-
+// name is the field's name as String writes it (aliases read as their field).
 func (k filterKey) name() string {
-	for _, kn := range filterKeyNames {
-		if kn.key == k {
-			return kn.name
+	for _, f := range filterFields {
+		if f.key == k && !f.alias {
+			return f.Name
 		}
 	}
 	return ""
@@ -88,6 +89,8 @@ type filterTerm struct {
 	octets    [4]uint64 // bare: the octets whose decimal text holds a v4Digits needle, a bit each
 	alerts    [4]uint64 // alert: the fatal alert descriptions whose names match, a bit each
 	encrypted bool      // alert: "encrypted" matches
+
+	loc *time.Location // after, before: the zone a time of day or a date without one is in
 }
 
 // filterValue is one compiled alternative; which fields are used depends on the key.
@@ -100,9 +103,12 @@ type filterValue struct {
 	dots   *dottedNeedle // bare word of kind v4Dotted
 	prefix netip.Prefix  // ip:
 	lo, hi uint16        // port:
-	mask   uint16        // outcome: set of outcome classes (see outcomeClass)
+	mask   uint64        // outcome: set of outcome classes (see outcomeClass)
 	op     versionOp     // version:
 	ver    uint16        // version:
+	from   int64         // hs, bytes, packets: inclusive range; after, before: the time (Unix ns, or ns into the day)
+	to     int64         // hs, bytes, packets
+	tod    bool          // after, before: from is a time of day
 }
 
 // v4Text says where a bare word could occur in an IPv4 endpoint's text.
@@ -128,8 +134,16 @@ const (
 var versionOpText = [...]string{verEQ: "", verLT: "<", verLE: "<=", verGT: ">", verGE: ">="}
 
 // ParseFilter compiles an expression. An empty or blank expression gives the
-// empty filter, which matches every flow.
-func ParseFilter(expr string) (Filter, error) {
+// empty filter, which matches every flow. Times (after:, before:) are UTC,
+// as the explorer shows them.
+func ParseFilter(expr string) (Filter, error) { return ParseFilterIn(expr, time.UTC) }
+
+// ParseFilterIn is ParseFilter with times of day, and dates written without
+// a zone, read in loc.
+func ParseFilterIn(expr string, loc *time.Location) (Filter, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
 	var f Filter
 	for i := 0; ; {
 		for i < len(expr) && isFilterSpace(expr[i]) {
@@ -138,7 +152,7 @@ func ParseFilter(expr string) (Filter, error) {
 		if i >= len(expr) {
 			break
 		}
-		t, next, err := parseFilterTerm(expr, i)
+		t, next, err := parseFilterTerm(expr, i, loc)
 		if err != nil {
 			return Filter{}, err
 		}
@@ -155,7 +169,7 @@ func ParseFilter(expr string) (Filter, error) {
 // cost ranks how much memory a key's test touches.
 func (k filterKey) cost() int {
 	switch k {
-	case fkPort, fkOutcome, fkBy, fkVersion, fkIP:
+	case fkPort, fkOutcome, fkBy, fkVersion, fkIP, fkBytes, fkPackets, fkAfter, fkBefore:
 		return 0
 	case fkStartTLS, fkJA4, fkJA3:
 		return 1
@@ -171,11 +185,11 @@ func isFilterSpace(c byte) bool {
 
 // parseFilterTerm reads the term starting at expr[start] and returns it with
 // the offset just past it.
-func parseFilterTerm(expr string, start int) (filterTerm, int, error) {
+func parseFilterTerm(expr string, start int, loc *time.Location) (filterTerm, int, error) {
 	fail := func(format string, args ...any) (filterTerm, int, error) {
 		return filterTerm{}, 0, &FilterError{Pos: start, Msg: fmt.Sprintf(format, args...)}
 	}
-	var t filterTerm
+	t := filterTerm{loc: loc}
 	i := start
 	if expr[i] == '!' {
 		t.neg = true
@@ -188,25 +202,28 @@ func parseFilterTerm(expr string, start int) (filterTerm, int, error) {
 		}
 	}
 	keyText := ""
-	if j := i + filterKeyLen(expr[i:]); j > i {
+	if j, sep := fieldRef(expr[i:]); j > 0 {
+		j += i
 		name := asciiLower(expr[i:j])
-		found := false
-		for _, kn := range filterKeyNames {
-			if kn.name == name {
-				t.key, found, keyText = kn.key, true, name
-				break
-			}
-		}
+		fld := filterFieldByName(name)
 		switch {
-		case found:
+		case fld == nil && sep == ":" && looksLikeAddress(expr[i:termEnd(expr, i)]):
+			// IPv6 words such as "beef::1" read like a key: a bare word.
+		case fld == nil:
+			return fail("%s", withHint(fmt.Sprintf("unknown filter key %q", expr[i:j]),
+				didYouMean(name, filterFieldNames(), false), "keys: "+strings.Join(filterFieldNames(), ", ")))
+		case sep == ":":
+			t.key, keyText = fld.key, fld.Name
 			i = j + 1
-		case !looksLikeAddress(expr[i:termEnd(expr, i)]):
-			// IPv6 words such as "beef::1" read like a key; anything else is a typo.
-			names := make([]string, len(filterKeyNames))
-			for k, kn := range filterKeyNames {
-				names[k] = kn.name
-			}
-			return fail("unknown filter key %q (keys: %s)", expr[i:j], strings.Join(names, ", "))
+		case (sep == "<" || sep == ">") && fld.ordered:
+			t.key, keyText = fld.key, fld.Name
+			i = j // the operator starts the value: hs>1s reads as hs:>1s
+		case sep == "<" || sep == ">":
+			return fail("%s: takes no %q; comparisons work on version, hs, bytes, packets (hs>1s)", fld.Name, sep)
+		case sep == "!=":
+			return fail(`"!=" is not filter syntax: write !%s:VALUE`, fld.Name)
+		default:
+			return fail("%q is not filter syntax: write %s:VALUE", sep, fld.Name)
 		}
 	}
 	raws, next, ok := splitFilterValues(expr, i)
@@ -220,7 +237,7 @@ func parseFilterTerm(expr string, start int) (filterTerm, int, error) {
 			}
 			return fail("empty value")
 		}
-		v, err := compileFilterValue(t.key, raw)
+		v, err := compileFilterValue(t.key, raw, loc)
 		if err != "" {
 			return fail("%s", err)
 		}
@@ -228,6 +245,19 @@ func parseFilterTerm(expr string, start int) (filterTerm, int, error) {
 	}
 	t.precompute()
 	return t, next, nil
+}
+
+// withHint words an error: the message, the suggestion if any, then the
+// accepted values in brackets (the suggestion first, so it stays on a
+// narrow screen).
+func withHint(msg, suggestion, accepted string) string {
+	if suggestion != "" {
+		msg += ": " + suggestion
+	}
+	if accepted != "" {
+		msg += " (" + accepted + ")"
+	}
+	return msg
 }
 
 // precompute derives what the matcher needs from the compiled values: which
@@ -258,20 +288,31 @@ func (t *filterTerm) precompute() {
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
-// filterKeyLen returns the length of a key-shaped prefix of s (a letter, then
-// letters or digits, then ':'), or 0. The key must come before any quote.
-func filterKeyLen(s string) int {
+// fieldRef returns the length of a field-shaped prefix of s (a letter, then
+// letters or digits) and the separator after it: ":", or one of "<", ">",
+// "=", "~", "!=" (which the parser reads as a comparison or rejects with a
+// hint). It returns 0 when s does not start that way. The field must come
+// before any quote.
+func fieldRef(s string) (int, string) {
 	if s == "" || !isASCIILetter(s[0]) {
-		return 0
+		return 0, ""
 	}
 	j := 1
 	for j < len(s) && (isASCIILetter(s[j]) || s[j] >= '0' && s[j] <= '9') {
 		j++
 	}
-	if j < len(s) && s[j] == ':' {
-		return j
+	if j == len(s) {
+		return 0, ""
 	}
-	return 0
+	switch s[j] {
+	case ':', '<', '>', '=', '~':
+		return j, s[j : j+1]
+	case '!':
+		if j+1 < len(s) && s[j+1] == '=' {
+			return j, "!="
+		}
+	}
+	return 0, ""
 }
 
 // termEnd finds the end of an unquoted run (for the unknown-key check).
@@ -300,8 +341,8 @@ func isAddrByte(c byte) bool {
 	return false
 }
 
-// splitFilterValues reads values separated by '|' up to the next unquoted
-// space. Quotes may appear anywhere in a value; inside them '\' escapes.
+// splitFilterValues reads values separated by '|' or ',' up to the next
+// unquoted space. Quotes may appear anywhere in a value; inside them '\' escapes.
 func splitFilterValues(expr string, i int) (vals []string, next int, ok bool) {
 	var cur []byte
 	inQuote := false
@@ -328,7 +369,7 @@ func splitFilterValues(expr string, i int) (vals []string, next int, ok bool) {
 		switch c {
 		case '"':
 			inQuote = true
-		case '|':
+		case '|', ',':
 			vals = append(vals, string(cur))
 			cur = cur[:0]
 		default:
@@ -343,7 +384,7 @@ func splitFilterValues(expr string, i int) (vals []string, next int, ok bool) {
 
 // compileFilterValue turns one raw value into its matcher; err is the message
 // for an invalid value.
-func compileFilterValue(k filterKey, raw string) (v filterValue, err string) {
+func compileFilterValue(k filterKey, raw string, loc *time.Location) (v filterValue, err string) {
 	low := asciiLower(raw)
 	switch k {
 	case fkBare:
@@ -390,7 +431,8 @@ func compileFilterValue(k filterKey, raw string) (v filterValue, err string) {
 	case fkOutcome:
 		m, ok := outcomeWords[low]
 		if !ok {
-			return v, fmt.Sprintf("unknown outcome %q (outcomes: %s)", raw, outcomeWordList)
+			return v, withHint(fmt.Sprintf("unknown outcome %q", raw), didYouMean(low, outcomeWordSlice, false),
+				"outcomes: "+outcomeWordList)
 		}
 		v.text, v.mask = low, m
 	case fkVersion:
@@ -402,13 +444,66 @@ func compileFilterValue(k filterKey, raw string) (v filterValue, err string) {
 		v.text = versionOpText[op] + asciiLower(shortVersion(ver))
 	case fkBy:
 		if low != "client" && low != "server" {
-			return v, fmt.Sprintf("bad value %q for by: (client or server)", raw)
+			return v, withHint(fmt.Sprintf("bad value %q for by:", raw), didYouMean(low, FilterValues("by"), false), "client or server")
 		}
 		v.text, v.needle = low, low
-	default: // alert, cipher, alpn, ja4, ja3, starttls: text matches
+	case fkAlert:
+		// A part of a name: alert:unknown finds unknown_ca and unknown_psk_identity.
+		// A part of no name is a typo, not a search that finds nothing.
+		if !alertPartKnown(low) {
+			return v, withHint(fmt.Sprintf("no alert is named %q or has it in its name", raw),
+				didYouMean(low, alertWords(), true), "e.g. unknown_ca, handshake_failure, encrypted")
+		}
+		v.text, v.needle = low, low
+	case fkStartTLS:
+		words := startTLSWords()
+		if !slices.Contains(words, low) {
+			return v, withHint(fmt.Sprintf("unknown starttls protocol %q", raw), didYouMean(low, words, false),
+				"starttls: "+strings.Join(words, ", "))
+		}
+		v.text, v.needle = low, low
+	case fkHS:
+		from, to, text, ok := parseFilterRange(low, parseDurationNs, formatDurationNs)
+		if !ok {
+			return v, fmt.Sprintf("bad duration %q (e.g. hs>1s, hs<100ms, hs:100ms-2s)", raw)
+		}
+		v.from, v.to, v.text = from, to, text
+	case fkBytes:
+		from, to, text, ok := parseFilterRange(low, parseSize, formatSize)
+		if !ok {
+			return v, fmt.Sprintf("bad size %q (e.g. bytes>1MB, bytes<1500, bytes:1KB-64KB)", raw)
+		}
+		v.from, v.to, v.text = from, to, text
+	case fkPackets:
+		from, to, text, ok := parseFilterRange(low, parseCount, formatCount)
+		if !ok {
+			return v, fmt.Sprintf("bad count %q (e.g. packets<10, packets:3-20)", raw)
+		}
+		v.from, v.to, v.text = from, to, text
+	case fkAfter, fkBefore:
+		at, tod, text, ok := parseFilterTime(raw, loc)
+		if !ok {
+			return v, fmt.Sprintf("bad time %q (e.g. 12:00, 12:00:30.5, 2024-05-01, 2024-05-01T12:00, 2024-05-01T12:00:00Z)", raw)
+		}
+		v.from, v.tod, v.text = at, tod, text
+	default: // cipher, alpn, ja4, ja3: text matches
 		v.text, v.needle = low, low
 	}
 	return v, ""
+}
+
+// alertPartKnown reports whether s is part of some alert's name (as
+// Flow.AlertName writes it, hex for unnamed ones) or of "encrypted".
+func alertPartKnown(s string) bool {
+	if strings.Contains("encrypted", s) {
+		return true
+	}
+	for d := 0; d < 256; d++ {
+		if strings.Contains(asciiLower(registry.Alert(uint8(d))), s) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseFilterPrefix reads an address or a CIDR. Zones are dropped (packets
@@ -481,7 +576,13 @@ func parseFilterVersion(s string) (versionOp, uint16, bool) {
 
 // Outcome classes: one bit per Outcome, plus one for a Reset whose badge is
 // CLOSED (a FIN without an alert), so "rst" and "closed" can tell them apart.
-const outcomeClosedClass = 12
+// The switch is the fast path for the outcomes known when it was written;
+// any other outcome in Outcomes gets class outcomeOtherClass + its index, so
+// an outcome added to the list is matched without touching this file.
+const (
+	outcomeClosedClass = 12
+	outcomeOtherClass  = 16
+)
 
 func outcomeClass(fl *Flow) uint {
 	switch fl.Outcome {
@@ -515,24 +616,31 @@ func outcomeClass(fl *Flow) uint {
 	case PlaintextReply:
 		return 13
 	}
-	return 15 // unknown: in no set
+	for i, o := range Outcomes {
+		if o == fl.Outcome && outcomeOtherClass+i < 64 {
+			return uint(outcomeOtherClass + i)
+		}
+	}
+	return 15 // not an outcome: in no set
 }
 
 // outcomeWords maps every accepted outcome word to its class set: the JSON
 // names, "fail", and the badges in lower case.
-var outcomeWords, outcomeWordList = func() (map[string]uint16, string) {
-	bit := func(o Outcome) uint16 {
+var outcomeWords, outcomeWordSlice, outcomeWordList = func() (map[string]uint64, []string, string) {
+	bit := func(o Outcome) uint64 {
 		fl := Flow{Verdict: Verdict{Outcome: o}}
 		return 1 << outcomeClass(&fl)
 	}
-	closed := uint16(1) << outcomeClosedClass
-	m := map[string]uint16{}
+	closed := uint64(1) << outcomeClosedClass
+	m := map[string]uint64{}
 	var words []string
-	add := func(w string, mask uint16) {
-		m[w] = mask
-		words = append(words, w)
+	add := func(w string, mask uint64) {
+		if _, dup := m[w]; !dup {
+			words = append(words, w)
+		}
+		m[w] |= mask
 	}
-	var fail uint16
+	var fail uint64
 	for _, o := range Outcomes {
 		b := bit(o)
 		if o == Reset {
@@ -555,7 +663,7 @@ var outcomeWords, outcomeWordList = func() (map[string]uint16, string) {
 	add("no-syn-ack", bit(NoSYNACK))
 	add("one-sided", bit(OneSided))
 	add("plaintext", bit(PlaintextReply))
-	return m, strings.Join(words, ", ")
+	return m, words, strings.Join(words, ", ")
 }()
 
 // Empty reports a filter with no terms: it matches every flow.
@@ -589,11 +697,12 @@ func (f Filter) String() string {
 
 // writeFilterValue quotes a value when it would otherwise read differently:
 // separators, quotes, '|', and for a bare word's first value a leading '!'
-// or a "letters:" prefix that would read as a key.
+// or a "letters:" (or "letters=" ...) prefix that would read as a field.
 func writeFilterValue(b *strings.Builder, s string, first bool) {
-	need := strings.ContainsAny(s, " \t\n\r\v\f\"|")
+	need := strings.ContainsAny(s, " \t\n\r\v\f\"|,")
 	if first && !need {
-		need = strings.HasPrefix(s, "!") || filterKeyLen(s) > 0
+		n, _ := fieldRef(s)
+		need = strings.HasPrefix(s, "!") || n > 0
 	}
 	if !need {
 		b.WriteString(s)
@@ -655,7 +764,7 @@ func (t *filterTerm) match(fl *Flow, m *termMemo) bool {
 			}
 		}
 	case fkOutcome:
-		bit := uint16(1) << outcomeClass(fl)
+		bit := uint64(1) << outcomeClass(fl)
 		for i := range t.vals {
 			if t.vals[i].mask&bit != 0 {
 				return true
@@ -716,8 +825,62 @@ func (t *filterTerm) match(fl *Flow, m *termMemo) bool {
 				return true
 			}
 		}
+	case fkHS:
+		if d, ok := fl.HandshakeTime(); ok {
+			return t.inRange(d)
+		}
+	case fkBytes:
+		return t.inRange(fl.Bytes)
+	case fkPackets:
+		return t.inRange(int64(fl.Packets))
+	case fkAfter, fkBefore:
+		return t.timeMatch(fl.First)
 	}
 	return false
+}
+
+// inRange reports whether x is in one of the term's ranges.
+func (t *filterTerm) inRange(x int64) bool {
+	for i := range t.vals {
+		if v := &t.vals[i]; x >= v.from && x <= v.to {
+			return true
+		}
+	}
+	return false
+}
+
+// timeMatch reports whether a flow that started at start is after (at or
+// after) or before one of the term's times.
+func (t *filterTerm) timeMatch(start time.Time) bool {
+	if start.IsZero() {
+		return false
+	}
+	abs, tod := start.UnixNano(), int64(-1)
+	for i := range t.vals {
+		v := &t.vals[i]
+		x := abs
+		if v.tod {
+			if tod < 0 {
+				tod = timeOfDay(start, t.loc)
+			}
+			x = tod
+		}
+		if (x >= v.from) == (t.key == fkAfter) {
+			return true
+		}
+	}
+	return false
+}
+
+// timeOfDay is how far into its day (in loc) t is, in nanoseconds.
+func timeOfDay(t time.Time, loc *time.Location) int64 {
+	if loc == time.UTC {
+		const day = int64(24 * time.Hour)
+		return (t.UnixNano()%day + day) % day
+	}
+	t = t.In(loc)
+	h, m, s := t.Clock()
+	return int64(h)*int64(time.Hour) + int64(m)*int64(time.Minute) + int64(s)*int64(time.Second) + int64(t.Nanosecond())
 }
 
 // sniMatch reports whether a raw SNI, as the user sees it (filterSNI),

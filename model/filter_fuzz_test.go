@@ -20,6 +20,9 @@ func FuzzParseFilter(f *testing.F) {
 		"beef::1", "fe80::1%eth0", "ip:fe80::1%eth0", "!!", "!", "a|", "sni:", `""`, "\t\nSNI:X\r",
 		`"!x" "sni:y" "a|b"`, "ip:::ffff:10.0.0.0/104", "10.0.0.1:443",
 		"10.0.1", "443", "1.1", ".2", "5:44", "sni:ÄPI", `\x00`, "alpn:H2", "cipher:0x", "alert:0x0",
+		"port:8443,9443", "a,b", `"a,b"`, "hs>1s", "hs:100ms-2s|>5s", "bytes>1MB", "bytes:1.5k-2GiB", "packets<10",
+		"version>=1.2", "after:12:00", "before:2024-05-01T12:00:00+02:00", "after:23:59:59.999999999",
+		"badge=ALERT", "sni~x", "sni!=x", "alert:unkown_ca", "badge:alert?", "starttls:smpt",
 	} {
 		f.Add(seed)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
@@ -43,8 +44,10 @@ func refTermMatch(t *filterTerm, fl *Flow) bool {
 				return true
 			}
 		}
-	case fkIP, fkPort, fkOutcome, fkVersion, fkBy:
+	case fkIP, fkPort, fkOutcome, fkVersion, fkBy, fkHS, fkBytes, fkPackets:
 		return t.match(fl, nil) // untouched by the fast paths: no second copy to compare with
+	case fkAfter, fkBefore:
+		return refTimeMatch(t, fl.First)
 	case fkAlert:
 		return refAnyContains(t, fl.AlertName())
 	case fkCipher:
@@ -80,6 +83,29 @@ func refTermMatch(t *filterTerm, fl *Flow) bool {
 			if n := t.vals[i].needle; n == "yes" || refEqualFold(st, n) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// refTimeMatch compares the start time as time.Time does, with no modulo
+// arithmetic: after: is at or after, before: is strictly before.
+func refTimeMatch(t *filterTerm, start time.Time) bool {
+	if start.IsZero() {
+		return false
+	}
+	for i := range t.vals {
+		v := &t.vals[i]
+		var x int64
+		if v.tod {
+			l := start.In(t.loc)
+			h, m, s := l.Clock()
+			x = int64(h)*int64(time.Hour) + int64(m)*int64(time.Minute) + int64(s)*int64(time.Second) + int64(l.Nanosecond())
+		} else {
+			x = start.UnixNano()
+		}
+		if t.key == fkAfter && x >= v.from || t.key == fkBefore && x < v.from {
+			return true
 		}
 	}
 	return false
@@ -275,6 +301,16 @@ func variedFlows(n int) []Flow {
 		f.Badge = badgeText(f.Verdict)
 		if o == Reset && rng.IntN(2) == 0 {
 			f.Badge = "CLOSED"
+		}
+		// Start times over two days around midnight UTC (and none at all),
+		// sizes and handshake times for the range fields.
+		if rng.IntN(10) > 0 {
+			f.First = time.Date(2024, 5, 1, 22, 0, 0, 0, time.UTC).Add(time.Duration(rng.Int64N(int64(4 * time.Hour))))
+		}
+		f.Packets, f.Bytes = rng.IntN(40), rng.Int64N(3<<20)
+		if rng.IntN(3) > 0 && !f.First.IsZero() {
+			f.Events = []decode.Event{{At: f.First.UnixNano(), Kind: decode.EvSYN},
+				{At: f.First.Add(time.Duration(rng.Int64N(int64(3 * time.Second)))).UnixNano(), Kind: decode.EvHandshake}}
 		}
 	}
 	return flows

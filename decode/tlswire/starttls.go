@@ -87,12 +87,18 @@ func imapTagged(l []byte) (tag, rest []byte, ok bool) {
 	return tag, bytes.TrimRight(l[sp+1:], " \t"), true
 }
 
+// StartTLSProtocols lists the sniffed plaintext protocols whose STARTTLS
+// upgrade the flow engine follows. It is the one list: the filter's
+// starttls: values and their completion read it too.
+var StartTLSProtocols = []string{ProtoSMTP, ProtoIMAP, ProtoPOP3, ProtoFTP, ProtoPostgreSQL}
+
 // CanStartTLS reports whether a sniffed plaintext protocol has a STARTTLS
 // upgrade that the flow engine follows.
 func CanStartTLS(proto string) bool {
-	switch proto {
-	case ProtoSMTP, ProtoIMAP, ProtoPOP3, ProtoFTP, ProtoPostgreSQL:
-		return true
+	for _, p := range StartTLSProtocols {
+		if p == proto {
+			return true
+		}
 	}
 	return false
 }
