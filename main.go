@@ -68,7 +68,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func usageError(stderr io.Writer, format string, a ...any) int {
-	fmt.Fprintf(stderr, "pcapsurgery: "+format+"\nRun 'pcapsurgery --help' for usage.\n", a...)
+	say(stderr, "pcapsurgery: "+format+"\nRun 'pcapsurgery --help' for usage.\n", a...)
 	return exitUsage
 }
 
@@ -80,12 +80,12 @@ func explore(path string, stdout, stderr io.Writer) int {
 	}
 	src, err := capture.Open(path)
 	if err != nil {
-		fmt.Fprintf(stderr, "pcapsurgery: %v\n", err)
+		say(stderr, "pcapsurgery: %v\n", err)
 		return exitCapture
 	}
 	defer src.Close()
 	if err := ui.Run(ui.Options{Path: path, Loader: model.NewLoader(src)}); err != nil {
-		fmt.Fprintf(stderr, "pcapsurgery: %v\n", err)
+		say(stderr, "pcapsurgery: %v\n", err)
 		return exitCapture
 	}
 	return exitOK
@@ -96,7 +96,7 @@ func explore(path string, stdout, stderr io.Writer) int {
 func load(path string, stderr io.Writer, packetsOnly bool) (*model.Loader, int) {
 	src, err := capture.Open(path)
 	if err != nil {
-		fmt.Fprintf(stderr, "pcapsurgery: %v\n", err)
+		say(stderr, "pcapsurgery: %v\n", err)
 		return nil, exitCapture
 	}
 	defer src.Close()
@@ -107,10 +107,10 @@ func load(path string, stderr io.Writer, packetsOnly bool) (*model.Loader, int) 
 	damage := l.Run(context.Background(), nil)
 	if damage != nil {
 		if l.Stats().Packets == 0 {
-			fmt.Fprintf(stderr, "pcapsurgery: %s: no packet could be read: %v\n", path, damage)
+			say(stderr, "pcapsurgery: %s: no packet could be read: %v\n", path, damage)
 			return nil, exitCapture
 		}
-		fmt.Fprintf(stderr, "pcapsurgery: warning: %s: %v; showing the %d packets read before it\n",
+		say(stderr, "pcapsurgery: warning: %s: %v; showing the %d packets read before it\n",
 			path, damage, l.Stats().Packets)
 	}
 	return l, exitOK
@@ -155,7 +155,7 @@ func summary(args []string, stdout, stderr io.Writer) int {
 		err = t.Finish(l.Stats())
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "pcapsurgery: %v\n", err)
+		say(stderr, "pcapsurgery: %v\n", err)
 		return exitCapture
 	}
 	return code
@@ -189,14 +189,14 @@ func export(args []string, stdout, stderr io.Writer) int {
 	var ids []int
 	if *flowID != 0 {
 		if n := l.Stats().Flows; *flowID < 1 || *flowID > n {
-			fmt.Fprintf(stderr, "pcapsurgery: no flow %d (the capture has %d)\n", *flowID, n)
+			say(stderr, "pcapsurgery: no flow %d (the capture has %d)\n", *flowID, n)
 			return exitCapture
 		}
 		ids = []int{*flowID}
 	} else {
 		matching(l, selected(filter, false), func(f *model.Flow) { ids = append(ids, f.ID) })
 		if len(ids) == 0 {
-			fmt.Fprintf(stderr, "pcapsurgery: no flow matches %q\n", *expr)
+			say(stderr, "pcapsurgery: no flow matches %q\n", *expr)
 			return exitCapture
 		}
 	}
@@ -206,20 +206,20 @@ func export(args []string, stdout, stderr io.Writer) int {
 	}
 	res, err := model.Export(l, model.ExportRequest{Input: path, Flows: ids, Mode: mode, Out: *out, Overwrite: *force})
 	if errors.Is(err, model.ErrExists) {
-		fmt.Fprintf(stderr, "pcapsurgery: %s exists; use --force to overwrite it\n", *out)
+		say(stderr, "pcapsurgery: %s exists; use --force to overwrite it\n", *out)
 		return exitCapture
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "pcapsurgery: export: %v\n", err)
+		say(stderr, "pcapsurgery: export: %v\n", err)
 		return exitCapture
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d packets from %d flow%s\n", res.Path, res.Packets, len(ids), plural(len(ids)))
+	say(stdout, "wrote %s: %d packets from %d flow%s\n", res.Path, res.Packets, len(ids), plural(len(ids)))
 	return exitOK
 }
 
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(printableLines{stderr})
 	fs.Usage = func() { fmt.Fprint(stderr, commandHelp[name]) }
 	return fs
 }

@@ -15,10 +15,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
 	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 	"github.com/pcapsurgery/pcapsurgery/decode/internal/synth"
+	"github.com/pcapsurgery/pcapsurgery/internal/hostile"
 	"github.com/pcapsurgery/pcapsurgery/model"
 )
 
@@ -149,4 +151,63 @@ func loadAll(t *testing.T, pcap []byte) ([]model.Flow, decode.Stats) {
 		t.Fatal(err)
 	}
 	return l.Flows(), l.Stats()
+}
+
+// TestEveryHostileClassIsEscaped sends each hostile class (internal/hostile)
+// as the SNI and ALPN of a real crypto/tls handshake and checks the text
+// table, the JSON lines and the diagnosis: no raw control byte, no raw
+// invisible or disputed-width character, and JSON reads back exactly.
+func TestEveryHostileClassIsEscaped(t *testing.T) {
+	at := time.Now()
+	cert := evilCert(t, at)
+	for _, c := range hostile.Classes {
+		t.Run(c.Name, func(t *testing.T) {
+			ph := placeholder(c.Text, "")
+			srv := &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{ph}}
+			cl := &tls.Config{ServerName: ph, InsecureSkipVerify: true, NextProtos: []string{ph}, MaxVersion: tls.VersionTLS12}
+			chunks, err := synth.Transcript(cl, srv, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conn := synth.New("10.0.0.1:40000", "10.0.0.2:443").Handshake()
+			for _, ch := range chunks {
+				conn.Send(ch.FromClient, bytes.ReplaceAll(ch.Data, []byte(ph), []byte(c.Text)), 1400)
+			}
+			conn.Close(true, false).Close(false, false)
+			flows, stats := loadAll(t, synth.Pcap(conn.Frames, 0))
+			if ch := flows[0].TLS.ClientHello; ch == nil || ch.SNI != c.Text {
+				t.Fatalf("SNI not decoded as sent: %+v", ch)
+			}
+			var table, js bytes.Buffer
+			if err := model.WriteTable(&table, flows, stats); err != nil {
+				t.Fatal(err)
+			}
+			if err := hostile.Check(table.String(), true); err != nil {
+				t.Errorf("table: %v", err)
+			}
+			if err := model.WriteJSONLines(&js, flows); err != nil {
+				t.Fatal(err)
+			}
+			if err := hostile.Check(js.String(), true); err != nil {
+				t.Errorf("JSON: %v", err)
+			}
+			var raw struct {
+				ClientHello struct {
+					SNI  string
+					ALPN []string
+				} `json:"client_hello"`
+			}
+			if err := json.Unmarshal(bytes.SplitN(js.Bytes(), []byte("\n"), 2)[0], &raw); err != nil {
+				t.Fatalf("not JSON: %v", err)
+			}
+			if utf8.ValidString(c.Text) && (raw.ClientHello.SNI != c.Text || len(raw.ClientHello.ALPN) != 1 || raw.ClientHello.ALPN[0] != c.Text) {
+				t.Errorf("JSON reads back as %q %q", raw.ClientHello.SNI, raw.ClientHello.ALPN)
+			}
+			for _, text := range []string{flows[0].Diagnosis, flows[0].SNI(), flows[0].ALPN()} {
+				if err := hostile.Check(text, false); err != nil {
+					t.Errorf("%v", err)
+				}
+			}
+		})
+	}
 }

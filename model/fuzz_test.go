@@ -14,7 +14,8 @@ import (
 // acts on, plain text stays unchanged, and clipping keeps it safe.
 func FuzzPrintable(f *testing.F) {
 	for _, s := range []string{"www.example.test", "\x1b]52;c;aGk=\x07", "\xc2\x9b31m", "evil\u202etxt.exe", "a\x7fb",
-		"\\x1b", "\xff\xfe", "zero\u200bwidth", "\u2028"} {
+		"\\x1b", "\xff\xfe", "zero\u200bwidth", "\u2028",
+		"pay\u00adpal", "paypal.com\U000e0041\U000e007f", "\u0301x", "x\ufe0f", "\u3164", "क्ष", "\U0001f1fa\U0001f1f8"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -34,7 +35,8 @@ func FuzzPrintable(f *testing.F) {
 // FuzzText: a packet string in JSON is valid JSON, holds no raw control or
 // format character, and reads back exactly when it was valid UTF-8.
 func FuzzText(f *testing.F) {
-	for _, s := range []string{"www.example.test", "\x1b]52;c;aGk=\x07", "\xc2\x9b31m", "evil\u202etxt", "\"\\", "\xff"} {
+	for _, s := range []string{"www.example.test", "\x1b]52;c;aGk=\x07", "\xc2\x9b31m", "evil\u202etxt", "\"\\", "\xff",
+		"paypal.com\U000e0041", "\u0301\u00ad\ufe0f"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -63,8 +65,8 @@ func safeText(s string) error {
 			return errors.New("invalid UTF-8")
 		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
 			return errors.New("control character")
-		case unsafeFormatRune(r):
-			return errors.New("format character")
+		case hiddenOrDisputed(r, i > 0):
+			return errors.New("invisible or disputed-width character")
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package model
 import (
 	"math"
 	"strconv"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -148,21 +149,39 @@ func appendString(b []byte, s string) []byte {
 func appendText[S ~string](b []byte, str S) []byte {
 	s := string(str)
 	b = append(b, '"')
+	base := false // as in Printable: a combining mark needs a visible character before it
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			b = append(b, `\ufffd`...)
+			base = false
 		case r == '"' || r == '\\':
 			b = append(b, '\\', byte(r))
-		case r == '<' || r == '>' || r == '&' || r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || unsafeFormatRune(r):
-			b = append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+			base = true
+		case r == '<' || r == '>' || r == '&':
+			b = appendUEscape(b, r)
+			base = true
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || hiddenOrDisputed(r, base):
+			b = appendUEscape(b, r)
+			base = false
 		default:
 			b = append(b, s[i:i+size]...)
+			base = true
 		}
 		i += size
 	}
 	return append(b, '"')
+}
+
+// appendUEscape writes r as \uXXXX, or as a UTF-16 surrogate pair
+// (\udb40\udc01) above U+FFFF, as JSON requires.
+func appendUEscape(b []byte, r rune) []byte {
+	if r > 0xffff {
+		hi, lo := utf16.EncodeRune(r)
+		return appendUEscape(appendUEscape(b, hi), lo)
+	}
+	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
 }
 
 // appendFloat formats as encoding/json does.

@@ -14,6 +14,20 @@ func TestPrintableEscapesEverythingDangerous(t *testing.T) {
 		`back\slash`:                     `back\\slash`,
 		"münchen.example":                "münchen.example",
 		"line\r\nbreak":                  `line\x0d\x0abreak`,
+		// Invisible or of disputed width (issue 12): each escaped, the
+		// letters around it kept.
+		"pay\u00adpal.com":                         `pay\u{00ad}pal.com`,                       // soft hyphen: 0 cells for us, 1 for glibc
+		"paypal.com\U000e0041\U000e007f":           `paypal.com\u{e0041}\u{e007f}`,             // tag characters
+		"x\ufe0fy\U000e0100":                       `x\u{fe0f}y\u{e0100}`,                      // variation selectors
+		"\u115f\u1160\u3164\uffa0":                 `\u{115f}\u{1160}\u{3164}\u{ffa0}`,         // Hangul fillers
+		"a\u034fb":                                 `a\u{034f}b`,                               // combining grapheme joiner
+		"\u0301acute":                              `\u{0301}acute`,                            // a combining mark with nothing to sit on
+		"e\u0301":                                  "e\u0301",                                  // ... and one on a letter
+		"\U0001f1fa\U0001f1f8":                     `\u{1f1fa}\u{1f1f8}`,                       // regional indicators
+		"\U0001f44d\U0001f3fd":                     "\U0001f44d\\u{1f3fd}",                     // emoji modifier
+		"\u0915\u094d\u0937":                       "\u0915\\u{094d}\u0937",                    // conjunct linker
+		"\ue000\U000f0000\ufffe\u0378":             `\u{e000}\u{f0000}\u{fffe}\u{0378}`,        // private use, noncharacter, unassigned
+		"\u00e9\u00fc\u0416\u03b1\u4e2d\U0001f600": "\u00e9\u00fc\u0416\u03b1\u4e2d\U0001f600", // ambiguous and wide letters stay
 	}
 	for in, want := range cases {
 		if got := Printable(in); got != want {

@@ -69,7 +69,7 @@ func (m Model) fileName() string {
 	if m.opts.Path == "" {
 		return "(no file)"
 	}
-	return filepath.Base(m.opts.Path)
+	return model.Printable(filepath.Base(m.opts.Path)) // the title and header are no place for a name's escapes
 }
 
 // header: file and totals on the left, the active order on the right.

@@ -111,15 +111,15 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			m.state = confirming
 			m.keys.SetConfirming(true)
 			m.ti.Blur()
-			m.msg, m.err = filepath.Base(m.ti.Value())+" exists: overwrite? y/n", true
+			m.msg, m.err = model.Printable(filepath.Base(m.ti.Value()))+" exists: overwrite? y/n", true
 		case msg.Err != nil:
-			m.state, m.msg, m.err = editing, msg.Err.Error(), true
+			m.state, m.msg, m.err = editing, model.Printable(msg.Err.Error()), true
 			m.keys.SetConfirming(false)
 			m.ti.Focus()
 			return m, nil
 		default:
 			m.state, m.err = done, false
-			m.msg = fmt.Sprintf("wrote %d packets to %s", msg.Packets, msg.Path)
+			m.msg = fmt.Sprintf("wrote %d packets to %s", msg.Packets, model.Printable(msg.Path))
 		}
 		return m, nil
 	case tea.KeyPressMsg:

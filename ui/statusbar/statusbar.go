@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/pcapsurgery/pcapsurgery/model"
 	"github.com/pcapsurgery/pcapsurgery/ui/styles"
 )
 
@@ -53,10 +54,12 @@ func (m *Model) SetWidth(w int) {
 	m.width = w
 }
 
-// Flash shows a message and returns the command that expires it.
+// Flash shows a message and returns the command that expires it. The
+// message is sanitised here, once, because messages embed text we did not
+// write (file names, error texts).
 func (m *Model) Flash(level Level, msg string) tea.Cmd {
 	m.seq++
-	m.flash, m.level = msg, level
+	m.flash, m.level = model.Printable(msg), level
 	seq := m.seq
 	return tea.Tick(FlashTimeout, func(time.Time) tea.Msg { return ExpiredMsg{Seq: seq} })
 }
