@@ -65,6 +65,11 @@ func FuzzReassembler(f *testing.F) {
 			if sum != r.held || r.held > maxPendingBytes || len(r.pending) > maxPendingSegments {
 				t.Fatalf("held %d (counted %d) in %d segments", sum, r.held, len(r.pending))
 			}
+			for i := 1; i < len(r.pending); i++ {
+				if prev := r.pending[i-1]; r.rel(prev.seq)+int64(len(prev.data)) > r.rel(r.pending[i].seq) {
+					t.Fatalf("held segments %d and %d overlap or are out of order", i-1, i)
+				}
+			}
 			if r.released && (r.pending != nil || r.tail != nil) {
 				t.Fatal("buffers kept after release")
 			}

@@ -74,9 +74,17 @@ func (fs *flowState) handshakeBytes(s *dirState, body []byte) {
 	if s.mode == modeDone {
 		return
 	}
-	// Keep the unfinished rest (copy: buf may alias the record buffer or s.hs itself).
-	rest := append([]byte(nil), buf...)
-	s.hs = append(s.hs[:0], rest...)
+	// Keep the unfinished rest. When no message ended here, buf is s.hs
+	// itself and stays as it is: a message sent one byte a record costs an
+	// append per record, not a copy of everything gathered so far.
+	switch {
+	case len(buf) == 0:
+		s.hs = nil
+	case len(s.hs) == 0:
+		s.hs = append(s.hs, buf...) // buf is the record's body: copy it out
+	case len(buf) < len(s.hs):
+		s.hs = s.hs[:copy(s.hs, buf)] // buf is a suffix of s.hs: move it down
+	}
 }
 
 // message handles one clear handshake message.

@@ -2,6 +2,7 @@ package decode
 
 import (
 	"bytes"
+	"slices"
 	"sync"
 )
 
@@ -127,56 +128,68 @@ func (r *reassembler) drain(deliver func([]byte)) {
 
 // hold stores an out-of-order segment, trimming what earlier held copies
 // already cover (first copy wins). It reports a full duplicate and whether
-// any overlapping bytes differed.
+// any overlapping bytes differed. Held segments are sorted and disjoint, so
+// only the ones the segment overlaps are visited: a duplicate of a held
+// segment costs a binary search and one compare, however long the queue.
 func (r *reassembler) hold(seq uint32, data []byte) (dup, conflict bool) {
-	pieces := []heldSegment{{seq, data}}
-	for _, p := range r.pending {
-		var next []heldSegment
-		for _, n := range pieces {
-			kept, c := subtract(n, p)
-			conflict = conflict || c
-			next = append(next, kept...)
+	start := r.rel(seq)
+	end := start + int64(len(data))
+	i := r.firstEndingAfter(start)
+	var room [4][2]int64 // uncovered ranges [from, to), relative to next
+	gaps := room[:0]
+	pos := start
+	j := i
+	for ; j < len(r.pending) && r.rel(r.pending[j].seq) < end; j++ {
+		p := r.pending[j]
+		ps := r.rel(p.seq)
+		pe := ps + int64(len(p.data))
+		if ps > pos {
+			gaps = append(gaps, [2]int64{pos, ps})
 		}
-		pieces = next
+		os, oe := max(start, ps), min(end, pe)
+		conflict = conflict || !bytes.Equal(data[os-start:oe-start], p.data[os-ps:oe-ps])
+		pos = max(pos, pe)
 	}
-	if len(pieces) == 0 {
+	if pos < end {
+		gaps = append(gaps, [2]int64{pos, end})
+	}
+	if len(gaps) == 0 {
 		return true, conflict
 	}
-	for _, n := range pieces {
-		n.data = bytes.Clone(n.data)
-		r.insert(n)
+	pieces := make([]heldSegment, len(gaps))
+	for k, g := range gaps {
+		pieces[k] = heldSegment{seq + uint32(g[0]-start), bytes.Clone(data[g[0]-start : g[1]-start])}
+		r.held += int(g[1] - g[0])
 	}
+	// The pieces fill the spaces between pending[i:j], in order: merge them in.
+	merged := make([]heldSegment, 0, j-i+len(pieces))
+	a, b := i, 0
+	for a < j || b < len(pieces) {
+		if b == len(pieces) || a < j && r.rel(r.pending[a].seq) < r.rel(pieces[b].seq) {
+			merged = append(merged, r.pending[a])
+			a++
+		} else {
+			merged = append(merged, pieces[b])
+			b++
+		}
+	}
+	r.pending = slices.Replace(r.pending, i, j, merged...)
 	return false, conflict
 }
 
-// subtract removes from n the range that p covers, comparing the overlap.
-func subtract(n, p heldSegment) (kept []heldSegment, conflict bool) {
-	ns, ne := int64(0), int64(len(n.data))
-	ps := int64(int32(p.seq - n.seq))
-	pe := ps + int64(len(p.data))
-	if pe <= ns || ps >= ne {
-		return []heldSegment{n}, false
-	}
-	os, oe := max(ns, ps), min(ne, pe)
-	conflict = !bytes.Equal(n.data[os:oe], p.data[os-ps:oe-ps])
-	if ns < ps {
-		kept = append(kept, heldSegment{n.seq, n.data[:ps]})
-	}
-	if pe < ne {
-		kept = append(kept, heldSegment{n.seq + uint32(pe), n.data[pe:]})
-	}
-	return kept, conflict
-}
+// rel is a sequence number's distance ahead of the next byte to deliver.
+func (r *reassembler) rel(seq uint32) int64 { return int64(int32(seq - r.next)) }
 
-func (r *reassembler) insert(s heldSegment) {
-	i := len(r.pending)
-	for i > 0 && int32(r.pending[i-1].seq-s.seq) > 0 {
-		i--
-	}
-	r.pending = append(r.pending, heldSegment{})
-	copy(r.pending[i+1:], r.pending[i:])
-	r.pending[i] = s
-	r.held += len(s.data)
+// firstEndingAfter is the index of the first held segment that ends after
+// rel (pending is sorted and its segments do not overlap).
+func (r *reassembler) firstEndingAfter(rel int64) int {
+	i, _ := slices.BinarySearchFunc(r.pending, rel, func(p heldSegment, rel int64) int {
+		if r.rel(p.seq)+int64(len(p.data)) > rel {
+			return 1
+		}
+		return -1
+	})
+	return i
 }
 
 // keepTail remembers the most recent delivered bytes in a fixed buffer
