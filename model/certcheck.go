@@ -16,7 +16,10 @@ type CertCheck struct {
 	NameMatch   bool // SNI matches a SAN (or the CN when there are no SANs)
 	NameChecked bool // there was an SNI and a leaf to check it against
 	SelfSigned  bool
-	ChainOrder  bool // each certificate is issued by the next one
+	// SelfIssuedUnchecked says why a leaf that names itself as issuer was not
+	// checked for its own signature (its key is too large to check cheaply).
+	SelfIssuedUnchecked string
+	ChainOrder          bool // each certificate is issued by the next one
 }
 
 // CheckLeaf checks the first certificate at time at against sni.
@@ -30,6 +33,8 @@ func CheckLeaf(certs []tlswire.Certificate, sni string, at time.Time) (CertCheck
 		NotYetValid: at.Before(leaf.NotBefore),
 		SelfSigned:  leaf.SelfSigned,
 		ChainOrder:  true,
+
+		SelfIssuedUnchecked: leaf.SignatureNotChecked,
 	}
 	for i := 0; i+1 < len(certs); i++ {
 		if certs[i].Issuer != certs[i+1].Subject {

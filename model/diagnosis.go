@@ -155,7 +155,8 @@ func leafLooksValid(f *decode.Flow) bool {
 		sni = ch.SNI
 	}
 	c, ok := CheckLeaf(f.TLS.Certificates, sni, f.First)
-	return ok && !c.Expired && !c.NotYetValid && (!c.NameChecked || c.NameMatch) && !c.SelfSigned
+	return ok && !c.Expired && !c.NotYetValid && (!c.NameChecked || c.NameMatch) && !c.SelfSigned &&
+		c.SelfIssuedUnchecked == ""
 }
 
 // encryptedAlertText explains an alert we know only by its size.
@@ -189,6 +190,9 @@ func certProblems(f *decode.Flow) string {
 	}
 	if c.SelfSigned {
 		why = append(why, "self-signed")
+	}
+	if c.SelfIssuedUnchecked != "" {
+		why = append(why, "issued by itself (signature not checked: "+c.SelfIssuedUnchecked+")")
 	}
 	return strings.Join(why, ", ")
 }

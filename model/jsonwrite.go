@@ -55,6 +55,9 @@ func appendCert(b []byte, c CertReport) []byte {
 		b = appendKey(b, "error")
 		b = appendText(b, string(c.Error))
 	}
+	if c.SignatureNotChecked != "" {
+		b = appendKeyString(b, "signature_not_checked", c.SignatureNotChecked)
+	}
 	return append(b, '}')
 }
 

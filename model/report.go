@@ -96,6 +96,8 @@ type CertReport struct {
 	NotAfter  string `json:"not_after"`
 	KeyType   string `json:"key_type"`
 	Error     Text   `json:"error,omitempty"`
+	// SignatureNotChecked: a self-issued certificate whose key is too large to check.
+	SignatureNotChecked string `json:"signature_not_checked,omitempty"`
 }
 
 // Report builds a flow's JSON form.
@@ -191,7 +193,8 @@ func alertReport(a decode.AlertFact) AlertReport {
 }
 
 func certReport(c tlswire.Certificate) CertReport {
-	r := CertReport{Subject: Text(c.Subject), Issuer: Text(c.Issuer), SANs: []Text{}, KeyType: c.KeyType, Error: Text(c.Error)}
+	r := CertReport{Subject: Text(c.Subject), Issuer: Text(c.Issuer), SANs: []Text{}, KeyType: c.KeyType, Error: Text(c.Error),
+		SignatureNotChecked: c.SignatureNotChecked}
 	for _, s := range c.SANs {
 		r.SANs = append(r.SANs, Text(s))
 	}

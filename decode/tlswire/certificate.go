@@ -33,6 +33,7 @@ func ParseCertificates(body []byte, tls13 bool, max int) (certs []Certificate, t
 		}
 	}
 	list, full, ok := lenientVec(&s, 3)
+	checks := 0
 	if !ok {
 		return nil, 0, fmt.Errorf("%w: Certificate shorter than its list length", ErrTruncated)
 	}
@@ -50,7 +51,11 @@ func ParseCertificates(body []byte, tls13 bool, max int) (certs []Certificate, t
 		}
 		total++
 		if len(certs) < max {
-			certs = append(certs, parseCertificate(der))
+			c := parseCertificate(der, checks < maxSignatureChecks)
+			if c.Error == "" && c.Subject == c.Issuer {
+				checks++ // self-issued: its signature was checked (or refused)
+			}
+			certs = append(certs, c)
 		}
 	}
 	if !full {
@@ -59,8 +64,9 @@ func ParseCertificates(body []byte, tls13 bool, max int) (certs []Certificate, t
 	return certs, total, nil
 }
 
-// parseCertificate turns one DER certificate into display facts.
-func parseCertificate(der []byte) Certificate {
+// parseCertificate turns one DER certificate into display facts; check
+// allows verifying a self-issued certificate's own signature.
+func parseCertificate(der []byte, check bool) Certificate {
 	c, err := x509.ParseCertificate(der)
 	if err != nil {
 		return Certificate{Error: err.Error()}
@@ -73,8 +79,8 @@ func parseCertificate(der []byte) Certificate {
 		NotAfter:   c.NotAfter,
 		KeyType:    keyType(c),
 		IsCA:       c.IsCA,
-		SelfSigned: selfSigned(c),
 	}
+	out.SelfSigned, out.SignatureNotChecked = selfSigned(c, check)
 	if n := c.SerialNumber; n != nil {
 		// Whole bytes, as openssl and Wireshark print them.
 		out.Serial = fmt.Sprintf("%x", n.Bytes())
@@ -135,14 +141,44 @@ func keyType(c *x509.Certificate) string {
 	}
 }
 
+// Bounds on the only signature checks made here (is a self-issued
+// certificate signed by its own key?). RSA verification costs the square of
+// the modulus size times the exponent's length: a 127 KB modulus with
+// exponent 2^31-1 took a minute. Deployed keys stop at 8192 bits (3 ms to
+// check) and use 65537 or less. A chain has one or two self-issued
+// certificates (a self-signed leaf, a root sent along), so at most two are
+// checked per message: a flow costs at most a few milliseconds.
+const (
+	MaxCheckedRSABits     = 8192
+	maxCheckedRSAExponent = 65537
+	maxSignatureChecks    = 2
+)
+
 // selfSigned reports whether c is its own issuer and its signature verifies
-// with its own key. CheckSignatureFrom would refuse a self-signed leaf that is
-// not a CA, so the signature is checked directly; old SHA-1 self-signed roots,
-// which x509 refuses as insecure, are verified by hand.
-func selfSigned(c *x509.Certificate) bool {
+// with its own key; notChecked says why the signature of a self-issued
+// certificate was not verified (a key too costly to check, or check false).
+// CheckSignatureFrom would refuse a self-signed leaf that is not a CA, so the
+// signature is checked directly; old SHA-1 self-signed roots, which x509
+// refuses as insecure, are verified by hand.
+func selfSigned(c *x509.Certificate, check bool) (ok bool, notChecked string) {
 	if !bytes.Equal(c.RawSubject, c.RawIssuer) {
-		return false
+		return false, ""
 	}
+	if !check {
+		return false, fmt.Sprintf("only %d signatures are checked per chain", maxSignatureChecks)
+	}
+	if k, isRSA := c.PublicKey.(*rsa.PublicKey); isRSA {
+		if bits := k.N.BitLen(); bits > MaxCheckedRSABits {
+			return false, fmt.Sprintf("RSA key of %d bits, over the %d-bit limit", bits, MaxCheckedRSABits)
+		}
+		if k.E > maxCheckedRSAExponent {
+			return false, fmt.Sprintf("RSA exponent %d, over the %d limit", k.E, maxCheckedRSAExponent)
+		}
+	}
+	return verifiesWithOwnKey(c), ""
+}
+
+func verifiesWithOwnKey(c *x509.Certificate) bool {
 	err := c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature)
 	if err == nil {
 		return true

@@ -107,10 +107,14 @@ type Certificate struct {
 	NotAfter   time.Time
 	KeyType    string // "RSA-2048", "ECDSA P-256", "Ed25519", ...
 	SelfSigned bool   // subject == issuer and the signature verifies with its own key
-	IsCA       bool
-	Serial     string // hex
-	Error      string // set when x509 parsing failed; other fields then empty
-	DER        []byte // nil unless the caller asked to keep it
+	// SignatureNotChecked says why a self-issued certificate's signature was
+	// not verified (a key too costly to check, or the per-chain limit on
+	// checks reached); SelfSigned is then false.
+	SignatureNotChecked string
+	IsCA                bool
+	Serial              string // hex
+	Error               string // set when x509 parsing failed; other fields then empty
+	DER                 []byte // nil unless the caller asked to keep it
 }
 
 // ServerKeyExchangeInfo is what we read from a ServerKeyExchange.

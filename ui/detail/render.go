@@ -296,6 +296,9 @@ func (r *renderer) certs(f *model.Flow) {
 		if chk.SelfSigned {
 			notes = append(notes, "SELF-SIGNED")
 		}
+		if chk.SelfIssuedUnchecked != "" {
+			notes = append(notes, "SELF-ISSUED, signature not checked ("+model.Printable(chk.SelfIssuedUnchecked)+")")
+		}
 		if !chk.ChainOrder {
 			notes = append(notes, "chain out of order")
 		}
@@ -321,6 +324,9 @@ func (r *renderer) certs(f *model.Flow) {
 		key := []string{model.Printable(c.KeyType)}
 		if c.SelfSigned {
 			key = append(key, "self-signed")
+		}
+		if c.SignatureNotChecked != "" {
+			key = append(key, "self-issued, signature not checked")
 		}
 		if c.IsCA {
 			key = append(key, "CA")
