@@ -104,6 +104,7 @@ type TLSFacts struct {
 	Finished          [2]bool // Finished sent (read in clear, or the encrypted record that must be it)
 	Encrypted         [2]bool // this direction switched to encrypted records
 	AppData           [2]AppDataFacts
+	EarlyData         AppDataFacts // TLS 1.3 0-RTT: client application data sent before the server's flight
 	Alerts            []AlertFact
 	SessionIDs        [2][]byte // legacy session IDs of the first ClientHello and the ServerHello
 
@@ -115,6 +116,7 @@ type TLSFacts struct {
 	FirstEncrypted [2]int32 // length of the first encrypted record after the hellos, per direction (0 = none)
 	Problem        [2]string
 	ServerPlain    string // the server's first plaintext line (up to maxPlainReply bytes) when it did not answer in TLS
+	NotKept        string // a handshake message over the size cap, passed over (what and how large)
 
 	JA3Hash, JA3SHash, JA4 string // fingerprints (the full JA3 strings are not kept: memory per flow)
 }
@@ -173,6 +175,7 @@ const (
 	EvGap           // a hole stopped decoding of this direction; Len = bytes missing (or -1 unknown)
 	EvSSLv2Hello
 	EvRetransmit // a segment resent with bytes already captured (ClientHello and handshake only); Len = its payload
+	EvEarlyData  // first 0-RTT record from the client (later ones are only counted)
 )
 
 // maxEvents bounds a flow's timeline; history letters come from events, so

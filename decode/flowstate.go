@@ -23,13 +23,14 @@ const (
 
 // dirState is one direction's decoding state.
 type dirState struct {
-	dir   Dir // which side this state decodes (changes on a flip)
-	mode  int
-	re    reassembler
-	rec   recordStream
-	hs    []byte // handshake bytes waiting for a complete message
-	line  []byte // a plaintext line in progress
-	lines int
+	dir    Dir // which side this state decodes (changes on a flip)
+	mode   int
+	re     reassembler
+	rec    recordStream
+	hs     []byte // handshake bytes waiting for a complete message
+	hsSkip int    // bytes of a handshake message too large to keep, still to pass over
+	line   []byte // a plaintext line in progress
+	lines  int
 
 	encRecords int   // encrypted records seen from this side
 	chDone     bool  // (client side) the first ClientHello is complete
@@ -47,6 +48,8 @@ type flowState struct {
 	shared    *shared      // the analyzer's caches and slabs, used by every flow
 	isn       [2]uint32    // initial sequence numbers from SYN / SYN-ACK
 	hasISN    [2]bool
+	otherISN  uint32 // a later SYN-ACK's different ISN (a retransmitting or load-balanced server)
+	hasOther  bool
 	tls13     bool
 	hsDone    bool   // handshake finished (both Finished, or TLS 1.3 client Finished)
 	lastMsg   string // last handshake message seen, for "alert after ..."
@@ -204,6 +207,11 @@ func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 			fs.setISN(d, seg.Seq)
 			f.TCP.MSS[d] = seg.MSS
 			fs.event(d, EvSYNACK, 0, 0)
+		} else if seg.Seq != fs.isn[d] && (!fs.hasOther || seg.Seq != fs.otherISN) {
+			// Another SYN-ACK with its own ISN: which one holds depends on
+			// what the client acknowledges (reanchor).
+			fs.otherISN, fs.hasOther = seg.Seq, true
+			fs.event(d, EvSYNACK, 0, 0)
 		}
 	case seg.Has(packet.FlagSYN):
 		if f.TCP.SYN {
@@ -229,6 +237,9 @@ func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 		f.TCP.FIN[d] = true
 		fs.event(d, EvFIN, 0, 0)
 	}
+	if fs.hasOther && d == FromClient && seg.Has(packet.FlagACK) && !seg.Has(packet.FlagSYN) {
+		fs.reanchor(seg.Ack - 1)
+	}
 	if !f.TCP.ACK && d == FromClient && f.TCP.SYN && f.TCP.SYNACK && seg.Has(packet.FlagACK) &&
 		!seg.Has(packet.FlagSYN) && !seg.Has(packet.FlagRST) {
 		f.TCP.ACK = true
@@ -240,4 +251,21 @@ func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 	if (f.TCP.RST[0] || f.TCP.RST[1]) || (f.TCP.FIN[0] && f.TCP.FIN[1]) {
 		fs.closed = true
 	}
+}
+
+// reanchor follows the client when it acknowledges a SYN-ACK other than the
+// first: the server's bytes count from that ISN. Only before any server
+// byte was delivered; later, the anchor has proved itself.
+func (fs *flowState) reanchor(isn uint32) {
+	if isn == fs.isn[FromServer] {
+		return
+	}
+	if isn != fs.otherISN {
+		return
+	}
+	fs.otherISN = fs.isn[FromServer]
+	if s := fs.d[FromServer]; s != nil && !s.re.restart(isn+1) {
+		return
+	}
+	fs.isn[FromServer] = isn
 }

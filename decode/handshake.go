@@ -9,11 +9,19 @@ import (
 const (
 	maxAlerts = 8
 	// Encrypted TLS 1.3 records are known by size: an alert is 2 bytes +
-	// content type + 16-byte tag = 19 (a little more if padded); an empty
+	// content type + 16-byte tag = 19 (a little more if padded); an
+	// EndOfEarlyData is 4 + 1 + 16 = 21; an empty
 	// client Certificate (answering a CertificateRequest with nothing) is
 	// 8 + 1 + 16 = 25; a Finished is at least 32 + 1 + 16 = 49.
 	maxEncryptedAlertLen = 24
 	emptyCertificateLen  = 25
+	endOfEarlyDataMin    = 19 // EndOfEarlyData is 21 bytes; 19 is an alert's size
+	// The shortest encrypted alert: 2 bytes under a CCM_8 tag (8) in TLS 1.3
+	// is 11 with its content type; TLS 1.2 stream and AEAD ciphers add at
+	// least as much. Shorter odd-sized alert records are malformed, not encrypted.
+	minEncryptedAlertLen   = 10
+	compressedCertificate  = 25 // RFC 8879
+	helloRetryRequestDraft = 6  // TLS 1.3 drafts up to 21: HelloRetryRequest was its own message
 )
 
 // onRecord handles one complete record from the direction that owns s. It
@@ -53,6 +61,12 @@ func (fs *flowState) onRecord(s *dirState, r record) bool {
 // Whole messages are read straight from the record; only a message cut by
 // the record's end is copied aside until the rest arrives.
 func (fs *flowState) handshakeBytes(s *dirState, body []byte) {
+	if s.hsSkip > 0 {
+		// Still inside a message too large to keep (see passOver).
+		k := min(s.hsSkip, len(body))
+		s.hsSkip -= k
+		body = body[k:]
+	}
 	buf := body
 	if len(s.hs) > 0 {
 		s.hs = append(s.hs, body...)
@@ -60,6 +74,16 @@ func (fs *flowState) handshakeBytes(s *dirState, body []byte) {
 	}
 	for len(buf) >= 4 && fs.active(fs.dirOf(s)) {
 		n := int(buf[1])<<16 | int(buf[2])<<8 | int(buf[3])
+		if n > maxHandshakeBuf && passable(buf[0]) {
+			fs.passOver(s, buf[0], n)
+			if skip := 4 + n; skip <= len(buf) {
+				buf = buf[skip:]
+				continue
+			}
+			s.hsSkip = 4 + n - len(buf)
+			buf = nil
+			break
+		}
 		if n > maxHandshakeBuf {
 			fs.problem(fs.dirOf(s), fmt.Sprintf("%s claims %d bytes, over the %d-byte cap",
 				messageName(buf[0]), n, maxHandshakeBuf))
@@ -87,6 +111,35 @@ func (fs *flowState) handshakeBytes(s *dirState, body []byte) {
 	}
 }
 
+// passable reports the handshake messages that may legitimately exceed the
+// cap (a certificate chain, a long list of CAs, a stapled OCSP response):
+// they are passed over, not kept, and the messages after them still read.
+// A hello that large is not TLS.
+func passable(typ uint8) bool {
+	switch typ {
+	case tlswire.CertificateType, tlswire.CertificateRequest, tlswire.CertificateStatus,
+		tlswire.ServerKeyExchange, tlswire.NewSessionTicket, compressedCertificate:
+		return true
+	}
+	return false
+}
+
+// passOver notes a handshake message too large to keep: it shows in the
+// timeline with its real length, its contents are skipped, and its length
+// says where the next message starts.
+func (fs *flowState) passOver(s *dirState, typ uint8, n int) {
+	d := fs.dirOf(s)
+	fs.event(d, EvHandshake, uint16(typ), n)
+	fs.lastMsg = messageName(typ)
+	if d == FromClient && typ == tlswire.CertificateType {
+		fs.lastMsg = "client Certificate"
+	}
+	if fs.f.TLS.NotKept == "" {
+		fs.f.TLS.NotKept = fmt.Sprintf("the %s's %s message (%d bytes) is over the %d-byte cap: passed over, its contents not kept",
+			d, messageName(typ), n, maxHandshakeBuf)
+	}
+}
+
 // message handles one clear handshake message.
 func (fs *flowState) message(s *dirState, typ uint8, body []byte) {
 	f := fs.f
@@ -104,6 +157,11 @@ func (fs *flowState) message(s *dirState, typ uint8, body []byte) {
 	case tlswire.ServerHelloType:
 		fs.serverHello(s, body)
 		return
+	case helloRetryRequestDraft:
+		if sh, err := tlswire.ParseDraftHelloRetryRequest(body); err == nil && d == FromServer {
+			fs.helloRetry(d, sh, len(body))
+			return
+		}
 	case tlswire.CertificateType:
 		if d == FromServer && f.TLS.Certificates == nil {
 			f.TLS.Certificates, f.TLS.CertificateTotal = fs.shared.certs.parse(body)
@@ -173,15 +231,7 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 	sid := sh.SessionID
 	sh, ja3s := fs.shared.intern.sharedServerHello(sh)
 	if sh.HelloRetry {
-		// Only TLS 1.3 has HelloRetryRequest: the client's change_cipher_spec
-		// that may follow is the compatibility one, and its next ClientHello
-		// is in clear.
-		fs.tls13 = true
-		if f.TLS.HelloRetry == nil {
-			f.TLS.HelloRetry = sh
-		}
-		fs.event(d, EvHelloRetry, sh.CipherSuite, len(body))
-		fs.lastMsg = "HelloRetryRequest"
+		fs.helloRetry(d, sh, len(body))
 		return
 	}
 	if f.TLS.ServerHello == nil {
@@ -194,12 +244,24 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 	}
 	fs.event(d, EvHandshake, tlswire.ServerHelloType, len(body))
 	fs.lastMsg = "ServerHello"
-	if sh.Version() == tlswire.VersionTLS13 {
+	if sh.TLS13() {
 		// From here both sides' handshake records are encrypted and look like
 		// application data; only their order and sizes say what they are.
 		fs.tls13 = true
 		f.TLS.Encrypted = [2]bool{true, true}
 	}
+}
+
+// helloRetry records a HelloRetryRequest. Only TLS 1.3 has one: the
+// client's change_cipher_spec that may follow is the compatibility one, and
+// its next ClientHello is in clear.
+func (fs *flowState) helloRetry(d Dir, sh *tlswire.ServerHello, length int) {
+	fs.tls13 = true
+	if fs.f.TLS.HelloRetry == nil {
+		fs.f.TLS.HelloRetry = sh
+	}
+	fs.event(d, EvHelloRetry, sh.CipherSuite, length)
+	fs.lastMsg = "HelloRetryRequest"
 }
 
 // encryptedHandshake handles a handshake record after change_cipher_spec
@@ -221,7 +283,10 @@ func (fs *flowState) encryptedHandshake(s *dirState, d Dir, length int) {
 // alert records an alert record, in clear or encrypted.
 func (fs *flowState) alert(d Dir, r record) {
 	f := fs.f
-	if f.TLS.Encrypted[d] && r.length != 2 {
+	if r.length != 2 && (f.TLS.Encrypted[d] || r.length >= minEncryptedAlertLen) {
+		// A clear alert is exactly two bytes; a longer one is encrypted, also
+		// where the change_cipher_spec was not seen (a capture that starts
+		// mid-connection).
 		fs.encryptedAlert(d, r.length)
 		return
 	}
@@ -253,6 +318,17 @@ func (fs *flowState) encryptedAlert(d Dir, length int) {
 // itself travels in such records until the client's Finished.
 func (fs *flowState) appData(s *dirState, d Dir, length int) {
 	f := fs.f
+	if d == FromClient && fs.earlyData() {
+		e := &f.TLS.EarlyData
+		e.Records++
+		e.Bytes += int64(length)
+		if e.Records == 1 {
+			e.First = fs.f.Last
+			e.FirstLen = int32(length)
+			fs.event(d, EvEarlyData, 0, length)
+		}
+		return
+	}
 	if fs.tls13 && !f.TLS.Finished[FromClient] {
 		s.encRecords++
 		if d == FromServer {
@@ -269,6 +345,11 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 			f.TLS.FirstEncrypted[d] = int32(length)
 		}
 		switch {
+		case s.encRecords == 1 && fs.endOfEarlyData(length):
+			// The server took the early data; the client closes it before its Finished.
+			fs.event(d, EvEncryptedHandshake, tlswire.EndOfEarlyData, length)
+			fs.lastMsg = "EndOfEarlyData"
+			return
 		case length <= maxEncryptedAlertLen:
 			fs.encryptedAlert(d, length)
 			fs.stop(d)
@@ -297,6 +378,28 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 	if fs.hsDone {
 		fs.stop(d)
 	}
+}
+
+// earlyData reports whether a client application_data record now is 0-RTT
+// data: the ClientHello offered early_data and the server's encrypted flight
+// has not begun (a TLS 1.3 client cannot send its Finished before it has the
+// server's, and TLS 1.2 has no data before the ServerHello at all).
+func (fs *flowState) earlyData() bool {
+	t := &fs.f.TLS
+	if t.ClientHello == nil || !t.ClientHello.EarlyData || t.FirstEncrypted[FromServer] != 0 || t.Finished[FromClient] {
+		return false
+	}
+	return t.ServerHello == nil || fs.tls13
+}
+
+// endOfEarlyData reports whether the client's first record after the
+// server's flight is EndOfEarlyData: early data was offered, the server
+// accepted the PSK, and the record has its size, 4 + 1 + 16 = 21 bytes (an
+// alert is 19, a Finished at least 49; padding may add a little).
+func (fs *flowState) endOfEarlyData(length int) bool {
+	t := &fs.f.TLS
+	return t.ClientHello != nil && t.ClientHello.EarlyData && t.ServerHello != nil &&
+		t.ServerHello.SelectedPSK >= 0 && length > endOfEarlyDataMin && length <= maxEncryptedAlertLen
 }
 
 // updateDone notes when the handshake has finished from both sides' view.

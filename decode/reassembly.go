@@ -49,6 +49,18 @@ func (r *reassembler) start(seq uint32) {
 	}
 }
 
+// restart moves the start of a direction that has delivered nothing yet
+// (another SYN-ACK was the one acknowledged). Held segments were placed
+// against the old start and are dropped. It reports whether it moved.
+func (r *reassembler) restart(seq uint32) bool {
+	if r.released || r.tail != nil {
+		return false
+	}
+	r.started, r.next = true, seq
+	r.pending, r.held = nil, 0
+	return true
+}
+
 // add takes one segment's payload; deliver receives contiguous bytes in order.
 func (r *reassembler) add(seq uint32, data []byte, deliver func([]byte)) addResult {
 	var res addResult

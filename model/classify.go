@@ -27,6 +27,9 @@ func Classify(f *decode.Flow) Verdict {
 	if st := f.TLS.StartTLS; st != "" {
 		v.Diagnosis = "STARTTLS (" + st + "): " + v.Diagnosis
 	}
+	if n := f.TLS.NotKept; n != "" {
+		v.Diagnosis += "; " + n
+	}
 	return v
 }
 
@@ -185,7 +188,22 @@ func completedVerdict(f *decode.Flow) Verdict {
 	if t.HelloRetry != nil {
 		v.Diagnosis += fmt.Sprintf(" after a HelloRetryRequest for %s", registry.Group(t.HelloRetry.KeyShareGroup))
 	}
+	v.Diagnosis += earlyDataNote(f)
 	return v
+}
+
+// earlyDataNote tells what became of 0-RTT data the client sent.
+func earlyDataNote(f *decode.Flow) string {
+	e := f.TLS.EarlyData
+	if e.Records == 0 {
+		return ""
+	}
+	what := fmt.Sprintf("; 0-RTT: the client sent early data (%d record%s, %d bytes) with its ClientHello",
+		e.Records, plural(int(e.Records)), e.Bytes)
+	if hasEvent(f, client, decode.EvEncryptedHandshake, tlswire.EndOfEarlyData) {
+		return what + ", and its EndOfEarlyData (known by size) says the server accepted it"
+	}
+	return what + "; whether the server accepted it is only in the encrypted EncryptedExtensions"
 }
 
 // tls13PostHandshakeAlert spots a TLS 1.3 server that answered the client's
@@ -193,7 +211,7 @@ func completedVerdict(f *decode.Flow) Verdict {
 // padded) and closed: it rejected the client's certificate, or its absence.
 func tls13PostHandshakeAlert(f *decode.Flow) (string, bool) {
 	t := &f.TLS
-	if t.ServerHello.Version() != tlswire.VersionTLS13 {
+	if !t.ServerHello.TLS13() {
 		return "", false
 	}
 	s := t.AppData[server]

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
@@ -161,7 +162,7 @@ func leafLooksValid(f *decode.Flow) bool {
 
 // encryptedAlertText explains an alert we know only by its size.
 func encryptedAlertText(f *decode.Flow, a *decode.AlertFact) string {
-	if a.From == client && f.TLS.ServerHello != nil && f.TLS.ServerHello.Version() == tlswire.VersionTLS13 && certificateSent(f) {
+	if a.From == client && f.TLS.ServerHello != nil && f.TLS.ServerHello.TLS13() && certificateSent(f) {
 		return "after the server's flight the client sent a short encrypted record and closed: almost always the client rejecting the certificate (untrusted issuer, hostname mismatch or expiry); TLS 1.3 hides which, a key log would confirm it"
 	}
 	return fmt.Sprintf("the %s sent an encrypted alert (%d-byte record) %s; its reason is not visible",
@@ -305,8 +306,13 @@ func shortVersion(v uint16) string {
 		return "1.0"
 	case tlswire.VersionSSL30:
 		return "SSL3"
+	case tlswire.VersionSSL20:
+		return "SSL2"
 	case 0:
 		return ""
+	}
+	if v>>8 == 0x7f {
+		return "1.3-d" + strconv.Itoa(int(v&0xff)) // a TLS 1.3 draft
 	}
 	return registry.Version(v)
 }

@@ -46,15 +46,17 @@ func historyLetter(e decode.Event) byte {
 		// Only what the protocol leaves no doubt about: the first encrypted
 		// record after change_cipher_spec (or the client's first in TLS 1.3)
 		// is Finished; the server's first TLS 1.3 record is EncryptedExtensions;
-		// a 25-byte client record can only be an empty Certificate.
-		if e.Code == tlswire.Finished || e.Code == tlswire.EncryptedExtensions || e.Code == tlswire.CertificateType {
+		// a 25-byte client record can only be an empty Certificate; after
+		// 0-RTT data, the client's 21-byte record is EndOfEarlyData.
+		switch e.Code {
+		case tlswire.Finished, tlswire.EncryptedExtensions, tlswire.CertificateType, tlswire.EndOfEarlyData:
 			return handshakeLetters[e.Code]
 		}
 	case decode.EvChangeCipherSpec:
 		return 'I'
 	case decode.EvAlert, decode.EvEncryptedAlert:
 		return 'L'
-	case decode.EvAppData:
+	case decode.EvAppData, decode.EvEarlyData:
 		return 'D'
 	case decode.EvHeartbeat:
 		return 'B'

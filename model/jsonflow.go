@@ -71,7 +71,7 @@ func appendFlow(b []byte, f *Flow, lists *codeListCache) []byte {
 	}
 	b = append(b, `,"problems":[`...)
 	n := 0
-	for _, p := range t.Problem {
+	for _, p := range [...]string{t.Problem[0], t.Problem[1], t.NotKept} {
 		if p != "" {
 			if n > 0 {
 				b = append(b, ',')

@@ -122,7 +122,7 @@ func completed(f *decode.Flow) bool {
 	if t.ServerHello == nil {
 		return false
 	}
-	if t.ServerHello.Version() == tlswire.VersionTLS13 {
+	if t.ServerHello.TLS13() {
 		return t.Finished[decode.FromClient]
 	}
 	both := t.Finished[decode.FromClient] && t.Finished[decode.FromServer]
@@ -137,7 +137,7 @@ func resumed(f *decode.Flow) bool {
 	if ch == nil || sh == nil {
 		return false
 	}
-	if sh.Version() == tlswire.VersionTLS13 {
+	if sh.TLS13() {
 		return sh.SelectedPSK >= 0
 	}
 	if sid := t.SessionIDs; len(sid[decode.FromServer]) > 0 && string(sid[decode.FromServer]) == string(sid[decode.FromClient]) {

@@ -137,6 +137,9 @@ func Report(f *Flow) FlowReport {
 			r.Problems = append(r.Problems, Text(p))
 		}
 	}
+	if t.NotKept != "" {
+		r.Problems = append(r.Problems, Text(t.NotKept))
+	}
 	return r
 }
 

@@ -125,7 +125,7 @@ func (d *clientHelloDecoder) extension(typ uint16, data cryptobyte.String) bool 
 		v, full, ok := lenientVec(&data, 1)
 		ch.PSKModes = appendUint8s(ch.PSKModes, v, maxUint8List)
 		return ok && full
-	case extKeyShare:
+	case extKeyShare, extKeyShareDraft:
 		shares, full, ok := lenientVec(&data, 2)
 		if !ok {
 			return false

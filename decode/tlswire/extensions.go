@@ -14,5 +14,6 @@ const (
 	extPSKModes            = 45
 	extCertAuthorities     = 47
 	extKeyShare            = 51
+	extKeyShareDraft       = 40 // key_share in TLS 1.3 drafts up to 22 (renumbered in draft 23)
 	extECH                 = 0xfe0d
 )

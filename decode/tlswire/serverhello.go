@@ -37,24 +37,36 @@ func ParseServerHello(body []byte) (*ServerHello, error) {
 			sh.DowngradeSentinel = "TLS11"
 		}
 	}
-	sid, full, ok := lenientVec(&s, 1)
-	if !ok || !full {
-		sh.Truncated = true
-		return sh, fmt.Errorf("%w: ServerHello ends in its session id", ErrTruncated)
+	// TLS 1.3 drafts up to 21 put their version here and have neither a
+	// session id nor a compression method: version, random, cipher suite,
+	// extensions.
+	early := draftBefore22(sh.LegacyVersion)
+	if !early {
+		sid, full, ok := lenientVec(&s, 1)
+		if !ok || !full {
+			sh.Truncated = true
+			return sh, fmt.Errorf("%w: ServerHello ends in its session id", ErrTruncated)
+		}
+		sh.SessionID = cloneBytes(sid)
 	}
-	sh.SessionID = cloneBytes(sid)
 	if !s.ReadUint16(&sh.CipherSuite) {
 		sh.Truncated = true
 		return sh, fmt.Errorf("%w: ServerHello ends before its cipher suite", ErrTruncated)
 	}
-	if !s.ReadUint8(&sh.Compression) {
+	if !early && !s.ReadUint8(&sh.Compression) {
 		sh.Truncated = true
 		return sh, nil
 	}
 	if len(s) == 0 {
 		return sh, nil // no extensions: fine for TLS <= 1.2
 	}
-	exts, full, ok := lenientVec(&s, 2)
+	sh.parseExtensions(&s)
+	return sh, nil
+}
+
+// parseExtensions reads the extensions block that ends a ServerHello.
+func (sh *ServerHello) parseExtensions(s *cryptobyte.String) {
+	exts, full, ok := lenientVec(s, 2)
 	if !ok || !full {
 		sh.Truncated = true
 	}
@@ -76,6 +88,38 @@ func ParseServerHello(body []byte) (*ServerHello, error) {
 			sh.Truncated = true
 		}
 	}
+}
+
+// draftBefore22 reports a TLS 1.3 draft version (0x7fNN) below 22.
+func draftBefore22(v uint16) bool { return v>>8 == 0x7f && v&0xff < 22 }
+
+// IsTLS13 reports TLS 1.3 or one of its drafts: 0x7fNN, and Facebook's
+// 0xfb17 and 0xfb1a (drafts 23 and 26).
+func IsTLS13(v uint16) bool {
+	return v == VersionTLS13 || v>>8 == 0x7f || v == 0xfb17 || v == 0xfb1a
+}
+
+// TLS13 reports whether the ServerHello chose TLS 1.3 (or a draft of it).
+func (s *ServerHello) TLS13() bool { return IsTLS13(s.Version()) }
+
+// ParseDraftHelloRetryRequest decodes the HelloRetryRequest of TLS 1.3
+// drafts up to 21, a handshake message of its own (type 6): version, a
+// cipher suite from draft 19 on, extensions. From draft 22 on it is a
+// ServerHello with a special random (ParseServerHello).
+func ParseDraftHelloRetryRequest(body []byte) (*ServerHello, error) {
+	sh := &ServerHello{SelectedPSK: -1, HelloRetry: true}
+	s := cryptobyte.String(body)
+	if !s.ReadUint16(&sh.LegacyVersion) {
+		sh.Truncated = true
+		return sh, fmt.Errorf("%w: HelloRetryRequest shorter than its version", ErrTruncated)
+	}
+	if v := sh.LegacyVersion; v>>8 != 0x7f || v&0xff >= 19 {
+		if !s.ReadUint16(&sh.CipherSuite) {
+			sh.Truncated = true
+			return sh, fmt.Errorf("%w: HelloRetryRequest ends before its cipher suite", ErrTruncated)
+		}
+	}
+	sh.parseExtensions(&s)
 	return sh, nil
 }
 
@@ -84,7 +128,7 @@ func (sh *ServerHello) extension(typ uint16, data cryptobyte.String) bool {
 	switch typ {
 	case extSupportedVersions:
 		return data.ReadUint16(&sh.SupportedVersion)
-	case extKeyShare:
+	case extKeyShare, extKeyShareDraft:
 		// A HelloRetryRequest carries only the selected group; a ServerHello
 		// carries a whole KeyShareEntry. Either way the group comes first.
 		if !data.ReadUint16(&sh.KeyShareGroup) {

@@ -37,6 +37,7 @@ const (
 
 // Protocol versions.
 const (
+	VersionSSL20 = 0x0002
 	VersionSSL30 = 0x0300
 	VersionTLS10 = 0x0301
 	VersionTLS11 = 0x0302

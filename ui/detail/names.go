@@ -56,12 +56,14 @@ func EventName(e decode.Event) string {
 	case decode.EvEncryptedAlert:
 		return "encrypted Alert from " + e.Dir.String() + size(e.Len)
 	case decode.EvEncryptedHandshake:
-		if e.Code == tlswire.Finished || e.Code == tlswire.EncryptedExtensions {
+		if e.Code == tlswire.Finished || e.Code == tlswire.EncryptedExtensions || e.Code == tlswire.EndOfEarlyData {
 			return messageName(e.Code) + " (encrypted)" + size(e.Len)
 		}
 		return "encrypted handshake" + size(e.Len)
 	case decode.EvAppData:
 		return "first application data" + size(e.Len)
+	case decode.EvEarlyData:
+		return "early data (0-RTT)" + size(e.Len)
 	case decode.EvHeartbeat:
 		return "Heartbeat" + size(e.Len)
 	case decode.EvUnknownRecord:

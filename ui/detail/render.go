@@ -415,6 +415,9 @@ func (r *renderer) facts(f *model.Flow) {
 			notes = append(notes, decode.Dir(d).String()+": "+model.Printable(p))
 		}
 	}
+	if t.NotKept != "" {
+		notes = append(notes, t.NotKept)
+	}
 	if len(notes) > 0 {
 		r.section("Notes")
 		for _, n := range notes {
