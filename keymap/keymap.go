@@ -12,6 +12,7 @@ type KeyMap struct {
 	Detail Detail
 	Filter Filter
 	Export Export
+	Help   Help
 }
 
 // Global bindings work in every mode (q only while no text input has focus).
@@ -36,7 +37,12 @@ type Detail struct {
 
 // Filter is the filter input; every other key edits the text.
 type Filter struct {
-	Apply, Clear key.Binding
+	Apply, Clear, Complete, Prev, Next key.Binding
+}
+
+// Help is the help screen: it scrolls, and only these keys close it.
+type Help struct {
+	Up, Down, PageUp, PageDown, Top, Bottom, Close key.Binding
 }
 
 // Export is the export dialog. Overwrite and Keep are enabled only while it
@@ -88,8 +94,11 @@ func Default() KeyMap {
 			Back:     b("esc", "back to list", "esc"),
 		},
 		Filter: Filter{
-			Apply: b("enter", "keep filter", "enter"),
-			Clear: b("esc", "clear filter", "esc"),
+			Apply:    b("enter", "apply filter (if valid)", "enter"),
+			Clear:    b("esc", "clear filter", "esc"),
+			Complete: b("tab", "complete field or value", "tab"),
+			Prev:     b("up", "older filter (history)", "up"),
+			Next:     b("down", "newer filter (history)", "down"),
 		},
 		Export: Export{
 			Toggle:    b("tab", "whole flow / evidence", "tab"),
@@ -97,6 +106,15 @@ func Default() KeyMap {
 			Cancel:    b("esc", "cancel", "esc"),
 			Overwrite: b("y", "overwrite", "y"),
 			Keep:      b("n", "keep existing file", "n"),
+		},
+		Help: Help{
+			Up:       b("up/k", "scroll up", "up", "k"),
+			Down:     b("down/j", "scroll down", "down", "j"),
+			PageUp:   b("pgup/b", "page up", "pgup", "b"),
+			PageDown: b("pgdn/space", "page down", "pgdown", "space"),
+			Top:      b("home/g", "top", "home", "g"),
+			Bottom:   b("end/G", "bottom", "end", "G"),
+			Close:    b("esc/q/?", "close help", "esc", "q", "?"),
 		},
 	}
 	k.Export.Overwrite.SetEnabled(false)
@@ -146,10 +164,20 @@ func (d Detail) FullHelp() [][]key.Binding {
 }
 
 // ShortHelp implements help.KeyMap.
-func (f Filter) ShortHelp() []key.Binding { return []key.Binding{f.Apply, f.Clear} }
+func (f Filter) ShortHelp() []key.Binding { return []key.Binding{f.Apply, f.Clear, f.Complete, f.Prev} }
 
 // FullHelp implements help.KeyMap.
-func (f Filter) FullHelp() [][]key.Binding { return [][]key.Binding{{f.Apply, f.Clear}} }
+func (f Filter) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{f.Apply, f.Clear, f.Complete, f.Prev, f.Next}}
+}
+
+// ShortHelp implements help.KeyMap.
+func (h Help) ShortHelp() []key.Binding { return []key.Binding{h.Close, h.Down, h.Up, h.PageDown} }
+
+// FullHelp implements help.KeyMap.
+func (h Help) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{h.Up, h.Down, h.PageUp, h.PageDown, h.Top, h.Bottom, h.Close}}
+}
 
 // ShortHelp implements help.KeyMap.
 func (e Export) ShortHelp() []key.Binding {
@@ -185,6 +213,7 @@ func (k KeyMap) Groups() []Group {
 		{"Flow pane", flat(all.Detail.FullHelp())},
 		{"Filter input", flat(all.Filter.FullHelp())},
 		{"Export dialog", flat(all.Export.FullHelp())},
+		{"Help screen", flat(all.Help.FullHelp())},
 		{"Everywhere", flat(all.Global.FullHelp())},
 	}
 }

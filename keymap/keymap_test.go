@@ -29,6 +29,7 @@ func modes(k KeyMap) map[string][]key.Binding {
 		"filter":         flat(typing, k.Filter.FullHelp()),
 		"export":         flat(typing, k.Export.FullHelp()),
 		"export-confirm": flat(all, confirming.Export.FullHelp()),
+		"help":           flat(typing, k.Help.FullHelp()), // the help screen takes q and ? itself
 	}
 }
 

@@ -451,7 +451,7 @@ func compileFilterValue(k filterKey, raw string, loc *time.Location) (v filterVa
 		// A part of a name: alert:unknown finds unknown_ca and unknown_psk_identity.
 		// A part of no name is a typo, not a search that finds nothing.
 		if !alertPartKnown(low) {
-			return v, withHint(fmt.Sprintf("no alert is named %q or has it in its name", raw),
+			return v, withHint(fmt.Sprintf("unknown alert %q", raw),
 				didYouMean(low, alertWords(), true), "e.g. unknown_ca, handshake_failure, encrypted")
 		}
 		v.text, v.needle = low, low

@@ -28,7 +28,11 @@ var filterRules = []string{
 		"Double quotes keep spaces, `|` and `,` inside a value (`sni:\"my host\"`).",
 	"The parser is strict: an unknown field, a value outside a closed set (outcome, alert, version, by, " +
 		"starttls) or `field=value` is an error that suggests what was meant (did you mean unknown_ca?). " +
-		"The explorer then keeps the filter in force; `summary` and `export` exit with status 2.",
+		"`summary` and `export` then exit with status 2.",
+	"In the explorer's filter bar the list follows the text while it parses. Enter applies a filter only if it " +
+		"parses; otherwise the bar stays open and says NOT APPLIED, and the list goes back to the filter in force, " +
+		"which the header names. The bar completes field names and closed-set values and recalls this session's " +
+		"filters (kept in memory only, never written to disk); the keys are in the key table.",
 	"Comparisons: `<`, `<=`, `>`, `>=` right after the field (`hs>1s`) or after its colon (`hs:>1s`); `N-M` is an " +
 		"inclusive range. A flow without a handshake time or a negotiated version never matches `hs` or `version`.",
 	"Times: `after:` and `before:` take a time of day (`12:00`, `12:00:30.5`), compared with each flow's start " +

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,6 +65,31 @@ func TestE2ETmux(t *testing.T) {
 	send := func(keys ...string) { t.Helper(); tm(append([]string{"send-keys", "-t", sess}, keys...)...) }
 
 	screenHas("40 flows")
+
+	// An invalid filter + Enter changes nothing but the bar: the list keeps
+	// the filter in force, the header names it, the error says what was meant.
+	send("/")
+	send("-l", "outcome:alert")
+	send("Enter")
+	applied := screenHas("filter: outcome:alert")
+	send("/")
+	send("-l", " alert:unkown_ca")
+	send("Enter")
+	refused := screenHas("NOT APPLIED")
+	if !strings.Contains(refused, `did you mean "unknown_ca"?`) {
+		t.Errorf("the refusal lacks its suggestion:\n%s", refused)
+	}
+	for _, s := range []string{applied, refused} {
+		if head := strings.SplitN(s, "\n", 2)[0]; !strings.Contains(head, "/outcome:alert |") {
+			t.Errorf("header does not name the filter in force: %q", head)
+		}
+	}
+	if a, r := flowRows(applied), flowRows(refused); len(a) != 4 || !slices.Equal(a, r) {
+		t.Errorf("the list changed on a refused filter:\n%s\nthen\n%s", strings.Join(a, "\n"), strings.Join(r, "\n"))
+	}
+	send("Escape")
+	screenHas("/40\n") // esc cleared the filter: all 40 listed
+
 	send("/")
 	send("-l", "sni:old-126.example.test")
 	screenHas("1/1")
@@ -125,6 +151,17 @@ func TestE2ETmux(t *testing.T) {
 			t.Errorf("tshark does not see the SNI in the export:\n%s", o)
 		}
 	}
+}
+
+// flowRows are the list's rows on a captured screen (they start with an ID).
+func flowRows(screen string) []string {
+	var rows []string
+	for _, l := range strings.Split(screen, "\n") {
+		if f := strings.Fields(l); len(f) > 1 && strings.Trim(f[0], "0123456789") == "" && strings.HasPrefix(l, "  ") {
+			rows = append(rows, strings.TrimRight(l, " "))
+		}
+	}
+	return rows
 }
 
 func packets(fs []model.Flow) int {

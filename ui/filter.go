@@ -78,31 +78,80 @@ func (m Model) settleFilter() (Model, tea.Cmd) {
 	return m.onFilterResult(msg.(filterResultMsg))
 }
 
-// onFilterChanged parses as the user types; a bad expression shows its
-// error in place and keeps the last good filter on screen.
+// onFilterChanged parses as the user types. A valid text filters the list
+// live; an invalid one shows its error in place and leaves the list on the
+// last text that parsed (the header names it), so typing "sni:a|" does not
+// flash the whole list. Enter decides: see applyFilter. Stale messages,
+// from text since edited, are dropped.
 func (m Model) onFilterChanged(msg filterbar.ChangedMsg) (Model, tea.Cmd) {
+	if msg.Expr != m.fbar.Value() {
+		return m, nil
+	}
 	f, err := model.ParseFilter(msg.Expr)
 	if err != nil {
-		pos := -1
-		var fe *model.FilterError
-		if errors.As(err, &fe) {
-			pos = fe.Pos
-			m.fbar.SetError(fe.Msg, pos)
-		} else {
-			m.fbar.SetError(err.Error(), pos)
-		}
+		m.showFilterError(err)
+		m.relayout(m.lay.width, m.lay.height)
 		return m, nil
 	}
 	m.fbar.SetError("", -1)
+	m.relayout(m.lay.width, m.lay.height)
+	return m.showFilter(f, false)
+}
+
+// showFilterError puts a parse error in the bar.
+func (m *Model) showFilterError(err error) {
+	var fe *model.FilterError
+	if errors.As(err, &fe) {
+		m.fbar.SetError(fe.Msg, fe.Pos)
+	} else {
+		m.fbar.SetError(err.Error(), -1)
+	}
+}
+
+// showFilter makes f the filter the list shows, re-filtering only when it
+// changed; now applies the result before returning (Enter: the next key
+// acts on it), else a command delivers it.
+func (m Model) showFilter(f model.Filter, now bool) (Model, tea.Cmd) {
+	if f.String() == m.filter.String() && m.inflight == 0 {
+		m.filter = f
+		return m, nil
+	}
 	m.filter = f
+	if now {
+		return m.settleFilter()
+	}
 	return m, m.refilter()
+}
+
+// applyFilter is Enter in the bar. A filter that parses is applied: the bar
+// closes and the filter joins the history. One that does not is refused:
+// the bar stays open, red, saying "not applied" with the error, and the
+// list goes back to the filter in force before the edit (the header names
+// it), not to whatever prefix of the text last parsed: "outcome:bogus"
+// must not leave the bare word "outcome" applied.
+func (m Model) applyFilter() (Model, tea.Cmd) {
+	expr := m.fbar.Value()
+	f, err := model.ParseFilter(expr)
+	if err != nil {
+		m.showFilterError(err)
+		m.fbar.Reject()
+		m.relayout(m.lay.width, m.lay.height)
+		return m.showFilter(m.applied, true)
+	}
+	m.fbar.SetError("", -1)
+	m.fbar.Remember(expr)
+	m.fbar.Blur()
+	m.applied = f
+	m.mode = modeList
+	m.relayout(m.lay.width, m.lay.height)
+	return m.showFilter(f, true)
 }
 
 // clearFilter drops the expression (esc in the input).
 func (m Model) clearFilter() (Model, tea.Cmd) {
 	m.fbar.Reset()
 	m.fbar.Blur()
-	m.filter = model.Filter{}
+	m.filter, m.applied = model.Filter{}, model.Filter{}
 	m.mode = modeList
 	m.relayout(m.lay.width, m.lay.height)
 	return m, m.refilter()

@@ -6,6 +6,7 @@ type layout struct {
 	width, height int
 	progress      bool // a progress line under the header while loading
 	filter        bool // the filter line above the status bar
+	filterMsg     bool // and a line under it for its error or completions
 	body          int  // rows for the list or the pane
 }
 
@@ -26,6 +27,10 @@ func computeLayout(w, h int, loading, filterLine bool) layout {
 func (m *Model) relayout(w, h int) {
 	filterLine := m.mode == modeFilter || m.fbar.Value() != "" || m.fbar.Err() != ""
 	m.lay = computeLayout(w, h, m.loading, filterLine)
+	if filterLine && m.fbar.Lines() > 1 { // the bar's error or completions under it
+		m.lay.filterMsg = true
+		m.lay.body = max(0, m.lay.body-1)
+	}
 	m.list.SetSize(m.lay.width, m.lay.body)
 	m.detail.SetSize(m.lay.width, m.lay.body)
 	m.fbar.SetWidth(m.lay.width)

@@ -60,8 +60,10 @@ type Model struct {
 	counts  map[model.Outcome]int
 	pending []model.Batch // batches held while a filter command reads flows
 
-	// the order on screen
+	// the order on screen. filter is what the list shows: the text in the
+	// bar while it parses, else applied, the last filter Enter accepted.
 	filter       model.Filter
+	applied      model.Filter
 	failuresOnly bool
 	sortKey      model.SortKey
 	reverse      bool
@@ -90,7 +92,7 @@ func New(opts Options) Model {
 		bar:     progress.New(progress.WithFillCharacters('#', '-'), progress.WithoutPercentage(), progress.WithDefaultBlend()),
 		list:    flowlist.New(keys.List, st),
 		detail:  detail.New(keys.Detail, st),
-		fbar:    filterbar.New(st),
+		fbar:    filterbar.New(keys.Filter, st),
 		dlg:     exportdlg.New(keys.Export, st),
 		status:  statusbar.New(st),
 	}

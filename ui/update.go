@@ -122,15 +122,14 @@ func (m Model) filterKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(k, fk.Clear):
 		return m.clearFilter()
 	case key.Matches(k, fk.Apply):
-		m.fbar.Blur()
-		m.mode = modeList
-		m.relayout(m.lay.width, m.lay.height)
-		if m.inflight > 0 {
-			return m.settleFilter()
-		}
-		return m, nil
+		return m.applyFilter()
 	}
-	return m.toInput(k)
+	lines := m.fbar.Lines()
+	m, cmd := m.toInput(k)
+	if m.fbar.Lines() != lines { // completions came or went
+		m.relayout(m.lay.width, m.lay.height)
+	}
+	return m, cmd
 }
 
 func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {

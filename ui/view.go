@@ -50,7 +50,11 @@ func (m Model) content() string {
 	}
 	lines = append(lines, m.body()...)
 	if m.lay.filter {
-		lines = append(lines, m.fbar.View())
+		bar := strings.Split(m.fbar.View(), "\n")
+		if !m.lay.filterMsg {
+			bar = bar[:1]
+		}
+		lines = append(lines, bar...)
 	}
 	lines = append(lines, m.status.View(m.helpKeys(), m.position()))
 	for i := range lines {

@@ -40,6 +40,12 @@ func (m *Model) CursorEnd()                { m.pos = len(m.value) }
 func (m *Model) Reset()                    { m.value, m.pos = nil, 0 }
 func (m *Model) SetMuted(s lipgloss.Style) { m.muted = s }
 
+// Position is the cursor, in runes from the start.
+func (m Model) Position() int { return m.pos }
+
+// SetPosition moves the cursor (clamped to the text), in runes.
+func (m *Model) SetPosition(p int) { m.pos = max(0, min(p, len(m.value))) }
+
 // SetValue replaces the text and puts the cursor at the end.
 func (m *Model) SetValue(s string) {
 	m.value = []rune(s)
