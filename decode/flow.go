@@ -88,6 +88,7 @@ type TLSFacts struct {
 	NotTLS     string // sniffed protocol when the first bytes were not TLS ("HTTP", "SSH", ...; "unknown")
 	StartTLS   string // "SMTP", "IMAP", ... when TLS started after a plaintext upgrade
 	SSLv2Hello bool
+	SSLv2      *SSLv2Facts // a pure SSL 2.0 handshake (SERVER-HELLO or CLIENT-MASTER-KEY seen)
 
 	// Hellos are shared by every flow that sent the same one (decode/hellos.go):
 	// their Random and SessionID are cleared; SessionIDs has the flow's own.
@@ -119,6 +120,15 @@ type TLSFacts struct {
 	NotKept        string // a handshake message over the size cap, passed over (what and how large)
 
 	JA3Hash, JA3SHash, JA4 string // fingerprints (the full JA3 strings are not kept: memory per flow)
+}
+
+// SSLv2Facts is what a pure SSL 2.0 handshake showed in clear.
+type SSLv2Facts struct {
+	ServerHello   bool     // SERVER-HELLO seen
+	ServerCiphers []uint32 // cipher kinds the SERVER-HELLO lists
+	SessionIDHit  bool     // the server resumed the client's session
+	Cipher        uint32   // the kind CLIENT-MASTER-KEY chose (0 = not seen)
+	Encrypted     [2]int32 // encrypted records each way after the clear messages
 }
 
 // AppDataFacts counts application data records in one direction.
@@ -176,6 +186,7 @@ const (
 	EvSSLv2Hello
 	EvRetransmit // a segment resent with bytes already captured (ClientHello and handshake only); Len = its payload
 	EvEarlyData  // first 0-RTT record from the client (later ones are only counted)
+	EvSSLv2      // an SSL 2.0 message: Code = its type (4 SERVER-HELLO, 2 CLIENT-MASTER-KEY, 3 CLIENT-FINISHED), 0 = encrypted record
 )
 
 // maxEvents bounds a flow's timeline; history letters come from events, so

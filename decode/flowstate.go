@@ -4,12 +4,13 @@ import "github.com/pcapsurgery/pcapsurgery/decode/packet"
 
 // Direction decoding modes.
 const (
-	modeUnknown  = iota // no payload yet: TLS, SSLv2 or plaintext?
-	modeTLS             // TLS records
-	modeMaybeTLS        // after a STARTTLS command: TLS if the next bytes are a record
-	modePlain           // plaintext lines (STARTTLS negotiation)
-	modeSSLv2           // collecting an SSLv2-compatible ClientHello
-	modeDone            // nothing more to decode in this direction
+	modeUnknown      = iota // no payload yet: TLS, SSLv2 or plaintext?
+	modeTLS                 // TLS records
+	modeMaybeTLS            // after a STARTTLS command: TLS if the next bytes are a record
+	modePlain               // plaintext lines (STARTTLS negotiation)
+	modeSSLv2               // collecting an SSLv2-compatible ClientHello
+	modeDone                // nothing more to decode in this direction
+	modeSSLv2Records        // pure SSL 2.0 records after the hellos
 )
 
 // Caps on plaintext scanning before a STARTTLS upgrade.
@@ -37,6 +38,10 @@ type dirState struct {
 	chSegs     int32 // segments that carried ClientHello bytes
 	v2         []byte
 	v2need     int
+	v2hdr      [3]byte // an SSL 2.0 record header in progress
+	v2hdrN     int
+	v2skip     int // encrypted SSL 2.0 record bytes still to pass over
+	v2recs     int // SSL 2.0 records after the hellos
 }
 
 // flowState is a flow and the decoding machinery behind it.

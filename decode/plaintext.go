@@ -46,6 +46,10 @@ func (fs *flowState) decide(s *dirState, d Dir, b []byte) []byte {
 	case tlswire.IsSSLv2ClientHello(b):
 		s.mode = modeSSLv2
 		return b
+	case d == FromServer && tlswire.IsSSLv2ServerHello(b):
+		s.mode = modeSSLv2Records
+		fs.f.TLS.Seen = true
+		return b
 	}
 	proto := fs.plain
 	if proto == "" {
@@ -182,5 +186,10 @@ func (fs *flowState) sslv2(s *dirState, b []byte) []byte {
 	}
 	fs.event(d, EvSSLv2Hello, 0, s.v2need)
 	fs.clientHello(s, ch, s.v2need)
+	if ch.LegacyVersion == tlswire.VersionSSL20 {
+		// A client that offers only SSL 2.0 goes on in SSL 2.0 records.
+		s.mode = modeSSLv2Records
+	}
+	s.v2need = 0
 	return b
 }

@@ -80,6 +80,8 @@ func (fs *flowState) consume(s *dirState, b []byte) {
 			b = fs.plainLines(s, b)
 		case modeSSLv2:
 			b = fs.sslv2(s, b)
+		case modeSSLv2Records:
+			b = fs.sslv2Records(s, b)
 		}
 	}
 }

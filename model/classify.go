@@ -60,6 +60,9 @@ func classify(f *decode.Flow) Verdict {
 	if t.ClientHello == nil {
 		return noClientHello(f)
 	}
+	if t.SSLv2 != nil {
+		return sslv2Verdict(f)
+	}
 	if completed(f) {
 		return completedVerdict(f)
 	}

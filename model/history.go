@@ -40,6 +40,17 @@ func historyLetter(e decode.Event) byte {
 		return handshakeLetters[e.Code]
 	case decode.EvSSLv2Hello:
 		return 'C'
+	case decode.EvSSLv2:
+		// SERVER-HELLO, CLIENT-MASTER-KEY (the key exchange) and the
+		// client's first encrypted record, which can only be CLIENT-FINISHED.
+		switch e.Code {
+		case tlswire.SSLv2ServerHelloType:
+			return 'S'
+		case tlswire.SSLv2ClientMasterKey:
+			return 'G'
+		case 3:
+			return 'F'
+		}
 	case decode.EvHelloRetry:
 		return 'J'
 	case decode.EvEncryptedHandshake:

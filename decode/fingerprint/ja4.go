@@ -81,11 +81,10 @@ func ja4Parts(ch *tlswire.ClientHello, proto byte, sorted bool) parts {
 }
 
 // ja4Version: the highest non-GREASE supported_versions entry, else
-// legacy_version. An SSLv2-format hello is "s2" whatever version it offers.
+// legacy_version. An SSLv2-format hello counts by the version it advertises
+// (FoxIO's JA4.md: the hello's protocol version, not the record's format):
+// "10" for one offering TLS 1.0, "s2" only for SSL 2.0 itself.
 func ja4Version(ch *tlswire.ClientHello) string {
-	if ch.SSLv2 {
-		return "s2"
-	}
 	v := ch.LegacyVersion
 	best := 0
 	for _, sv := range ch.SupportedVersions {

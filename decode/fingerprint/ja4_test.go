@@ -134,7 +134,7 @@ func TestJA4Edges(t *testing.T) {
 			Extensions: []uint16{0x0000}, SNI: "a.example"},
 			ProtoTCP, "t12d010100_" + hash12("002f") + "_000000000000"},
 		{"SSLv2 hello offering TLS 1.0", tlswire.ClientHello{SSLv2: true, LegacyVersion: 0x0301, CipherSuites: []uint16{0x0004}},
-			ProtoTCP, "ts2i010000_"},
+			ProtoTCP, "t10i010000_"},
 		{"SSL 2.0 version", tlswire.ClientHello{LegacyVersion: 0x0002}, ProtoTCP, "ts2i000000_"},
 		{"SSL 3.0", tlswire.ClientHello{LegacyVersion: 0x0300}, ProtoTCP, "ts3i000000_"},
 		{"unknown version", tlswire.ClientHello{LegacyVersion: 0x0305}, ProtoTCP, "t00i000000_"},

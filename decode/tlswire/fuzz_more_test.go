@@ -82,3 +82,20 @@ func FuzzSniffAndStartTLS(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSSLv2ServerAndDrafts covers the SSL 2.0 SERVER-HELLO and the TLS 1.3
+// draft HelloRetryRequest parsers.
+func FuzzSSLv2ServerAndDrafts(f *testing.F) {
+	f.Add([]byte{0x04, 0x00, 0x01, 0x00, 0x02, 0x00, 0x03, 0x00, 0x06, 0x00, 0x02, 0xaa, 0xbb, 0xcc, 0x01, 0x00, 0x80, 0x07, 0x00, 0xc0, 0x11, 0x22})
+	f.Add([]byte{0x7f, 0x15, 0x13, 0x01, 0x00, 0x06, 0x00, 0x28, 0x00, 0x02, 0x00, 0x1d})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if sh, err := ParseSSLv2ServerHello(b); err == nil && len(sh.Certificate) > len(b) {
+			t.Fatalf("certificate longer than the message")
+		}
+		ParseDraftHelloRetryRequest(b)
+		ParseSSLv2ClientMasterKey(b)
+		if hdr, n := SSLv2RecordHeader(b); hdr > len(b) || n < 0 || n > 0x7fff {
+			t.Fatalf("header %d length %d", hdr, n)
+		}
+	})
+}

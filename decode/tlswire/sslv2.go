@@ -82,3 +82,101 @@ func ParseSSLv2ClientHello(record []byte) (*ClientHello, error) {
 	copy(ch.Random[32-len(challenge):], challenge)
 	return ch, nil
 }
+
+// SSL 2.0 message types (draft-hickman-netscape-ssl-00).
+const (
+	SSLv2ClientHelloType = 1
+	SSLv2ClientMasterKey = 2
+	SSLv2ServerHelloType = 4
+)
+
+// SSLv2ServerHello is what an SSL 2.0 SERVER-HELLO says.
+type SSLv2ServerHello struct {
+	SessionIDHit    bool   // the server resumes the session the client offered
+	CertificateType uint8  // 1 = X.509
+	Version         uint16 // 0x0002
+	Certificate     []byte // DER, aliasing the input
+	CipherSpecs     []uint32
+	Truncated       bool
+}
+
+// IsSSLv2ServerHello reports whether b starts like an SSL 2.0 SERVER-HELLO:
+// a 2-byte header, message type 4, and version 0x0002 after the
+// session-id-hit and certificate-type bytes.
+func IsSSLv2ServerHello(b []byte) bool {
+	return len(b) >= 7 && b[0]&0x80 != 0 && b[2] == SSLv2ServerHelloType && b[5] == 0x00 && b[6] == 0x02
+}
+
+// SSLv2RecordHeader reads an SSL 2.0 record header: two bytes when the high
+// bit is set (15-bit length), else three (14-bit length, then a padding
+// count). It returns the header size and the body length, or 0, 0 when b is
+// too short to tell.
+func SSLv2RecordHeader(b []byte) (hdr, length int) {
+	switch {
+	case len(b) >= 2 && b[0]&0x80 != 0:
+		return 2, int(b[0]&0x7f)<<8 | int(b[1])
+	case len(b) >= 3 && b[0]&0x80 == 0:
+		return 3, int(b[0]&0x3f)<<8 | int(b[1])
+	}
+	return 0, 0
+}
+
+// ParseSSLv2ServerHello decodes a SERVER-HELLO message (the record body,
+// starting with its type byte).
+func ParseSSLv2ServerHello(msg []byte) (*SSLv2ServerHello, error) {
+	sh := &SSLv2ServerHello{}
+	s := cryptobyte.String(msg)
+	var typ, hit uint8
+	var certLen, specLen, connLen uint16
+	if !s.ReadUint8(&typ) || typ != SSLv2ServerHelloType || !s.ReadUint8(&hit) || !s.ReadUint8(&sh.CertificateType) ||
+		!s.ReadUint16(&sh.Version) || !s.ReadUint16(&certLen) || !s.ReadUint16(&specLen) || !s.ReadUint16(&connLen) {
+		sh.Truncated = true
+		return sh, fmt.Errorf("%w: SSLv2 SERVER-HELLO shorter than its header", ErrTruncated)
+	}
+	sh.SessionIDHit = hit != 0
+	var cert, specs []byte
+	if !s.ReadBytes(&cert, int(certLen)) {
+		sh.Truncated = true
+		return sh, fmt.Errorf("%w: SSLv2 SERVER-HELLO ends in its certificate", ErrTruncated)
+	}
+	sh.Certificate = cert
+	if !s.ReadBytes(&specs, int(specLen)) {
+		sh.Truncated = true
+		specs = s
+	}
+	for len(specs) >= 3 && len(sh.CipherSpecs) < maxSuites {
+		sh.CipherSpecs = append(sh.CipherSpecs, uint32(specs[0])<<16|uint32(specs[1])<<8|uint32(specs[2]))
+		specs = specs[3:]
+	}
+	return sh, nil
+}
+
+// ParseSSLv2ClientMasterKey returns the cipher kind a CLIENT-MASTER-KEY
+// message (record body, type byte first) chose.
+func ParseSSLv2ClientMasterKey(msg []byte) (uint32, bool) {
+	if len(msg) < 4 || msg[0] != SSLv2ClientMasterKey {
+		return 0, false
+	}
+	return uint32(msg[1])<<16 | uint32(msg[2])<<8 | uint32(msg[3]), true
+}
+
+// SSLv2CipherName names an SSL 2.0 cipher kind.
+func SSLv2CipherName(kind uint32) string {
+	switch kind {
+	case 0x010080:
+		return "SSL_CK_RC4_128_WITH_MD5"
+	case 0x020080:
+		return "SSL_CK_RC4_128_EXPORT40_WITH_MD5"
+	case 0x030080:
+		return "SSL_CK_RC2_128_CBC_WITH_MD5"
+	case 0x040080:
+		return "SSL_CK_RC2_128_CBC_EXPORT40_WITH_MD5"
+	case 0x050080:
+		return "SSL_CK_IDEA_128_CBC_WITH_MD5"
+	case 0x060040:
+		return "SSL_CK_DES_64_CBC_WITH_MD5"
+	case 0x0700c0:
+		return "SSL_CK_DES_192_EDE3_CBC_WITH_MD5"
+	}
+	return fmt.Sprintf("0x%06x", kind)
+}

@@ -79,6 +79,16 @@ func EventName(e decode.Event) string {
 		return "gap in the capture: " + strconv.Itoa(int(e.Len)) + " bytes missing"
 	case decode.EvSSLv2Hello:
 		return "SSLv2 ClientHello" + size(e.Len)
+	case decode.EvSSLv2:
+		switch e.Code {
+		case tlswire.SSLv2ServerHelloType:
+			return "SSLv2 SERVER-HELLO" + size(e.Len)
+		case tlswire.SSLv2ClientMasterKey:
+			return "SSLv2 CLIENT-MASTER-KEY" + size(e.Len)
+		case 3:
+			return "SSLv2 CLIENT-FINISHED (encrypted)" + size(e.Len)
+		}
+		return "SSLv2 encrypted record from " + e.Dir.String() + size(e.Len)
 	}
 	return "event " + strconv.Itoa(int(e.Kind))
 }

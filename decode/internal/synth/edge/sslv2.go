@@ -7,7 +7,9 @@ import (
 // sslv2: a pure SSL 2.0 handshake (draft-hickman-netscape-ssl-00): the
 // client offers RC4-128-MD5, DES-EDE3-CBC-MD5 and RC4-128-EXPORT40-MD5; the
 // server answers with its certificate and two of them; the client picks
-// RC4-128-MD5 in CLIENT-MASTER-KEY; everything after is encrypted.
+// RC4-128-MD5 in CLIENT-MASTER-KEY; everything after is encrypted. Flow 2:
+// an SSLv2-format CLIENT-HELLO advertising TLS 1.0 (as old clients sent
+// it) that a server of today resets.
 func sslv2() []synth.Frame {
 	_, leaf := synth.Cert(start, "sslv2.edge.test")
 	specs := []byte{0x01, 0x00, 0x80, 0x07, 0x00, 0xc0, 0x02, 0x00, 0x80}
@@ -25,5 +27,10 @@ func sslv2() []synth.Frame {
 	c.Send(true, v2rec(opaque(60, 7)), 0)
 	c.Send(false, v2rec(opaque(80, 8)), 0)
 	c.Close(true, false).Close(false, false)
-	return c.Frames
+
+	o := conn(2, "192.0.2.10:%d").Handshake()
+	tlsSpecs := []byte{0x00, 0x00, 0x35, 0x00, 0x00, 0x2f, 0x00, 0x00, 0x0a, 0x01, 0x00, 0x80}
+	o.Send(true, v2rec(cat(u8(1), u16(0x0301), u16(len(tlsSpecs)), u16(0), u16(len(challenge)), tlsSpecs, challenge)), 0)
+	o.Close(false, true)
+	return merge(c, o)
 }
