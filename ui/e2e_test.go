@@ -90,6 +90,14 @@ func TestE2ETmux(t *testing.T) {
 	send("Escape")
 	screenHas("/40\n") // esc cleared the filter: all 40 listed
 
+	// Help scrolls to the filter language at the end; q closes help, it does not quit.
+	send("?")
+	screenHas("Keys (")
+	send("G")
+	screenHas("version<1.2 by:server")
+	send("q")
+	screenHas("? help")
+
 	send("/")
 	send("-l", "sni:old-126.example.test")
 	screenHas("1/1")

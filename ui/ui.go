@@ -71,6 +71,7 @@ type Model struct {
 	inflight     int // filter commands still reading flows
 
 	mode, back mode // back: where esc / the end of help returns to
+	helpTop    int  // the first help line on show
 	list       flowlist.Model
 	detail     detail.Model
 	fbar       filterbar.Model

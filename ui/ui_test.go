@@ -445,9 +445,14 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	assertSize(t, s, 80, 24)
+	// Issue 11: any key used to close help; now only its close keys do.
 	m = press(t, m, "x")
+	if m.mode != modeHelp {
+		t.Error("a key that is not a help key closed help")
+	}
+	m = press(t, m, "esc")
 	if m.mode != modeList {
-		t.Error("a key does not close help")
+		t.Error("esc does not close help")
 	}
 	if !strings.Contains(strings.Split(screen(m), "\n")[23], "? help") {
 		t.Error("no short help line at the bottom")

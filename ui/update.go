@@ -87,23 +87,18 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(k, g.ForceQuit) {
 		return m.quit()
 	}
+	if m.mode == modeHelp { // help takes every key: q and ? close it there
+		return m.helpKey(k)
+	}
 	if !m.typing() {
 		if key.Matches(k, g.Quit) {
 			return m.quit()
 		}
 		if key.Matches(k, g.Help) {
-			if m.mode == modeHelp {
-				m.mode = m.back
-			} else {
-				m.back, m.mode = m.mode, modeHelp
-			}
-			return m, nil
+			return m.openHelp(), nil
 		}
 	}
 	switch m.mode {
-	case modeHelp:
-		m.mode = m.back // any key closes help
-		return m, nil
 	case modeFilter:
 		return m.filterKey(k)
 	case modeExport:

@@ -8,7 +8,6 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pcapsurgery/pcapsurgery/keymap"
@@ -161,7 +160,7 @@ func (m Model) body() []string {
 	var s string
 	switch {
 	case m.mode == modeHelp:
-		s = m.fullHelp()
+		s = m.helpView()
 	case m.mode == modeDetail || (m.mode == modeExport && m.back == modeDetail) || (m.mode == modeHelp && m.back == modeDetail):
 		s = m.detail.View()
 	default:
@@ -188,6 +187,8 @@ func (m Model) body() []string {
 // helpKeys is the short help for the mode with focus.
 func (m Model) helpKeys() help.KeyMap {
 	switch m.mode {
+	case modeHelp:
+		return m.keys.Help
 	case modeFilter:
 		return m.keys.Filter
 	case modeExport:
@@ -214,6 +215,9 @@ func (j joined) FullHelp() [][]key.Binding {
 
 // position is the right end of the status line.
 func (m Model) position() string {
+	if m.mode == modeHelp {
+		return m.helpPosition()
+	}
 	if m.mode == modeDetail {
 		return fmt.Sprintf("flow %d  %3.0f%%", m.detail.FlowID(), m.detail.ScrollPercent()*100)
 	}
@@ -221,33 +225,6 @@ func (m Model) position() string {
 		return "0/0"
 	}
 	return fmt.Sprintf("%s/%s", count(int64(m.list.Cursor()+1)), count(int64(len(m.list.Visible()))))
-}
-
-// fullHelp lays the groups out in as many columns as fit.
-func (m Model) fullHelp() string {
-	var blocks []string
-	for _, g := range m.keys.Groups() {
-		ls := []string{m.st.Section.Render(g.Title)}
-		for _, b := range g.Bindings {
-			h := b.Help()
-			ls = append(ls, fmt.Sprintf("  %-11s %s", h.Key, h.Desc))
-		}
-		blocks = append(blocks, strings.Join(ls, "\n"))
-	}
-	colW := 0
-	for _, b := range blocks {
-		colW = max(colW, lipgloss.Width(b)+2)
-	}
-	perRow := max(1, m.lay.width/colW)
-	var rows []string
-	for i := 0; i < len(blocks); i += perRow {
-		row := blocks[i:min(i+perRow, len(blocks))]
-		for j := range row {
-			row[j] = lipgloss.NewStyle().Width(colW).Render(row[j])
-		}
-		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-	}
-	return m.st.Title.Render("Keys (any key closes)") + "\n" + strings.Join(rows, "\n\n")
 }
 
 // fit clips or pads a line to exactly w cells.
