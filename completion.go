@@ -11,15 +11,15 @@ _pcapsurgery() {
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=( $(compgen -W "summary export completion help --help --version" -- "$cur") $(compgen -f -- "$cur") )
+        COMPREPLY=( $(compgen -W "summary export completion help --help --version --max-held" -- "$cur") $(compgen -f -- "$cur") )
         return
     fi
     case "${COMP_WORDS[1]}" in
-        summary) COMPREPLY=( $(compgen -W "--json --filter --failures" -- "$cur") $(compgen -f -- "$cur") ) ;;
+        summary) COMPREPLY=( $(compgen -W "--json --filter --failures --max-held" -- "$cur") $(compgen -f -- "$cur") ) ;;
         export)
             case "$prev" in
                 -o) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
-                *) COMPREPLY=( $(compgen -W "--flow --filter --evidence -o --force" -- "$cur") $(compgen -f -- "$cur") ) ;;
+                *) COMPREPLY=( $(compgen -W "--flow --filter --evidence -o --force --max-held" -- "$cur") $(compgen -f -- "$cur") ) ;;
             esac ;;
         completion) COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;
         help) COMPREPLY=( $(compgen -W "summary export completion filter" -- "$cur") ) ;;
@@ -43,8 +43,8 @@ _pcapsurgery() {
     return
   fi
   case $words[2] in
-    summary) _arguments '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '*:capture:_files' ;;
-    export) _arguments '--flow[flow ID]:id:' '--filter[filter expression]:expr:' '--evidence[handshake evidence only]' '-o[output file]:file:_files' '--force[overwrite]' '*:capture:_files' ;;
+    summary) _arguments '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--max-held[memory budget for held bytes]:size:' '*:capture:_files' ;;
+    export) _arguments '--flow[flow ID]:id:' '--filter[filter expression]:expr:' '--evidence[handshake evidence only]' '-o[output file]:file:_files' '--force[overwrite]' '--max-held[memory budget for held bytes]:size:' '*:capture:_files' ;;
     completion) _values 'shell' bash zsh fish ;;
     help) _values 'topic' summary export completion filter ;;
   esac
@@ -61,6 +61,7 @@ complete -c pcapsurgery -n '__fish_use_subcommand' -l version -d 'print the vers
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l json -d 'one JSON object per flow'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary export' -l filter -r -d 'filter expression'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l failures -d 'only failures'
+complete -c pcapsurgery -l max-held -r -d 'memory budget for held bytes'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l flow -r -d 'flow ID'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l evidence -d 'handshake evidence only'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -s o -r -F -d 'output file'

@@ -47,14 +47,17 @@ func orUnknown(s string) string {
 const usageText = `pcapsurgery - find where TLS handshakes failed in a packet capture, and cut out the evidence
 
 Usage:
-  pcapsurgery FILE                      explore FILE (the summary table when output is not a terminal)
-  pcapsurgery summary [--json] [--filter EXPR] [--failures] FILE
-  pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force]
+  pcapsurgery [--max-held SIZE] FILE     explore FILE (the summary table when output is not a terminal)
+  pcapsurgery summary [--json] [--filter EXPR] [--failures] [--max-held SIZE] FILE
+  pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE]
   pcapsurgery completion bash|zsh|fish
   pcapsurgery help [COMMAND]
   pcapsurgery --version
 
 FILE is a pcap or pcapng capture, optionally gzip-compressed; - reads standard input.
+--max-held SIZE is the memory budget for bytes held across flows while they wait
+(out-of-order segments, unfinished handshake messages), e.g. 512M or 2G; default
+256M. Past it the flows holding most stop being decoded and show PARTIAL.
 
 Examples:
   pcapsurgery capture.pcapng
@@ -66,7 +69,7 @@ Exit status: 0 success, 1 the capture could not be read (or export failed), 2 us
 `
 
 var commandHelp = map[string]string{
-	"summary": `Usage: pcapsurgery summary [--json] [--filter EXPR] [--failures] FILE
+	"summary": `Usage: pcapsurgery summary [--json] [--filter EXPR] [--failures] [--max-held SIZE] FILE
 
 Prints one line per TCP connection (id, client, server, SNI, badge, version,
 cipher, alert, first packet time), then totals by outcome and what was skipped.
@@ -76,12 +79,13 @@ Flags:
   --json           one JSON object per flow per line
   --filter EXPR    only flows matching EXPR (see 'pcapsurgery help filter')
   --failures       only failed flows (same as the explorer's f key)
+  --max-held SIZE  memory budget for bytes held across flows (default 256M)
 
 Examples:
   pcapsurgery summary capture.pcapng
   pcapsurgery summary --json --filter 'alert:unknown_ca' capture.pcap
 `,
-	"export": `Usage: pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force]
+	"export": `Usage: pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE]
 
 Writes the packets of one flow, or of every flow matching EXPR, to OUT with
 their original bytes and timestamps. OUT ending in .pcapng gives pcapng, else
@@ -95,6 +99,7 @@ Flags:
                    alerts, resets, FINs and the first data packet each way
   -o OUT           output file
   --force          overwrite OUT if it exists
+  --max-held SIZE  memory budget for bytes held across flows (default 256M)
 
 Examples:
   pcapsurgery export capture.pcapng --flow 17 -o flow17.pcap

@@ -12,9 +12,11 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strconv"
 
 	"golang.org/x/term"
 
+	"github.com/pcapsurgery/pcapsurgery/decode"
 	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 	"github.com/pcapsurgery/pcapsurgery/model"
 	"github.com/pcapsurgery/pcapsurgery/ui"
@@ -58,13 +60,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "completion":
 		return completion(args[1:], stdout, stderr)
 	}
+	if isMaxHeldFlag(args[0]) {
+		return exploreWithFlags(args, stdout, stderr)
+	}
 	if len(args[0]) > 1 && args[0][0] == '-' {
 		return usageError(stderr, "unknown flag %s", args[0])
 	}
 	if len(args) > 1 {
 		return usageError(stderr, "unknown command %q (commands: summary, export, completion, help)", args[0])
 	}
-	return explore(args[0], stdout, stderr)
+	return explore(args[0], stdout, stderr, decode.DefaultMaxHeld)
 }
 
 func usageError(stderr io.Writer, format string, a ...any) int {
@@ -74,9 +79,9 @@ func usageError(stderr io.Writer, format string, a ...any) int {
 
 // explore opens the explorer, or prints the summary table when standard
 // output is not a terminal (pcapsurgery FILE | cat).
-func explore(path string, stdout, stderr io.Writer) int {
+func explore(path string, stdout, stderr io.Writer, maxHeld int64) int {
 	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
-		return summary([]string{path}, stdout, stderr)
+		return summary([]string{"--max-held", strconv.FormatInt(maxHeld, 10), path}, stdout, stderr)
 	}
 	src, err := capture.Open(path)
 	if err != nil {
@@ -84,7 +89,9 @@ func explore(path string, stdout, stderr io.Writer) int {
 		return exitCapture
 	}
 	defer src.Close()
-	if err := ui.Run(ui.Options{Path: path, Loader: model.NewLoader(src)}); err != nil {
+	l := model.NewLoader(src)
+	l.SetMaxHeld(maxHeld)
+	if err := ui.Run(ui.Options{Path: path, Loader: l}); err != nil {
 		say(stderr, "pcapsurgery: %v\n", err)
 		return exitCapture
 	}
@@ -93,7 +100,7 @@ func explore(path string, stdout, stderr io.Writer) int {
 
 // load reads a whole capture for the command-line front ends; packetsOnly
 // skips TLS decoding when only flows and their packets are needed.
-func load(path string, stderr io.Writer, packetsOnly bool) (*model.Loader, int) {
+func load(path string, stderr io.Writer, packetsOnly bool, maxHeld int64) (*model.Loader, int) {
 	src, err := capture.Open(path)
 	if err != nil {
 		say(stderr, "pcapsurgery: %v\n", err)
@@ -104,6 +111,7 @@ func load(path string, stderr io.Writer, packetsOnly bool) (*model.Loader, int) 
 	if packetsOnly {
 		l = model.NewPacketLoader(src)
 	}
+	l.SetMaxHeld(maxHeld)
 	damage := l.Run(context.Background(), nil)
 	if damage != nil {
 		if l.Stats().Packets == 0 {
@@ -112,6 +120,10 @@ func load(path string, stderr io.Writer, packetsOnly bool) (*model.Loader, int) 
 		}
 		say(stderr, "pcapsurgery: warning: %s: %v; showing the %d packets read before it\n",
 			path, damage, l.Stats().Packets)
+	}
+	if n := l.Stats().HeldDropped; n > 0 {
+		say(stderr, "pcapsurgery: warning: %s: the memory budget for held bytes (--max-held %s) was reached; %d flow direction%s stopped being decoded and show PARTIAL\n",
+			path, formatSize(maxHeld), n, plural(n))
 	}
 	return l, exitOK
 }
@@ -135,6 +147,7 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "one JSON object per flow per line")
 	expr := fs.String("filter", "", "only flows matching this filter expression")
 	failures := fs.Bool("failures", false, "only failed flows")
+	maxHeld := maxHeldFlag(fs)
 	path, code, ok := parseOneFile(fs, args, stderr)
 	if !ok {
 		return code
@@ -143,7 +156,7 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return filterUsageError(stderr, *expr, err)
 	}
-	l, code := load(path, stderr, false)
+	l, code := load(path, stderr, false, int64(*maxHeld))
 	if l == nil {
 		return code
 	}
@@ -168,6 +181,7 @@ func export(args []string, stdout, stderr io.Writer) int {
 	evidence := fs.Bool("evidence", false, "only the handshake evidence: TCP handshake, handshake records, alerts, resets, FINs, first data each way")
 	out := fs.String("o", "", "output file (.pcapng for pcapng, else pcap)")
 	force := fs.Bool("force", false, "overwrite the output file if it exists")
+	maxHeld := maxHeldFlag(fs)
 	path, code, ok := parseOneFile(fs, args, stderr)
 	if !ok {
 		return code
@@ -182,7 +196,7 @@ func export(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return filterUsageError(stderr, *expr, err)
 	}
-	l, code := load(path, stderr, *flowID != 0 && !*evidence)
+	l, code := load(path, stderr, *flowID != 0 && !*evidence, int64(*maxHeld))
 	if l == nil {
 		return code
 	}

@@ -16,6 +16,8 @@ type Stats struct {
 	Skipped    map[packet.Skip]int
 	Truncated  int // TCP packets cut short by the snap length
 	Flows      int
+	// HeldDropped counts the flow directions the memory budget stopped.
+	HeldDropped int
 }
 
 // Analyzer builds the flow table from packets. It is not safe for
@@ -107,7 +109,26 @@ func (a *Analyzer) add(p *capture.Packet, seg *packet.Segment, skip packet.Skip,
 		fs.dirty = true
 		a.dirty = append(a.dirty, fs)
 	}
+	if b := &a.shared.held; len(b.stopped) > 0 {
+		for _, o := range b.stopped {
+			o.f.Version++
+			if !o.dirty {
+				o.dirty = true
+				a.dirty = append(a.dirty, o)
+			}
+		}
+		clear(b.stopped)
+		b.stopped = b.stopped[:0]
+	}
 }
+
+// SetMaxHeld sets the budget for bytes held across all flows (segments
+// behind a hole, unfinished handshake messages); n <= 0 means DefaultMaxHeld.
+// Past it, the flows that hold most stop being decoded and say so.
+func (a *Analyzer) SetMaxHeld(n int64) { a.shared.held.max = max(n, 0) }
+
+// Held is the number of bytes flows hold now, as the budget counts them.
+func (a *Analyzer) Held() int64 { return a.shared.held.total }
 
 // lookup finds the packet's flow, starting a new one for a new connection.
 func (a *Analyzer) lookup(seg *packet.Segment, p *capture.Packet, h uint64, hashed bool) *flowState {
@@ -240,6 +261,7 @@ func (a *Analyzer) Packets(id int) FlowPackets {
 // Stats returns the counters so far.
 func (a *Analyzer) Stats() Stats {
 	s := a.stats
+	s.HeldDropped = a.shared.held.drops
 	s.Skipped = make(map[packet.Skip]int, len(a.stats.Skipped))
 	for k, v := range a.stats.Skipped {
 		s.Skipped[k] = v

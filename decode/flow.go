@@ -79,6 +79,7 @@ type TCPFacts struct {
 	SnapPacket         int32     // that packet's 1-based number in the capture
 	Uncaptured         [2]int64  // bytes of this direction the peer acknowledged that the capture does not hold
 	ReassemblyCapped   [2]bool   // the per-direction buffer cap stopped decoding
+	HeldDropped        [2]int64  // bytes this side held when the memory budget stopped its decoding (0 = never)
 	OutOfOrderSegments [2]int32
 }
 

@@ -33,6 +33,9 @@ type dirState struct {
 	line   []byte // a plaintext line in progress
 	lines  int
 
+	held     int64 // bytes this side holds, as the memory budget counts them
+	holderAt int   // 1 + index in the budget's holders; 0 when holding nothing
+
 	encRecords int   // encrypted records seen from this side
 	chDone     bool  // (client side) the first ClientHello is complete
 	chSegs     int32 // segments that carried ClientHello bytes
@@ -103,6 +106,7 @@ func (fs *flowState) stop(d Dir) {
 	s.mode = modeDone
 	s.re.release()
 	s.hs, s.line, s.v2 = nil, nil, nil
+	fs.shared.held.update(fs, s)
 	fs.d[d] = finished
 	fs.shared.recycle(s)
 }
@@ -177,6 +181,7 @@ func (fs *flowState) flip(basis ClientBasis) {
 	swap2(&f.TCP.TruncatedPayload)
 	swap2(&f.TCP.Uncaptured)
 	swap2(&f.TCP.ReassemblyCapped)
+	swap2(&f.TCP.HeldDropped)
 	swap2(&f.TCP.OutOfOrderSegments)
 	swap2(&f.TLS.CCS)
 	swap2(&f.TLS.Finished)

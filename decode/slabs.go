@@ -25,6 +25,7 @@ type shared struct {
 	intern interner
 	events []Event     // free room in the current event slab
 	spare  []*dirState // stopped direction states, for the next handshakes
+	held   heldBudget  // bytes held across all flows (budget.go)
 }
 
 // Recycling bounds: how many stopped states wait, and the largest record

@@ -48,6 +48,8 @@ func (fs *flowState) payload(d Dir, seg *packet.Segment, index int) bool {
 				index, len(seg.Payload), seg.PayloadLen))
 		}
 	}
+	fs.shared.held.update(fs, s)
+	fs.shared.held.enforce()
 	return true
 }
 

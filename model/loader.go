@@ -50,6 +50,11 @@ func NewPacketLoader(src *capture.Source) *Loader {
 	return &Loader{src: src, an: an}
 }
 
+// SetMaxHeld sets the budget for bytes held across all flows (segments
+// behind a hole, unfinished handshake messages); n <= 0 keeps
+// decode.DefaultMaxHeld. Call before Run.
+func (l *Loader) SetMaxHeld(n int64) { l.an.SetMaxHeld(n) }
+
 // Run reads until the end of the source or ctx is cancelled. If emit is not
 // nil it receives batches of changed flows at most every 100 ms (or 5,000
 // flows), and a final batch with Done set. It returns the damage error, if any.

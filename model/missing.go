@@ -24,6 +24,8 @@ func bytesMissing(f *decode.Flow) (Verdict, bool) {
 		stage = stageAfter(f)
 	}
 	switch {
+	case tcp.HeldDropped[client] > 0 || tcp.HeldDropped[server] > 0:
+		return Verdict{Outcome: Partial, Stage: stage, Diagnosis: heldDroppedText(f)}, true
 	case tcp.TruncatedPayload[client] || tcp.TruncatedPayload[server]:
 		return Verdict{Outcome: Partial, Stage: stage, Diagnosis: snapText(f)}, true
 	case tcp.Gap[client] > 0 || tcp.Gap[server] > 0 || tcp.Uncaptured[client] > 0 || tcp.Uncaptured[server] > 0:

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
+)
+
+// minMaxHeld is the smallest --max-held accepted: one large handshake
+// message must fit.
+const minMaxHeld = 1 << 20
+
+// byteSize is a flag value in bytes, written with an optional K, M or G
+// suffix (powers of 1024; "M", "MB" and "MiB" mean the same).
+type byteSize int64
+
+func (b *byteSize) String() string { return formatSize(int64(*b)) }
+
+func (b *byteSize) Set(s string) error {
+	num := strings.TrimSpace(s)
+	mult := int64(1)
+	upper := strings.ToUpper(num)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30},
+		{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(upper, u.suffix) {
+			num, mult = strings.TrimSpace(num[:len(num)-len(u.suffix)]), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return fmt.Errorf("want a size such as 512M or 2G")
+	}
+	if n*mult < minMaxHeld {
+		return fmt.Errorf("%s is below the %s minimum", formatSize(n*mult), formatSize(minMaxHeld))
+	}
+	*b = byteSize(n * mult)
+	return nil
+}
+
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%dG", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%dM", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%dK", n>>10)
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// maxHeldFlag adds --max-held to a command's flags.
+func maxHeldFlag(fs *flag.FlagSet) *byteSize {
+	b := byteSize(decode.DefaultMaxHeld)
+	fs.Var(&b, "max-held", "memory budget for bytes held across flows (out-of-order segments, unfinished handshake messages)")
+	return &b
+}
+
+// isMaxHeldFlag reports the one flag the explorer takes before FILE.
+func isMaxHeldFlag(arg string) bool {
+	name := strings.TrimLeft(arg, "-")
+	return len(arg)-len(name) <= 2 && len(name) < len(arg) &&
+		(name == "max-held" || strings.HasPrefix(name, "max-held="))
+}
+
+// exploreWithFlags is `pcapsurgery --max-held SIZE FILE`.
+func exploreWithFlags(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("explore", stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usageText) }
+	maxHeld := maxHeldFlag(fs)
+	path, code, ok := parseOneFile(fs, args, stderr)
+	if !ok {
+		return code
+	}
+	return explore(path, stdout, stderr, int64(*maxHeld))
+}
