@@ -25,6 +25,9 @@ var edgeFlows = []edgeFlow{
 	{file: "captures/early-data-tls13-openssl.pcap", id: 2, outcome: "resumed", stage: "done", history: "CIDsioEFdD",
 		says: []string{"0-RTT", "early data", "EndOfEarlyData"}, never: []string{"certificate"},
 		check: noAlerts},
+	// 0-RTT refused: full handshake, the early data skipped.
+	{file: "captures/early-data-rejected-tls13-openssl.pcap", id: 1, outcome: "ok", stage: "done", history: "CIDsioFDd",
+		says: []string{"0-RTT", "did not take the PSK", "skipped"}, check: noAlerts},
 	{file: "captures/close-notify-tls12-openssl.pcap", id: 1, outcome: "ok", stage: "done", history: "CsxknGIFtifLl",
 		check: encryptedAlerts("client", "server")},
 	{file: "captures/midstream-alert-tls12-openssl.pcap", id: 1, outcome: "partial", history: "DdLl",

@@ -203,8 +203,13 @@ func earlyDataNote(f *decode.Flow) string {
 	}
 	what := fmt.Sprintf("; 0-RTT: the client sent early data (%d record%s, %d bytes) with its ClientHello",
 		e.Records, plural(int(e.Records)), e.Bytes)
-	if hasEvent(f, client, decode.EvEncryptedHandshake, tlswire.EndOfEarlyData) {
+	switch sh := f.TLS.ServerHello; {
+	case hasEvent(f, client, decode.EvEncryptedHandshake, tlswire.EndOfEarlyData):
 		return what + ", and its EndOfEarlyData (known by size) says the server accepted it"
+	case sh != nil && sh.SelectedPSK < 0, f.TLS.HelloRetry != nil:
+		// Early data rides on the first PSK (RFC 8446 4.2.10): a full
+		// handshake or a HelloRetryRequest means it was not read.
+		return what + "; the server did not take the PSK, so the early data was skipped, not read"
 	}
 	return what + "; whether the server accepted it is only in the encrypted EncryptedExtensions"
 }

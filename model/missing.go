@@ -241,5 +241,5 @@ func certificateSent(f *decode.Flow) bool {
 		return true
 	}
 	sh := t.ServerHello
-	return sh != nil && sh.Version() == tlswire.VersionTLS13 && sh.SelectedPSK < 0 && t.FirstEncrypted[server] > 0
+	return sh != nil && sh.TLS13() && sh.SelectedPSK < 0 && t.FirstEncrypted[server] > 0
 }
