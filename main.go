@@ -91,7 +91,7 @@ func explore(path string, stdout, stderr io.Writer, maxHeld int64) int {
 	defer src.Close()
 	l := model.NewLoader(src)
 	l.SetMaxHeld(maxHeld)
-	if err := ui.Run(ui.Options{Path: path, Loader: l}); err != nil {
+	if err := ui.Run(ui.Options{Path: path, Loader: l, Stderr: stderr}); err != nil {
 		say(stderr, "pcapsurgery: %v\n", err)
 		return exitCapture
 	}
@@ -99,8 +99,9 @@ func explore(path string, stdout, stderr io.Writer, maxHeld int64) int {
 }
 
 // load reads a whole capture for the command-line front ends; packetsOnly
-// skips TLS decoding when only flows and their packets are needed.
-func load(path string, stderr io.Writer, packetsOnly bool, maxHeld int64) (*model.Loader, int) {
+// skips TLS decoding when only flows and their packets are needed. When ctx
+// ends first it returns no loader and says nothing: the caller knows why.
+func load(ctx context.Context, path string, stderr io.Writer, packetsOnly bool, maxHeld int64) (*model.Loader, int) {
 	src, err := capture.Open(path)
 	if err != nil {
 		say(stderr, "pcapsurgery: %v\n", err)
@@ -112,7 +113,10 @@ func load(path string, stderr io.Writer, packetsOnly bool, maxHeld int64) (*mode
 		l = model.NewPacketLoader(src)
 	}
 	l.SetMaxHeld(maxHeld)
-	damage := l.Run(context.Background(), nil)
+	damage := l.Run(ctx, nil)
+	if ctx.Err() != nil {
+		return nil, exitCapture
+	}
 	if damage != nil {
 		if l.Stats().Packets == 0 {
 			say(stderr, "pcapsurgery: %s: no packet could be read: %v\n", path, damage)
@@ -156,7 +160,7 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return filterUsageError(stderr, *expr, err)
 	}
-	l, code := load(path, stderr, false, int64(*maxHeld))
+	l, code := load(context.Background(), path, stderr, false, int64(*maxHeld))
 	if l == nil {
 		return code
 	}
@@ -196,7 +200,16 @@ func export(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return filterUsageError(stderr, *expr, err)
 	}
-	l, code := load(path, stderr, *flowID != 0 && !*evidence, int64(*maxHeld))
+	if msg := notRereadable(path); msg != "" {
+		return usageError(stderr, "export reads the capture twice (once to find the flows, once to copy their packets): %s; save it to a file and give that", msg)
+	}
+	in := catchInterrupts(stderr)
+	defer in.stop()
+	l, code := load(in.ctx, path, stderr, *flowID != 0 && !*evidence, int64(*maxHeld))
+	if sig := in.caught(); sig != nil {
+		say(stderr, "pcapsurgery: interrupted (%s) while reading %s: nothing was written\n", sig, path)
+		return in.status()
+	}
 	if l == nil {
 		return code
 	}
@@ -218,7 +231,11 @@ func export(args []string, stdout, stderr io.Writer) int {
 	if *evidence {
 		mode = model.ExportEvidence
 	}
-	res, err := model.Export(l, model.ExportRequest{Input: path, Flows: ids, Mode: mode, Out: *out, Overwrite: *force})
+	res, err := model.ExportContext(in.ctx, l, model.ExportRequest{Input: path, Flows: ids, Mode: mode, Out: *out, Overwrite: *force})
+	if sig := in.caught(); errors.Is(err, model.ErrInterrupted) && sig != nil {
+		say(stderr, "pcapsurgery: %v (%s)\n", err, sig)
+		return in.status()
+	}
 	if errors.Is(err, model.ErrExists) {
 		say(stderr, "pcapsurgery: %s exists; use --force to overwrite it\n", *out)
 		return exitCapture
@@ -267,4 +284,18 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// notRereadable says why path cannot be read a second time (standard
+// input, a pipe, a device), or "" for a regular file or one that does not
+// exist (load then says so).
+func notRereadable(path string) string {
+	if path == "-" {
+		return "standard input cannot be read again"
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().IsRegular() {
+		return ""
+	}
+	return path + " is not a regular file and cannot be read again"
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -71,11 +72,25 @@ const pcapDefaultSnapLen = 262144
 // failing disk can be simulated even as root.
 var exportWriterHook func(io.Writer) io.Writer
 
-// Export re-reads the requested flows' packets from req.Input and writes them,
-// unchanged (bytes, timestamps, lengths, link types), to req.Out. The file
-// appears only when complete: it is written to a temporary file next to the
-// destination, synced, and renamed over it. On error nothing is left behind.
+// Export is ExportContext that nothing interrupts.
 func Export(refs RefLister, req ExportRequest) (ExportResult, error) {
+	return ExportContext(context.Background(), refs, req)
+}
+
+// ErrInterrupted is wrapped by ExportContext's error when ctx ended the
+// export; the partial file has then been removed.
+var ErrInterrupted = errors.New("export interrupted")
+
+// ExportContext re-reads the requested flows' packets from req.Input and
+// writes them, unchanged (bytes, timestamps, lengths, link types), to
+// req.Out. The file appears only when complete: it is written to a temporary
+// file next to the destination, synced, and renamed over it. On error, and
+// when ctx is cancelled (a signal, quitting the explorer), nothing is left
+// behind; a process that cannot wait for that removes what is left with
+// RemovePartialExports. Before reading, and again before the rename, the
+// input must still be the file that was loaded (capture.CheckUnchanged):
+// offsets into another capture would export its packets.
+func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (ExportResult, error) {
 	res := ExportResult{Path: req.Out}
 	if req.Input == "-" || req.Input == "" {
 		return res, errors.New("cannot export from standard input: save the capture to a file and open that")
@@ -85,6 +100,12 @@ func Export(refs RefLister, req ExportRequest) (ExportResult, error) {
 	}
 	if err := checkDestination(req.Input, req.Out, req.Overwrite); err != nil {
 		return res, err
+	}
+	if err := checkInput(refs, req.Input); err != nil {
+		return res, err
+	}
+	if ctx.Err() != nil {
+		return res, fmt.Errorf("%w before %s was written", ErrInterrupted, req.Out)
 	}
 	list := exportRefs(refs, req.Flows)
 	if !hasPackets(list, req.Mode) {
@@ -102,12 +123,14 @@ func Export(refs RefLister, req ExportRequest) (ExportResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("cannot create a file in %s: %w", dir, unwrapPath(err))
 	}
+	notePartial(tmp.Name())
 	ok := false
 	defer func() {
 		if !ok {
 			tmp.Close()
 			os.Remove(tmp.Name())
 		}
+		forgetPartial(tmp.Name())
 	}()
 
 	cw := &countWriter{}
@@ -123,13 +146,22 @@ func Export(refs RefLister, req ExportRequest) (ExportResult, error) {
 		out = &pcapOut{w: bufio.NewWriterSize(cw, 64<<10), ifaces: ifaces}
 	}
 
+	done := ctx.Done()
 	err = decode.ReadFlowPackets(req.Input, list, req.Mode == ExportEvidence, func(p capture.Packet) error {
+		select {
+		case <-done:
+			return errStop
+		default:
+		}
 		if err := out.write(&p); err != nil {
 			return err
 		}
 		res.Packets++
 		return nil
 	})
+	if errors.Is(err, errStop) {
+		return res, fmt.Errorf("%w: %s was not written, and its partial file was removed", ErrInterrupted, req.Out)
+	}
 	if err != nil {
 		return res, exportErr(req.Out, err)
 	}
@@ -145,9 +177,15 @@ func Export(refs RefLister, req ExportRequest) (ExportResult, error) {
 	if err := tmp.Close(); err != nil {
 		return res, exportErr(req.Out, err)
 	}
+	if ctx.Err() != nil { // a signal during the last writes or the sync
+		return res, fmt.Errorf("%w: %s was not written, and its partial file was removed", ErrInterrupted, req.Out)
+	}
 	// Check again just before the rename: the destination may have changed
 	// while we were reading (a symlink or the input put there meanwhile).
 	if err := checkDestination(req.Input, req.Out, req.Overwrite); err != nil {
+		return res, err
+	}
+	if err := checkInput(refs, req.Input); err != nil {
 		return res, err
 	}
 	if err := os.Rename(tmp.Name(), req.Out); err != nil {

@@ -30,10 +30,10 @@ func (m Model) openExport(ids []int, what string, one int) (Model, tea.Cmd) {
 
 // runExport writes the file in a command; the dialog hears DoneMsg.
 func (m Model) runExport(r exportdlg.RequestMsg) tea.Cmd {
-	refs := m.refs
+	refs, jobs := m.refs, m.exports
 	req := model.ExportRequest{Input: m.opts.Path, Flows: r.Flows, Mode: r.Mode, Out: r.Out, Overwrite: r.Overwrite}
 	return func() tea.Msg {
-		res, err := model.Export(refs, req)
+		res, err := jobs.run(refs, req)
 		return exportdlg.DoneMsg{Path: res.Path, Packets: res.Packets, Err: err}
 	}
 }

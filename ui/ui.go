@@ -5,6 +5,11 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"charm.land/bubbles/v2/progress"
 	"charm.land/bubbles/v2/spinner"
@@ -24,6 +29,7 @@ import (
 type Options struct {
 	Path   string        // capture path as given; "-" is standard input (export then refused)
 	Loader *model.Loader // not started: the UI runs it
+	Stderr io.Writer     // where a line goes once the screen is restored (an interrupted export); nil: nowhere
 }
 
 // mode is what has the keyboard.
@@ -43,6 +49,8 @@ type Model struct {
 	keys keymap.KeyMap
 	st   styles.Styles
 	lay  layout
+
+	exports *exportJobs // shared by every copy: leaving cancels and waits for them
 
 	// loading
 	cancel   context.CancelFunc
@@ -85,6 +93,7 @@ func New(opts Options) Model {
 	st := styles.New(true) // dark until the terminal says otherwise; it may never answer
 	m := Model{
 		opts:    opts,
+		exports: newExportJobs(),
 		keys:    keys,
 		st:      st,
 		loading: true,
@@ -106,12 +115,37 @@ func New(opts Options) Model {
 	return m
 }
 
-// Run starts the program and returns when the user quits.
+// Run starts the program and returns when the user quits or a signal ends
+// it (bubbletea turns SIGINT and SIGTERM into quitting; SIGHUP, an SSH
+// session hanging up, is caught here). Either way an export in progress is
+// stopped and its partial file removed before Run returns.
 func Run(opts Options) error {
 	m := New(opts)
-	_, err := tea.NewProgram(m).Run()
+	p := tea.NewProgram(m)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	ran := make(chan struct{})
+	go func() {
+		select {
+		case <-hup:
+			m.exports.stop() // before the program goes: the export stops writing now
+			p.Kill()
+		case <-ran:
+		}
+	}()
+	_, err := p.Run()
+	close(ran)
+	signal.Stop(hup)
 	if m.cancel != nil {
 		m.cancel()
+	}
+	w := opts.Stderr
+	if w == nil {
+		w = io.Discard
+	}
+	m.exports.finish(w, exportWait)
+	if errors.Is(err, tea.ErrProgramKilled) {
+		err = nil // our doing, on SIGHUP
 	}
 	return err
 }
@@ -125,11 +159,12 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// quit cancels the load and leaves at once.
+// quit cancels the load and any export, and leaves at once.
 func (m Model) quit() (Model, tea.Cmd) {
 	if m.cancel != nil {
 		m.cancel()
 	}
+	m.exports.stop()
 	return m, tea.Quit
 }
 

@@ -54,6 +54,9 @@ type Source struct {
 	mu     sync.Mutex // guards ifaces and nano for readers on other goroutines
 	ifaces []Interface
 	nano   bool
+
+	identity    Identity // the file opened, for export to check (identity.go)
+	hasIdentity bool
 }
 
 type ifaceTime struct {
@@ -80,6 +83,7 @@ func Open(path string) (*Source, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	s.file = f
+	s.identity, s.hasIdentity = identify(f)
 	return s, nil
 }
 
