@@ -11,6 +11,7 @@ import (
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 	"github.com/pcapsurgery/pcapsurgery/internal/hostile"
 	"github.com/pcapsurgery/pcapsurgery/model"
+	"github.com/pcapsurgery/pcapsurgery/ui/detail"
 	"github.com/pcapsurgery/pcapsurgery/ui/exportdlg"
 )
 
@@ -65,6 +66,9 @@ func TestHostileTextOnScreen(t *testing.T) {
 			check("pane", m)
 			if !strings.Contains(screen(m), string([]rune(model.Printable(c.Text))[:10])) {
 				t.Errorf("the pane does not show the SNI escaped:\n%s", screen(m))
+			}
+			if err := hostile.Check(detail.Summary(f), false); err != nil {
+				t.Errorf("the summary y copies to the clipboard: %v", err)
 			}
 			m = press(t, m, "esc")
 			check("list, hostile flow selected", m)
