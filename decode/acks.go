@@ -2,49 +2,71 @@ package decode
 
 import "github.com/pcapsurgery/pcapsurgery/decode/packet"
 
-// seqTrack follows, per direction, how far the captured segments reach in
-// sequence space and how far the peer has acknowledged. A peer that
-// acknowledges bytes the capture never held proves they were sent: the
-// capture started late or its capture point dropped them. That is a gap in
-// the capture, not a silent side.
+// seqTrack follows, per direction, how far the captured payload reaches in
+// sequence space and how far the side is known to have sent: its own
+// sequence numbers on later segments (a pure ACK or FIN carries the next
+// byte it will send) and the peer's acknowledgements. Bytes known sent but
+// never captured are missing from the capture (it started late, or the
+// capture point dropped them): a gap in the capture, not a silent side.
 type seqTrack struct {
-	hi    [2]uint32 // just past the highest sequence number captured from each side
-	acked [2]uint32 // the highest acknowledgement each side sent
-	hiOK  [2]bool
-	ackOK [2]bool
+	data  [2]uint32 // just past the highest payload byte captured (or the SYN)
+	sent  [2]uint32 // just past the highest byte known to have been sent
+	fin   [2]uint32 // the FIN's sequence number: nothing after it is data
+	ok    [2]bool
+	finOK [2]bool
 }
 
-// track updates direction d's reach and acknowledgement from one segment
-// and the flow's Uncaptured counts. A RST is left out: its numbers need not
-// follow the stream (a reset answering a stray segment echoes that segment's).
+// after reports whether sequence number a is beyond b.
+func after(a, b uint32) bool { return int32(a-b) > 0 }
+
+// track updates direction d from one segment, then the flow's Uncaptured
+// counts. A RST is left out: its numbers need not follow the stream (a
+// reset answering a stray segment echoes that segment's).
 func (fs *flowState) track(d Dir, seg *packet.Segment) {
 	if seg.Has(packet.FlagRST) {
 		return
 	}
 	t := &fs.seq
-	end := seg.Seq + uint32(seg.PayloadLen)
+	start := seg.Seq
 	if seg.Has(packet.FlagSYN) {
-		end++
+		start++ // the SYN takes one sequence number; data follows it
 	}
-	if seg.Has(packet.FlagFIN) {
-		end++
+	end := start + uint32(seg.PayloadLen)
+	if !t.ok[d] {
+		t.data[d], t.sent[d], t.ok[d] = start, start, true
 	}
-	if !t.hiOK[d] || int32(end-t.hi[d]) > 0 {
-		t.hi[d], t.hiOK[d] = end, true
+	if seg.PayloadLen > 0 && after(end, t.data[d]) || seg.Has(packet.FlagSYN) && after(start, t.data[d]) {
+		t.data[d] = end
 	}
-	if seg.Has(packet.FlagACK) && (!t.ackOK[d] || int32(seg.Ack-t.acked[d]) > 0) {
-		t.acked[d], t.ackOK[d] = seg.Ack, true
+	if seg.Has(packet.FlagFIN) && !t.finOK[d] {
+		t.fin[d], t.finOK[d] = end, true
+	}
+	t.reach(d, end)
+	if seg.Has(packet.FlagACK) {
+		t.reach(d.Other(), seg.Ack)
 	}
 	u := &fs.f.TCP.Uncaptured
 	for side := FromClient; side <= FromServer; side++ {
-		peer := side.Other()
 		u[side] = 0
-		if t.hiOK[side] && t.ackOK[peer] {
-			// Bounded like the reassembler's jump: an acknowledgement far
-			// beyond anything sent is a stray or corrupt number, not a gap.
-			if miss := int32(t.acked[peer] - t.hi[side]); miss > 0 && miss <= maxSeqJump {
-				u[side] = int64(miss)
-			}
+		// Bounded like the reassembler's jump: a number far beyond anything
+		// captured is a stray or corrupt one, not a gap.
+		if miss := int32(t.sent[side] - t.data[side]); t.ok[side] && miss > 0 && miss <= maxSeqJump {
+			u[side] = int64(miss)
 		}
+	}
+}
+
+// reach records that side d has sent up to seq. Past a FIN there is only
+// the FIN's own sequence number (on the sender's later segments and the
+// peer's acknowledgement of it), not data.
+func (t *seqTrack) reach(d Dir, seq uint32) {
+	if !t.ok[d] {
+		return
+	}
+	if t.finOK[d] && after(seq, t.fin[d]) {
+		seq = t.fin[d]
+	}
+	if after(seq, t.sent[d]) {
+		t.sent[d] = seq
 	}
 }

@@ -271,9 +271,13 @@ func noServerHello(f *decode.Flow) Verdict {
 	if !ended && t.ClientHelloRetrans == 0 && waited < answerWait(f) {
 		// Nothing ended the connection: the capture did, sooner than a
 		// server could be expected to answer.
+		ends := "the capture ends " + roundDur(waited) + " after the ClientHello"
+		if waited < time.Microsecond {
+			ends = "the capture ends with the ClientHello"
+		}
 		return Verdict{Outcome: Partial, Stage: StageClientHello, Diagnosis: fmt.Sprintf(
-			"the capture ends %s after the ClientHello with the connection still open, sooner than the server could be expected to answer (we wait %s): a longer capture would show the answer",
-			roundDur(waited), roundDur(answerWait(f)))}
+			"%s, the connection still open: sooner than the server could be expected to answer (we wait %s), so the capture likely stopped too early; a longer capture would show the answer",
+			ends, roundDur(answerWait(f)))}
 	}
 	v := Verdict{Outcome: NoServerHello, Stage: StageClientHello, Who: "server"}
 	var seen, means string

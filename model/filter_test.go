@@ -56,7 +56,9 @@ func (t testFlow) build() Flow {
 	f.TLS.StartTLS = t.startTLS
 	f.TLS.JA4, f.TLS.JA3Hash = t.ja4, t.ja3
 	if t.hs > 0 {
-		f.Events = []decode.Event{{At: f.First.UnixNano(), Kind: decode.EvSYN}, {At: (f.First.Add(t.hs)).UnixNano(), Kind: decode.EvHandshake}}
+		// The connection closes as the handshake ends, so the handshake time is hs whatever the outcome.
+		end := f.First.Add(t.hs).UnixNano()
+		f.Events = []decode.Event{{At: f.First.UnixNano(), Kind: decode.EvSYN}, {At: end, Kind: decode.EvHandshake}, {At: end, Kind: decode.EvFIN}}
 	}
 	v := Verdict{Outcome: t.outcome, Badge: t.badge, Version: t.version, Who: t.who}
 	if v.Badge == "" {

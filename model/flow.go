@@ -64,18 +64,38 @@ func (f *Flow) AlertName() string {
 	return ""
 }
 
-// HandshakeTime is from the first SYN (or first packet) to the end of the
-// handshake, or to where it stopped; zero when nothing happened.
+// HandshakeTime is from the first packet to the end of the handshake: its
+// last message when it completed; otherwise what ended it (an alert, the
+// first RST or FIN) or, when nothing did, the flow's last packet, so a
+// client that waited 7 s for an answer shows 7 s. A flow with no TLS
+// handshake has none (ok is false).
 func (f *Flow) HandshakeTime() (d int64, ok bool) {
-	end := f.First
+	end, started := f.First, false
+	done := f.Stage == StageDone
+	ended := false
 	for _, e := range f.Events {
 		switch e.Kind {
-		case decode.EvAppData:
-			continue
-		case decode.EvHandshake, decode.EvEncryptedHandshake, decode.EvHelloRetry, decode.EvAlert,
-			decode.EvEncryptedAlert, decode.EvChangeCipherSpec, decode.EvRST:
-			end = e.Time()
+		case decode.EvHandshake, decode.EvSSLv2Hello, decode.EvEncryptedHandshake, decode.EvHelloRetry,
+			decode.EvChangeCipherSpec:
+			end, started = e.Time(), true
+		case decode.EvAlert, decode.EvEncryptedAlert:
+			if !done { // after a completed handshake an alert is the connection's end, not the handshake's
+				end, ended = e.Time(), true
+			}
+		case decode.EvRST, decode.EvFIN:
+			if !done && started {
+				end, ended = e.Time(), true
+			}
 		}
+		if ended {
+			break
+		}
+	}
+	if !started {
+		return 0, false
+	}
+	if !done && !ended {
+		end = f.Last
 	}
 	if !end.After(f.First) {
 		return 0, false

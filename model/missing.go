@@ -72,9 +72,9 @@ func uncapturedText(f *decode.Flow) string {
 		}
 	}
 	seen := strings.Join(parts, "; ")
-	cause := "the capture point dropped packets"
+	cause := "likely the capture point dropped them"
 	if tcp.MidStream {
-		cause = "the capture started mid-connection or the capture point dropped packets"
+		cause = "likely the capture started mid-connection or its capture point dropped them"
 	}
 	var guess string
 	switch {
@@ -88,7 +88,7 @@ func uncapturedText(f *decode.Flow) string {
 	default:
 		guess = "the capture cannot show how the handshake went on"
 	}
-	return fmt.Sprintf("%s: %s; %s. A capture that holds every packet would show the handshake", seen, cause, guess)
+	return fmt.Sprintf("%s, so they were sent but not captured: %s; %s. A capture that holds every packet would show the handshake", seen, cause, guess)
 }
 
 // clientWentOn names what the client sent after its ClientHello that only
@@ -119,12 +119,15 @@ func clientWentOn(f *decode.Flow) string {
 		case e.Kind == decode.EvChangeCipherSpec:
 			add("ChangeCipherSpec")
 		case e.Kind == decode.EvEncryptedHandshake:
-			add("encrypted handshake records (its Finished)")
+			add("its Finished (encrypted)")
 		case e.Kind == decode.EvAppData:
 			add("application data")
 		}
 	}
-	return strings.Join(what, ", ")
+	if len(what) > 1 {
+		return strings.Join(what[:len(what)-1], ", ") + " and " + what[len(what)-1]
+	}
+	return strings.Join(what, "")
 }
 
 // tcpStory is what TCP shows whatever the payload: bytes each way and how

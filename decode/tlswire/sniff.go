@@ -94,6 +94,10 @@ func sniffServer(b []byte) string {
 	switch {
 	case bytes.HasPrefix(b, []byte("HTTP/1.")) || bytes.HasPrefix(b, []byte("HTTP/2 ")):
 		return ProtoHTTP
+	case hasFoldPrefix(b, "<!DOCTYPE HTML") || hasFoldPrefix(b, "<HTML"):
+		// An HTML page with no status line: an HTTP/0.9-style answer, which
+		// Python's http.server gives to a request line it cannot parse.
+		return ProtoHTTP
 	case isHTTP2Settings(b):
 		return ProtoHTTP2
 	case bytes.HasPrefix(b, []byte("* OK")) || bytes.HasPrefix(b, []byte("* PREAUTH")) || bytes.HasPrefix(b, []byte("* BYE")):

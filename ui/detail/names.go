@@ -89,6 +89,8 @@ func EventName(e decode.Event) string {
 			return "SSLv2 CLIENT-FINISHED (encrypted)" + size(e.Len)
 		}
 		return "SSLv2 encrypted record from " + e.Dir.String() + size(e.Len)
+	case decode.EvRetransmit:
+		return "retransmission from " + e.Dir.String() + size(e.Len)
 	}
 	return "event " + strconv.Itoa(int(e.Kind))
 }

@@ -105,7 +105,7 @@ var fields = []string{
 	"tls.handshake.extensions_server_name", "tls.handshake.ciphersuite", "tls.handshake.extensions.supported_version",
 	"tls.handshake.version", "tls.alert_message.level", "tls.alert_message.desc", "tls.handshake.extensions_alpn_str",
 	"tls.handshake.random", "tcp.segment.count", "tls.handshake.session_id", "tls.handshake.extensions.psk.identity.selected",
-	"frame.cap_len", "frame.len", "tcp.payload", "tls.record.length",
+	"frame.cap_len", "frame.len", "tcp.payload", "tls.record.length", "tcp.analysis.ack_lost_segment",
 }
 
 type frame map[string]string
@@ -261,6 +261,9 @@ func analyze(s *stream) (Flow, string, []string) {
 		chSeen, shSeen, certFromServer, truncated bool
 		firstPayloadTLS                           = true
 		sawPayload                                bool
+		clientPlainFirst, serverPlain             bool // the client's / server's first payload is not TLS
+		sawClientPayload, sawServerPayload        bool
+		ackedUnseen                               bool // tshark: a segment acknowledges bytes never captured
 		rstBy                                     string
 		clientAppData, serverAppAfterCCS          int
 		clientCCS, serverCCS                      bool
@@ -284,6 +287,18 @@ func analyze(s *stream) (Flow, string, []string) {
 			}
 			if !chSeen && !synack {
 				rstBy += "-before-synack"
+			}
+		}
+		if f["tcp.analysis.ack_lost_segment"] != "" {
+			ackedUnseen = true
+		}
+		if f.int("tcp.len") > 0 && f.int("frame.cap_len") >= f.int("frame.len") {
+			notTLS := !strings.HasPrefix(f["tcp.payload"], "16")
+			if c && !sawClientPayload {
+				sawClientPayload, clientPlainFirst = true, notTLS
+			}
+			if !c && !sawServerPayload {
+				sawServerPayload, serverPlain = true, notTLS
 			}
 		}
 		if f.int("tcp.len") > 0 && !sawPayload {
@@ -398,7 +413,7 @@ func analyze(s *stream) (Flow, string, []string) {
 			}
 		}
 	}
-	if !firstPayloadTLS && chSeen {
+	if !firstPayloadTLS && chSeen && clientPlainFirst {
 		p := "SMTP"
 		if !smtp {
 			p = "unknown"
@@ -425,6 +440,12 @@ func analyze(s *stream) (Flow, string, []string) {
 		why = append(why, "no ClientHello")
 	case fl.Alert != nil && fl.Alert.Level == "fatal":
 		out = "alert"
+	case !shSeen && serverPlain && fl.StartTLS == nil:
+		out = "plaintext_reply"
+		why = append(why, "the server's first bytes after a ClientHello are not TLS")
+	case ackedUnseen && !(clientAppData > 0 && serverAppAfterCCS > 0):
+		out = "partial"
+		why = append(why, "tshark: ACKed unseen segment")
 	case !shSeen && rstBy != "":
 		out = "reset"
 	case !shSeen:

@@ -4,6 +4,9 @@
 //	pcaptool corrupt -in A.pcap -out B.pcap -record 3 -caplen 0xffffff00  overwrite a record's incl_len
 //	pcaptool cut     -in A.pcap -out B.pcap -record 5 [-keep 20]  keep records 1..record-1, then only the first
 //	                  `keep` bytes of record `record` (header plus part of its data): a file cut mid-record
+//	pcaptool drop    -in A.pcap -out B.pcap -records 6-8,10  leave out these records (a capture point that
+//	                  dropped them, or a capture started late: -records 1-5)
+//	pcaptool keep    -in A.pcap -out B.pcap -records 1-4     keep only these records (a capture stopped early)
 //
 // It reads and writes classic pcap only, with the standard library (gopacket's pcapgo would
 // need golang.org/x/net, which the module does not require). Lives under testdata/, ignored by `go build ./...`.
@@ -15,12 +18,13 @@ import (
 	"log"
 	"os"
 	"strconv"
+	"strings"
 )
 
 func main() {
 	log.SetFlags(0)
 	if len(os.Args) < 2 {
-		log.Fatal("usage: pcaptool vlan|corrupt|cut ...")
+		log.Fatal("usage: pcaptool vlan|corrupt|cut|drop|keep ...")
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	in := fs.String("in", "", "input pcap")
@@ -30,6 +34,7 @@ func main() {
 	rec := fs.Int("record", 3, "1-based record number")
 	caplen := fs.String("caplen", "0xffffff00", "incl_len to write")
 	keep := fs.Int("keep", 20, "bytes of the cut record to keep (16-byte header + data)")
+	records := fs.String("records", "", "1-based record numbers and ranges, e.g. 1-4,7")
 	fs.Parse(os.Args[2:])
 
 	switch os.Args[1] {
@@ -78,9 +83,53 @@ func main() {
 			b = b[:off+*keep]
 		}
 		check(os.WriteFile(*out, b, 0o644))
+	case "drop", "keep":
+		b, err := os.ReadFile(*in)
+		check(err)
+		bo := order(b)
+		listed := parseRecords(*records)
+		out_ := append([]byte{}, b[:24]...)
+		n := 0
+		for off := 24; off+16 <= len(b); {
+			n++
+			end := off + 16 + int(bo.Uint32(b[off+8:]))
+			if end > len(b) {
+				log.Fatalf("record %d runs past the end of %s", n, *in)
+			}
+			if listed[n] == (os.Args[1] == "keep") {
+				out_ = append(out_, b[off:end]...)
+			}
+			off = end
+		}
+		check(os.WriteFile(*out, out_, 0o644))
 	default:
 		log.Fatalf("unknown command %q", os.Args[1])
 	}
+}
+
+// parseRecords reads "1-4,7" into a set of record numbers.
+func parseRecords(spec string) map[int]bool {
+	set := map[int]bool{}
+	for _, part := range strings.Split(spec, ",") {
+		if part == "" {
+			continue
+		}
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(lo)
+		check(err)
+		b := a
+		if isRange {
+			b, err = strconv.Atoi(hi)
+			check(err)
+		}
+		for i := a; i <= b; i++ {
+			set[i] = true
+		}
+	}
+	if len(set) == 0 {
+		log.Fatal("-records lists no records")
+	}
+	return set
 }
 
 // order returns the byte order of a classic pcap file from its magic number.

@@ -7,6 +7,9 @@
 //	tlsgo silent  -addr A [-n 1]       accept and read, never answer; close when the client does
 //	tlsgo smtp    -addr A -cert -key [-n 1]  SMTP responder with STARTTLS
 //	tlsgo http    -addr A [-n 1]       plain HTTP/1.1 responder (not TLS)
+//	tlsgo httpd   -addr A              Go's net/http server, plain HTTP (answers TLS bytes with 400)
+//	tlsgo banner  -addr A -banner TEXT -reply TEXT [-n 1]  a plaintext server that speaks first
+//	              (SMTP, SSH): send the banner line, read once, send the reply line, close
 //	tlsgo connect -addr A [-bind IP:PORT] [-timeout 3s]  TCP connect only, report the result
 //
 // It lives under testdata/ so `go build ./...` ignores it; build it with
@@ -23,6 +26,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -32,7 +36,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("tlsgo: ")
 	if len(os.Args) < 2 {
-		log.Fatal("usage: tlsgo server|client|rst|silent|smtp|http|connect ...")
+		log.Fatal("usage: tlsgo server|client|rst|silent|smtp|http|httpd|banner|connect ...")
 	}
 	mode := os.Args[1]
 	fs := flag.NewFlagSet(mode, flag.ExitOnError)
@@ -51,6 +55,8 @@ func main() {
 	timeout := fs.Duration("timeout", 5*time.Second, "client timeout")
 	clientAuth := fs.Bool("clientauth", false, "server requires a client certificate signed by -ca")
 	count := fs.Int("count", 1, "client: connections to make, one after another, sharing a session cache (resumption)")
+	banner := fs.String("banner", "220 mail.pcapsurgery.test ESMTP", "banner: the line sent on accept")
+	reply := fs.String("reply", "500 5.5.1 Command unrecognized", "banner: the line sent after the client's first bytes")
 	fs.Parse(os.Args[2:])
 
 	cfg := &tls.Config{}
@@ -158,6 +164,20 @@ func main() {
 		})
 	case "smtp":
 		serve(*addr, *n, func(c net.Conn) { smtp(c, cfg) })
+	case "httpd":
+		srv := &http.Server{Addr: *addr, ReadHeaderTimeout: 10 * time.Second,
+			Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "plain HTTP, not TLS") })}
+		log.Fatal(srv.ListenAndServe())
+	case "banner":
+		serve(*addr, *n, func(c net.Conn) {
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			fmt.Fprintf(c, "%s\r\n", *banner)
+			buf := make([]byte, 4096)
+			if _, err := c.Read(buf); err == nil && *reply != "" {
+				fmt.Fprintf(c, "%s\r\n", *reply)
+			}
+			c.Close()
+		})
 	case "http":
 		serve(*addr, *n, func(c net.Conn) {
 			c.SetDeadline(time.Now().Add(10 * time.Second))
