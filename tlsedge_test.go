@@ -179,3 +179,23 @@ func encryptedAlerts(from ...string) func(t *testing.T, f map[string]any) {
 		}
 	}
 }
+
+// TestEdgeVersionFilters: SSL 2.0 and the TLS 1.3 drafts are found by the
+// version filter (drafts count as 1.3).
+func TestEdgeVersionFilters(t *testing.T) {
+	for _, c := range []struct {
+		file, filter string
+		flows        int
+	}{
+		{"edge/sslv2.pcap", "version:ssl2", 1},
+		{"edge/sslv2.pcap", "version:<1.0", 1},
+		{"edge/tls13-drafts.pcap", "version:1.3", 4},
+		{"edge/tls13-drafts.pcap", "version:<1.3", 0},
+	} {
+		var stdout, stderr bytes.Buffer
+		run([]string{"summary", "--json", "--filter", c.filter, filepath.Join("testdata", c.file)}, &stdout, &stderr)
+		if n := strings.Count(stdout.String(), "\n"); n != c.flows {
+			t.Errorf("%s %s: %d flows, want %d (%s)", c.file, c.filter, n, c.flows, stderr.String())
+		}
+	}
+}

@@ -570,6 +570,8 @@ func parseFilterVersion(s string) (versionOp, uint16, bool) {
 		return op, tlswire.VersionTLS10, true
 	case "ssl3", "3.0", "ssl3.0":
 		return op, tlswire.VersionSSL30, true
+	case "ssl2", "2.0", "ssl2.0":
+		return op, tlswire.VersionSSL20, true
 	}
 	return 0, 0, false
 }

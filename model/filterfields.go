@@ -97,7 +97,7 @@ func FilterValues(field string) []string {
 	case f.key == fkAlert:
 		return alertWords()
 	case f.key == fkVersion:
-		return []string{"1.3", "1.2", "1.1", "1.0", "ssl3"}
+		return []string{"1.3", "1.2", "1.1", "1.0", "ssl3", "ssl2"}
 	case f.key == fkBy:
 		return []string{"client", "server"}
 	case f.key == fkStartTLS:
