@@ -18,7 +18,8 @@ func goldenCaptures(t *testing.T) []string {
 	t.Helper()
 	paths, _ := filepath.Glob("testdata/captures/*.pcap*")
 	more, _ := filepath.Glob("testdata/*.pcapng")
-	paths = append(paths, more...)
+	edge, _ := filepath.Glob("testdata/edge/*.pcap") // synthetic edge cases (decode/internal/synth/edge)
+	paths = append(append(paths, more...), edge...)
 	var out []string
 	for _, p := range paths {
 		if !strings.HasSuffix(p, ".keys") {
