@@ -2,24 +2,35 @@ package model
 
 import (
 	"cmp"
+	"net/netip"
 	"runtime"
 	"slices"
 	"sync"
 )
 
-// SortKey is the flow list's sort order.
+// SortKey is the flow list's sort order: one per column of the list.
 type SortKey int
 
 const (
 	SortTime      SortKey = iota // first packet time
 	SortSNI                      // server name, case-insensitive, flows without SNI last
 	SortOutcome                  // failures first, most severe first
+	SortAlert                    // the alert's name, flows without an alert last
 	SortHandshake                // handshake duration, flows without one last
+	SortServer                   // server address (IPv4 before IPv6), then port
+	SortClient                   // client address, then port
+	SortVersion                  // negotiated TLS version, flows without one last
+	SortCipher                   // chosen cipher suite's short name, flows without one last
+	SortPackets                  // packets in the flow
+	SortBytes                    // bytes on the wire
+	numSortKeys
 )
 
-// Next cycles time → SNI → outcome → handshake time → time.
+// Next cycles through every key, the ones most asked for first: time → SNI
+// → outcome → alert → handshake time → server → client → version → cipher
+// → packets → bytes → time.
 func (k SortKey) Next() SortKey {
-	if k >= SortHandshake || k < SortTime {
+	if k < SortTime || k >= numSortKeys-1 {
 		return SortTime
 	}
 	return k + 1
@@ -31,8 +42,22 @@ func (k SortKey) String() string {
 		return "sni"
 	case SortOutcome:
 		return "outcome"
+	case SortAlert:
+		return "alert"
 	case SortHandshake:
 		return "handshake"
+	case SortServer:
+		return "server"
+	case SortClient:
+		return "client"
+	case SortVersion:
+		return "version"
+	case SortCipher:
+		return "cipher"
+	case SortPackets:
+		return "packets"
+	case SortBytes:
+		return "bytes"
 	}
 	return "time"
 }
@@ -97,9 +122,13 @@ func SortIndices(flows []Flow, idx []int32, key SortKey, reverse bool) {
 	}
 	es := getSortBuf(n)
 	defer sortBufs.Put(&es)
-	var snis []string
-	if key == SortSNI {
-		snis = make([]string, n)
+	var strs []string // names ranked after the pass (SNI, alert, cipher)
+	var addrs []netip.AddrPort
+	switch key {
+	case SortSNI, SortAlert, SortCipher:
+		strs = make([]string, n)
+	case SortServer, SortClient:
+		addrs = make([]netip.AddrPort, n) // only IPv6 ones are kept here, to rank
 	}
 	// Read the flows in memory order: a million scattered 1 KB flows cost
 	// several times more than the sort itself.
@@ -115,7 +144,11 @@ func SortIndices(flows []Flow, idx []int32, key SortKey, reverse bool) {
 			e := sortEntry{k2: uint64(fl.ID) ^ 1<<63, idx: i}
 			switch key {
 			case SortSNI:
-				snis[p] = filterSNI(fl)
+				strs[p] = filterSNI(fl)
+			case SortAlert:
+				strs[p] = fl.AlertName()
+			case SortCipher:
+				strs[p] = fl.CipherShort()
 			case SortOutcome:
 				e.k1 = outcomeSeverity(fl.Outcome)
 			case SortHandshake:
@@ -124,6 +157,25 @@ func SortIndices(flows []Flow, idx []int32, key SortKey, reverse bool) {
 				} else {
 					e.k1 = sortMissing
 				}
+			case SortServer, SortClient:
+				ap := fl.Server
+				if key == SortClient {
+					ap = fl.Client
+				}
+				e.k1 = addrKey(ap)
+				if e.k1 == v6Key {
+					addrs[p] = ap
+				}
+			case SortVersion:
+				if v := fl.Verdict.Version; v != 0 {
+					e.k1 = uint64(v)
+				} else {
+					e.k1 = sortMissing
+				}
+			case SortPackets:
+				e.k1 = uint64(max(fl.Packets, 0))
+			case SortBytes:
+				e.k1 = uint64(max(fl.Bytes, 0))
 			default:
 				// Flip the sign bit so signed nanoseconds order as unsigned.
 				e.k1 = uint64(fl.First.UnixNano()) ^ 1<<63
@@ -131,8 +183,11 @@ func SortIndices(flows []Flow, idx []int32, key SortKey, reverse bool) {
 			es[p] = e
 		}
 	})
-	if key == SortSNI {
-		rankSNIs(es, snis)
+	switch {
+	case strs != nil:
+		rankStrings(es, strs)
+	case addrs != nil:
+		rankV6(es, addrs)
 	}
 	if reverse {
 		for p := range es {
@@ -160,10 +215,61 @@ func SortIndices(flows []Flow, idx []int32, key SortKey, reverse bool) {
 	}
 }
 
-// rankSNIs sets k1 to each SNI's rank in case-insensitive order (equal
+// v6Key marks an IPv6 address until rankV6 replaces it by its rank; IPv4
+// keys (address and port, 48 bits) stay below it.
+const v6Key = 1 << 62
+
+// addrKey orders an IPv4 address and port as one number; IPv6 addresses get
+// v6Key (ranked later), an address that is not there sorts last.
+func addrKey(ap netip.AddrPort) uint64 {
+	a := ap.Addr()
+	switch {
+	case !ap.IsValid():
+		return sortMissing
+	case a.Is4():
+		b := a.As4()
+		return uint64(b[0])<<40 | uint64(b[1])<<32 | uint64(b[2])<<24 | uint64(b[3])<<16 | uint64(ap.Port())
+	}
+	return v6Key
+}
+
+// rankV6 gives IPv6 entries their rank among the distinct IPv6 addresses and
+// ports, after every IPv4 one (netip's order: address, zone, then port).
+func rankV6(es []sortEntry, addrs []netip.AddrPort) {
+	slot := make(map[netip.AddrPort]int32)
+	var distinct []netip.AddrPort
+	for p := range es {
+		if es[p].k1 != v6Key {
+			continue
+		}
+		if _, ok := slot[addrs[p]]; !ok {
+			slot[addrs[p]] = int32(len(distinct))
+			distinct = append(distinct, addrs[p])
+		}
+	}
+	if len(distinct) == 0 {
+		return
+	}
+	order := make([]int32, len(distinct))
+	for k := range order {
+		order[k] = int32(k)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return distinct[a].Compare(distinct[b]) })
+	rank := make([]uint64, len(distinct))
+	for r, k := range order {
+		rank[k] = uint64(r)
+	}
+	for p := range es {
+		if es[p].k1 == v6Key {
+			es[p].k1 = 1<<48 + rank[slot[addrs[p]]]
+		}
+	}
+}
+
+// rankStrings sets k1 to each name's rank in case-insensitive order (equal
 // ignoring case = equal rank), or sortMissing when there is none. Captures
 // repeat a few names many times, so sorting the distinct names is cheap.
-func rankSNIs(es []sortEntry, snis []string) {
+func rankStrings(es []sortEntry, snis []string) {
 	slot := make(map[string]int32)
 	var distinct []string
 	slots := make([]int32, len(snis))

@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"math/rand/v2"
+	"net/netip"
 	"runtime"
 	"slices"
 	"strings"
@@ -16,11 +17,11 @@ import (
 func TestSortKeyCycle(t *testing.T) {
 	var names []string
 	k := SortTime
-	for range 5 {
+	for range 12 {
 		names = append(names, k.String())
 		k = k.Next()
 	}
-	if got := strings.Join(names, " "); got != "time sni outcome handshake time" {
+	if got := strings.Join(names, " "); got != "time sni outcome alert handshake server client version cipher packets bytes time" {
 		t.Errorf("cycle = %q", got)
 	}
 	if SortKey(42).Next() != SortTime || SortKey(-1).Next() != SortTime {
@@ -96,7 +97,7 @@ func TestSortIndicesStable(t *testing.T) {
 	g := f
 	g.TLS.ClientHello = &tlswire.ClientHello{SNI: "same"}
 	flows := []Flow{f, g, f, g}
-	for _, key := range []SortKey{SortTime, SortSNI, SortOutcome, SortHandshake} {
+	for key := SortTime; key < numSortKeys; key++ {
 		for _, rev := range []bool{false, true} {
 			idx := []int32{3, 0, 2, 1}
 			SortIndices(flows, idx, key, rev)
@@ -113,12 +114,25 @@ func TestSortIndicesMatchesReference(t *testing.T) {
 	flows := bigFlows(5000)
 	rng := rand.New(rand.NewPCG(3, 4))
 	snis := []string{"b.example", "B.example", "a", "ab", "abcdefghij", "abcdefghiJ", "abcdefgh", "ABCDEFGHIJK", "", "z\x00", "\xff"}
+	addrs := []netip.AddrPort{
+		netip.MustParseAddrPort("10.0.0.2:443"), netip.MustParseAddrPort("10.0.0.2:80"), netip.MustParseAddrPort("9.255.0.1:443"),
+		netip.MustParseAddrPort("[2001:db8::1]:443"), netip.MustParseAddrPort("[2001:db8::1]:80"), netip.MustParseAddrPort("[::ffff:10.0.0.1]:443"),
+		netip.MustParseAddrPort("[fe80::1%eth0]:443"), netip.MustParseAddrPort("255.255.255.255:65535"), {},
+	}
 	for i := range flows {
 		if i%5 == 0 {
 			flows[i].Events = nil // no handshake time
 		}
 		flows[i].TLS.ClientHello = &tlswire.ClientHello{SNI: snis[rng.IntN(len(snis))]}
 		flows[i].First = testBase.Add(time.Duration(rng.IntN(100)) * time.Millisecond)
+		flows[i].Server = addrs[rng.IntN(len(addrs))]
+		flows[i].Client = addrs[rng.IntN(len(addrs))]
+		flows[i].Packets = rng.IntN(20)
+		flows[i].Bytes = int64(rng.IntN(3)) << (8 * rng.IntN(5))
+		flows[i].Verdict.Version = []uint16{0, 0x0303, 0x0304, 0x0301, 0x7f1c}[rng.IntN(5)]
+		if a := rng.IntN(4); a > 0 {
+			flows[i].TLS.Alerts = []decode.AlertFact{{Level: 2, Description: []uint8{40, 48, 70}[a-1]}}
+		}
 	}
 	rng.Shuffle(len(flows), func(i, j int) { flows[i], flows[j] = flows[j], flows[i] })
 	idx := make([]int32, len(flows))
@@ -136,10 +150,26 @@ func TestSortIndicesMatchesReference(t *testing.T) {
 			da, oka := a.HandshakeTime()
 			db, okb := b.HandshakeTime()
 			return cmp.Compare(da, db), !oka, !okb
+		case SortAlert:
+			sa, sb := a.AlertName(), b.AlertName()
+			return cmp.Compare(strings.ToLower(sa), strings.ToLower(sb)), sa == "", sb == ""
+		case SortCipher:
+			sa, sb := a.CipherShort(), b.CipherShort()
+			return cmp.Compare(strings.ToLower(sa), strings.ToLower(sb)), sa == "", sb == ""
+		case SortServer:
+			return a.Server.Compare(b.Server), !a.Server.IsValid(), !b.Server.IsValid()
+		case SortClient:
+			return a.Client.Compare(b.Client), !a.Client.IsValid(), !b.Client.IsValid()
+		case SortVersion:
+			return cmp.Compare(a.Verdict.Version, b.Verdict.Version), a.Verdict.Version == 0, b.Verdict.Version == 0
+		case SortPackets:
+			return cmp.Compare(a.Packets, b.Packets), false, false
+		case SortBytes:
+			return cmp.Compare(a.Bytes, b.Bytes), false, false
 		}
 		return a.First.Compare(b.First), false, false
 	}
-	for _, key := range []SortKey{SortTime, SortSNI, SortOutcome, SortHandshake} {
+	for key := SortTime; key < numSortKeys; key++ {
 		for _, rev := range []bool{false, true} {
 			got := slices.Clone(idx)
 			SortIndices(flows, got, key, rev)
@@ -206,7 +236,7 @@ func BenchmarkSortIndices1M(b *testing.B) {
 		name string
 		idx  []int32
 	}{{"filtered", ascending}, {"shuffled", base}} {
-		for _, key := range []SortKey{SortTime, SortSNI, SortOutcome, SortHandshake} {
+		for _, key := range []SortKey{SortTime, SortSNI, SortOutcome, SortHandshake, SortServer, SortClient, SortBytes} {
 			b.Run(input.name+"/"+key.String(), func(b *testing.B) {
 				for b.Loop() {
 					copy(idx, input.idx)
