@@ -47,7 +47,9 @@ func orUnknown(s string) string {
 const usageText = `pcapsurgery - find where TLS handshakes failed in a packet capture, and cut out the evidence
 
 Usage:
-  pcapsurgery [--max-held SIZE] FILE     explore FILE (the summary table when output is not a terminal)
+  pcapsurgery [--local] [--max-held SIZE] FILE
+                                        explore FILE (the summary table when output is not a terminal);
+                                        times in UTC, or local time with --local or when TZ is set
   pcapsurgery summary [--json] [--filter EXPR] [--failures] [--max-held SIZE] FILE
   pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE]
   pcapsurgery completion bash|zsh|fish

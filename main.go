@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"time"
 
 	"golang.org/x/term"
 
@@ -60,8 +61,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "completion":
 		return completion(args[1:], stdout, stderr)
 	}
+	args, local := takeLocal(args)
+	if len(args) == 0 {
+		return usageError(stderr, "--local needs a capture FILE")
+	}
 	if isMaxHeldFlag(args[0]) {
-		return exploreWithFlags(args, stdout, stderr)
+		return exploreWithFlags(args, local, stdout, stderr)
 	}
 	if len(args[0]) > 1 && args[0][0] == '-' {
 		return usageError(stderr, "unknown flag %s", args[0])
@@ -69,7 +74,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 1 {
 		return usageError(stderr, "unknown command %q (commands: summary, export, completion, help)", args[0])
 	}
-	return explore(args[0], stdout, stderr, decode.DefaultMaxHeld)
+	return explore(args[0], local, stdout, stderr, decode.DefaultMaxHeld)
+}
+
+// takeLocal removes the explorer's --local flag. Times are UTC unless it is
+// given or TZ is set in the environment (a zone the user chose); the list's
+// TIME column names the zone either way.
+func takeLocal(args []string) ([]string, *time.Location) {
+	loc := time.UTC
+	if os.Getenv("TZ") != "" {
+		loc = time.Local
+	}
+	var rest []string
+	for _, a := range args {
+		if a == "--local" || a == "-local" {
+			loc = time.Local
+			continue
+		}
+		rest = append(rest, a)
+	}
+	return rest, loc
 }
 
 func usageError(stderr io.Writer, format string, a ...any) int {
@@ -79,7 +103,7 @@ func usageError(stderr io.Writer, format string, a ...any) int {
 
 // explore opens the explorer, or prints the summary table when standard
 // output is not a terminal (pcapsurgery FILE | cat).
-func explore(path string, stdout, stderr io.Writer, maxHeld int64) int {
+func explore(path string, loc *time.Location, stdout, stderr io.Writer, maxHeld int64) int {
 	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
 		return summary([]string{"--max-held", strconv.FormatInt(maxHeld, 10), path}, stdout, stderr)
 	}
@@ -91,7 +115,7 @@ func explore(path string, stdout, stderr io.Writer, maxHeld int64) int {
 	defer src.Close()
 	l := model.NewLoader(src)
 	l.SetMaxHeld(maxHeld)
-	if err := ui.Run(ui.Options{Path: path, Loader: l, Stderr: stderr}); err != nil {
+	if err := ui.Run(ui.Options{Path: path, Loader: l, Stderr: stderr, Location: loc}); err != nil {
 		say(stderr, "pcapsurgery: %v\n", err)
 		return exitCapture
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
 )
@@ -72,7 +73,7 @@ func isMaxHeldFlag(arg string) bool {
 }
 
 // exploreWithFlags is `pcapsurgery --max-held SIZE FILE`.
-func exploreWithFlags(args []string, stdout, stderr io.Writer) int {
+func exploreWithFlags(args []string, loc *time.Location, stdout, stderr io.Writer) int {
 	fs := newFlagSet("explore", stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usageText) }
 	maxHeld := maxHeldFlag(fs)
@@ -80,5 +81,5 @@ func exploreWithFlags(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	return explore(path, stdout, stderr, int64(*maxHeld))
+	return explore(path, loc, stdout, stderr, int64(*maxHeld))
 }

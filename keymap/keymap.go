@@ -15,18 +15,19 @@ type KeyMap struct {
 	Help   Help
 }
 
-// Global bindings work in every mode (q only while no text input has focus).
+// Global bindings work in every mode (? only while no text input has focus).
 type Global struct {
 	ForceQuit key.Binding
-	Quit      key.Binding
 	Help      key.Binding
 }
 
-// List is the flow list.
+// List is the flow list. q quits only here: in the pane it goes back to the
+// list (as in less, tig, k9s), in an input it is text.
 type List struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Left, Right                             key.Binding
 	Open, Filter, Failures, Sort, Reverse   key.Binding
-	Export, ExportAll                       key.Binding
+	Copy, Export, ExportAll, Quit           key.Binding
 }
 
 // Detail is the flow pane.
@@ -46,9 +47,10 @@ type Help struct {
 }
 
 // Export is the export dialog. Overwrite and Keep are enabled only while it
-// asks before overwriting, so they never steal letters from the path input.
+// asks before overwriting, so they never steal letters from the path input;
+// Close only once the result is on show, when any key closes it.
 type Export struct {
-	Toggle, Confirm, Cancel, Overwrite, Keep key.Binding
+	Toggle, Confirm, Cancel, Overwrite, Keep, Close key.Binding
 }
 
 func b(help, desc string, keys ...string) key.Binding {
@@ -60,7 +62,6 @@ func Default() KeyMap {
 	k := KeyMap{
 		Global: Global{
 			ForceQuit: b("ctrl+c", "quit", "ctrl+c"),
-			Quit:      b("q", "quit", "q"),
 			Help:      b("?", "help", "?"),
 		},
 		List: List{
@@ -70,13 +71,17 @@ func Default() KeyMap {
 			PageDown:  b("pgdn/space", "page down", "pgdown", "space"),
 			Top:       b("home/g", "first flow", "home", "g"),
 			Bottom:    b("end/G", "last flow", "end", "G"),
+			Left:      b("left/h", "columns left", "left", "h"),
+			Right:     b("right/l", "columns right", "right", "l"),
 			Open:      b("enter", "open flow", "enter"),
 			Filter:    b("/", "filter", "/"),
 			Failures:  b("f", "failures only", "f"),
 			Sort:      b("s", "next sort", "s"),
 			Reverse:   b("S", "reverse sort", "S"),
+			Copy:      b("y", "copy summary", "y"),
 			Export:    b("e", "export flow", "e"),
 			ExportAll: b("E", "export matching", "E"),
+			Quit:      b("q", "quit", "q"),
 		},
 		Detail: Detail{
 			Up:       b("up/k", "scroll up", "up", "k"),
@@ -91,7 +96,7 @@ func Default() KeyMap {
 			Prev:     b("p", "previous flow", "p"),
 			Copy:     b("y", "copy summary", "y"),
 			Export:   b("e", "export flow", "e"),
-			Back:     b("esc", "back to list", "esc"),
+			Back:     b("esc/q", "back to list", "esc", "q"),
 		},
 		Filter: Filter{
 			Apply:    b("enter", "apply filter (if valid)", "enter"),
@@ -101,11 +106,12 @@ func Default() KeyMap {
 			Next:     b("down", "newer filter (history)", "down"),
 		},
 		Export: Export{
-			Toggle:    b("tab", "whole flow / evidence", "tab"),
+			Toggle:    b("tab", "whole / evidence", "tab"),
 			Confirm:   b("enter", "export", "enter"),
 			Cancel:    b("esc", "cancel", "esc"),
 			Overwrite: b("y", "overwrite", "y"),
 			Keep:      b("n", "keep existing file", "n"),
+			Close:     b("any key", "close", "enter", "esc", "space"),
 		},
 		Help: Help{
 			Up:       b("up/k", "scroll up", "up", "k"),
@@ -117,36 +123,58 @@ func Default() KeyMap {
 			Close:    b("esc/q/?", "close help", "esc", "q", "?"),
 		},
 	}
-	k.Export.Overwrite.SetEnabled(false)
-	k.Export.Keep.SetEnabled(false)
+	k.Export.SetState(ExportEditing)
 	return k
+}
+
+// ExportState is what the export dialog is doing, which decides its keys.
+type ExportState int
+
+const (
+	ExportEditing    ExportState = iota // editing the path: tab, enter, esc
+	ExportRunning                       // writing: no key does anything
+	ExportConfirming                    // asking before overwriting: y, n, esc
+	ExportDone                          // the result is on show: any key closes
+)
+
+// SetState enables exactly the bindings the dialog accepts in state s, so
+// its footer and its own hint line say what it accepts.
+func (e *Export) SetState(s ExportState) {
+	e.Toggle.SetEnabled(s == ExportEditing)
+	e.Confirm.SetEnabled(s == ExportEditing)
+	e.Cancel.SetEnabled(s == ExportEditing || s == ExportConfirming)
+	e.Overwrite.SetEnabled(s == ExportConfirming)
+	e.Keep.SetEnabled(s == ExportConfirming)
+	e.Close.SetEnabled(s == ExportDone)
 }
 
 // SetConfirming switches the export dialog between editing the path and
 // asking before overwriting.
 func (e *Export) SetConfirming(on bool) {
-	e.Overwrite.SetEnabled(on)
-	e.Keep.SetEnabled(on)
-	e.Toggle.SetEnabled(!on)
-	e.Confirm.SetEnabled(!on)
+	if on {
+		e.SetState(ExportConfirming)
+	} else {
+		e.SetState(ExportEditing)
+	}
 }
 
 // ShortHelp implements help.KeyMap.
-func (g Global) ShortHelp() []key.Binding { return []key.Binding{g.Help, g.Quit} }
+func (g Global) ShortHelp() []key.Binding { return []key.Binding{g.Help, g.ForceQuit} }
 
 // FullHelp implements help.KeyMap.
-func (g Global) FullHelp() [][]key.Binding { return [][]key.Binding{{g.Help, g.Quit, g.ForceQuit}} }
+func (g Global) FullHelp() [][]key.Binding { return [][]key.Binding{{g.Help, g.ForceQuit}} }
 
-// ShortHelp implements help.KeyMap.
+// ShortHelp implements help.KeyMap; the footer keeps its last binding (how
+// to quit) at every width.
 func (l List) ShortHelp() []key.Binding {
-	return []key.Binding{l.Open, l.Filter, l.Failures, l.Sort, l.Export}
+	return []key.Binding{l.Open, l.Filter, l.Failures, l.Sort, l.Export, l.Copy, l.Quit}
 }
 
 // FullHelp implements help.KeyMap.
 func (l List) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom},
-		{l.Open, l.Filter, l.Failures, l.Sort, l.Reverse, l.Export, l.ExportAll},
+		{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Left, l.Right},
+		{l.Open, l.Filter, l.Failures, l.Sort, l.Reverse, l.Copy, l.Export, l.ExportAll, l.Quit},
 	}
 }
 
@@ -181,12 +209,12 @@ func (h Help) FullHelp() [][]key.Binding {
 
 // ShortHelp implements help.KeyMap.
 func (e Export) ShortHelp() []key.Binding {
-	return []key.Binding{e.Toggle, e.Confirm, e.Overwrite, e.Keep, e.Cancel}
+	return []key.Binding{e.Toggle, e.Confirm, e.Overwrite, e.Keep, e.Cancel, e.Close}
 }
 
 // FullHelp implements help.KeyMap.
 func (e Export) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{e.Toggle, e.Confirm, e.Cancel, e.Overwrite, e.Keep}}
+	return [][]key.Binding{{e.Toggle, e.Confirm, e.Cancel, e.Overwrite, e.Keep, e.Close}}
 }
 
 // Group is one mode's bindings with its title, in help and README order.
@@ -208,6 +236,7 @@ func (k KeyMap) Groups() []Group {
 	all := k
 	all.Export.Overwrite.SetEnabled(true)
 	all.Export.Keep.SetEnabled(true)
+	all.Export.Close.SetEnabled(true)
 	return []Group{
 		{"Flow list", flat(all.List.FullHelp())},
 		{"Flow pane", flat(all.Detail.FullHelp())},

@@ -2,6 +2,7 @@ package keymap
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,13 +10,15 @@ import (
 )
 
 // modes lists what is live at once: the mode's bindings plus the global ones
-// (q is typed text while an input has focus, so it is left out there).
+// (? is typed text while an input has focus, so it is left out there).
 func modes(k KeyMap) map[string][]key.Binding {
 	g := k.Global
 	typing := []key.Binding{g.ForceQuit}
-	all := []key.Binding{g.ForceQuit, g.Quit, g.Help}
+	all := []key.Binding{g.ForceQuit, g.Help}
 	confirming := k
 	confirming.Export.SetConfirming(true)
+	done := k
+	done.Export.SetState(ExportDone)
 	flat := func(base []key.Binding, rows [][]key.Binding) []key.Binding {
 		out := append([]key.Binding(nil), base...)
 		for _, r := range rows {
@@ -30,6 +33,7 @@ func modes(k KeyMap) map[string][]key.Binding {
 		"export":         flat(typing, k.Export.FullHelp()),
 		"export-confirm": flat(all, confirming.Export.FullHelp()),
 		"help":           flat(typing, k.Help.FullHelp()), // the help screen takes q and ? itself
+		"export-done":    flat(all, done.Export.FullHelp()),
 	}
 }
 
@@ -100,5 +104,23 @@ func TestReadmeKeyTable(t *testing.T) {
 	want := strings.TrimSpace(MarkdownTable())
 	if got != want {
 		t.Errorf("README key table is stale; replace the block with:\n%s", want)
+	}
+}
+
+// TestQuitKeys: q quits from the list and goes back from the pane; ctrl+c
+// quits everywhere, so every mode's footer can say how to leave.
+func TestQuitKeys(t *testing.T) {
+	k := Default()
+	if !slices.Contains(k.List.Quit.Keys(), "q") || k.List.Quit.Help().Desc != "quit" {
+		t.Errorf("list: q must quit, got %v %q", k.List.Quit.Keys(), k.List.Quit.Help().Desc)
+	}
+	if !slices.Contains(k.Detail.Back.Keys(), "q") || !slices.Contains(k.Detail.Back.Keys(), "esc") {
+		t.Errorf("pane: q and esc must go back, got %v", k.Detail.Back.Keys())
+	}
+	if !slices.Contains(k.Global.ForceQuit.Keys(), "ctrl+c") {
+		t.Error("ctrl+c must quit everywhere")
+	}
+	if last := k.List.ShortHelp(); last[len(last)-1].Help().Key != "q" {
+		t.Error("the list's short help must end with how to quit (the footer keeps the last item)")
 	}
 }

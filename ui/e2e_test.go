@@ -111,6 +111,8 @@ func TestE2ETmux(t *testing.T) {
 	send("Enter")
 	screenHas("packets to")
 	send("x")
+	send("q") // in the pane q goes back to the list, where q quits
+	screenHas("q quit")
 	send("q")
 	quit := false
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -25,7 +26,13 @@ func (m Model) openExport(ids []int, what string, one int) (Model, tea.Cmd) {
 	}
 	m.back, m.mode = m.mode, modeExport
 	m.relayout(m.lay.width, m.lay.height)
-	return m, m.dlg.Open(ids, what, name)
+	return m, m.dlg.Open(ids, what, name, evidenceName(name))
+}
+
+// evidenceName is the suggested name for the handshake evidence of what
+// name holds whole: its own file, so the second export asks nothing.
+func evidenceName(name string) string {
+	return strings.TrimSuffix(name, ".pcap") + "_evidence.pcap"
 }
 
 // runExport writes the file in a command; the dialog hears DoneMsg.

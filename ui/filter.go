@@ -16,6 +16,7 @@ type filterResultMsg struct {
 	Gen     int
 	Visible []int32
 	Cursor  int // where the previously selected flow is now, -1 if gone
+	Counts  outcomeCounts
 }
 
 // defaultOrder is capture order with nothing hidden: batches extend it
@@ -30,6 +31,7 @@ func (m *Model) refilter() tea.Cmd {
 	m.filterGen++
 	m.inflight++
 	gen, flows, f, failures, key, rev := m.filterGen, m.flows[:len(m.flows):len(m.flows)], m.filter, m.failuresOnly, m.sortKey, m.reverse
+	outs := m.outcomes[:len(m.outcomes):len(m.outcomes)]
 	sel := int32(m.list.Selected() - 1)
 	return func() tea.Msg {
 		var idx []int32
@@ -44,7 +46,7 @@ func (m *Model) refilter() tea.Cmd {
 		if key != model.SortTime || rev {
 			model.SortIndices(flows, idx, key, rev)
 		}
-		return filterResultMsg{Gen: gen, Visible: idx, Cursor: slices.Index(idx, sel)}
+		return filterResultMsg{Gen: gen, Visible: idx, Cursor: slices.Index(idx, sel), Counts: countVisible(outs, idx)}
 	}
 }
 
@@ -57,6 +59,7 @@ func (m Model) onFilterResult(msg filterResultMsg) (Model, tea.Cmd) {
 			cur = 0
 		}
 		m.list.SetData(m.flows, msg.Visible, cur)
+		m.visCounts = msg.Counts
 	}
 	if m.inflight > 0 || len(m.pending) == 0 {
 		return m, nil

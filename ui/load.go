@@ -107,11 +107,13 @@ func (m *Model) apply(b model.Batch) tea.Cmd {
 		}
 		for len(m.flows) <= idx {
 			m.flows = append(m.flows, model.Flow{})
+			m.outcomes = append(m.outcomes, 0)
 		}
 		if old := &m.flows[idx]; old.ID != 0 {
 			m.counts[old.Outcome]--
 		}
 		m.flows[idx] = *f
+		m.outcomes[idx] = outcomeIndex(f.Outcome)
 		m.counts[f.Outcome]++
 	}
 	if id := m.detail.FlowID(); id > 0 && id <= len(m.flows) {

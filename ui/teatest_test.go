@@ -40,7 +40,8 @@ func TestProgramFilterOpenExportQuit(t *testing.T) {
 	tm.Send(keyMsg("enter"))
 	wait("packets to")
 	tm.Send(keyMsg("x"))
-	tm.Type("q")
+	tm.Type("q") // the pane goes back to the list
+	tm.Type("q") // the list quits
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(Model)
 	if fm.loading {
 		t.Error("still loading at the end")

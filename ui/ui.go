@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"charm.land/bubbles/v2/progress"
 	"charm.land/bubbles/v2/spinner"
@@ -27,9 +28,10 @@ import (
 
 // Options is what main hands the UI.
 type Options struct {
-	Path   string        // capture path as given; "-" is standard input (export then refused)
-	Loader *model.Loader // not started: the UI runs it
-	Stderr io.Writer     // where a line goes once the screen is restored (an interrupted export); nil: nowhere
+	Path     string         // capture path as given; "-" is standard input (export then refused)
+	Loader   *model.Loader  // not started: the UI runs it
+	Stderr   io.Writer      // where a line goes once the screen is restored (an interrupted export); nil: nowhere
+	Location *time.Location // the zone times are shown in; nil is UTC
 }
 
 // mode is what has the keyboard.
@@ -64,9 +66,10 @@ type Model struct {
 	bar      progress.Model
 
 	// data: flows[id-1]; counts by outcome kept as batches replace flows
-	flows   []model.Flow
-	counts  map[model.Outcome]int
-	pending []model.Batch // batches held while a filter command reads flows
+	flows    []model.Flow
+	outcomes []uint8 // outcomeIndex of each flow, for counting a filter's result
+	counts   map[model.Outcome]int
+	pending  []model.Batch // batches held while a filter command reads flows
 
 	// the order on screen. filter is what the list shows: the text in the
 	// bar while it parses, else applied, the last filter Enter accepted.
@@ -75,6 +78,7 @@ type Model struct {
 	failuresOnly bool
 	sortKey      model.SortKey
 	reverse      bool
+	visCounts    outcomeCounts // outcomes of the visible flows, with the result that made them
 	filterGen    int
 	inflight     int // filter commands still reading flows
 
@@ -106,6 +110,7 @@ func New(opts Options) Model {
 		dlg:     exportdlg.New(keys.Export, st),
 		status:  statusbar.New(st),
 	}
+	m.list.SetLocation(opts.Location)
 	if opts.Loader != nil {
 		m.ctx, m.cancel = context.WithCancel(context.Background())
 		m.batches = make(chan model.Batch, 1)

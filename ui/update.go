@@ -5,7 +5,6 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/pcapsurgery/pcapsurgery/ui/detail"
 	"github.com/pcapsurgery/pcapsurgery/ui/exportdlg"
 	"github.com/pcapsurgery/pcapsurgery/ui/filterbar"
 	"github.com/pcapsurgery/pcapsurgery/ui/flowlist"
@@ -40,6 +39,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case filterResultMsg:
 		return m.onFilterResult(msg)
+	case summarySavedMsg:
+		return m.onSummarySaved(msg)
 	case filterbar.ChangedMsg:
 		return m.onFilterChanged(msg)
 	case flowlist.OpenMsg:
@@ -50,10 +51,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.dlg, cmd = m.dlg.Update(msg)
 		return m, cmd
-	case exportdlg.ClosedMsg:
-		m.mode = m.back
-		m.relayout(m.lay.width, m.lay.height)
-		return m, nil
 	case statusbar.ExpiredMsg:
 		m.status = m.status.Update(msg)
 		return m, nil
@@ -91,9 +88,6 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.helpKey(k)
 	}
 	if !m.typing() {
-		if key.Matches(k, g.Quit) {
-			return m.quit()
-		}
 		if key.Matches(k, g.Help) {
 			return m.openHelp(), nil
 		}
@@ -104,6 +98,10 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case modeExport:
 		var cmd tea.Cmd
 		m.dlg, cmd = m.dlg.Update(k)
+		if m.dlg.Closed() {
+			m.mode = m.back
+			m.relayout(m.lay.width, m.lay.height)
+		}
 		return m, cmd
 	case modeDetail:
 		return m.detailKey(k)
@@ -130,6 +128,13 @@ func (m Model) filterKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 	lk := m.keys.List
 	switch {
+	case key.Matches(k, lk.Quit):
+		return m.quit()
+	case key.Matches(k, lk.Copy):
+		if id := m.list.Selected(); id > 0 {
+			return m, m.copySummary(&m.flows[id-1])
+		}
+		return m, nil
 	case key.Matches(k, lk.Filter):
 		m.mode = modeFilter
 		m.fbar.Focus()
@@ -154,7 +159,11 @@ func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		if len(ids) == 0 {
 			return m, m.status.Flash(statusbar.Error, "no flows match: nothing to export")
 		}
-		return m.openExport(ids, itoa(len(ids))+" flows matching the filter", 0)
+		what := plural(len(ids), "flow") + " matching the filter"
+		if !m.filtered() {
+			what = "all " + plural(len(ids), "flow")
+		}
+		return m.openExport(ids, what, 0)
 	}
 	var cmd tea.Cmd
 	m.list, cmd = m.list.Update(k)
@@ -190,9 +199,7 @@ func (m Model) detailKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	case key.Matches(k, dk.Copy):
-		f := m.detail.Flow()
-		return m, tea.Batch(tea.SetClipboard(detail.Summary(f)),
-			m.status.Flash(statusbar.Info, "summary of flow "+itoa(f.ID)+" copied to the clipboard (OSC 52)"))
+		return m, m.copySummary(m.detail.Flow())
 	case key.Matches(k, dk.Export):
 		id := m.detail.FlowID()
 		return m.openExport([]int{id}, "flow "+itoa(id), id)

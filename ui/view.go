@@ -55,7 +55,11 @@ func (m Model) content() string {
 		}
 		lines = append(lines, bar...)
 	}
-	lines = append(lines, m.status.View(m.helpKeys(), m.position()))
+	status := strings.Split(m.status.View(m.helpKeys(), m.position()), "\n")
+	if extra := len(status) - 1; extra > 0 { // a long flash covers the bottom of the body
+		lines = lines[:max(1, len(lines)-extra)]
+	}
+	lines = append(lines, status...)
 	for i := range lines {
 		lines[i] = fit(lines[i], w)
 	}
@@ -73,73 +77,6 @@ func (m Model) fileName() string {
 		return "(no file)"
 	}
 	return model.Printable(filepath.Base(m.opts.Path)) // the title and header are no place for a name's escapes
-}
-
-// header: file and totals on the left, the active order on the right.
-func (m Model) header() string {
-	var parts []string
-	for _, o := range model.Outcomes {
-		if n := m.counts[o]; n > 0 {
-			parts = append(parts, m.st.Badge(o, fmt.Sprintf("%d %s", n, shortOutcome[o])))
-		}
-	}
-	left := m.st.HeaderFile.Render(m.fileName()) + "  " + fmt.Sprintf("%d flows", len(m.flows))
-	if len(parts) > 0 {
-		left += ": " + strings.Join(parts, " · ")
-	}
-	right := m.orderText()
-	rw := ansi.StringWidth(right)
-	avail := m.lay.width - rw - 2
-	if avail < 10 {
-		return ansi.Truncate(left, m.lay.width, "~")
-	}
-	if ansi.StringWidth(left) > avail {
-		left = m.compactTotals(avail)
-	}
-	return left + strings.Repeat(" ", m.lay.width-ansi.StringWidth(left)-rw) + m.st.Header.Render(right)
-}
-
-// compactTotals fits the header's totals into avail cells: how many flows
-// failed, then the failure counts in the list's order as long as they fit
-// (on a narrow terminal the failures matter more than the OKs).
-func (m Model) compactTotals(avail int) string {
-	failed := 0
-	for _, o := range model.Outcomes {
-		if o.Failed() {
-			failed += m.counts[o]
-		}
-	}
-	left := m.st.HeaderFile.Render(m.fileName()) + "  " + fmt.Sprintf("%d flows, %d failed", len(m.flows), failed)
-	sep := ": "
-	for _, o := range model.Outcomes {
-		n := m.counts[o]
-		if n == 0 || !o.Failed() {
-			continue
-		}
-		part := m.st.Badge(o, fmt.Sprintf("%d %s", n, shortOutcome[o]))
-		if ansi.StringWidth(left)+len(sep)+ansi.StringWidth(part) > avail {
-			break
-		}
-		left += sep + part
-		sep = " · "
-	}
-	return ansi.Truncate(left, avail, "~")
-}
-
-// orderText is the active filter and sort, always on screen.
-func (m Model) orderText() string {
-	dir := "asc"
-	if m.reverse {
-		dir = "desc"
-	}
-	s := "sort " + m.sortKey.String() + " " + dir
-	if m.failuresOnly {
-		s = "failures only | " + s
-	}
-	if !m.filter.Empty() {
-		s = "/" + model.Printable(m.filter.String()) + " | " + s
-	}
-	return s
 }
 
 // progressLine shows bytes, packets, flows and elapsed time; a spinner and
@@ -184,34 +121,80 @@ func (m Model) body() []string {
 	return lines[:n]
 }
 
-// helpKeys is the short help for the mode with focus.
+// helpKeys is the footer for the mode with focus: help first where ? is
+// not typed text, the mode's keys, and how to leave last (the status bar
+// keeps the last item at every width): q in the list, which ends its own
+// short help, ctrl+c everywhere else.
 func (m Model) helpKeys() help.KeyMap {
+	g := m.keys.Global
 	switch m.mode {
 	case modeHelp:
 		return m.keys.Help
 	case modeFilter:
-		return m.keys.Filter
+		return footer{mode: m.keys.Filter, tail: &g.ForceQuit}
 	case modeExport:
-		return m.dlg.Keys()
+		return footer{mode: m.dlg.Keys(), tail: &g.ForceQuit}
 	case modeDetail:
-		return joined{m.keys.Detail, m.keys.Global}
+		return footer{lead: &g.Help, mode: m.keys.Detail, tail: &g.ForceQuit}
 	}
-	return joined{m.keys.List, m.keys.Global}
+	return footer{lead: &g.Help, mode: listHelp{m.keys.List, m.columnsHint()}}
 }
 
-// joined puts help first (it must always fit), then the mode, then quit.
-type joined struct {
-	mode   help.KeyMap
-	global keymap.Global
+// columnsHint is the footer's word on columns off screen ("right +7
+// columns"), nil when every column is on screen.
+func (m Model) columnsHint() *key.Binding {
+	l, r := m.list.OffScreen()
+	lk := m.keys.List
+	var b key.Binding
+	switch {
+	case l > 0 && r > 0:
+		b = key.NewBinding(key.WithKeys(lk.Right.Keys()...), key.WithHelp("left/right", "more columns"))
+	case l > 0:
+		b = key.NewBinding(key.WithKeys(lk.Left.Keys()...), key.WithHelp("left", "back to the first columns"))
+	case r > 0:
+		b = key.NewBinding(key.WithKeys(lk.Right.Keys()...), key.WithHelp("right", "+"+itoa(r)+" columns"))
+	default:
+		return nil
+	}
+	return &b
 }
 
-func (j joined) ShortHelp() []key.Binding {
-	return append(append([]key.Binding{j.global.Help}, j.mode.ShortHelp()...), j.global.Quit)
+// listHelp is the list's short help with the columns hint after its first
+// item (open), where it is seen at 80 columns.
+type listHelp struct {
+	keys    keymap.List
+	columns *key.Binding
 }
 
-func (j joined) FullHelp() [][]key.Binding {
-	return append(j.mode.FullHelp(), j.global.FullHelp()...)
+func (l listHelp) ShortHelp() []key.Binding {
+	bs := l.keys.ShortHelp()
+	if l.columns == nil || len(bs) == 0 {
+		return bs
+	}
+	return append([]key.Binding{bs[0], *l.columns}, bs[1:]...)
 }
+
+func (l listHelp) FullHelp() [][]key.Binding { return l.keys.FullHelp() }
+
+// footer is a mode's short help between a lead and a tail binding.
+type footer struct {
+	lead, tail *key.Binding
+	mode       help.KeyMap
+}
+
+func (f footer) ShortHelp() []key.Binding {
+	var bs []key.Binding
+	if f.lead != nil {
+		bs = append(bs, *f.lead)
+	}
+	bs = append(bs, f.mode.ShortHelp()...)
+	if f.tail != nil {
+		bs = append(bs, *f.tail)
+	}
+	return bs
+}
+
+func (f footer) FullHelp() [][]key.Binding { return f.mode.FullHelp() }
 
 // position is the right end of the status line.
 func (m Model) position() string {
@@ -221,10 +204,11 @@ func (m Model) position() string {
 	if m.mode == modeDetail {
 		return fmt.Sprintf("flow %d  %3.0f%%", m.detail.FlowID(), m.detail.ScrollPercent()*100)
 	}
-	if len(m.list.Visible()) == 0 {
-		return "0/0"
+	pos := "0/0"
+	if n := len(m.list.Visible()); n > 0 {
+		pos = count(int64(m.list.Cursor()+1)) + "/" + count(int64(n))
 	}
-	return fmt.Sprintf("%s/%s", count(int64(m.list.Cursor()+1)), count(int64(len(m.list.Visible()))))
+	return m.sortText() + "  " + pos
 }
 
 // fit clips or pads a line to exactly w cells.

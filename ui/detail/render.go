@@ -46,10 +46,38 @@ func (r *renderer) section(title string) {
 	r.add("", r.st.Section.Render(title))
 }
 
-// wrap word-wraps plain text to the width with an indent on every line.
+// wrap word-wraps plain text to the width with an indent on every line. It
+// breaks at spaces only: a list's comma stays on its value, a hostname is
+// never split at its hyphens, and no line grows past w (ansi.Wrap with ","
+// as a breakpoint kept the comma beyond the width, and the caller then cut
+// the value: "ffdhe409~"). Only a word longer than a whole line is broken.
 func wrap(s string, w int, indent string) []string {
 	w = max(w-ansi.StringWidth(indent), 10)
-	out := strings.Split(ansi.Wrap(s, w, ", "), "\n")
+	var out []string
+	line, lw := "", 0
+	for _, word := range strings.Split(s, " ") {
+		ww := ansi.StringWidth(word)
+		if lw > 0 && lw+1+ww > w {
+			out = append(out, line)
+			line, lw = "", 0
+		}
+		for ww > w { // a word wider than a line
+			if lw > 0 {
+				out = append(out, line)
+				line, lw = "", 0
+			}
+			out = append(out, ansi.Truncate(word, w, ""))
+			word = ansi.TruncateLeft(word, w, "")
+			ww = ansi.StringWidth(word)
+		}
+		if lw > 0 {
+			line += " "
+			lw++
+		}
+		line += word
+		lw += ww
+	}
+	out = append(out, line)
 	for i := range out {
 		out[i] = indent + out[i]
 	}
@@ -79,7 +107,15 @@ func (r *renderer) head(f *model.Flow) {
 	if sni := f.SNI(); sni != "" {
 		title += "  SNI " + sni
 	}
-	r.add(r.st.Badge(f.Outcome, "["+f.Badge+"]") + " " + r.st.Title.Render(ansi.Truncate(title, r.w-len(f.Badge)-3, "~")))
+	// The title wraps under itself rather than losing the end of the SNI.
+	badge := "[" + f.Badge + "] "
+	for i, l := range wrap(title, r.w-len(badge), "") {
+		lead := r.st.Badge(f.Outcome, strings.TrimSpace(badge)) + " "
+		if i > 0 {
+			lead = strings.Repeat(" ", len(badge))
+		}
+		r.add(lead + r.st.Title.Render(l))
+	}
 	r.add(wrap(f.Diagnosis, r.w, "")...)
 	stage := string(f.Stage)
 	if f.Who != "" {
@@ -89,8 +125,11 @@ func (r *renderer) head(f *model.Flow) {
 	if d, ok := f.HandshakeTime(); ok {
 		hs = flowlist.Duration(time.Duration(d))
 	}
-	r.add(r.st.Muted.Render(ansi.Truncate(fmt.Sprintf("stopped at: %s  history: %s  handshake: %s  packets: %d  bytes: %d  client by: %s",
-		stage, orDash(model.History(&f.Flow)), hs, f.Packets, f.Bytes, f.ClientBasis), r.w, "~")))
+	facts := fmt.Sprintf("stopped at: %s  history: %s  handshake: %s  packets: %d  bytes: %d  client by: %s",
+		stage, orDash(model.History(&f.Flow)), hs, f.Packets, f.Bytes, f.ClientBasis)
+	for _, l := range wrap(facts, r.w, "") {
+		r.add(r.st.Muted.Render(l))
+	}
 }
 
 func (r *renderer) timeline(f *model.Flow) {
@@ -105,8 +144,15 @@ func (r *renderer) timeline(f *model.Flow) {
 		if e.Dir == decode.FromServer {
 			arrow = r.st.Server.Render("C <- S")
 		}
-		line := fmt.Sprintf("  %16s %8s   %s  %s", ms(since), "+"+ms(delta), arrow, EventName(e))
-		r.add(ansi.Truncate(line, r.w, "~"))
+		line := fmt.Sprintf("  %16s %8s   %s  ", ms(since), "+"+ms(delta), arrow)
+		// A long event wraps under its own column instead of losing its end.
+		indent := ansi.StringWidth(line)
+		for i, l := range wrap(EventName(e), r.w-indent, "") {
+			if i > 0 {
+				line = strings.Repeat(" ", indent)
+			}
+			r.add(ansi.Truncate(line+l, r.w, "~"))
+		}
 	}
 	if len(f.Events) == 0 {
 		r.add("  (no events)")
@@ -167,7 +213,12 @@ func offers(ch *tlswire.ClientHello, sh *tlswire.ServerHello, sessionID []byte, 
 	for _, c := range ch.CipherSuites {
 		line := "      " + registry.CipherSuite(c)
 		if sh != nil && c == sh.CipherSuite {
-			line = st.Chosen.Render("    * " + registry.CipherSuite(c) + "  <- chosen")
+			line = "    * " + registry.CipherSuite(c) + "  <- chosen"
+			if ansi.StringWidth(line) > w { // the mark goes under the name, not cut off
+				out = append(out, st.Chosen.Render(ansi.Truncate("    * "+registry.CipherSuite(c), w, "~")))
+				line = "      <- chosen"
+			}
+			line = st.Chosen.Render(line)
 		}
 		out = append(out, ansi.Truncate(line, w, "~"))
 	}
@@ -378,19 +429,23 @@ func (r *renderer) ends(f *model.Flow) {
 // facts covers fingerprints, TCP oddities and decoder notes.
 func (r *renderer) facts(f *model.Flow) {
 	t := &f.TLS
-	r.section("Fingerprints")
-	r.add(kv("JA4", nonEmpty(model.Printable(t.JA4)), r.w)...)
-	r.add(kv("JA3", nonEmpty(model.Printable(t.JA3Hash)), r.w)...)
-	r.add(kv("JA3 string", nonEmpty(model.Printable(f.JA3String())), r.w)...)
-	r.add(kv("JA3S", nonEmpty(model.Printable(t.JA3SHash)), r.w)...)
-	r.add(kv("Zeek history", nonEmpty(model.History(&f.Flow)), r.w)...)
+	var fps []string
+	fps = append(fps, kv("JA4", nonEmpty(model.Printable(t.JA4)), r.w)...)
+	fps = append(fps, kv("JA3", nonEmpty(model.Printable(t.JA3Hash)), r.w)...)
+	fps = append(fps, kv("JA3 string", nonEmpty(model.Printable(f.JA3String())), r.w)...)
+	fps = append(fps, kv("JA3S", nonEmpty(model.Printable(t.JA3SHash)), r.w)...)
+	fps = append(fps, kv("Zeek history", nonEmpty(model.History(&f.Flow)), r.w)...)
+	if len(fps) > 0 { // no heading over nothing (a flow without a hello)
+		r.section("Fingerprints")
+		r.add(fps...)
+	}
 	var notes []string
 	tcp := &f.TCP
 	if tcp.SYNRetries > 0 {
 		notes = append(notes, fmt.Sprintf("SYN retransmitted %d times", tcp.SYNRetries))
 	}
-	if tcp.MSS[0] > 0 || tcp.MSS[1] > 0 {
-		notes = append(notes, fmt.Sprintf("MSS client %d, server %d", tcp.MSS[0], tcp.MSS[1]))
+	if mss := mssNote(tcp.MSS); mss != "" {
+		notes = append(notes, mss)
 	}
 	if n := tcp.Retransmits[0] + tcp.Retransmits[1]; n > 0 {
 		notes = append(notes, fmt.Sprintf("%d retransmitted segments", n))
@@ -424,6 +479,22 @@ func (r *renderer) facts(f *model.Flow) {
 			r.add(wrap(n, r.w, "  ")...)
 		}
 	}
+}
+
+// mssNote says which MSS each side announced, and says so when a side
+// announced none that the capture shows (0 is not a size: no option, or no
+// SYN from that side captured).
+func mssNote(mss [2]uint16) string {
+	c, s := mss[decode.FromClient], mss[decode.FromServer]
+	switch {
+	case c > 0 && s > 0:
+		return fmt.Sprintf("MSS client %d, server %d", c, s)
+	case c > 0:
+		return fmt.Sprintf("MSS client %d (none seen from the server)", c)
+	case s > 0:
+		return fmt.Sprintf("MSS server %d (none seen from the client)", s)
+	}
+	return ""
 }
 
 func nonEmpty(s string) []string {

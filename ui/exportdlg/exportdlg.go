@@ -6,6 +6,7 @@ package exportdlg
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -33,9 +34,6 @@ type DoneMsg struct {
 	Err     error
 }
 
-// ClosedMsg says the dialog is finished with.
-type ClosedMsg struct{}
-
 type state int
 
 const (
@@ -43,6 +41,7 @@ const (
 	running
 	confirming
 	done
+	closed // finished with: the parent puts back what was under it
 )
 
 // Model is the dialog.
@@ -51,36 +50,89 @@ type Model struct {
 	st    styles.Styles
 	ti    lineedit.Model
 	flows []int
-	what  string // "flow 12" or "37 flows matching the filter"
+	what  string    // "flow 12" or "37 flows matching the filter"
+	names [2]string // the suggested file name for each mode
 	mode  model.ExportMode
 	state state
 	msg   string
+	note  string // after an evidence export: why the file looks cut
 	err   bool
 	width int
+
+	home, cwd string // to show where a path will go, read when the dialog opens
+	dir       string // the absolute directory the path writes to
+	dirErr    string // why that directory will not do, "" when it will
 }
 
 // New returns a closed dialog.
 func New(keys keymap.Export, st styles.Styles) Model {
 	ti := lineedit.New("path: ")
 	ti.SetMuted(st.Muted)
-	return Model{keys: keys, st: st, ti: ti}
+	return Model{keys: keys, st: st, ti: ti, state: closed}
 }
 
-// Open starts the dialog for flows with a suggested path.
-func (m *Model) Open(flows []int, what, path string) tea.Cmd {
-	m.flows, m.what, m.state, m.msg, m.err = flows, what, editing, "", false
+// Open starts the dialog for flows with suggested file names for the whole
+// flow and for the handshake evidence (distinct, so exporting one and then
+// the other asks no overwrite question).
+func (m *Model) Open(flows []int, what, whole, evidence string) tea.Cmd {
+	m.flows, m.what, m.state, m.msg, m.note, m.err = flows, what, editing, "", "", false
+	m.names = [2]string{whole, evidence}
 	m.mode = model.ExportWhole
-	m.ti.SetValue(path)
+	m.home, _ = os.UserHomeDir()
+	m.cwd, _ = os.Getwd()
+	m.ti.SetValue(whole)
 	m.ti.CursorEnd()
-	m.keys.SetConfirming(false)
+	m.keys.SetState(keymap.ExportEditing)
 	m.ti.Focus()
+	m.where()
 	return nil
+}
+
+// Path is where the export will be written: ~ expanded, relative to the
+// working directory.
+func (m Model) Path() string { return Resolve(m.ti.Value(), m.home, m.cwd) }
+
+// Resolve expands a leading ~ (the user's home) and makes path absolute
+// against cwd. ~user is left as typed: it names a file called that.
+func Resolve(path, home, cwd string) string {
+	path = strings.TrimSpace(path)
+	if path == "" {
+		return ""
+	}
+	if home != "" && (path == "~" || strings.HasPrefix(path, "~/")) {
+		path = filepath.Join(home, path[1:])
+	}
+	if !filepath.IsAbs(path) && cwd != "" {
+		path = filepath.Join(cwd, path)
+	}
+	return filepath.Clean(path)
+}
+
+// where works out the directory the path writes to and whether it will do.
+func (m *Model) where() {
+	m.dir, m.dirErr = "", ""
+	p := m.Path()
+	if p == "" {
+		return
+	}
+	m.dir = filepath.Dir(p)
+	if strings.HasSuffix(strings.TrimSpace(m.ti.Value()), "/") {
+		m.dir, m.dirErr = p, "ends in /: give a file name"
+		return
+	}
+	switch st, err := os.Stat(m.dir); {
+	case err != nil:
+		m.dirErr = "does not exist"
+	case !st.IsDir():
+		m.dirErr = "not a directory"
+	}
 }
 
 // Typing reports whether keys go to the path input (q then types a q).
 func (m Model) Typing() bool { return m.state == editing }
 
-// Keys are the dialog's live bindings, for the help line.
+// Keys are the dialog's live bindings, for the help line: exactly what it
+// accepts in its state.
 func (m Model) Keys() keymap.Export { return m.keys }
 
 // SetWidth sizes the dialog.
@@ -96,11 +148,27 @@ func (m *Model) SetStyles(st styles.Styles) {
 }
 
 func (m Model) request(overwrite bool) tea.Cmd {
-	r := RequestMsg{Flows: m.flows, Mode: m.mode, Out: strings.TrimSpace(m.ti.Value()), Overwrite: overwrite}
+	r := RequestMsg{Flows: m.flows, Mode: m.mode, Out: m.Path(), Overwrite: overwrite}
 	return func() tea.Msg { return r }
 }
 
-func closed() tea.Msg { return ClosedMsg{} }
+// toggle switches whole flow / evidence, and the file name with it while it
+// is still the suggested one (a name the user typed stays).
+func (m *Model) toggle() {
+	old := m.mode
+	m.mode = 1 - m.mode
+	v := m.ti.Value()
+	if base := filepath.Base(v); base == m.names[old] {
+		m.ti.SetValue(v[:len(v)-len(base)] + m.names[m.mode])
+		m.ti.CursorEnd()
+		m.where()
+	}
+}
+
+// Closed reports that the dialog is finished with. The parent checks it
+// right after each update, so the keys that follow already go to what was
+// under the dialog (a close sent as a message arrived after them).
+func (m Model) Closed() bool { return m.state == closed }
 
 // Update handles keys and the result.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
@@ -109,17 +177,22 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		switch {
 		case errors.Is(msg.Err, model.ErrExists):
 			m.state = confirming
-			m.keys.SetConfirming(true)
+			m.keys.SetState(keymap.ExportConfirming)
 			m.ti.Blur()
-			m.msg, m.err = model.Printable(filepath.Base(m.ti.Value()))+" exists: overwrite? y/n", true
+			m.msg, m.err = model.Printable(filepath.Base(m.Path()))+" exists: overwrite? y/n", true
 		case msg.Err != nil:
 			m.state, m.msg, m.err = editing, model.Printable(msg.Err.Error()), true
-			m.keys.SetConfirming(false)
+			m.keys.SetState(keymap.ExportEditing)
 			m.ti.Focus()
 			return m, nil
 		default:
 			m.state, m.err = done, false
+			m.keys.SetState(keymap.ExportDone)
 			m.msg = fmt.Sprintf("wrote %d packets to %s", msg.Packets, model.Printable(msg.Path))
+			if m.mode == model.ExportEvidence {
+				m.note = "Handshake evidence only: bulk application data is left out on purpose, " +
+					"so Wireshark's \"Previous segment not captured\" on this file is expected."
+			}
 		}
 		return m, nil
 	case tea.KeyPressMsg:
@@ -127,41 +200,53 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		case running:
 			return m, nil
 		case done:
-			return m, closed
+			m.state = closed
+			return m, nil
 		case confirming:
 			switch {
 			case key.Matches(msg, m.keys.Overwrite):
 				m.state, m.msg, m.err = running, "writing...", false
-				m.keys.SetConfirming(false)
+				m.keys.SetState(keymap.ExportRunning)
 				return m, m.request(true)
 			case key.Matches(msg, m.keys.Keep):
 				m.state, m.msg, m.err = editing, "choose another path", false
-				m.keys.SetConfirming(false)
+				m.keys.SetState(keymap.ExportEditing)
 				m.ti.Focus()
 				return m, nil
 			case key.Matches(msg, m.keys.Cancel):
-				return m, closed
+				m.state = closed
+				return m, nil
 			}
 			return m, nil
 		}
 		switch {
 		case key.Matches(msg, m.keys.Cancel):
-			return m, closed
+			m.state = closed
+			return m, nil
 		case key.Matches(msg, m.keys.Toggle):
-			m.mode = 1 - m.mode
+			m.toggle()
 			return m, nil
 		case key.Matches(msg, m.keys.Confirm):
-			if strings.TrimSpace(m.ti.Value()) == "" {
+			switch {
+			case strings.TrimSpace(m.ti.Value()) == "":
 				m.msg, m.err = "give a path", true
+				return m, nil
+			case m.dirErr != "":
+				m.msg, m.err = "cannot write to "+m.dir+": "+m.dirErr, true
 				return m, nil
 			}
 			m.state, m.msg, m.err = running, "writing...", false
+			m.keys.SetState(keymap.ExportRunning)
 			m.ti.Blur()
 			return m, m.request(false)
 		}
 	}
+	before := m.ti.Value()
 	var cmd tea.Cmd
 	m.ti, cmd = m.ti.Update(msg)
+	if m.ti.Value() != before {
+		m.where()
+	}
 	return m, cmd
 }
 
@@ -177,10 +262,17 @@ func (m Model) View() string {
 	} else {
 		evidence = "(x) handshake evidence only"
 	}
+	w := max(30, min(m.width-2, 90))
+	inner := w - 4 // border and padding
+	dir := "directory: " + model.Printable(m.dir)
+	if m.dirErr != "" {
+		dir += " (" + m.dirErr + ")"
+	}
 	lines := []string{
 		m.st.Title.Render("Export " + m.what),
 		m.ti.View(),
-		whole + "   " + evidence + "   [tab]",
+		m.st.Muted.Render(cutLeft(dir, inner)),
+		whole + "   " + evidence,
 		"format: " + format + " (by extension: .pcapng gives pcapng)",
 	}
 	if m.msg != "" {
@@ -188,16 +280,66 @@ func (m Model) View() string {
 		if m.err {
 			st = m.st.Error
 		}
-		lines = append(lines, st.Render(m.msg))
+		for _, l := range wrapWords(m.msg, inner) { // printable already
+			lines = append(lines, st.Render(l))
+		}
 	}
-	switch m.state {
-	case editing:
-		lines = append(lines, m.st.Muted.Render("enter export   esc cancel"))
-	case confirming:
-		lines = append(lines, m.st.Muted.Render("y overwrite   n keep it   esc cancel"))
-	case done:
-		lines = append(lines, m.st.Muted.Render("any key to close"))
+	for _, l := range wrapWords(m.note, inner) {
+		lines = append(lines, l)
 	}
-	w := max(30, min(m.width-2, 90))
+	if h := hint(m.keys.ShortHelp()); h != "" {
+		lines = append(lines, m.st.Muted.Render(h))
+	}
 	return m.st.Dialog.Width(w).Render(strings.Join(lines, "\n"))
+}
+
+// hint is the dialog's own key line, from the same bindings as the footer.
+func hint(bs []key.Binding) string {
+	var parts []string
+	for _, b := range bs {
+		if b.Enabled() {
+			parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+		}
+	}
+	return strings.Join(parts, "   ")
+}
+
+// cutLeft keeps the end of a long path (the directory's own name).
+func cutLeft(s string, w int) string {
+	if n := len([]rune(s)); n > w && w > 1 {
+		return "…" + string([]rune(s)[n-w+1:])
+	}
+	return s
+}
+
+// wrapWords breaks text at spaces into lines of at most w runes (a longer
+// word is broken hard).
+func wrapWords(s string, w int) []string {
+	if s == "" {
+		return nil
+	}
+	w = max(w, 10)
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		for len([]rune(word)) > w {
+			if line != "" {
+				out, line = append(out, line), ""
+			}
+			r := []rune(word)
+			out, word = append(out, string(r[:w])), string(r[w:])
+		}
+		switch {
+		case line == "":
+			line = word
+		case len([]rune(line))+1+len([]rune(word)) <= w:
+			line += " " + word
+		default:
+			out, line = append(out, line), word
+		}
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	return out
 }

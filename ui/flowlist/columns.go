@@ -1,5 +1,7 @@
 package flowlist
 
+import "slices"
+
 // colID names a column; the display order is the order of columns below.
 type colID int
 
@@ -14,17 +16,22 @@ const (
 	colCipher
 	colAlert
 	colHandshake
+	colPackets
+	colBytes
+	numCols
 )
 
-// Column is a column spec: it shrinks to Min, grows to Max, and columns with
-// the lowest Priority drop first when even the minimums do not fit.
-// Priority 0 means never drop.
+// Column is a column spec. Its width comes from the data on screen (the
+// widest value, at most Max); a column that may be Cut gives up cells down
+// to Min, cut in the middle, when the line is short. When even that does not
+// fit, the lowest Priority drops first; 0 means never drop.
 type Column struct {
 	ID         colID
 	Title      string
 	Min, Max   int
 	Priority   int
 	AlignRight bool
+	Cut        bool // text that may lose its middle; numbers and badges are never cut
 }
 
 // Col is a column laid out at a width.
@@ -33,93 +40,141 @@ type Col struct {
 	Width int
 }
 
-// columns in display order. Badge is wide enough for "NO SYN-ACK"; the id
-// column fits seven digits (a million flows).
+// columns in display order. Priorities follow what a user came for: the
+// badge and the id stay, then the SNI, the alert, the server, the time;
+// the cipher goes first.
 var columns = []Column{
-	{ID: colID_, Title: "ID", Min: 7, Max: 7, AlignRight: true},
-	{ID: colTime, Title: "TIME", Min: 8, Max: 12, Priority: 60},
-	{ID: colClient, Title: "CLIENT", Min: 15, Max: 47, Priority: 50},
-	{ID: colServer, Title: "SERVER", Min: 21, Max: 47, Priority: 80},
-	{ID: colSNI, Title: "SNI", Min: 16, Max: 64, Priority: 90},
-	{ID: colBadge, Title: "BADGE", Min: 10, Max: 10},
+	{ID: colID_, Title: "ID", Min: 2, Max: 8, AlignRight: true},
+	{ID: colTime, Title: "TIME", Min: 8, Max: 12, Priority: 70},
+	{ID: colClient, Title: "CLIENT", Min: 15, Max: 47, Priority: 60, Cut: true},
+	{ID: colServer, Title: "SERVER", Min: 15, Max: 47, Priority: 80, Cut: true},
+	{ID: colSNI, Title: "SNI", Min: 16, Max: 64, Priority: 90, Cut: true},
+	{ID: colBadge, Title: "BADGE", Min: 5, Max: 10},
 	{ID: colVersion, Title: "VER", Min: 3, Max: 7, Priority: 30},
-	{ID: colCipher, Title: "CIPHER", Min: 12, Max: 40, Priority: 10},
-	{ID: colAlert, Title: "ALERT", Min: 16, Max: 28, Priority: 85},
+	{ID: colCipher, Title: "CIPHER", Min: 12, Max: 40, Priority: 10, Cut: true},
+	{ID: colAlert, Title: "ALERT", Min: 12, Max: 32, Priority: 85, Cut: true},
 	{ID: colHandshake, Title: "HS TIME", Min: 7, Max: 9, Priority: 40, AlignRight: true},
+	{ID: colPackets, Title: "PKTS", Min: 4, Max: 10, Priority: 20, AlignRight: true},
+	{ID: colBytes, Title: "BYTES", Min: 5, Max: 14, Priority: 15, AlignRight: true},
 }
 
 // gap is the space between columns.
 const gap = 1
 
-// fitColumns lays the columns out in width cells: drop the lowest priority
-// until the minimums fit, grow every kept column a cell at a time in priority
-// order up to its Max, then give what is left to the SNI. Pure, so it is
-// table-tested.
-func fitColumns(width int) []Col {
-	kept := make([]Col, 0, len(columns))
-	for _, c := range columns {
-		kept = append(kept, Col{Column: c, Width: c.Min})
-	}
-	total := func() int {
-		n := 0
-		for _, c := range kept {
-			n += c.Width
-		}
-		return n + gap*max(0, len(kept)-1)
-	}
-	for total() > width {
-		low := -1
-		for i, c := range kept {
-			if c.Priority > 0 && (low < 0 || c.Priority < kept[low].Priority) {
-				low = i
-			}
-		}
-		if low < 0 {
-			break // only id and badge left: they never drop
-		}
-		kept = append(kept[:low], kept[low+1:]...)
-	}
-	extra := width - total()
-	order := byPriority(kept)
-	for extra > 0 {
-		grew := false
-		for _, i := range order {
-			if extra > 0 && kept[i].Width < kept[i].Max {
-				kept[i].Width++
-				extra--
-				grew = true
-			}
-		}
-		if !grew {
-			break
-		}
-	}
-	if extra > 0 {
-		for i := range kept {
-			if kept[i].ID == colSNI {
-				kept[i].Width += extra
-			}
-		}
-	}
-	return kept
-}
+// shrinkFor is the lowest priority a column may have to make columns that
+// are already placed give up cells for it, at most maxTake of them and none
+// below a column's Min: the time is worth a few cells of a long name, the
+// client is not, and no column is worth mangling the server and the alert.
+const (
+	shrinkFor = 70
+	maxTake   = 4
+)
 
-// byPriority returns indices of cols, never-drop first, then by priority.
-func byPriority(cols []Col) []int {
-	idx := make([]int, len(cols))
-	for i := range idx {
-		idx[i] = i
+// want is each column's wanted width: the widest value on screen or the
+// title, within [Min, Max] (the time wants its milliseconds).
+type want [numCols]int
+
+// fitColumns lays the columns out in width cells, by priority: each column
+// gets its wanted width if it fits, else what is left if that is at least
+// its Min and it may be cut; an important column (priority >= shrinkFor)
+// that misses by a few cells takes them from cuttable columns already
+// placed, lowest priority first, down to their Min. The rest drop. Columns keep
+// their display order; cells left over stay blank at the right. Pure, so
+// it is table-tested.
+func fitColumns(width int, w want) []Col {
+	order := make([]int, len(columns))
+	for i := range order {
+		order[i] = i
 	}
-	rank := func(c Col) int {
+	rank := func(c Column) int {
 		if c.Priority == 0 {
 			return 1 << 30
 		}
 		return c.Priority
 	}
-	for i := 1; i < len(idx); i++ {
-		for j := i; j > 0 && rank(cols[idx[j]]) > rank(cols[idx[j-1]]); j-- {
-			idx[j], idx[j-1] = idx[j-1], idx[j]
+	slices.SortStableFunc(order, func(a, b int) int { return rank(columns[b]) - rank(columns[a]) })
+	var placed []Col
+	used := 0
+	for _, i := range order {
+		c := columns[i]
+		sep := 0
+		if len(placed) > 0 {
+			sep = gap
+		}
+		left := width - used - sep
+		switch {
+		case w[c.ID] <= left:
+			placed = append(placed, Col{Column: c, Width: w[c.ID]})
+			used += sep + w[c.ID]
+		case c.Cut && c.Min <= left:
+			placed = append(placed, Col{Column: c, Width: left})
+			used += sep + left
+		case c.Priority == 0 || c.Priority >= shrinkFor:
+			need := c.Min - left
+			if c.Priority == 0 {
+				need = w[c.ID] - left
+			}
+			if need > spare(placed) || c.Priority > 0 && need > maxTake {
+				continue
+			}
+			for need > 0 {
+				j := lowestCuttable(placed)
+				give := min(need, placed[j].Width-placed[j].Min)
+				placed[j].Width -= give
+				used -= give
+				need -= give
+			}
+			cw := width - used - sep
+			if c.Priority == 0 {
+				cw = w[c.ID]
+			}
+			placed = append(placed, Col{Column: c, Width: cw})
+			used += sep + cw
 		}
 	}
-	return idx
+	slices.SortFunc(placed, func(a, b Col) int { return int(a.ID) - int(b.ID) })
+	return placed
+}
+
+// scrolledColumns lays out the columns from the first-th on (after the id,
+// which stays), in display order, each at its wanted width, until the line
+// is full; the last one is cut when it may be. This is the sideways view.
+func scrolledColumns(width int, w want, first int) []Col {
+	out := []Col{{Column: columns[0], Width: w[colID_]}}
+	used := w[colID_]
+	for _, c := range columns[1+first:] {
+		left := width - used - gap
+		switch {
+		case w[c.ID] <= left:
+			out = append(out, Col{Column: c, Width: w[c.ID]})
+			used += gap + w[c.ID]
+		case c.Cut && c.Min <= left:
+			out = append(out, Col{Column: c, Width: left})
+			return out
+		default:
+			return out
+		}
+	}
+	return out
+}
+
+// spare is how many cells the cuttable placed columns can still give.
+func spare(placed []Col) int {
+	n := 0
+	for _, p := range placed {
+		if p.Cut {
+			n += max(0, p.Width-p.Min)
+		}
+	}
+	return n
+}
+
+func lowestCuttable(placed []Col) int {
+	j := -1
+	for i, p := range placed {
+		if p.Cut && p.Width > p.Min && (j < 0 || p.Priority < placed[j].Priority) {
+			j = i
+		}
+	}
+	return j
 }

@@ -5,6 +5,7 @@
 package flowlist
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ type rowKey struct {
 	id      int32
 	version uint64
 	width   int
+	layout  int // bumped whenever the columns change
 }
 
 const maxCache = 4096 // a few screens; dropped wholesale when full
@@ -41,14 +43,32 @@ type Model struct {
 
 	width, height int // height includes the column header
 	cols          []Col
+	hidden        int // columns not on screen
+	beyond        int // sideways view: columns (or the rest of one) past the right edge
+	layout        int // generation of cols, part of the row cache key
+	first         int // sideways view: columns skipped after the id; 0 = fit by priority
 	cursor        int // index into visible
 	offset        int // first visible row shown
 	cache         map[rowKey]string
+
+	loc  *time.Location // times are shown in this zone
+	zone string         // and the header says which, once
 }
 
-// New returns an empty list.
+// New returns an empty list showing times in UTC.
 func New(keys keymap.List, st styles.Styles) Model {
-	return Model{keys: keys, st: st, cache: map[rowKey]string{}}
+	return Model{keys: keys, st: st, cache: map[rowKey]string{}, loc: time.UTC, zone: "UTC"}
+}
+
+// SetLocation shows times in loc (UTC by default); the TIME column's title
+// names the zone.
+func (m *Model) SetLocation(loc *time.Location) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	m.loc = loc
+	clear(m.cache)
+	m.fit()
 }
 
 // SetStyles swaps the palette and drops rendered rows.
@@ -59,12 +79,15 @@ func (m *Model) SetStyles(st styles.Styles) {
 
 // SetSize lays the columns out again; a width change drops the cache.
 func (m *Model) SetSize(w, h int) {
+	if w == m.width && h == m.height {
+		return // the same size (opening the pane re-lays everything out)
+	}
 	if w != m.width {
-		m.cols = fitColumns(w)
 		clear(m.cache)
 	}
 	m.width, m.height = w, h
 	m.clamp()
+	m.fit()
 }
 
 // SetData hands the list the flows and the visible order. cursor is where
@@ -78,6 +101,7 @@ func (m *Model) SetData(flows []model.Flow, visible []int32, cursor int) {
 		clear(m.cache)
 	}
 	m.clamp()
+	m.fit()
 }
 
 // Visible is the current order (shared, read-only).
@@ -98,6 +122,73 @@ func (m Model) Selected() int {
 func (m *Model) SetCursor(i int) {
 	m.cursor = i
 	m.clamp()
+	m.fit()
+}
+
+// fit sizes the columns from the rows on screen. Only those rows are read,
+// so it costs the same with ten flows or a million; a key that leaves the
+// rows on screen unchanged leaves the columns unchanged too.
+func (m *Model) fit() {
+	var w want
+	for _, c := range columns {
+		w[c.ID] = max(c.Min, ansi.StringWidth(c.Title))
+	}
+	zone := "UTC"
+	rows := m.rows()
+	for i := 0; i < rows && m.offset+i < len(m.visible); i++ {
+		f := &m.flows[m.visible[m.offset+i]]
+		if i == 0 {
+			zone, _ = f.First.In(m.loc).Zone()
+		}
+		for _, c := range columns {
+			tw := ansi.StringWidth(m.text(f, c.ID, c.Max))
+			w[c.ID] = max(w[c.ID], min(tw, c.Max))
+		}
+	}
+	m.zone = zone
+	w[colTime] = max(w[colTime], len("TIME ")+len(zone))
+	var cols []Col
+	if m.first > 0 {
+		cols = scrolledColumns(m.width, w, m.first)
+	} else {
+		cols = fitColumns(m.width, w)
+	}
+	if !slices.Equal(cols, m.cols) {
+		m.cols = cols
+		m.layout++
+	}
+	m.hidden = len(columns) - len(cols)
+	m.beyond = 0
+	if m.first > 0 && len(cols) > 0 {
+		last := cols[len(cols)-1]
+		m.beyond = len(columns) - 1 - int(last.ID)
+		if last.Width < w[last.ID] {
+			m.beyond++
+		}
+	}
+}
+
+// scroll moves the sideways view by step columns. 0 is the view fitted by
+// priority; to its right the columns follow in display order from the
+// first-th, until the last one is on screen.
+func (m *Model) scroll(step int) {
+	if step > 0 && (m.first == 0 && m.hidden == 0 || m.first > 0 && m.beyond == 0) {
+		return // nothing more to the right
+	}
+	m.first = max(0, min(m.first+step, len(columns)-2))
+	m.fit()
+}
+
+// Scrolled is how many columns the sideways view skips (0: fitted by priority).
+func (m Model) Scrolled() int { return m.first }
+
+// OffScreen is how many columns are not on screen: dropped by the fitted
+// view, or left and right of the sideways view.
+func (m Model) OffScreen() (left, right int) {
+	if m.first > 0 {
+		return m.first, m.beyond
+	}
+	return 0, m.hidden
 }
 
 func (m Model) rows() int { return max(0, m.height-1) }
@@ -127,6 +218,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	page := max(1, m.rows())
+	offset := m.offset
 	switch {
 	case key.Matches(k, m.keys.Up):
 		m.cursor--
@@ -142,12 +234,21 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.cursor = 0
 	case key.Matches(k, m.keys.Bottom):
 		m.cursor = len(m.visible) - 1
+	case key.Matches(k, m.keys.Right):
+		m.scroll(1)
+		return m, nil
+	case key.Matches(k, m.keys.Left):
+		m.scroll(-1)
+		return m, nil
 	case key.Matches(k, m.keys.Open):
 		if id := m.Selected(); id > 0 {
 			return m, func() tea.Msg { return OpenMsg{ID: id} }
 		}
 	}
 	m.clamp()
+	if m.offset != offset {
+		m.fit()
+	}
 	return m, nil
 }
 
@@ -179,9 +280,27 @@ func (m Model) header() string {
 		if i > 0 {
 			b.WriteString(" ")
 		}
-		b.WriteString(cell(c.Title, c.Width, c.AlignRight))
+		title := c.Title
+		if c.ID == colTime {
+			title += " " + m.zone // the zone, said once
+		}
+		b.WriteString(cell(title, c.Width, c.AlignRight))
 	}
-	return pad(b.String(), m.width)
+	s := strings.TrimRight(b.String(), " ")
+	// Say what is off screen, and which way it is.
+	var more string
+	switch {
+	case m.first > 0 && m.beyond > 0:
+		more = "<- " + strconv.Itoa(m.first) + " | " + strconv.Itoa(m.beyond) + " ->"
+	case m.first > 0:
+		more = "<- " + strconv.Itoa(m.first)
+	case m.hidden > 0:
+		more = "+" + strconv.Itoa(m.hidden) + " cols ->"
+	}
+	if more != "" && ansi.StringWidth(s)+2+len(more) <= m.width {
+		s += strings.Repeat(" ", m.width-ansi.StringWidth(s)-len(more)) + more
+	}
+	return pad(s, m.width)
 }
 
 // row renders one flow; unselected rows come from the cache. The selected
@@ -191,7 +310,7 @@ func (m Model) row(idx int32, selected bool) string {
 	if selected {
 		return m.st.Selected.Render(pad(m.cells(f, false), m.width))
 	}
-	k := rowKey{id: idx, version: f.Flow.Version, width: m.width}
+	k := rowKey{id: idx, version: f.Flow.Version, width: m.width, layout: m.layout}
 	if s, ok := m.cache[k]; ok {
 		return s
 	}
@@ -206,7 +325,14 @@ func (m Model) cells(f *model.Flow, colour bool) string {
 		if i > 0 {
 			b.WriteString(" ")
 		}
-		t := cell(text(f, c), c.Width, c.AlignRight)
+		t := m.text(f, c.ID, c.Width)
+		switch {
+		case c.ID == colSNI:
+			t = CutHost(t, c.Width)
+		case c.Cut:
+			t = CutMiddle(t, c.Width)
+		}
+		t = cell(t, c.Width, c.AlignRight)
 		if colour && c.ID == colBadge {
 			t = m.st.Badge(f.Outcome, t)
 		}
@@ -215,12 +341,17 @@ func (m Model) cells(f *model.Flow, colour bool) string {
 	return b.String()
 }
 
-// text fits the time to its column: milliseconds only when there is room.
-func text(f *model.Flow, c Col) string {
-	if c.ID == colTime && c.Width < 12 {
-		return f.First.UTC().Format("15:04:05")
+// text is a flow's text in a column of width w: the time loses its
+// milliseconds when there is no room for them.
+func (m Model) text(f *model.Flow, id colID, w int) string {
+	if id == colTime {
+		t := f.First.In(m.loc)
+		if w < 12 {
+			return t.Format("15:04:05")
+		}
+		return t.Format("15:04:05.000")
 	}
-	return Text(f, c.ID)
+	return Text(f, id)
 }
 
 // Text is a flow's plain text in a column; every packet string is already
@@ -250,6 +381,10 @@ func Text(f *model.Flow, id colID) string {
 			return Duration(time.Duration(d))
 		}
 		return "-"
+	case colPackets:
+		return strconv.Itoa(f.Packets)
+	case colBytes:
+		return strconv.FormatInt(f.Bytes, 10)
 	}
 	return ""
 }

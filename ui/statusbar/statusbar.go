@@ -78,19 +78,47 @@ func (m Model) Update(msg tea.Msg) Model {
 	return m
 }
 
-// View is one line of exactly the width: flash or help on the left, right on the right.
+// maxFlashLines bounds how much of the screen a flash may cover.
+const maxFlashLines = 3
+
+// View is one line of exactly the width: flash or help on the left, right
+// on the right. A flash too long for one line (a file path, say) wraps onto
+// up to two more lines above, covering the bottom of the body, so no part
+// of what it says is cut; the right side then shows only if it fits.
 func (m Model) View(keys help.KeyMap, right string) string {
 	rw := ansi.StringWidth(right)
-	left := ""
 	if m.flash != "" {
 		st := m.st.Good
 		if m.level == Error {
 			st = m.st.Error
 		}
-		left = st.Render(ansi.Truncate(m.flash, max(0, m.width-rw-1), "~"))
-	} else {
-		left = m.shortHelp(keys.ShortHelp(), max(0, m.width-rw-1))
+		var ls []string
+		if m.width > 0 && ansi.StringWidth(m.flash) > m.width-rw-1 {
+			rest := m.flash
+			for rest != "" && len(ls) < maxFlashLines-1 {
+				var first string
+				first, rest = splitWords(rest, m.width)
+				ls = append(ls, first)
+			}
+			if rest != "" {
+				ls = append(ls, ansi.Truncate(rest, m.width, "~"))
+			}
+		} else {
+			ls = []string{m.flash}
+		}
+		for i, l := range ls {
+			pad := m.width - ansi.StringWidth(l)
+			ls[i] = st.Render(l)
+			switch {
+			case i == len(ls)-1 && pad > rw:
+				ls[i] += strings.Repeat(" ", pad-rw) + m.st.Muted.Render(right)
+			case pad > 0:
+				ls[i] += strings.Repeat(" ", pad)
+			}
+		}
+		return strings.Join(ls, "\n")
 	}
+	left := m.shortHelp(keys.ShortHelp(), max(0, m.width-rw-1))
 	gap := m.width - ansi.StringWidth(left) - rw
 	if gap < 1 {
 		return ansi.Truncate(left, m.width, "")
@@ -99,28 +127,63 @@ func (m Model) View(keys help.KeyMap, right string) string {
 }
 
 // shortHelp is "key desc" pairs that fit in w cells, whole items only
-// (bubbles help overflows its width when the ellipsis does not fit).
+// (bubbles help overflows its width when the ellipsis does not fit). The
+// first and the last enabled bindings (help, and how to quit or leave) are
+// kept at every width; the ones between fill what room is left.
 func (m Model) shortHelp(bs []key.Binding, w int) string {
+	var on []key.Binding
+	for _, k := range bs {
+		if k.Enabled() {
+			on = append(on, k)
+		}
+	}
+	if len(on) == 0 {
+		return ""
+	}
+	width := func(k key.Binding) int { h := k.Help(); return ansi.StringWidth(h.Key) + 1 + ansi.StringWidth(h.Desc) }
+	last := on[len(on)-1]
+	reserve := 0
+	if len(on) > 1 {
+		reserve = 2 + width(last)
+	}
 	var b strings.Builder
 	used := 0
-	for _, k := range bs {
-		if !k.Enabled() {
-			continue
-		}
+	add := func(k key.Binding) {
 		h := k.Help()
-		item := h.Key + " " + h.Desc
+		if used > 0 {
+			b.WriteString("  ")
+			used += 2
+		}
+		b.WriteString(m.st.Key.Render(h.Key) + " " + m.st.Muted.Render(h.Desc))
+		used += width(k)
+	}
+	for i, k := range on[:len(on)-1] {
 		sep := 0
 		if used > 0 {
 			sep = 2
 		}
-		if used+sep+ansi.StringWidth(item) > w {
+		if i > 0 && used+sep+width(k)+reserve > w {
 			break
 		}
-		if sep > 0 {
-			b.WriteString("  ")
-		}
-		b.WriteString(m.st.Key.Render(h.Key) + " " + m.st.Muted.Render(h.Desc))
-		used += sep + ansi.StringWidth(item)
+		add(k)
+	}
+	if len(on) > 1 {
+		add(last)
 	}
 	return b.String()
+}
+
+// splitWords cuts s at the last space that keeps the first part within w
+// cells (or hard at w when there is none).
+func splitWords(s string, w int) (string, string) {
+	cut := ansi.Truncate(s, w, "")
+	if len(cut) < len(s) && s[len(cut)] != ' ' {
+		if i := strings.LastIndexByte(cut, ' '); i > 0 {
+			cut = cut[:i]
+		}
+	}
+	if cut == "" { // nothing fits (w < 1): give up the rest rather than loop
+		return s, ""
+	}
+	return cut, strings.TrimLeft(s[len(cut):], " ")
 }
