@@ -71,7 +71,7 @@ func TestFilterEnterRefusesInvalid(t *testing.T) {
 			}
 			assertSize(t, s, sz.w, sz.h)
 			head := strings.Split(s, "\n")[0]
-			if !strings.Contains(head, "/outcome:alert |") || strings.Contains(head, "unk") {
+			if !strings.HasSuffix(strings.TrimRight(head, " "), "/outcome:alert") || strings.Contains(head, "unk") {
 				t.Errorf("header must name the filter in force, outcome:alert: %q", head)
 			}
 			for _, want := range []string{"NOT APPLIED", `unknown alert "unkown_ca": did you mean "unknown_ca"?`} {
@@ -88,7 +88,7 @@ func TestFilterEnterRefusesInvalid(t *testing.T) {
 			if m.mode != modeList || m.fbar.Err() != "" || len(m.list.Visible()) != 1 {
 				t.Errorf("the fixed filter: mode %v, error %q, %d flows; want the list, no error, 1 flow", m.mode, m.fbar.Err(), len(m.list.Visible()))
 			}
-			if !strings.Contains(header(m), "/outcome:alert alert:unknown_ca |") {
+			if !strings.HasSuffix(strings.TrimRight(header(m), " "), "/outcome:alert alert:unknown_ca") {
 				t.Errorf("header: %q", header(m))
 			}
 		})
@@ -232,7 +232,8 @@ func TestFilterProperty(t *testing.T) {
 		if got := m.list.Visible(); !slices.Equal(got, want) || m.mode != modeList {
 			t.Fatalf("%q applied: %d flows (mode %v), Match says %d", expr, len(got), m.mode, len(want))
 		}
-		if !f.Empty() && !strings.Contains(header(m), "/"+f.String()) && !strings.Contains(header(m), "~") {
+		// A long filter is cut in the middle ("…") in the header.
+		if !f.Empty() && !strings.Contains(header(m), "/"+f.String()) && !strings.Contains(header(m), "…") {
 			t.Fatalf("%q applied, header does not name it: %q", expr, header(m))
 		}
 	}

@@ -10,37 +10,21 @@ import (
 	"github.com/pcapsurgery/pcapsurgery/ui/flowlist"
 )
 
-// outcomeCounts counts flows by outcome, indexed like model.Outcomes.
-type outcomeCounts [12]int
+// outcomeCounts counts flows by outcome, indexed like model.Outcomes (room
+// for more outcomes than there are; a test keeps it so).
+type outcomeCounts [32]int
+
+// outcomeIdx is each outcome's place in model.Outcomes.
+var outcomeIdx = func() map[model.Outcome]uint8 {
+	m := make(map[model.Outcome]uint8, len(model.Outcomes))
+	for i, o := range model.Outcomes {
+		m[o] = uint8(i)
+	}
+	return m
+}()
 
 // outcomeIndex is o's place in model.Outcomes.
-func outcomeIndex(o model.Outcome) uint8 {
-	switch o {
-	case model.OK:
-		return 0
-	case model.Resumed:
-		return 1
-	case model.Alert:
-		return 2
-	case model.EncryptedAlert:
-		return 3
-	case model.Reset:
-		return 4
-	case model.NoServerHello:
-		return 5
-	case model.NoClientHello:
-		return 6
-	case model.NotTLS:
-		return 7
-	case model.NoSYNACK:
-		return 8
-	case model.Refused:
-		return 9
-	case model.OneSided:
-		return 10
-	}
-	return 11 // partial
-}
+func outcomeIndex(o model.Outcome) uint8 { return outcomeIdx[o] }
 
 // countVisible counts the outcomes of the flows at idx, from outs (each
 // flow's outcomeIndex, one byte a flow): reading a million scattered 1 KB

@@ -492,3 +492,15 @@ func TestExportDialog(t *testing.T) {
 		}
 	})
 }
+
+func TestOutcomeCountsHaveRoom(t *testing.T) {
+	var c outcomeCounts
+	if len(model.Outcomes) > len(c) {
+		t.Fatalf("%d outcomes, room to count %d", len(model.Outcomes), len(c))
+	}
+	for i, o := range model.Outcomes {
+		if int(outcomeIndex(o)) != i || shortOutcome[o] == "" {
+			t.Errorf("outcome %s: index %d, short word %q", o, outcomeIndex(o), shortOutcome[o])
+		}
+	}
+}
