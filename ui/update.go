@@ -96,6 +96,9 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case modeFilter:
 		return m.filterKey(k)
 	case modeExport:
+		if m.dlg.Running() && key.Matches(k, m.keys.List.Quit) {
+			return m.quit() // as from the list under it: nothing here takes q
+		}
 		var cmd tea.Cmd
 		m.dlg, cmd = m.dlg.Update(k)
 		if m.dlg.Closed() {

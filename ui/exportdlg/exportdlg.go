@@ -128,6 +128,10 @@ func (m *Model) where() {
 	}
 }
 
+// Running reports whether an export is being written (q then quits, and
+// the quit removes the partial file).
+func (m Model) Running() bool { return m.state == running }
+
 // Typing reports whether keys go to the path input (q then types a q).
 func (m Model) Typing() bool { return m.state == editing }
 
