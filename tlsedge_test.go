@@ -40,10 +40,15 @@ var edgeFlows = []edgeFlow{
 		check: serverHello("TLS 1.3", "TLS_AES_128_GCM_SHA256", false)},
 	// A 340 KB Certificate is passed over: ServerKeyExchange and ServerHelloDone still read.
 	{file: "edge/big-certificate-tls12.pcap", id: 1, outcome: "ok", stage: "done", history: "CsxknGIFifDd",
-		says: []string{"Certificate message (", "bytes) is over the 262144-byte cap"},
+		says: []string{"Certificate message (", "bytes) is over the 262144-byte cap: its first 65536 bytes were read", "the rest passed over"},
 		check: func(t *testing.T, f map[string]any) {
-			if p, _ := f["problems"].([]any); len(p) != 1 || !strings.Contains(p[0].(string), "not kept") {
-				t.Errorf("problems %v, want the certificate not kept", p)
+			if p, _ := f["problems"].([]any); len(p) != 1 || !strings.Contains(p[0].(string), "passed over") {
+				t.Errorf("problems %v, want the certificate passed over", p)
+			}
+			// The head of the chain is still read: the leaf shows.
+			c, _ := f["certificates"].([]any)
+			if len(c) != 16 || c[0].(map[string]any)["subject"] != "CN=big.edge.test" {
+				t.Errorf("%d certificates, want the first 16 with the leaf first", len(c))
 			}
 		}},
 	// TLS 1.3 drafts: 18 and 21 have no session id in their ServerHello, 21

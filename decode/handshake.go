@@ -75,7 +75,15 @@ func (fs *flowState) handshakeBytes(s *dirState, body []byte) {
 	for len(buf) >= 4 && fs.active(fs.dirOf(s)) {
 		n := int(buf[1])<<16 | int(buf[2])<<8 | int(buf[3])
 		if n > maxHandshakeBuf && passable(buf[0]) {
-			fs.passOver(s, buf[0], n)
+			head := fs.wantsCertHead(s, buf[0])
+			if head && len(buf) < 4+certHeadKeep {
+				break // gather the head of the chain first: it holds the leaf
+			}
+			read := ""
+			if head {
+				read = fs.certHead(buf[4 : 4+certHeadKeep])
+			}
+			fs.passOver(s, buf[0], n, read)
 			if skip := 4 + n; skip <= len(buf) {
 				buf = buf[skip:]
 				continue
@@ -124,19 +132,41 @@ func passable(typ uint8) bool {
 	return false
 }
 
+// certHeadKeep is how much of a server Certificate message too large to keep
+// is still read: the leaf and the first certificates of the chain.
+const certHeadKeep = 64 << 10
+
+// wantsCertHead reports whether an oversized message is a server
+// Certificate whose head should be read before the rest is passed over.
+func (fs *flowState) wantsCertHead(s *dirState, typ uint8) bool {
+	return typ == tlswire.CertificateType && fs.dirOf(s) == FromServer && fs.f.TLS.Certificates == nil
+}
+
+// certHead parses the certificates wholly inside the head of an oversized
+// Certificate message and says how much was read.
+func (fs *flowState) certHead(head []byte) string {
+	t := &fs.f.TLS
+	t.Certificates, t.CertificateTotal = fs.shared.certs.parse(head)
+	return fmt.Sprintf("its first %d bytes were read (%d certificates, the first %d shown), the rest passed over",
+		len(head), t.CertificateTotal, len(t.Certificates))
+}
+
 // passOver notes a handshake message too large to keep: it shows in the
 // timeline with its real length, its contents are skipped, and its length
 // says where the next message starts.
-func (fs *flowState) passOver(s *dirState, typ uint8, n int) {
+func (fs *flowState) passOver(s *dirState, typ uint8, n int, read string) {
 	d := fs.dirOf(s)
 	fs.event(d, EvHandshake, uint16(typ), n)
 	fs.lastMsg = messageName(typ)
 	if d == FromClient && typ == tlswire.CertificateType {
 		fs.lastMsg = "client Certificate"
 	}
+	if read == "" {
+		read = "passed over, its contents not kept"
+	}
 	if fs.f.TLS.NotKept == "" {
-		fs.f.TLS.NotKept = fmt.Sprintf("the %s's %s message (%d bytes) is over the %d-byte cap: passed over, its contents not kept",
-			d, messageName(typ), n, maxHandshakeBuf)
+		fs.f.TLS.NotKept = fmt.Sprintf("the %s's %s message (%d bytes) is over the %d-byte cap: %s",
+			d, messageName(typ), n, maxHandshakeBuf, read)
 	}
 }
 
