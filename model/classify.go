@@ -38,7 +38,7 @@ func classify(f *decode.Flow) Verdict {
 	switch {
 	case tcp.RefusedByRST && f.Payload[client] == 0:
 		return Verdict{Outcome: Refused, Stage: StageTCP, Who: "server",
-			Diagnosis: fmt.Sprintf("SYN answered by RST: nothing listens on port %d, or a firewall rejects it", f.Server.Port())}
+			Diagnosis: fmt.Sprintf("SYN answered by RST: likely nothing listens on port %d, or a firewall rejects it", f.Server.Port())}
 	case tcp.SYN && !tcp.SYNACK && f.PacketsDir[server] == 0 && f.Payload[client] == 0 && !tcp.ACK:
 		if onlySYNs(f) {
 			return Verdict{Outcome: NoSYNACK, Stage: StageTCP, Who: "server", Diagnosis: noSYNACKText(f)}
@@ -46,7 +46,7 @@ func classify(f *decode.Flow) Verdict {
 	}
 	if side, missing := oneSided(f); missing {
 		return Verdict{Outcome: OneSided, Stage: StageUnknown,
-			Diagnosis: fmt.Sprintf("only the %s's packets were captured (asymmetric routing or a one-way span port); not a failure", side)}
+			Diagnosis: fmt.Sprintf("only the %s's packets were captured (likely asymmetric routing or a one-way span port); not a failure", side)}
 	}
 	if t.NotTLS != "" && t.ClientHello != nil {
 		return plaintextReply(f)
@@ -91,7 +91,7 @@ func onlySYNs(f *decode.Flow) bool {
 func noSYNACKText(f *decode.Flow) string {
 	tries := int(f.TCP.SYNRetries) + 1
 	span := f.Last.Sub(f.First)
-	return fmt.Sprintf("SYN sent %d time%s over %s, never answered: routing, a firewall dropping it, or the host is down; not a TLS problem",
+	return fmt.Sprintf("SYN sent %d time%s over %s, never answered: likely routing, a firewall dropping it, or the host is down; not a TLS problem",
 		tries, plural(tries), roundDur(span))
 }
 
@@ -150,7 +150,7 @@ func noClientHello(f *decode.Flow) Verdict {
 			Diagnosis: "the capture ends after the TCP handshake, before any data was sent"}
 	}
 	return Verdict{Outcome: NoClientHello, Stage: StageTCP, Who: who,
-		Diagnosis: fmt.Sprintf("TCP established, then the %s %s before any data: a health check, port scan, or a client that gave up", who, how)}
+		Diagnosis: fmt.Sprintf("TCP established, then the %s %s before any data: likely a health check, port scan, or a client that gave up", who, how)}
 }
 
 // closer says who ended the connection first, by RST or FIN.
@@ -173,7 +173,7 @@ func completedVerdict(f *decode.Flow) Verdict {
 			Diagnosis: fmt.Sprintf("handshake completed, then the %s sent fatal %s", a.From, registry.Alert(a.Description))}
 	}
 	if who, ok := tls13PostHandshakeAlert(f); ok {
-		why := "almost always an alert rejecting the client's certificate"
+		why := "almost always an alert rejecting the client's certificate; TLS 1.3 hides which, a key log would confirm it"
 		if hasEvent(f, client, decode.EvEncryptedHandshake, tlswire.CertificateType) {
 			why = "the server asked for a client certificate, the client sent an empty one, and the server refused it (certificate_required, encrypted)"
 		}

@@ -75,13 +75,13 @@ func serverRejectsHello(f *decode.Flow, desc uint8) string {
 	case alertUnrecognizedName:
 		return fmt.Sprintf("the server does not serve the name %q", Printable(ch.SNI))
 	case alertDecodeError, alertIllegalParameter:
-		return "the server could not parse the ClientHello: a buggy client or a middlebox altering it"
+		return "the server could not parse the ClientHello: likely a buggy client or a middlebox altering it"
 	case alertInappropriateFalback:
 		return "the client retried with a lower version (fallback) and the server refused the downgrade"
 	case alertAccessDenied:
 		return "server policy refused this client"
 	case alertInternalError:
-		return "the server failed internally (configuration, missing key or certificate)"
+		return "the server failed internally (likely its configuration, a missing key or certificate)"
 	}
 	return "the server rejected the ClientHello"
 }
@@ -132,7 +132,7 @@ func serverRejectsClientFlight(f *decode.Flow, desc uint8) string {
 		desc == alertCertificateUnknown || desc == alertHandshakeFailure || desc == alertCertificateExpired):
 		return "the server rejected the client's certificate"
 	case desc == alertDecryptError || desc == alertBadRecordMAC:
-		return "the server could not verify the client's key exchange or Finished (mismatched keys, a broken middlebox, or a PSK mismatch)"
+		return "the server could not verify the client's key exchange or Finished (likely mismatched keys, a broken middlebox, or a PSK mismatch)"
 	}
 	return ""
 }
@@ -165,7 +165,7 @@ func encryptedAlertText(f *decode.Flow, a *decode.AlertFact) string {
 	if a.From == client && f.TLS.ServerHello != nil && f.TLS.ServerHello.TLS13() && certificateSent(f) {
 		return "after the server's flight the client sent a short encrypted record and closed: almost always the client rejecting the certificate (untrusted issuer, hostname mismatch or expiry); TLS 1.3 hides which, a key log would confirm it"
 	}
-	return fmt.Sprintf("the %s sent an encrypted alert (%d-byte record) %s; its reason is not visible",
+	return fmt.Sprintf("the %s sent an encrypted alert (%d-byte record) %s; encryption hides its reason (a key log would show it)",
 		a.From, a.Length, stageWords(stageAfter(f)))
 }
 
