@@ -247,3 +247,41 @@ func TestBombChainOfSelfIssuedCertificates(t *testing.T) {
 		t.Errorf("one chain took %v", took)
 	}
 }
+
+func TestTimesOutsideNanosecondRange(t *testing.T) {
+	// A handshake captured in the year 2600 (or with clocks that say so):
+	// its events' times cannot be nanoseconds since 1970 in an int64, so it
+	// has no handshake time rather than 9.2e12 ms.
+	hello := records(handshakeMsg(1, len(clientHelloBody(sniExt("late.example.test"))), clientHelloBody(sniExt("late.example.test"))))
+	c := synth.New("10.0.0.1:40000", "10.0.0.2:443")
+	c.TS = time.Date(2600, 7, 1, 12, 0, 0, 0, time.UTC)
+	c.Handshake().Send(true, hello, 1400).Close(false, true)
+	a := decode.NewAnalyzer()
+	feed(a, c.Frames)
+	f := model.NewFlow(*a.Flows()[0])
+	if !f.First.Equal(time.Date(2600, 7, 1, 12, 0, 0, 1_000_000, time.UTC)) {
+		t.Errorf("first packet at %v", f.First)
+	}
+	if d, ok := f.HandshakeTime(); ok {
+		t.Errorf("handshake time %v from events pinned at the int64 limit", time.Duration(d))
+	}
+	for _, e := range f.Events {
+		if e.TimeKnown() {
+			t.Errorf("event %v at %d reads as a known time", e.Kind, e.At)
+		}
+	}
+	if r := model.Report(&f); r.HandshakeMS != nil {
+		t.Errorf("handshake_ms %v, want null", *r.HandshakeMS)
+	}
+
+	// Just before 1970: negative nanoseconds, exact durations.
+	c = synth.New("10.0.0.1:40001", "10.0.0.2:443")
+	c.TS = time.Date(1969, 12, 31, 23, 59, 59, 999_000_000, time.UTC)
+	c.Handshake().Send(true, hello, 1400).Close(false, true)
+	a = decode.NewAnalyzer()
+	feed(a, c.Frames)
+	f = model.NewFlow(*a.Flows()[0])
+	if d, ok := f.HandshakeTime(); !ok || time.Duration(d) != 4*time.Millisecond {
+		t.Errorf("handshake across 1970: %v %v, want 4ms", time.Duration(d), ok)
+	}
+}

@@ -4,6 +4,7 @@
 package decode
 
 import (
+	"math"
 	"net/netip"
 	"time"
 
@@ -160,8 +161,26 @@ type Event struct {
 	Kind EventKind
 }
 
-// Time is when the event was captured.
+// Time is when the event was captured (see TimeKnown).
 func (e Event) Time() time.Time { return time.Unix(0, e.At).UTC() }
+
+// TimeKnown reports whether At holds the event's time: an int64 of
+// nanoseconds since 1970 covers 1678 to 2262, and times outside are pinned
+// to its ends, so durations from them are not known.
+func (e Event) TimeKnown() bool { return e.At != math.MinInt64 && e.At != math.MaxInt64 }
+
+// unixNanos is t.UnixNano, pinned to the int64 range instead of wrapping
+// (UnixNano is undefined outside 1678-2262).
+func unixNanos(t time.Time) int64 {
+	const maxSec = math.MaxInt64 / 1_000_000_000
+	switch s := t.Unix(); {
+	case s >= maxSec:
+		return math.MaxInt64
+	case s < -maxSec:
+		return math.MinInt64
+	}
+	return t.UnixNano()
+}
 
 // EventKind names what happened.
 type EventKind uint8

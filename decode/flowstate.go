@@ -149,7 +149,7 @@ func (fs *flowState) event(d Dir, kind EventKind, code uint16, length int) {
 	if f.Events == nil {
 		f.Events = make([]Event, 0, 8)
 	}
-	f.Events = append(f.Events, Event{At: fs.f.Last.UnixNano(), Dir: d, Kind: kind, Code: code, Len: int32(min(length, 1<<30))})
+	f.Events = append(f.Events, Event{At: unixNanos(fs.f.Last), Dir: d, Kind: kind, Code: code, Len: int32(min(length, 1<<30))})
 }
 
 // flip swaps client and server: used when the first guess (by port) is

@@ -141,7 +141,7 @@ func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (Expo
 	cw.w = w
 	var out packetWriter
 	if isPcapng(req.Out) {
-		out = &ngOut{w: cw, ifaces: ifaces, ids: map[int]int{}}
+		out = &ngOut{w: cw, ifaces: ifaces, ids: map[int]int{}, epochs: map[int]int64{}}
 	} else {
 		out = &pcapOut{w: bufio.NewWriterSize(cw, 64<<10), ifaces: ifaces}
 	}
@@ -441,7 +441,8 @@ type ngOut struct {
 	w      io.Writer
 	ifaces *ifaceBook
 	nw     *pcapgo.NgWriter
-	ids    map[int]int // source global interface index → output interface id
+	ids    map[int]int   // source global interface index → output interface id
+	epochs map[int]int64 // output interface id → its if_tsoffset, seconds
 }
 
 func (o *ngOut) write(p *capture.Packet) error {
@@ -458,7 +459,11 @@ func (o *ngOut) write(p *capture.Packet) error {
 			LinkType:   layers.LinkType(p.LinkType),
 			SnapLength: uint32(max(ifc.SnapLen, 0)),
 		}
-		// No TimestampOffset: Packet.TS already includes the source's offset.
+		// Packet.TS already includes the source's if_tsoffset; a new one is
+		// set only when this interface's first packet lies outside what
+		// nanoseconds since 1970 can hold (ngEpoch).
+		epoch := ngEpoch(p.TS)
+		ni.TimestampOffset = uint64(epoch)
 		if o.nw == nil {
 			opts := pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{Application: "pcapsurgery"}}
 			if o.nw, err = pcapgo.NewNgWriterInterface(o.w, ni, opts); err != nil {
@@ -469,10 +474,50 @@ func (o *ngOut) write(p *capture.Packet) error {
 			return err
 		}
 		o.ids[p.Interface] = id
+		o.epochs[id] = epoch
 	}
 	ci := captureInfo(p)
 	ci.InterfaceIndex = id
+	ts, ok := sinceEpoch(p.TS, o.epochs[id])
+	if !ok {
+		return fmt.Errorf("packet %d's time %s is too far from its interface's first packet for pcapng's 64-bit nanosecond timestamps (they span 292 years)",
+			p.Index, p.TS.UTC().Format(time.RFC3339Nano))
+	}
+	ci.Timestamp = ts
 	return o.nw.WritePacket(ci, p.Data)
+}
+
+// pcapgo writes a pcapng timestamp as time.UnixNano: nanoseconds since 1970
+// in an int64, so 1970 to 2262 only (earlier times wrapped to 2554, later
+// ones to nonsense). Readers add the interface's if_tsoffset, in seconds.
+const (
+	maxNgSeconds  = math.MaxInt64 / 1_000_000_000 // whole seconds an int64 of nanoseconds holds
+	ngEpochMargin = 1 << 32                       // seconds kept before an interface's first packet
+)
+
+// ngEpoch is the if_tsoffset for an interface whose first packet is at t:
+// none in the usual range, else one that puts t well inside the range, with
+// room for packets up to 136 years earlier.
+func ngEpoch(t time.Time) int64 {
+	s := t.Unix()
+	if s >= 0 && s < maxNgSeconds-ngEpochMargin {
+		return 0
+	}
+	return max(s, math.MinInt64/2) - ngEpochMargin
+}
+
+// sinceEpoch is t as the writer must be given it: counted from the epoch,
+// within what UnixNano can hold and not before 1970.
+func sinceEpoch(t time.Time, epoch int64) (time.Time, bool) {
+	s := t.Unix()
+	if s > math.MaxInt64/2 || s < math.MinInt64/2 {
+		return time.Time{}, false
+	}
+	rel := s - epoch
+	if rel < 0 || rel >= maxNgSeconds {
+		return time.Time{}, false
+	}
+	return time.Unix(rel, int64(t.Nanosecond())), true
 }
 
 func (o *ngOut) flush() error {

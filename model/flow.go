@@ -4,6 +4,7 @@ import (
 	"github.com/pcapsurgery/pcapsurgery/decode"
 	"github.com/pcapsurgery/pcapsurgery/decode/fingerprint"
 	"github.com/pcapsurgery/pcapsurgery/decode/registry"
+	"math"
 )
 
 // Flow is a decoded connection with the model's verdict on it.
@@ -74,6 +75,9 @@ func (f *Flow) HandshakeTime() (d int64, ok bool) {
 	done := f.Stage == StageDone
 	ended := false
 	for _, e := range f.Events {
+		if !e.TimeKnown() {
+			return 0, false // outside 1678-2262: no duration rather than a wrong one
+		}
 		switch e.Kind {
 		case decode.EvHandshake, decode.EvSSLv2Hello, decode.EvEncryptedHandshake, decode.EvHelloRetry,
 			decode.EvChangeCipherSpec:
@@ -97,10 +101,11 @@ func (f *Flow) HandshakeTime() (d int64, ok bool) {
 	if !done && !ended {
 		end = f.Last
 	}
-	if !end.After(f.First) {
+	span := end.Sub(f.First)
+	if span <= 0 || span == math.MaxInt64 { // Sub saturates past 292 years
 		return 0, false
 	}
-	return int64(end.Sub(f.First)), true
+	return int64(span), true
 }
 
 // JA3String is the unhashed JA3 (computed on demand: not kept per flow).

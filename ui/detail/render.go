@@ -137,14 +137,16 @@ func (r *renderer) timeline(f *model.Flow) {
 	r.add(r.st.Muted.Render("        ms since first    +ms   dir     event"))
 	prev := f.First
 	for _, e := range f.Events {
-		since := e.Time().Sub(f.First)
-		delta := e.Time().Sub(prev)
-		prev = e.Time()
+		since, plus := "?", "?" // a time outside 1678-2262 gives no duration
+		if e.TimeKnown() {
+			since, plus = ms(e.Time().Sub(f.First)), "+"+ms(e.Time().Sub(prev))
+			prev = e.Time()
+		}
 		arrow := r.st.Client.Render("C -> S")
 		if e.Dir == decode.FromServer {
 			arrow = r.st.Server.Render("C <- S")
 		}
-		line := fmt.Sprintf("  %16s %8s   %s  ", ms(since), "+"+ms(delta), arrow)
+		line := fmt.Sprintf("  %16s %8s   %s  ", since, plus, arrow)
 		// A long event wraps under its own column instead of losing its end.
 		indent := ansi.StringWidth(line)
 		for i, l := range wrap(EventName(e), r.w-indent, "") {

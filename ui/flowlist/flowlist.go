@@ -400,8 +400,12 @@ func Duration(d time.Duration) string {
 		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
 	case d < 100*time.Second:
 		return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
+	case d < 100*time.Hour:
+		return d.Round(time.Second).String()
 	}
-	return d.Round(time.Second).String()
+	// Days: an absurd span (clocks set wrong, a crafted file) stays short
+	// and reads as what it is.
+	return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
 }
 
 func dash(s string) string {
