@@ -151,11 +151,13 @@ func TestContradictionCheckerCatches(t *testing.T) {
 	retrans.Diagnosis = "ClientHello retransmitted 6 times and never answered"
 	plain := loadFlows(t, "testdata/captures/tls-to-plaintext.pcap")[1]
 	plain.Outcome = model.NotTLS
+	wait := loadFlows(t, "testdata/captures/silent-server.pcap")[0]
+	wait.Diagnosis = "the server acknowledged the ClientHello (TCP) but sent nothing for 2ms; then the client gave up and closed the connection (FIN) first"
 	midstream := loadFlows(t, "testdata/captures/midstream.pcap")[0]
 	midstream.Diagnosis = "TCP established, but the first bytes are not TLS (protocol not recognised)"
 	for name, f := range map[string]model.Flow{"wrong closer": silent, "certificate without one": noCert,
 		"retransmissions not in the timeline": retrans, "ClientHello called not TLS": plain,
-		"TCP established without a SYN": midstream} {
+		"TCP established without a SYN": midstream, "a wait the timeline does not show": wait} {
 		if len(contradictions(&f)) == 0 {
 			t.Errorf("%s: not caught", name)
 		}
@@ -167,6 +169,8 @@ var (
 	retransWords = regexp.MustCompile(`retransmitted (\d+) times?`)
 	ackedWords   = regexp.MustCompile(`the (client|server) acknowledged (\d+) bytes from the (client|server)`)
 	sentWords    = regexp.MustCompile(`\b(client|server) sent fatal`)
+	// waits the diagnosis measures from the ClientHello: to the first close, or to the capture's end
+	waitWords = regexp.MustCompile(`(?:sent nothing for|no answer to the ClientHello for|connection \(FIN\)|reset the connection) ([0-9.]+(?:µs|ms|s|m))(?: after the ClientHello)?`)
 )
 
 // contradictions lists what a flow's diagnosis (and outcome) says that its
@@ -254,6 +258,30 @@ func contradictions(f *model.Flow) []string {
 		}
 		if !found {
 			out = append(out, "names a fatal alert from the "+m[1]+" that is not in the flow")
+		}
+	}
+	if m := waitWords.FindStringSubmatch(d); m != nil && t.ClientHello != nil {
+		said, err := time.ParseDuration(m[1])
+		var chAt time.Time
+		for _, e := range f.Events {
+			if e.Kind == decode.EvHandshake && e.Code == tlswire.ClientHelloType || e.Kind == decode.EvSSLv2Hello {
+				chAt = e.Time()
+				break
+			}
+		}
+		end := f.Last
+		if first != nil {
+			end = first.Time()
+		}
+		real := end.Sub(chAt)
+		// The diagnosis rounds (3 significant places at most); allow for it.
+		if tol := max(real/20, time.Millisecond); err != nil || chAt.IsZero() || said < real-tol || said > real+tol {
+			out = append(out, fmt.Sprintf("says %s after the ClientHello; the timeline has %v", m[1], real))
+		}
+	}
+	if f.Outcome == model.Alert {
+		if a := firstFatalClear(t); a != nil && f.Who != a.From.String() {
+			out = append(out, fmt.Sprintf("ALERT by %q, but the fatal alert came from the %s", f.Who, a.From))
 		}
 	}
 	if strings.Contains(d, "snap length") && f.TCP.SnapLen == 0 {

@@ -251,7 +251,7 @@ func noServerHello(f *decode.Flow) Verdict {
 	if t.Problem[server] != "" {
 		return Verdict{Outcome: Partial, Stage: StageClientHello, Diagnosis: "server's answer not decodable: " + t.Problem[server]}
 	}
-	chAt := eventTime(f, decode.EvHandshake, tlswire.ClientHelloType)
+	chAt := clientHelloTime(f)
 	end, ended := firstClose(f)
 	waited := f.Last.Sub(chAt)
 	if ended {

@@ -246,3 +246,14 @@ func certificateSent(f *decode.Flow) bool {
 	sh := t.ServerHello
 	return sh != nil && sh.TLS13() && sh.SelectedPSK < 0 && t.FirstEncrypted[server] > 0
 }
+
+// clientHelloTime is when the first ClientHello (TLS or SSLv2-format) was
+// captured; the flow's first packet when none was.
+func clientHelloTime(f *decode.Flow) time.Time {
+	for _, e := range f.Events {
+		if e.Kind == decode.EvHandshake && e.Code == tlswire.ClientHelloType || e.Kind == decode.EvSSLv2Hello {
+			return e.Time()
+		}
+	}
+	return f.First
+}
