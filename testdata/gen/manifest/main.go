@@ -105,7 +105,7 @@ var fields = []string{
 	"tls.handshake.extensions_server_name", "tls.handshake.ciphersuite", "tls.handshake.extensions.supported_version",
 	"tls.handshake.version", "tls.alert_message.level", "tls.alert_message.desc", "tls.handshake.extensions_alpn_str",
 	"tls.handshake.random", "tcp.segment.count", "tls.handshake.session_id", "tls.handshake.extensions.psk.identity.selected",
-	"frame.cap_len", "frame.len", "tcp.payload", "tls.record.length", "tcp.analysis.ack_lost_segment",
+	"frame.cap_len", "frame.len", "tcp.payload", "tls.record.length", "tcp.analysis.ack_lost_segment", "frame.protocols",
 }
 
 type frame map[string]string
@@ -134,11 +134,25 @@ func (f frame) list1(k string) string {
 }
 func (f frame) src() string { return ep(f, "ip.src", "ipv6.src", "tcp.srcport") }
 func (f frame) dst() string { return ep(f, "ip.dst", "ipv6.dst", "tcp.dstport") }
+
+// ep is the endpoint of the innermost IP header: in a tunnelled frame
+// tshark lists the outer addresses first, and the connection is the inner one.
 func ep(f frame, a4, a6, p string) string {
-	if f[a4] != "" {
-		return f.list1(a4) + ":" + f[p]
+	inner6 := f[a4] == ""
+	for _, proto := range strings.Split(f["frame.protocols"], ":") {
+		switch proto {
+		case "ip":
+			inner6 = false
+		case "ipv6":
+			inner6 = true
+		}
 	}
-	return "[" + f.list1(a6) + "]:" + f[p]
+	if !inner6 {
+		l := f.list(a4)
+		return l[len(l)-1] + ":" + f[p]
+	}
+	l := f.list(a6)
+	return "[" + l[len(l)-1] + "]:" + f[p]
 }
 
 func tshark(file string, keylog string) ([]frame, error) {
@@ -641,7 +655,7 @@ func main() {
 				x = ExpFlow{Outcome: "?"}
 			search:
 				for _, pe := range entries {
-					if strings.HasSuffix(pe.File, ".gz") || pe.File == "qinq.pcap" {
+					if strings.HasSuffix(pe.File, ".gz") || pe.File == "qinq.pcap" || strings.HasPrefix(pe.File, "tunnel-") {
 						continue
 					}
 					for k, pf := range pe.Flows {

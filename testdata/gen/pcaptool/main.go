@@ -7,6 +7,9 @@
 //	pcaptool drop    -in A.pcap -out B.pcap -records 6-8,10  leave out these records (a capture point that
 //	                  dropped them, or a capture started late: -records 1-5)
 //	pcaptool keep    -in A.pcap -out B.pcap -records 1-4     keep only these records (a capture stopped early)
+//	pcaptool wrap    -in A.pcap -out B.pcap -encap KIND  put every Ethernet frame's IP packet (or the
+//	                  whole frame) into a tunnel: pppoe, mpls, ipip, sit, gre, gretap, erspan2, erspan3,
+//	                  gtpu (see wrap.go)
 //
 // It reads and writes classic pcap only, with the standard library (gopacket's pcapgo would
 // need golang.org/x/net, which the module does not require). Lives under testdata/, ignored by `go build ./...`.
@@ -24,7 +27,7 @@ import (
 func main() {
 	log.SetFlags(0)
 	if len(os.Args) < 2 {
-		log.Fatal("usage: pcaptool vlan|corrupt|cut|drop|keep ...")
+		log.Fatal("usage: pcaptool vlan|corrupt|cut|drop|keep|wrap ...")
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	in := fs.String("in", "", "input pcap")
@@ -35,6 +38,7 @@ func main() {
 	caplen := fs.String("caplen", "0xffffff00", "incl_len to write")
 	keep := fs.Int("keep", 20, "bytes of the cut record to keep (16-byte header + data)")
 	records := fs.String("records", "", "1-based record numbers and ranges, e.g. 1-4,7")
+	encap := fs.String("encap", "", "wrap: tunnel kind")
 	fs.Parse(os.Args[2:])
 
 	switch os.Args[1] {
@@ -66,6 +70,12 @@ func main() {
 			out_ = append(out_, data[12:]...)
 			off += 16 + incl
 		}
+		check(os.WriteFile(*out, out_, 0o644))
+	case "wrap":
+		b, err := os.ReadFile(*in)
+		check(err)
+		out_, err := wrap(b, *encap)
+		check(err)
 		check(os.WriteFile(*out, out_, 0o644))
 	case "corrupt", "cut":
 		b, err := os.ReadFile(*in)
