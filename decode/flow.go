@@ -89,6 +89,7 @@ type TLSFacts struct {
 	Seen       bool   // some TLS record or SSLv2 hello was parsed
 	NotTLS     string // sniffed protocol when the first bytes were not TLS ("HTTP", "SSH", ...; "unknown")
 	StartTLS   string // "SMTP", "IMAP", ... when TLS started after a plaintext upgrade
+	Tunnel     string // host:port an HTTP CONNECT or SOCKS5 request asked the proxy for (as sent)
 	SSLv2Hello bool
 	SSLv2      *SSLv2Facts // a pure SSL 2.0 handshake (SERVER-HELLO or CLIENT-MASTER-KEY seen)
 

@@ -8,6 +8,7 @@ const (
 	modeTLS                 // TLS records
 	modeMaybeTLS            // after a STARTTLS command: TLS if the next bytes are a record
 	modePlain               // plaintext lines (STARTTLS negotiation)
+	modePlainMsg            // plaintext messages (LDAP, XMPP, MySQL, HTTP CONNECT, SOCKS5)
 	modeSSLv2               // collecting an SSLv2-compatible ClientHello
 	modeDone                // nothing more to decode in this direction
 	modeSSLv2Records        // pure SSL 2.0 records after the hellos
@@ -17,6 +18,7 @@ const (
 const (
 	maxPlainLines    = 64
 	maxPlainLineLen  = 1024
+	maxPlainMsgBytes = 16 << 10  // a plaintext message held whole (LDAP, MySQL, HTTP headers, ...)
 	maxHandshakeBuf  = 256 << 10 // one handshake message (certificate chains included)
 	maxCertsParsed   = 16
 	sslv2HeaderBytes = 2

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"encoding/binary"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,6 +109,19 @@ func FuzzTLSStream(f *testing.F) {
 	}
 	f.Add([]byte("EHLO x\r\nSTARTTLS\r\n\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00"), []byte("220 hi\r\n250 ok\r\n220 go\r\n"), []byte{3})
 	f.Add([]byte{0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15, 0x00, 0x00, 0x00, 0x10}, []byte{}, []byte{1})
+	// Plaintext starts read as messages: LDAP StartTLS, XMPP, MySQL SSL request, HTTP CONNECT, SOCKS5.
+	ch, sh := "\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00", "\x16\x03\x03\x00\x04\x02\x00\x00\x00"
+	for _, p := range [][2]string{
+		{"\x30\x1d\x02\x01\x01\x77\x18\x80\x161.3.6.1.4.1.1466.20037" + ch, "\x30\x0c\x02\x01\x01\x78\x07\x0a\x01\x00\x04\x00\x04\x00" + sh},
+		{"<stream:stream to='x' version='1.0'><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>" + ch,
+			"<?xml version='1.0'?><stream:stream><stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features><proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>" + sh},
+		{"\x20\x00\x00\x01\x05\xae\xff\x01\x00\x00\x00\x01\x21" + strings.Repeat("\x00", 23) + ch, "\x0d\x00\x00\x00\x0a8.0.36\x00\x2a\x00\x00\x00\x00" + sh},
+		{"CONNECT example.org:443 HTTP/1.1\r\nHost: example.org\r\n\r\n" + ch, "HTTP/1.1 200 Connection established\r\n\r\n" + sh},
+		{"\x05\x01\x00\x05\x01\x00\x03\x0bexample.org\x01\xbb" + ch, "\x05\x00\x05\x00\x00\x01\xc0\x00\x02\x14\x04\x38" + sh},
+	} {
+		f.Add([]byte(p[0]), []byte(p[1]), []byte{3})
+		f.Add([]byte(p[0]), []byte(p[1]), []byte{255})
+	}
 	f.Add([]byte{0x16, 0x03, 0x01, 0x00, 0x04, 0x01, 0xff, 0xff, 0xff}, []byte{0x16, 0x03, 0x03, 0x40, 0x00}, []byte{5})
 	// Pure SSL 2.0: CLIENT-HELLO then CLIENT-MASTER-KEY and an encrypted
 	// record; SERVER-HELLO (no certificate) then a 3-byte-header record.

@@ -86,6 +86,9 @@ func (fs *flowState) decide(s *dirState, d Dir, b []byte) []byte {
 		return nil
 	}
 	s.mode = modePlain
+	if tlswire.IsMessageProtocol(proto) {
+		s.mode = modePlainMsg
+	}
 	return b
 }
 

@@ -70,6 +70,8 @@ func (fs *flowState) consume(s *dirState, b []byte) {
 			if tlswire.PlausibleRecordHeader(b) || len(b) < 5 && b[0] == tlswire.ContentHandshake {
 				s.mode = modeTLS
 				s.chSegs = 0 // the plaintext before the upgrade is not part of the ClientHello
+			} else if tlswire.IsMessageProtocol(fs.plain) {
+				s.mode = modePlainMsg
 			} else {
 				s.mode = modePlain
 			}
@@ -80,6 +82,8 @@ func (fs *flowState) consume(s *dirState, b []byte) {
 			return
 		case modePlain:
 			b = fs.plainLines(s, b)
+		case modePlainMsg:
+			b = fs.plainMsgs(s, b)
 		case modeSSLv2:
 			b = fs.sslv2(s, b)
 		case modeSSLv2Records:

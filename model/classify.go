@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
@@ -25,6 +26,9 @@ func Classify(f *decode.Flow) Verdict {
 		v.Badge = badgeText(v)
 	}
 	if st := f.TLS.StartTLS; st != "" {
+		if to := f.TLS.Tunnel; to != "" { // HTTP CONNECT, SOCKS5: where the proxy was asked to go
+			st += " to " + Printable(to)
+		}
 		v.Diagnosis = "STARTTLS (" + st + "): " + v.Diagnosis
 	}
 	if n := f.TLS.NotKept; n != "" {
@@ -122,6 +126,13 @@ func notTLSVerdict(f *decode.Flow) Verdict {
 		}
 		return Verdict{Outcome: NotTLS, Stage: StagePlaintext,
 			Diagnosis: opening + " the first bytes are not TLS (protocol not recognised)"}
+	}
+	if to := f.TLS.Tunnel; to != "" && tlswire.CanStartTLS(proto) { // HTTP CONNECT, SOCKS5
+		d := proto + " to " + Printable(to) + " seen, then no TLS: the proxy refused the tunnel, or the client sent no TLS through it"
+		if line := f.TLS.ServerPlain; proto == tlswire.ProtoHTTPConnect && line != "" {
+			d += " (the proxy answered " + strconv.Quote(Printable(line)) + ")"
+		}
+		return Verdict{Outcome: NotTLS, Stage: StagePlaintext, Diagnosis: d}
 	}
 	if tlswire.CanStartTLS(proto) {
 		return Verdict{Outcome: NotTLS, Stage: StagePlaintext,

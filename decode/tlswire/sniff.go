@@ -52,10 +52,21 @@ func sniffClient(b []byte) string {
 	if hasPrefixOrIsPrefix(b, http2Preface, 8) {
 		return ProtoHTTP2
 	}
+	if bytes.HasPrefix(b, []byte("CONNECT ")) { // a proxy tunnel, usually carrying TLS
+		return ProtoHTTPConnect
+	}
 	for _, m := range httpMethods {
 		if bytes.HasPrefix(b, m) {
 			return ProtoHTTP
 		}
+	}
+	switch {
+	case isLDAPMessage(b):
+		return ProtoLDAP
+	case isXMPPStream(b):
+		return ProtoXMPP
+	case isSOCKS5Greeting(b):
+		return ProtoSOCKS5
 	}
 	if len(b) >= 8 {
 		n := binary.BigEndian.Uint32(b)
@@ -111,6 +122,10 @@ func sniffServer(b []byte) string {
 		return sniff220Banner(firstLine(b))
 	case isMySQLGreeting(b):
 		return ProtoMySQL
+	case isLDAPMessage(b):
+		return ProtoLDAP
+	case isXMPPStream(b):
+		return ProtoXMPP
 	case isPostgresAuth(b):
 		return ProtoPostgreSQL
 	}
@@ -129,6 +144,38 @@ func sniff220Banner(line []byte) string {
 		return ProtoSMTP
 	}
 	return ""
+}
+
+// isLDAPMessage matches the start of an LDAPMessage: a BER SEQUENCE, a
+// messageID INTEGER of 1-4 bytes, then an [APPLICATION n] protocol op.
+func isLDAPMessage(b []byte) bool {
+	n, hdr, tag := berElement(b)
+	if tag != 0x30 || n < 0 || len(b) < hdr+3 || b[hdr] != 0x02 || b[hdr+1] < 1 || b[hdr+1] > 4 {
+		return false
+	}
+	i := hdr + 2 + int(b[hdr+1])
+	return i < len(b) && b[i]&0xc0 == 0x40 // application class
+}
+
+// isXMPPStream matches the opening of an XMPP stream.
+func isXMPPStream(b []byte) bool {
+	head := b[:min(len(b), 256)]
+	return bytes.HasPrefix(b, []byte("<stream:stream")) ||
+		bytes.HasPrefix(b, []byte("<?xml")) && (bytes.Contains(head, []byte("<stream:stream")) || bytes.Contains(head, []byte("jabber:")))
+}
+
+// isSOCKS5Greeting matches a SOCKS5 client greeting: version 5, a count of
+// 1-16 methods, and that many method numbers of known ranges.
+func isSOCKS5Greeting(b []byte) bool {
+	if len(b) < 3 || b[0] != 5 || b[1] == 0 || b[1] > 16 || len(b) < 2+int(b[1]) {
+		return false
+	}
+	for _, m := range b[2 : 2+int(b[1])] {
+		if m > 0x09 && m < 0x80 || m == 0xff {
+			return false
+		}
+	}
+	return true
 }
 
 // isRESPArray matches a Redis RESP command: "*<count>\r\n$<len>".

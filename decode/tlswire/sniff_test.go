@@ -9,7 +9,7 @@ func TestSniffProtocol(t *testing.T) {
 		want       string
 	}{
 		{"GET / HTTP/1.1\r\nHost: x\r\n\r\n", true, ProtoHTTP},
-		{"CONNECT example.test:443 HTTP/1.1\r\n", true, ProtoHTTP},
+		{"CONNECT example.test:443 HTTP/1.1\r\n", true, ProtoHTTPConnect},
 		{"HTTP/1.1 400 Bad Request\r\n", false, ProtoHTTP},
 		{"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x12\x04", true, ProtoHTTP2},
 		{"PRI * HTTP", true, ProtoHTTP2},

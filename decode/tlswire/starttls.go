@@ -90,7 +90,8 @@ func imapTagged(l []byte) (tag, rest []byte, ok bool) {
 // StartTLSProtocols lists the sniffed plaintext protocols whose STARTTLS
 // upgrade the flow engine follows. It is the one list: the filter's
 // starttls: values and their completion read it too.
-var StartTLSProtocols = []string{ProtoSMTP, ProtoIMAP, ProtoPOP3, ProtoFTP, ProtoPostgreSQL}
+var StartTLSProtocols = []string{ProtoSMTP, ProtoIMAP, ProtoPOP3, ProtoFTP, ProtoPostgreSQL,
+	ProtoLDAP, ProtoXMPP, ProtoMySQL, ProtoHTTPConnect, ProtoSOCKS5}
 
 // CanStartTLS reports whether a sniffed plaintext protocol has a STARTTLS
 // upgrade that the flow engine follows.

@@ -17,6 +17,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
@@ -284,6 +285,7 @@ func analyze(s *stream) (Flow, string, []string) {
 		tls13                                     bool
 		shSessionID, chSessionID                  string
 		smtp                                      bool
+		plainProto                                string
 	)
 	for _, f := range s.frames {
 		c := fromClient(f)
@@ -323,6 +325,7 @@ func analyze(s *stream) (Flow, string, []string) {
 				if strings.HasPrefix(strings.ToUpper(hexText(p)), "220") || f["tcp.srcport"] == "25" || f["tcp.dstport"] == "25" {
 					smtp = true
 				}
+				plainProto = plainByFirstBytes(hexText(p))
 			}
 		}
 		hs := f.list("tls.handshake.type")
@@ -430,7 +433,7 @@ func analyze(s *stream) (Flow, string, []string) {
 	if !firstPayloadTLS && chSeen && clientPlainFirst {
 		p := "SMTP"
 		if !smtp {
-			p = "unknown"
+			p = cmp.Or(plainProto, "unknown")
 		}
 		fl.StartTLS = &p
 	}
@@ -735,6 +738,26 @@ func prefixRecords(path string, n int) string {
 	must(err)
 	must(f.Close())
 	return f.Name()
+}
+
+// plainByFirstBytes names the plaintext start of a connection by its first
+// payload bytes (whoever sent them), independently of the decoder's sniffing:
+// LDAP (a BER SEQUENCE then a messageID INTEGER), XMPP, MySQL (greeting with
+// protocol version 10), HTTP CONNECT, SOCKS5 (version 5 greeting).
+func plainByFirstBytes(b string) string {
+	switch {
+	case strings.HasPrefix(b, "CONNECT "):
+		return "HTTP CONNECT"
+	case strings.HasPrefix(b, "<stream:") || strings.HasPrefix(b, "<?xml"): // hexText keeps 8 bytes
+		return "XMPP"
+	case len(b) >= 5 && b[0] == 0x30 && b[2] == 0x02:
+		return "LDAP"
+	case len(b) >= 5 && b[3] == 0 && b[4] == 0x0a:
+		return "MySQL"
+	case len(b) >= 3 && b[0] == 5 && len(b) == 2+int(b[1]):
+		return "SOCKS5"
+	}
+	return ""
 }
 
 func deref(p *string) string {

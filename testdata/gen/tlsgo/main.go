@@ -11,6 +11,8 @@
 //	tlsgo banner  -addr A -banner TEXT -reply TEXT [-n 1]  a plaintext server that speaks first
 //	              (SMTP, SSH): send the banner line, read once, send the reply line, close
 //	tlsgo connect -addr A [-bind IP:PORT] [-timeout 3s]  TCP connect only, report the result
+//	tlsgo ldap|xmpp|mysql -addr A -cert -key [-n 1]  LDAP StartTLS, XMPP STARTTLS, MySQL SSL request
+//	tlsgo httpproxy|socks5 -addr A -upstream HOST:PORT [-n 1]  HTTP CONNECT or SOCKS5 proxy relaying to upstream
 //
 // It lives under testdata/ so `go build ./...` ignores it; build it with
 // `go build -o DIR/tlsgo ./testdata/gen/tlsgo`.
@@ -36,7 +38,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("tlsgo: ")
 	if len(os.Args) < 2 {
-		log.Fatal("usage: tlsgo server|client|rst|silent|smtp|http|httpd|banner|connect ...")
+		log.Fatal("usage: tlsgo server|client|rst|silent|smtp|http|httpd|banner|connect|ldap|xmpp|mysql|httpproxy|socks5 ...")
 	}
 	mode := os.Args[1]
 	fs := flag.NewFlagSet(mode, flag.ExitOnError)
@@ -54,6 +56,7 @@ func main() {
 	send := fs.String("send", "GET / HTTP/1.1\r\nHost: %s\r\n\r\n", "what the client sends after the handshake")
 	timeout := fs.Duration("timeout", 5*time.Second, "client timeout")
 	clientAuth := fs.Bool("clientauth", false, "server requires a client certificate signed by -ca")
+	upstream := fs.String("upstream", "", "proxies: where to relay the tunnel")
 	count := fs.Int("count", 1, "client: connections to make, one after another, sharing a session cache (resumption)")
 	banner := fs.String("banner", "220 mail.pcapsurgery.test ESMTP", "banner: the line sent on accept")
 	reply := fs.String("reply", "500 5.5.1 Command unrecognized", "banner: the line sent after the client's first bytes")
@@ -178,6 +181,16 @@ func main() {
 			}
 			c.Close()
 		})
+	case "ldap":
+		serve(*addr, *n, func(c net.Conn) { ldapServer(c, cfg) })
+	case "xmpp":
+		serve(*addr, *n, func(c net.Conn) { xmppServer(c, cfg) })
+	case "mysql":
+		serve(*addr, *n, func(c net.Conn) { mysqlServer(c, cfg) })
+	case "httpproxy":
+		serve(*addr, *n, func(c net.Conn) { connectProxy(c, *upstream) })
+	case "socks5":
+		serve(*addr, *n, func(c net.Conn) { socksProxy(c, *upstream) })
 	case "http":
 		serve(*addr, *n, func(c net.Conn) {
 			c.SetDeadline(time.Now().Add(10 * time.Second))
