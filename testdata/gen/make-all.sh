@@ -17,12 +17,12 @@ set -euo pipefail
 GEN=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$GEN/../.." && pwd)
 [[ $(id -u) == 0 ]] || { echo "make-all.sh: needs root (network namespaces)" >&2; exit 1; }
-for t in tcpdump dumpcap mergecap editcap capinfos tshark openssl gnutls-cli gnutls-serv ip ethtool nft curl go; do
+for t in tcpdump dumpcap mergecap editcap capinfos tshark openssl gnutls-cli gnutls-serv ip ethtool nft curl python3 go; do
   command -v $t >/dev/null || { echo "make-all.sh: missing $t" >&2; exit 1; }
 done
 export PCS_TMP=$(mktemp -d /tmp/pcs-gen.XXXXXX)
 trap 'rm -rf "$PCS_TMP"' EXIT
-groups=(tls-ok tls-fail tcp-fail protocols plainstart resume links tunnels damaged demo)
+groups=(tls-ok tls-fail tcp-fail protocols plainstart resume links tunnels damaged verdicts demo)
 [[ $# -gt 0 ]] && groups=("$@")
 for g in "${groups[@]}"; do
   echo "### $g" >&2
