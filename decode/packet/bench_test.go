@@ -133,7 +133,8 @@ func BenchmarkFile(b *testing.B) {
 }
 
 // BenchmarkDecodeTunnels decodes one frame of each tunnel kind (PPPoE, MPLS,
-// IP in IP, GRE, ERSPAN II and III, VXLAN, GTP-U) down to its inner segment.
+// IP in IP, GRE, ERSPAN II and III, VXLAN, Geneve, Ethernet over MPLS,
+// GTP-U) down to its inner segment.
 func BenchmarkDecodeTunnels(b *testing.B) {
 	frames := tunnelSeeds(b)
 	d := NewDecoder()

@@ -21,6 +21,8 @@ const (
 	protoGRE   = 47
 	portGTPU   = 2152
 	portVXLAN  = 4789
+	portVXLANL = 8472 // Linux's default VXLAN port (flannel): followed only for a strict VXLAN header
+	portGeneve = 6081
 	etherPPPoE = 0x8864 // PPPoE session stage (0x8863, discovery, carries no IP)
 	etherMPLS  = 0x8847
 	etherMPLSM = 0x8848 // multicast MPLS
@@ -83,11 +85,15 @@ func fragmentSkip(proto uint8, first bool, b []byte) Skip {
 	case protoIPIP, protoIPv6, protoGRE:
 		return SkipFragment
 	case protoUDP:
-		if first && len(b) >= 4 && (be16(b[2:]) == portVXLAN || be16(b[2:]) == portGTPU) {
+		if first && len(b) >= 4 && isTunnelPort(be16(b[2:])) {
 			return SkipFragment
 		}
 	}
 	return SkipNotTCP
+}
+
+func isTunnelPort(p uint16) bool {
+	return p == portVXLAN || p == portGTPU || p == portGeneve || p == portVXLANL
 }
 
 // decodeUDP follows the UDP tunnels on their registered ports (by
@@ -97,17 +103,21 @@ func decodeUDP(b []byte, seg *Segment) Skip {
 		return SkipNotTCP
 	}
 	dst := be16(b[2:])
-	if dst != portVXLAN && dst != portGTPU {
+	if !isTunnelPort(dst) {
 		return SkipNotTCP
 	}
 	body := b[8:]
 	if n := int(be16(b[4:])); n >= 8 && n-8 < len(body) {
 		body = body[:n-8] // never read trailing padding as payload
 	}
+	if dst == portVXLANL && (len(body) < 8 || body[0] != 0x08 || body[1]|body[2]|body[3]|body[7] != 0) {
+		return SkipNotTCP // port 8472 is not registered to VXLAN: only a header that is exactly VXLAN's
+	}
 	if !enter(seg) {
 		return SkipTooDeep
 	}
-	if dst == portVXLAN {
+	switch dst {
+	case portVXLAN, portVXLANL:
 		// flags (the I bit says the VNI is valid), 3 reserved, VNI, 1 reserved
 		if len(body) < 8 {
 			seg.Truncated = true
@@ -117,8 +127,31 @@ func decodeUDP(b []byte, seg *Segment) Skip {
 			return SkipEncap
 		}
 		return decodeEthernet(body[8:], seg)
+	case portGeneve:
+		return decodeGeneve(body, seg)
 	}
 	return decodeGTPU(body, seg)
+}
+
+// decodeGeneve reads a Geneve header (RFC 8926): version 0, options of
+// 4-byte units, the protocol type as an EtherType (0x6558: Ethernet).
+func decodeGeneve(b []byte, seg *Segment) Skip {
+	if len(b) < 8 {
+		seg.Truncated = true
+		return SkipMalformed
+	}
+	if b[0]>>6 != 0 || b[1]&0x80 != 0 { // version 0; not an OAM (control) frame
+		return SkipEncap
+	}
+	n := 8 + int(b[0]&0x3f)*4
+	if len(b) < n {
+		seg.Truncated = true
+		return SkipMalformed
+	}
+	if proto := be16(b[2:]); proto != etherTEB {
+		return decodeEtherType(proto, b[n:], seg)
+	}
+	return decodeEthernet(b[n:], seg)
 }
 
 // decodeGTPU reads a GTPv1-U header (3GPP TS 29.281): 8 bytes, 4 more when
@@ -278,8 +311,9 @@ func decodePPPoE(b []byte, seg *Segment) Skip {
 }
 
 // decodeMPLS walks the label stack to its bottom, then picks IPv4 or IPv6
-// by the first nibble. Anything else there (a pseudowire control word,
-// Ethernet over MPLS) is not decoded.
+// by the first nibble, or Ethernet after a pseudowire control word (first
+// nibble 0). An Ethernet pseudowire without a control word cannot be told
+// from IP reliably and is not decoded.
 func decodeMPLS(b []byte, seg *Segment) Skip {
 	for range maxMPLSLabel {
 		if len(b) < 4 {
@@ -300,6 +334,10 @@ func decodeMPLS(b []byte, seg *Segment) Skip {
 			return decodeIPv4(b, seg)
 		case 6:
 			return decodeIPv6(b, seg)
+		case 0: // a pseudowire control word (RFC 4385), then Ethernet (RFC 4448)
+			if len(b) >= 4+14 {
+				return decodeEthernet(b[4:], seg)
+			}
 		}
 		return SkipEncap
 	}

@@ -112,7 +112,9 @@ func TestDecodeTunnels(t *testing.T) {
 		{"MPLS one label", cat(serialize(t, eth(layers.EthernetTypeMPLSUnicast))[:14], mplsLabel(100, true), inner4), v4, 1},
 		{"MPLS two labels IPv6", cat(serialize(t, eth(layers.EthernetTypeMPLSUnicast))[:14], mplsLabel(16, false), mplsLabel(200, true), inner6), v6, 1},
 		{"MPLS multicast", cat(serialize(t, eth(layers.EthernetTypeMPLSMulticast))[:14], mplsLabel(100, true), inner4), v4, 1},
-		{"MPLS pseudowire control word", cat(serialize(t, eth(layers.EthernetTypeMPLSUnicast))[:14], mplsLabel(100, true), []byte{0, 0, 0, 1}, innerEth),
+		{"MPLS Ethernet pseudowire with control word", cat(serialize(t, eth(layers.EthernetTypeMPLSUnicast))[:14], mplsLabel(100, true), []byte{0, 0, 0, 1}, innerEth),
+			v4, 1},
+		{"MPLS unknown payload", cat(serialize(t, eth(layers.EthernetTypeMPLSUnicast))[:14], mplsLabel(100, true), []byte{0x10, 0, 0, 1}, innerEth),
 			want{skip: SkipEncap}, 1},
 		{"MPLS stack without bottom", cat(serialize(t, eth(layers.EthernetTypeMPLSUnicast))[:14], bytes.Repeat(mplsLabel(3, false), 20)),
 			want{skip: SkipMalformed}, 1},
@@ -143,6 +145,12 @@ func TestDecodeTunnels(t *testing.T) {
 		{"VXLAN cut by snaplen", udp(4789, vxlan, gopacket.Payload(innerEth))[:14+20+8+8+14+20+32+10], snap(v4, 10), 1},
 		{"VXLAN carrying gretap carrying PPPoE", udp(4789, vxlan, gopacket.Payload(gre(&layers.GRE{Protocol: layers.EthernetTypeTransparentEthernetBridging},
 			pppoe(layers.PPPTypeIPv4, inner4)))), v4, 3},
+		{"VXLAN on Linux's port 8472", udp(8472, vxlan, gopacket.Payload(innerEth)), v4, 1},
+		{"not VXLAN on port 8472", udp(8472, gopacket.Payload(cat([]byte{0x08, 0, 0, 1, 0, 0, 42, 0}, innerEth))), want{skip: SkipNotTCP}, 0},
+		{"Geneve Ethernet", udp(6081, gopacket.Payload(cat([]byte{0x00, 0x00, 0x65, 0x58, 0, 0, 42, 0}, innerEth))), v4, 1},
+		{"Geneve options, IPv6", udp(6081, gopacket.Payload(cat([]byte{0x02, 0x00, 0x86, 0xdd, 0, 0, 42, 0}, make([]byte, 8), inner6))), v6, 1},
+		{"Geneve OAM", udp(6081, gopacket.Payload(cat([]byte{0x00, 0x80, 0x65, 0x58, 0, 0, 42, 0}, innerEth))), want{skip: SkipEncap}, 1},
+		{"Geneve options cut", udp(6081, gopacket.Payload([]byte{0x3f, 0x00, 0x65, 0x58, 0, 0, 42, 0, 1, 2})), want{skip: SkipMalformed, truncated: true}, 1},
 		{"GTP-U", gtp(&layers.GTPv1U{MessageType: 0xff, TEID: 0x1234}, inner4), v4, 1},
 		{"GTP-U sequence number", gtp(&layers.GTPv1U{MessageType: 0xff, SequenceNumberFlag: true, SequenceNumber: 5}, inner6), v6, 1},
 		{"GTP-U extension headers", gtp(&layers.GTPv1U{MessageType: 0xff, GTPExtensionHeaders: []layers.GTPExtensionHeader{
@@ -208,7 +216,7 @@ func TestDecodeTunnelMutations(t *testing.T) {
 	}
 }
 
-// tunnelSeeds is one Ethernet frame per kind of tunnel, for the mutation test and the fuzzer.
+// tunnelSeeds is one Ethernet frame per kind of tunnel, for the mutation test, the fuzzer and the benchmark.
 func tunnelSeeds(t testing.TB) [][]byte {
 	ip4 := ipv4(layers.IPProtocolTCP)
 	inner4 := serialize(t, ip4, data(ip4), gopacket.Payload("\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00"))
@@ -225,6 +233,8 @@ func tunnelSeeds(t testing.TB) [][]byte {
 		serialize(t, e, og, &layers.GRE{SeqPresent: true, Protocol: layers.EthernetTypeERSPAN}, gopacket.Payload(cat(erspan2Header(), innerEth))),
 		serialize(t, e, og, &layers.GRE{SeqPresent: true, Protocol: 0x22eb}, gopacket.Payload(cat(erspan3Header(0, true), innerEth))),
 		serialize(t, e, o, outerUDP(o, 4789), &layers.VXLAN{ValidIDFlag: true, VNI: 7}, gopacket.Payload(innerEth)),
+		serialize(t, e, o, outerUDP(o, 6081), gopacket.Payload(cat([]byte{0x01, 0x00, 0x65, 0x58, 0, 0, 7, 0, 0, 0, 0, 0}, innerEth))),
+		cat(serialize(t, eth(layers.EthernetTypeMPLSUnicast))[:14], mplsLabel(100, true), []byte{0, 0, 0, 0}, innerEth),
 		serialize(t, e, o, outerUDP(o, 2152), &layers.GTPv1U{Version: 1, ProtocolType: 1, MessageType: 0xff,
 			GTPExtensionHeaders: []layers.GTPExtensionHeader{{Type: 0x85, Content: []byte{0, 9}}}}, gopacket.Payload(inner4)),
 	}

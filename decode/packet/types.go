@@ -1,7 +1,7 @@
 // Package packet decodes one captured frame down to its TCP segment:
 // link layer (Ethernet, 802.1Q/QinQ, Linux SLL/SLL2, BSD loopback, raw IP),
 // IPv4/IPv6 (extension headers skipped), tunnels (PPPoE, MPLS, IP in IP,
-// GRE, gretap, ERSPAN, VXLAN, GTP-U; see tunnel.go), TCP. It never
+// GRE, gretap, ERSPAN, VXLAN, Geneve, GTP-U; see tunnel.go), TCP. It never
 // allocates per packet.
 package packet
 
@@ -47,6 +47,6 @@ const (
 	SkipFragment  Skip = "IP fragment"
 	SkipLinkType  Skip = "unsupported link type"
 	SkipMalformed Skip = "malformed or truncated headers"
-	SkipEncap     Skip = "tunnel not decoded (PPTP, GTP-U signalling, MPLS pseudowire, ...)"
+	SkipEncap     Skip = "tunnel not decoded (PPTP, GTP-U signalling, Geneve OAM, ...)"
 	SkipTooDeep   Skip = "tunnels nested too deep"
 )
