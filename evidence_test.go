@@ -57,7 +57,7 @@ func TestThinEvidenceCaptures(t *testing.T) {
 				"likely the capture point dropped them", "the client went on to send its key exchange", "so the server most likely did answer"},
 			[]string{"TCP established", "encrypted alert"}, 0}},
 		"midstream.pcap": {{1, model.Partial, model.StageUnknown, "",
-			[]string{"the capture starts mid-connection (no TCP handshake seen)"}, []string{"TCP established"}, 0}},
+			[]string{"the capture starts mid-connection (no TCP handshake seen) and the first bytes captured from the server are neither"}, []string{"TCP established"}, 0}},
 		"tls-to-plaintext.pcap": {
 			{1, model.PlaintextReply, model.StageClientHello, "server",
 				[]string{"the client sent a ClientHello for www.pcapsurgery.test", `in plaintext HTTP ("<!DOCTYPE HTML>")`, "TLS sent to a plaintext port"}, nil, 0},

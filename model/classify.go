@@ -52,7 +52,10 @@ func classify(f *decode.Flow) Verdict {
 		return Verdict{Outcome: OneSided, Stage: StageUnknown,
 			Diagnosis: fmt.Sprintf("only the %s's packets were captured (likely asymmetric routing or a one-way span port); not a failure", side)}
 	}
-	if t.NotTLS != "" && t.ClientHello != nil {
+	// Unrecognised server bytes count as a plaintext answer only when the
+	// server's stream start was seen (its SYN-ACK): otherwise they may be the
+	// middle of a record whose start the capture missed.
+	if t.NotTLS != "" && t.ClientHello != nil && (t.NotTLS != "unknown" || tcp.SYNACK) {
 		return plaintextReply(f)
 	}
 	if v, ok := bytesMissing(f); ok {
@@ -121,8 +124,15 @@ func notTLSVerdict(f *decode.Flow) Verdict {
 	}
 	if proto == "unknown" {
 		if f.TCP.MidStream {
+			side := "its first bytes are"
+			for _, e := range f.Events {
+				if e.Kind == decode.EvPlaintext {
+					side = "the first bytes captured from the " + e.Dir.String() + " are"
+					break
+				}
+			}
 			return Verdict{Outcome: Partial, Stage: StageUnknown,
-				Diagnosis: "the capture starts mid-connection (no TCP handshake seen) and its first bytes are neither the start of a TLS record nor a protocol we recognise: likely the middle of a stream whose start was not captured"}
+				Diagnosis: "the capture starts mid-connection (no TCP handshake seen) and " + side + " neither the start of a TLS record nor a protocol we recognise: likely the middle of a stream whose start was not captured"}
 		}
 		return Verdict{Outcome: NotTLS, Stage: StagePlaintext,
 			Diagnosis: opening + " the first bytes are not TLS (protocol not recognised)"}

@@ -161,3 +161,18 @@ func TestBytesTheServerAcknowledgedButNeverCapturedArePartial(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownServerBytesWithoutItsStartAreNotAPlaintextReply(t *testing.T) {
+	// The capture starts at the ClientHello: no SYN-ACK, so the server's
+	// first captured bytes may be the middle of its ServerHello record.
+	f := evFlow(hello(0), ev{1, server, decode.EvPlaintext, 0})
+	f.TCP.MidStream, f.TLS.NotTLS = true, "unknown"
+	if v := Classify(f); v.Outcome != Partial {
+		t.Fatalf("got %s: %q, want partial", v.Outcome, v.Diagnosis)
+	}
+	g := evFlow(append(tcpOpen(1), hello(2), ev{3, server, decode.EvPlaintext, 0})...)
+	g.TLS.NotTLS, g.TLS.ServerPlain = "unknown", "\x00\x01garbage"
+	if v := Classify(g); v.Outcome != PlaintextReply || !strings.Contains(v.Diagnosis, "not TLS (protocol not recognised)") {
+		t.Fatalf("with the server's stream start seen: got %s: %q", v.Outcome, v.Diagnosis)
+	}
+}
