@@ -79,6 +79,7 @@ func BenchmarkList1MRefilter(b *testing.B) {
 	exprs := []string{"outcome:alert", "sni:api", "!outcome:ok port:443"}
 	i := 0
 	for b.Loop() {
+		m.fbar.SetValue(exprs[i%len(exprs)]) // as typed: a ChangedMsg for other text is stale
 		m, cmd := step(m, filterbar.ChangedMsg{Expr: exprs[i%len(exprs)]})
 		i++
 		m, _ = step(m, cmd())

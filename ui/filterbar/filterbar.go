@@ -70,6 +70,10 @@ func (m Model) Focused() bool { return m.ti.Focused() }
 // Value is the current text.
 func (m Model) Value() string { return m.ti.Value() }
 
+// SetValue replaces the text (the cursor goes to its end) without a
+// ChangedMsg: the caller filters for it.
+func (m *Model) SetValue(s string) { m.ti.SetValue(s) }
+
 // Reset clears the text and the error.
 func (m *Model) Reset() {
 	m.ti.Reset()
