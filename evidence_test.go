@@ -284,6 +284,32 @@ func contradictions(f *model.Flow) []string {
 			out = append(out, fmt.Sprintf("ALERT by %q, but the fatal alert came from the %s", f.Who, a.From))
 		}
 	}
+	if strings.Contains(d, "acknowledged the ClientHello") && !t.ClientHelloAcked {
+		out = append(out, "says the server acknowledged the ClientHello; no ACK covers it")
+	}
+	if strings.Contains(d, "not even a TCP acknowledgement") && t.ClientHelloAcked {
+		out = append(out, "says the ClientHello was not acknowledged; an ACK covers it")
+	}
+	if strings.Contains(d, "the client sent a ClientHello") && t.ClientHello == nil {
+		out = append(out, "says the client sent a ClientHello; none was read")
+	}
+	if strings.Contains(d, "went on to send its key exchange") && !clientSent(f, tlswire.ClientKeyExchange) {
+		out = append(out, "says the client sent its key exchange; the timeline has none")
+	}
+	if strings.Contains(d, "had already greeted it") {
+		greeted := false
+		for _, e := range f.Events {
+			if e.Kind == decode.EvPlaintext && e.Dir == decode.FromServer {
+				greeted = true
+			}
+			if e.Kind == decode.EvHandshake && e.Code == tlswire.ClientHelloType {
+				break
+			}
+		}
+		if !greeted {
+			out = append(out, "says the server spoke first; its plaintext is not before the ClientHello in the timeline")
+		}
+	}
 	if strings.Contains(d, "snap length") && f.TCP.SnapLen == 0 {
 		out = append(out, "names the snap length, but no packet was cut by it")
 	}
@@ -333,4 +359,13 @@ func closeName(e *decode.Event) string {
 		k = "RST"
 	}
 	return k + " from the " + e.Dir.String()
+}
+
+func clientSent(f *model.Flow, msg uint16) bool {
+	for _, e := range f.Events {
+		if e.Dir == decode.FromClient && e.Kind == decode.EvHandshake && e.Code == msg {
+			return true
+		}
+	}
+	return false
 }
