@@ -25,6 +25,9 @@ var edgeFlows = []edgeFlow{
 	{file: "captures/early-data-tls13-openssl.pcap", id: 2, outcome: "resumed", stage: "done", history: "CIDsioEFdD",
 		says: []string{"0-RTT", "early data", "EndOfEarlyData"}, never: []string{"certificate"},
 		check: noAlerts},
+	// GnuTLS sends its early data after the server's flight: still early data, then E, then F.
+	{file: "captures/early-data-tls13-gnutls.pcap", id: 2, outcome: "resumed", stage: "done", history: "CsioDEFDd",
+		says: []string{"0-RTT", "EndOfEarlyData"}, never: []string{"certificate"}, check: noAlerts},
 	// 0-RTT refused: full handshake, the early data skipped.
 	{file: "captures/early-data-rejected-tls13-openssl.pcap", id: 1, outcome: "ok", stage: "done", history: "CIDsioFDd",
 		says: []string{"0-RTT", "did not take the PSK", "skipped"}, check: noAlerts},

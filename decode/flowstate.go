@@ -62,6 +62,7 @@ type flowState struct {
 	hasOther  bool
 	tls13     bool
 	hsDone    bool   // handshake finished (both Finished, or TLS 1.3 client Finished)
+	earlyDone bool   // the client's EndOfEarlyData was seen: no more 0-RTT data
 	lastMsg   string // last handshake message seen, for "alert after ..."
 	plain     string // sniffed plaintext protocol
 	asked     bool   // a STARTTLS command was sent

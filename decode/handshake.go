@@ -348,7 +348,7 @@ func (fs *flowState) encryptedAlert(d Dir, length int) {
 // itself travels in such records until the client's Finished.
 func (fs *flowState) appData(s *dirState, d Dir, length int) {
 	f := fs.f
-	if d == FromClient && fs.earlyData() {
+	if d == FromClient && fs.earlyData(length) {
 		e := &f.TLS.EarlyData
 		e.Records++
 		e.Bytes += int64(length)
@@ -377,6 +377,7 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 		switch {
 		case s.encRecords == 1 && fs.endOfEarlyData(length):
 			// The server took the early data; the client closes it before its Finished.
+			fs.earlyDone = true
 			fs.event(d, EvEncryptedHandshake, tlswire.EndOfEarlyData, length)
 			fs.lastMsg = "EndOfEarlyData"
 			return
@@ -410,16 +411,43 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 	}
 }
 
-// earlyData reports whether a client application_data record now is 0-RTT
-// data: the ClientHello offered early_data and the server's encrypted flight
-// has not begun (a TLS 1.3 client cannot send its Finished before it has the
-// server's, and TLS 1.2 has no data before the ServerHello at all).
-func (fs *flowState) earlyData() bool {
+// earlyData reports whether a client application_data record of this length
+// is 0-RTT data. The ClientHello must have offered early_data. Before the
+// ServerHello (TLS 1.2 has no data there) and before the server's encrypted
+// flight (a TLS 1.3 client cannot send its Finished before it has the
+// server's), it is. After the flight, with the PSK accepted, some clients
+// (GnuTLS) still send it: then it is early data until EndOfEarlyData, or until
+// a record of the Finished message's size when the server refused the early
+// data and no EndOfEarlyData comes.
+func (fs *flowState) earlyData(length int) bool {
 	t := &fs.f.TLS
-	if t.ClientHello == nil || !t.ClientHello.EarlyData || t.FirstEncrypted[FromServer] != 0 || t.Finished[FromClient] {
+	if t.ClientHello == nil || !t.ClientHello.EarlyData || t.Finished[FromClient] || fs.earlyDone || t.HelloRetry != nil {
 		return false
 	}
-	return t.ServerHello == nil || fs.tls13
+	switch sh := t.ServerHello; {
+	case sh == nil:
+		return true
+	case !fs.tls13:
+		return false
+	case t.FirstEncrypted[FromServer] == 0:
+		return true
+	default:
+		return sh.SelectedPSK >= 0 && !fs.endOfEarlyData(length) && length != finishedRecordLen(sh.CipherSuite)
+	}
+}
+
+// finishedRecordLen is the size of a TLS 1.3 Finished record without
+// padding: 4-byte header, the suite's hash (48 bytes for SHA-384), content
+// type, AEAD tag (8 bytes for AES-128-CCM-8, else 16).
+func finishedRecordLen(suite uint16) int {
+	hash, tag := 32, 16
+	switch suite {
+	case 0x1302:
+		hash = 48
+	case 0x1305:
+		tag = 8
+	}
+	return 4 + hash + 1 + tag
 }
 
 // endOfEarlyData reports whether the client's first record after the

@@ -222,7 +222,7 @@ func earlyDataNote(f *decode.Flow) string {
 	if e.Records == 0 {
 		return ""
 	}
-	what := fmt.Sprintf("; 0-RTT: the client sent early data (%d record%s, %d bytes) with its ClientHello",
+	what := fmt.Sprintf("; 0-RTT: the client sent early data (%d record%s, %d bytes)",
 		e.Records, plural(int(e.Records)), e.Bytes)
 	switch sh := f.TLS.ServerHello; {
 	case hasEvent(f, client, decode.EvEncryptedHandshake, tlswire.EndOfEarlyData):

@@ -37,6 +37,19 @@ ossl_client early-data-rejected-tls13-openssl 40605 $S4:443 rejected.pcapsurgery
 cap_stop; srv_wait
 fi
 
+if want early-data-tls13-gnutls; then
+msg early-data-tls13-gnutls.pcap "GnuTLS: full handshake, then 0-RTT resumption (gnutls-cli --resume --earlydata)"
+gnutls_server 443 leaf --earlydata --maxearlydata 1024 --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.3'
+cap_start "$CAP/early-data-tls13-gnutls.pcap"
+CLOG "gnutls early-data-tls13-gnutls"
+inc sysctl -qw net.ipv4.ip_local_port_range="40606 40607"
+say hello | SSLKEYLOGFILE="$KEYS/early-data-tls13-gnutls.keys" inc gnutls-cli --logfile=/dev/null --resume \
+  --earlydata="$PCS_TMP/early.txt" --sni-hostname early-gnutls.pcapsurgery.test \
+  --verify-hostname early-gnutls.pcapsurgery.test --x509cafile "$PKI/ca.pem" -p 443 $S4 >>"$PCS_TMP/clients.log" 2>&1 || true
+unpin_port
+cap_stop; srv_kill
+fi
+
 if want close-notify-tls12-openssl; then
 msg close-notify-tls12-openssl.pcap "TLS 1.2 handshake, then the client closes at once: an encrypted close_notify each way"
 ossl_server 443 leaf -tls1_2 -naccept 1
