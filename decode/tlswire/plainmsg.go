@@ -209,7 +209,8 @@ func mysqlStep(fromClient, asked bool, b []byte) (int, PlainEvent) {
 
 // connectStep reads an HTTP CONNECT request or the proxy's response, up to
 // the blank line that ends its header block. A 2xx status opens the tunnel;
-// any other refuses it.
+// another is passed over when its body length is known (the client may ask
+// again, with credentials), else it refuses the tunnel.
 func connectStep(fromClient bool, b []byte) (int, PlainEvent, string) {
 	end := bytes.Index(b, []byte("\r\n\r\n"))
 	n := end + 4
@@ -229,12 +230,37 @@ func connectStep(fromClient bool, b []byte) (int, PlainEvent, string) {
 		return n, PlainAsk, string(f[1][:min(len(f[1]), 256)])
 	}
 	// HTTP/1.1 200 Connection established
-	if len(line) >= 12 && bytes.HasPrefix(line, []byte("HTTP/")) {
-		if sp := bytes.IndexByte(line, ' '); sp > 0 && sp+4 <= len(line) && line[sp+1] == '2' {
-			return n, PlainAccept, ""
-		}
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/")) {
+		return 0, PlainRefuse, ""
 	}
-	return 0, PlainRefuse, ""
+	sp := bytes.IndexByte(line, ' ')
+	if sp > 0 && sp+4 <= len(line) && line[sp+1] == '2' {
+		return n, PlainAccept, ""
+	}
+	// Refused (407 Proxy Authentication Required, 403, 502, ...). A client may
+	// ask again on the same connection, so pass over the response and its body
+	// when its length is known; otherwise the tunnel is refused.
+	body, ok := contentLength(b[:end])
+	if !ok || body > 16<<10 {
+		return 0, PlainRefuse, ""
+	}
+	if len(b) < n+body {
+		return 0, PlainMore, ""
+	}
+	return n + body, PlainNext, ""
+}
+
+// contentLength finds the Content-Length header of an HTTP header block.
+func contentLength(hdr []byte) (int, bool) {
+	for _, l := range bytes.Split(hdr, []byte("\n"))[1:] {
+		name, v, ok := bytes.Cut(bytes.TrimRight(l, "\r"), []byte(":"))
+		if !ok || !bytes.EqualFold(bytes.TrimSpace(name), []byte("Content-Length")) {
+			continue
+		}
+		n, err := strconv.Atoi(string(bytes.TrimSpace(v)))
+		return n, err == nil && n >= 0
+	}
+	return 0, false
 }
 
 // socksStep reads one SOCKS5 message (RFC 1928, RFC 1929). Client: the

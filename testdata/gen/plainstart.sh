@@ -49,3 +49,13 @@ CLOG "curl socks5"
 SSLKEYLOGFILE="$KEYS/socks5.keys" inc curl -s --local-port 40605 --socks5-hostname $S4:1080 --cacert "$PKI/ca.pem" \
   -H 'User-Agent: pcapsurgery-testdata' https://socks.pcapsurgery.test/ >>"$PCS_TMP/clients.log" 2>&1 || true
 cap_stop; srv_wait; LASTPID=$proxy srv_wait
+
+msg http-connect-407.pcap "HTTP CONNECT answered 407, asked again with Basic credentials on the same connection, 200, TLS 1.3 (curl)"
+go_server 4443 leaf -alpn http/1.1
+bg ins "$BIN/tlsgo" httpproxy -addr :3128 -upstream 127.0.0.1:4443 -auth user:secret; proxy=$LASTPID
+wait_port $NSS 3128
+cap_start "$CAP/http-connect-407.pcap"
+CLOG "curl http-connect-407"
+SSLKEYLOGFILE="$KEYS/http-connect-407.keys" inc curl -s --local-port 40606 -p -x http://$S4:3128 --proxy-user user:secret \
+  --proxy-anyauth --cacert "$PKI/ca.pem" -H 'User-Agent: pcapsurgery-testdata' https://auth.pcapsurgery.test/ >>"$PCS_TMP/clients.log" 2>&1 || true
+cap_stop; srv_wait; LASTPID=$proxy srv_wait

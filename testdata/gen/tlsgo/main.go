@@ -12,7 +12,7 @@
 //	              (SMTP, SSH): send the banner line, read once, send the reply line, close
 //	tlsgo connect -addr A [-bind IP:PORT] [-timeout 3s]  TCP connect only, report the result
 //	tlsgo ldap|xmpp|mysql -addr A -cert -key [-n 1]  LDAP StartTLS, XMPP STARTTLS, MySQL SSL request
-//	tlsgo httpproxy|socks5 -addr A -upstream HOST:PORT [-n 1]  HTTP CONNECT or SOCKS5 proxy relaying to upstream
+//	tlsgo httpproxy|socks5 -addr A -upstream HOST:PORT [-auth U:P] [-n 1]  HTTP CONNECT or SOCKS5 proxy relaying to upstream
 //
 // It lives under testdata/ so `go build ./...` ignores it; build it with
 // `go build -o DIR/tlsgo ./testdata/gen/tlsgo`.
@@ -57,6 +57,7 @@ func main() {
 	timeout := fs.Duration("timeout", 5*time.Second, "client timeout")
 	clientAuth := fs.Bool("clientauth", false, "server requires a client certificate signed by -ca")
 	upstream := fs.String("upstream", "", "proxies: where to relay the tunnel")
+	proxyAuth := fs.String("auth", "", "httpproxy: require Basic credentials user:password (407 first)")
 	count := fs.Int("count", 1, "client: connections to make, one after another, sharing a session cache (resumption)")
 	banner := fs.String("banner", "220 mail.pcapsurgery.test ESMTP", "banner: the line sent on accept")
 	reply := fs.String("reply", "500 5.5.1 Command unrecognized", "banner: the line sent after the client's first bytes")
@@ -188,7 +189,7 @@ func main() {
 	case "mysql":
 		serve(*addr, *n, func(c net.Conn) { mysqlServer(c, cfg) })
 	case "httpproxy":
-		serve(*addr, *n, func(c net.Conn) { connectProxy(c, *upstream) })
+		serve(*addr, *n, func(c net.Conn) { connectProxy(c, *upstream, *proxyAuth) })
 	case "socks5":
 		serve(*addr, *n, func(c net.Conn) { socksProxy(c, *upstream) })
 	case "http":

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -166,24 +167,43 @@ type bufConn struct {
 func (b *bufConn) Read(p []byte) (int, error) { return b.r.Read(p) }
 
 // connectProxy answers an HTTP CONNECT with 200 and relays to upstream.
-func connectProxy(c net.Conn, upstream string) {
+// With auth ("user:password") it first wants Basic credentials: a CONNECT
+// without them gets 407 on a connection kept open for the retry.
+func connectProxy(c net.Conn, upstream, auth string) {
 	c.SetDeadline(time.Now().Add(15 * time.Second))
 	br := bufio.NewReader(c)
-	line, _ := br.ReadString('\n')
-	for {
-		l, err := br.ReadString('\n')
-		if err != nil || l == "\r\n" || l == "\n" {
-			break
-		}
+	want := ""
+	if auth != "" {
+		want = "Basic " + base64.StdEncoding.EncodeToString([]byte(auth))
 	}
-	if !strings.HasPrefix(line, "CONNECT ") {
-		io.WriteString(c, "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
-		c.Close()
+	for tries := 0; tries < 3; tries++ {
+		line, _ := br.ReadString('\n')
+		creds := ""
+		for {
+			l, err := br.ReadString('\n')
+			if err != nil || l == "\r\n" || l == "\n" {
+				break
+			}
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.EqualFold(k, "Proxy-Authorization") {
+				creds = strings.TrimSpace(v)
+			}
+		}
+		if !strings.HasPrefix(line, "CONNECT ") {
+			io.WriteString(c, "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+			c.Close()
+			return
+		}
+		log.Printf("proxy: %s (credentials: %v)", strings.TrimSpace(line), creds != "")
+		if creds != want {
+			io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"pcapsurgery\"\r\n"+
+				"Content-Length: 0\r\n\r\n")
+			continue
+		}
+		io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
+		relay(&bufConn{Conn: c, r: br}, c, upstream)
 		return
 	}
-	log.Printf("proxy: %s", strings.TrimSpace(line))
-	io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
-	relay(&bufConn{Conn: c, r: br}, c, upstream)
+	c.Close()
 }
 
 // socksProxy speaks SOCKS5 without authentication and relays to upstream.
