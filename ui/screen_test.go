@@ -434,6 +434,10 @@ func TestExportDialog(t *testing.T) {
 				t.Errorf("editing: footer lacks %q: %q", want, footerLine(s))
 			}
 		}
+		running, _ := m.Update(keyMsg("enter")) // the request, not yet its result
+		if f := footerLine(show(running.(Model))); !strings.Contains(f, "q quit") || strings.Contains(f, "enter") {
+			t.Errorf("writing: footer %q, want only how to quit", f)
+		}
 		m = press(t, m, "enter")
 		if s = show(m); !strings.Contains(s, "wrote") || !strings.Contains(footerLine(s), "any key close") {
 			t.Fatalf("whole export:\n%s", s)

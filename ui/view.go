@@ -133,6 +133,9 @@ func (m Model) helpKeys() help.KeyMap {
 	case modeFilter:
 		return footer{mode: m.keys.Filter, tail: &g.ForceQuit}
 	case modeExport:
+		if m.dlg.Running() { // no dialog key works now; q quits as from the list
+			return footer{mode: m.dlg.Keys(), tail: &m.keys.List.Quit}
+		}
 		return footer{mode: m.dlg.Keys(), tail: &g.ForceQuit}
 	case modeDetail:
 		return footer{lead: &g.Help, mode: m.keys.Detail, tail: &g.ForceQuit}

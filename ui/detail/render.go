@@ -105,7 +105,7 @@ func kv(label string, vals []string, w int) []string {
 func (r *renderer) head(f *model.Flow) {
 	title := fmt.Sprintf("Flow %d  %s -> %s", f.ID, f.Client, f.Server)
 	if sni := f.SNI(); sni != "" {
-		title += "  SNI " + sni
+		title += "  SNI\u00a0" + sni // no break between the label and its name
 	}
 	// The title wraps under itself rather than losing the end of the SNI.
 	badge := "[" + f.Badge + "] "
@@ -114,7 +114,7 @@ func (r *renderer) head(f *model.Flow) {
 		if i > 0 {
 			lead = strings.Repeat(" ", len(badge))
 		}
-		r.add(lead + r.st.Title.Render(l))
+		r.add(lead + r.st.Title.Render(strings.ReplaceAll(l, "\u00a0", " ")))
 	}
 	r.add(wrap(f.Diagnosis, r.w, "")...)
 	stage := string(f.Stage)

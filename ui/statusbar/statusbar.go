@@ -167,9 +167,7 @@ func (m Model) shortHelp(bs []key.Binding, w int) string {
 		}
 		add(k)
 	}
-	if len(on) > 1 {
-		add(last)
-	}
+	add(last) // the only one, or the one kept at every width
 	return b.String()
 }
 
