@@ -69,6 +69,12 @@ func TestThinEvidenceCaptures(t *testing.T) {
 				[]string{`plaintext SSH ("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3")`}, nil, 0},
 			{5, model.NotTLS, model.StagePlaintext, "", []string{"speaks HTTP, not TLS"}, []string{"ClientHello"}, 0},
 		},
+		"tls-after-banner.pcap": {
+			{1, model.PlaintextReply, model.StageClientHello, "server",
+				[]string{`the server had already greeted it in plaintext SMTP ("220 mail.pcapsurgery.test ESMTP"): TLS sent to a plaintext port`}, nil, 0},
+			{2, model.PlaintextReply, model.StageClientHello, "server",
+				[]string{`the server had already greeted it in plaintext SSH ("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3")`}, nil, 0},
+		},
 		"client-hello-dropped.pcap": {{1, model.NoServerHello, model.StageClientHello, "server",
 			[]string{"the ClientHello (325 bytes, 1 segment) was retransmitted 6 times and never answered", "likely packet loss or a middlebox"}, nil,
 			6 * time.Second}},

@@ -3,6 +3,7 @@
 //
 //	tlsgo server  -addr A -cert CHAIN -key KEY [-alpn h2,http/1.1] [-min 1.2] [-max 1.3] [-n 1]
 //	tlsgo client  -addr A -sni NAME -ca CA [-alpn h2,http/1.1] [-bind IP:PORT] [-min] [-max] [-keylog F] [-count 2]
+//	              [-wait 300ms: pause between connect and ClientHello, so a server's banner comes first]
 //	tlsgo rst     -addr A [-n 1]       read the ClientHello, then close with SO_LINGER 0 (RST)
 //	tlsgo silent  -addr A [-n 1]       accept and read, never answer; close when the client does
 //	tlsgo smtp    -addr A -cert -key [-n 1]  SMTP responder with STARTTLS
@@ -59,6 +60,7 @@ func main() {
 	upstream := fs.String("upstream", "", "proxies: where to relay the tunnel")
 	proxyAuth := fs.String("auth", "", "httpproxy: require Basic credentials user:password (407 first)")
 	count := fs.Int("count", 1, "client: connections to make, one after another, sharing a session cache (resumption)")
+	wait := fs.Duration("wait", 0, "client: pause between connect and the ClientHello")
 	banner := fs.String("banner", "220 mail.pcapsurgery.test ESMTP", "banner: the line sent on accept")
 	reply := fs.String("reply", "500 5.5.1 Command unrecognized", "banner: the line sent after the client's first bytes")
 	fs.Parse(os.Args[2:])
@@ -135,6 +137,7 @@ func main() {
 			if err != nil {
 				log.Fatal(err)
 			}
+			time.Sleep(*wait)
 			tc := tls.Client(c, cfg)
 			tc.SetDeadline(time.Now().Add(*timeout))
 			if err := tc.Handshake(); err != nil {
