@@ -32,6 +32,7 @@ type Column struct {
 	Priority   int
 	AlignRight bool
 	Cut        bool // text that may lose its middle; numbers and badges are never cut
+	Lends      bool // may give a few cells to a more important column that misses by a few
 }
 
 // Col is a column laid out at a width.
@@ -46,12 +47,12 @@ type Col struct {
 var columns = []Column{
 	{ID: colID_, Title: "ID", Min: 2, Max: 8, AlignRight: true},
 	{ID: colTime, Title: "TIME", Min: 8, Max: 12, Priority: 70},
-	{ID: colClient, Title: "CLIENT", Min: 15, Max: 47, Priority: 60, Cut: true},
-	{ID: colServer, Title: "SERVER", Min: 15, Max: 47, Priority: 80, Cut: true},
-	{ID: colSNI, Title: "SNI", Min: 16, Max: 64, Priority: 90, Cut: true},
+	{ID: colClient, Title: "CLIENT", Min: 15, Max: 47, Priority: 60, Cut: true, Lends: true},
+	{ID: colServer, Title: "SERVER", Min: 15, Max: 47, Priority: 80, Cut: true, Lends: true},
+	{ID: colSNI, Title: "SNI", Min: 16, Max: 64, Priority: 90, Cut: true, Lends: true},
 	{ID: colBadge, Title: "BADGE", Min: 5, Max: 10},
 	{ID: colVersion, Title: "VER", Min: 3, Max: 7, Priority: 30},
-	{ID: colCipher, Title: "CIPHER", Min: 12, Max: 40, Priority: 10, Cut: true},
+	{ID: colCipher, Title: "CIPHER", Min: 12, Max: 40, Priority: 10, Cut: true, Lends: true},
 	{ID: colAlert, Title: "ALERT", Min: 12, Max: 32, Priority: 85, Cut: true},
 	{ID: colHandshake, Title: "HS TIME", Min: 7, Max: 9, Priority: 40, AlignRight: true},
 	{ID: colPackets, Title: "PKTS", Min: 4, Max: 10, Priority: 20, AlignRight: true},
@@ -62,9 +63,10 @@ var columns = []Column{
 const gap = 1
 
 // shrinkFor is the lowest priority a column may have to make columns that
-// are already placed give up cells for it, at most maxTake of them and none
-// below a column's Min: the time is worth a few cells of a long name, the
-// client is not, and no column is worth mangling the server and the alert.
+// are already placed and Lend give up cells for it, at most maxTake of them
+// and none below a column's Min: the time is worth a few cells of a long
+// name (cut in its domain, its first label kept), the client is not, and an
+// alert name is never cut for another column.
 const (
 	shrinkFor = 70
 	maxTake   = 4
@@ -162,7 +164,7 @@ func scrolledColumns(width int, w want, first int) []Col {
 func spare(placed []Col) int {
 	n := 0
 	for _, p := range placed {
-		if p.Cut {
+		if p.Lends {
 			n += max(0, p.Width-p.Min)
 		}
 	}
@@ -172,7 +174,7 @@ func spare(placed []Col) int {
 func lowestCuttable(placed []Col) int {
 	j := -1
 	for i, p := range placed {
-		if p.Cut && p.Width > p.Min && (j < 0 || p.Priority < placed[j].Priority) {
+		if p.Lends && p.Width > p.Min && (j < 0 || p.Priority < placed[j].Priority) {
 			j = i
 		}
 	}

@@ -182,3 +182,21 @@ func TestCutMiddle(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeNeverCutsTheAlert: the time may take a few cells from a long name
+// or address, never from the alert (a cut alert name reads worse than a
+// dropped time, which is one key away).
+func TestTimeNeverCutsTheAlert(t *testing.T) {
+	var w want
+	for _, c := range columns {
+		w[c.ID] = max(c.Min, len(c.Title))
+	}
+	w[colID_], w[colTime], w[colServer], w[colSNI], w[colBadge], w[colAlert] = 2, 8, 15, 29, 6, 19
+	cols := widths(fitColumns(80, w))
+	if cols[colAlert] != 19 {
+		t.Errorf("alert cut to %d cells for the time", cols[colAlert])
+	}
+	if _, ok := cols[colTime]; !ok || cols[colSNI] < 25 {
+		t.Errorf("time %d cells, SNI %d: want the time, from at most 4 of the SNI's cells", cols[colTime], cols[colSNI])
+	}
+}
