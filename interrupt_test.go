@@ -81,8 +81,8 @@ func waitForTemp(dir string, ended <-chan struct{}) bool {
 // up delivers) while the temporary file is being written: the process must
 // remove it, say so on stderr, and exit with 128+signal.
 func TestInterruptedExportLeavesNoFile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and a 256 MB capture")
+	if testing.Short() || raceEnabled {
+		t.Skip("builds the binary and a 256 MB capture; the child process is not raced")
 	}
 	bin := buildBinary(t, t.TempDir())
 	in := bigCapture(t)

@@ -21,8 +21,8 @@ import (
 // session hanging up delivers). Each time the temporary file must be gone,
 // no output written, and standard error must say so.
 func TestE2EExplorerInterruptedMidExport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test skipped under -short")
+	if testing.Short() || raceEnabled {
+		t.Skip("end-to-end test skipped under -short and -race (the binary in tmux is not raced)")
 	}
 	tmux, err := exec.LookPath("tmux")
 	if err != nil {

@@ -45,6 +45,9 @@ func WriteFile(path string, size int64, gz bool) error {
 	ts := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
 	written := int64(len(hdr))
 	rec := make([]byte, 16+frameLen)
+	for i := range payloadLen {
+		rec[16+54+i] = byte(i) // the payload is the same in every segment: filled once
+	}
 	put := func(fromClient bool, flags byte, seq, ack uint32, n int) {
 		ts = ts.Add(10 * time.Microsecond)
 		frame(rec[16:], fromClient, flags, seq, ack, n)
@@ -76,7 +79,7 @@ func WriteFile(path string, size int64, gz bool) error {
 	return f.Close()
 }
 
-// frame fills b with Ethernet, IPv4 and TCP headers and n bytes of payload
+// frame fills b with Ethernet, IPv4 and TCP headers for n bytes of payload
 // (checksums left zero: nothing here verifies them).
 func frame(b []byte, fromClient bool, flags byte, seq, ack uint32, n int) {
 	cli, srv := [4]byte{10, 9, 0, 1}, [4]byte{10, 9, 0, 2}
@@ -104,7 +107,4 @@ func frame(b []byte, fromClient bool, flags byte, seq, ack uint32, n int) {
 	tcp[12], tcp[13] = 5<<4, flags
 	binary.BigEndian.PutUint16(tcp[14:], 65535)
 	tcp[16], tcp[17], tcp[18], tcp[19] = 0, 0, 0, 0
-	for i := range n {
-		b[54+i] = byte(i)
-	}
 }
