@@ -146,3 +146,21 @@ func (l *Loader) Packets(id int) decode.FlowPackets {
 
 // Source is the capture being read.
 func (l *Loader) Source() *capture.Source { return l.src }
+
+// Span is the time from the earliest flow start to the latest flow end
+// (zero for no flows), read without classifying: the axis of the group
+// view's failures over time. Call after Run has returned.
+func (l *Loader) Span() Span {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var s Span
+	for i, df := range l.an.Flows() {
+		if i == 0 || df.First.Before(s.From) {
+			s.From = df.First
+		}
+		if i == 0 || df.Last.After(s.To) {
+			s.To = df.Last
+		}
+	}
+	return s
+}
