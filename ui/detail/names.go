@@ -90,7 +90,11 @@ func EventName(e decode.Event) string {
 		}
 		return "SSLv2 encrypted record from " + e.Dir.String() + size(e.Len)
 	case decode.EvRetransmit:
-		return "retransmission from " + e.Dir.String() + size(e.Len)
+		n := ""
+		if e.Len > 0 {
+			n = " (" + strconv.Itoa(int(e.Len)) + " B segment)"
+		}
+		return "retransmission from " + e.Dir.String() + n // a TCP segment's length, not a message's
 	}
 	return "event " + strconv.Itoa(int(e.Kind))
 }
