@@ -508,3 +508,29 @@ func TestOutcomeCountsHaveRoom(t *testing.T) {
 		}
 	}
 }
+
+// TestPaneSmallThings: in the pane, at every size and under NO_COLOR, no
+// "Fingerprints" heading over nothing, no "server 0" MSS, and no value cut
+// with "~" where the text wraps anyway.
+func TestPaneSmallThings(t *testing.T) {
+	flows := mix(t)
+	forScreens(t, func(t *testing.T, sc screenCase, show func(Model) string) {
+		m := loaded(t, sc.w, sc.h, flows, Options{Path: "mix40.pcap"})
+		for _, f := range flows {
+			m = openFlow(t, m, f.ID)
+			_ = show(m) // size and colour checks
+			full := ansi.Strip(strings.Join(m.detail.Lines(), "\n"))
+			hello := f.TLS.ClientHello != nil
+			if has := strings.Contains(full, "\nFingerprints\n"); has != hello && model.History(&f.Flow) == "" {
+				t.Errorf("flow %d (%s): Fingerprints heading %v with hello %v", f.ID, f.Badge, has, hello)
+			}
+			if strings.Contains(full, "server 0") || strings.Contains(full, "client 0") {
+				t.Errorf("flow %d: an MSS of 0 shown", f.ID)
+			}
+			if strings.Contains(full, "~") {
+				t.Errorf("flow %d: a value cut in the pane:\n%s", f.ID, full)
+			}
+			m = press(t, m, "q")
+		}
+	})
+}
