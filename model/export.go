@@ -319,23 +319,34 @@ func (c *countWriter) Write(b []byte) (int, error) {
 // ifaceBook answers "what was source interface i": from the loader's source
 // when there is one, else by reading the input just far enough to have seen
 // interface i's description (it always precedes the interface's packets).
+// It asks for one interface at a time: a file may describe 65,536.
 type ifaceBook struct {
-	known []capture.Interface
-	src   *capture.Source // nil until needed, when there is no loader's source
-	input string
-	err   error
+	loaded *capture.Source // the loader's source, which has read the input
+	src    *capture.Source // nil until needed, when there is no loader's source
+	input  string
+	err    error
 }
 
 func newIfaceBook(refs RefLister, input string) *ifaceBook {
 	b := &ifaceBook{input: input}
 	if s, ok := refs.(sourcer); ok && s.Source() != nil {
-		b.known = s.Source().Interfaces()
+		b.loaded = s.Source()
 	}
 	return b
 }
 
 func (b *ifaceBook) get(i int) (capture.Interface, error) {
-	for i >= len(b.known) {
+	if b.loaded != nil {
+		if ifc, ok := b.loaded.Interface(i); ok {
+			return ifc, nil
+		}
+	}
+	for {
+		if b.src != nil {
+			if ifc, ok := b.src.Interface(i); ok {
+				return ifc, nil
+			}
+		}
 		if b.err != nil {
 			return capture.Interface{}, b.err
 		}
@@ -344,23 +355,17 @@ func (b *ifaceBook) get(i int) (capture.Interface, error) {
 				continue
 			}
 		}
-		_, err := b.src.Next()
-		b.known = b.src.Interfaces()
-		if err != nil && i >= len(b.known) {
-			b.err = fmt.Errorf("interface %d of the source is not described in it (%v)", i, err)
+		if _, err := b.src.Next(); err != nil {
+			if _, ok := b.src.Interface(i); !ok {
+				b.err = fmt.Errorf("interface %d of the source is not described in it (%v)", i, err)
+			}
 		}
 	}
-	return b.known[i], nil
 }
 
 // anyNano reports whether an interface known so far has sub-µs timestamps.
 func (b *ifaceBook) anyNano() bool {
-	for _, ifc := range b.known {
-		if ifc.TSResol < time.Microsecond {
-			return true
-		}
-	}
-	return false
+	return b.loaded != nil && b.loaded.NanoResolution() || b.src != nil && b.src.NanoResolution()
 }
 
 func (b *ifaceBook) close() {

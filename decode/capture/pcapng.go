@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"unicode/utf8"
 )
 
 // pcapng block types (https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng).
@@ -175,12 +176,39 @@ func (s *Source) readSectionHeader() error {
 	return nil
 }
 
+// Bounds on interface descriptions, which a file may repeat at will: every
+// one is kept for the whole read (its packets may come at any time), so
+// 60,000 of them with a 64 KB name each once took 3.8 GB. Real names are
+// short ("eth0", "\Device\NPF_{GUID}"); real captures have a few
+// interfaces, a few thousand when many files were concatenated.
+const (
+	maxInterfaceName = 256
+	maxInterfaces    = 65536
+)
+
+// interfaceName is an if_name option's text, cut to maxInterfaceName bytes
+// (on a character boundary, marked with "...").
+func interfaceName(v []byte) string {
+	v = bytes.TrimRight(v, "\x00")
+	if len(v) <= maxInterfaceName {
+		return string(v)
+	}
+	cut := maxInterfaceName - 3
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return string(v[:cut]) + "..."
+}
+
 // readInterface reads an IDB: link type, snaplen, and the options that
 // change how timestamps read (if_tsresol, if_tsoffset) plus if_name.
 func (s *Source) readInterface(start int64, length int) error {
 	b, err := s.takeBlock(start, blockIDB, length)
 	if err != nil {
 		return err
+	}
+	if len(s.state) >= maxInterfaces {
+		return s.damage(start, "more than %d interface descriptions (a capture that has this many is not a real one)", maxInterfaces)
 	}
 	ifc := Interface{
 		LinkType:      LinkType(s.order.u16(b[8:])),
@@ -197,7 +225,7 @@ func (s *Source) readInterface(start int64, length int) error {
 		v := opts[4 : 4+n]
 		switch {
 		case code == optIfName:
-			ifc.Name = string(bytes.TrimRight(v, "\x00"))
+			ifc.Name = interfaceName(v)
 		case code == optTSResol && n >= 1:
 			ifc.TSResolOption = v[0]
 		case code == optTSOffset && n == 8:

@@ -183,6 +183,17 @@ func (s *Source) Interfaces() []Interface {
 	return slices.Clone(s.ifaces)
 }
 
+// Interface returns interface i (a global index, as in Packet.Interface)
+// if it has been seen: one entry, where Interfaces copies them all.
+func (s *Source) Interface(i int) (Interface, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i < 0 || i >= len(s.ifaces) {
+		return Interface{}, false
+	}
+	return s.ifaces[i], true
+}
+
 // NanoResolution reports whether any interface seen so far has timestamps
 // finer than 1µs (so an exported pcap should use nanoseconds).
 func (s *Source) NanoResolution() bool {
