@@ -15,7 +15,7 @@ _pcapsurgery() {
         return
     fi
     case "${COMP_WORDS[1]}" in
-        summary) COMPREPLY=( $(compgen -W "--json --filter --failures --max-held" -- "$cur") $(compgen -f -- "$cur") ) ;;
+        summary) COMPREPLY=( $(compgen -W "--json --filter --failures --by --max-held" -- "$cur") $(compgen -f -- "$cur") ) ;;
         export)
             case "$prev" in
                 -o) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
@@ -43,7 +43,7 @@ _pcapsurgery() {
     return
   fi
   case $words[2] in
-    summary) _arguments '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--max-held[memory budget for held bytes]:size:' '*:capture:_files' ;;
+    summary) _arguments '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--by[group flows by KEY or KEY,KEY2]:keys:(server sni client clientnet ja4 ja4a outcome alert version cipher issuer)' '--max-held[memory budget for held bytes]:size:' '*:capture:_files' ;;
     export) _arguments '--flow[flow ID]:id:' '--filter[filter expression]:expr:' '--evidence[handshake evidence only]' '-o[output file]:file:_files' '--force[overwrite]' '--max-held[memory budget for held bytes]:size:' '*:capture:_files' ;;
     completion) _values 'shell' bash zsh fish ;;
     help) _values 'topic' summary export completion filter ;;
@@ -61,6 +61,7 @@ complete -c pcapsurgery -n '__fish_use_subcommand' -l version -d 'print the vers
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l json -d 'one JSON object per flow'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary export' -l filter -r -d 'filter expression'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l failures -d 'only failures'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l by -x -a 'server sni client clientnet ja4 ja4a outcome alert version cipher issuer' -d 'group flows by KEY or KEY,KEY2'
 complete -c pcapsurgery -l max-held -r -d 'memory budget for held bytes'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l flow -r -d 'flow ID'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l evidence -d 'handshake evidence only'

@@ -50,7 +50,7 @@ Usage:
   pcapsurgery [--local] [--max-held SIZE] FILE
                                         explore FILE (the summary table when output is not a terminal);
                                         times in UTC, or local time with --local or when TZ is set
-  pcapsurgery summary [--json] [--filter EXPR] [--failures] [--max-held SIZE] FILE
+  pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] FILE
   pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE]
   pcapsurgery completion bash|zsh|fish
   pcapsurgery help [COMMAND]
@@ -71,7 +71,7 @@ Exit status: 0 success, 1 the capture could not be read (or export failed), 2 us
 `
 
 var commandHelp = map[string]string{
-	"summary": `Usage: pcapsurgery summary [--json] [--filter EXPR] [--failures] [--max-held SIZE] FILE
+	"summary": `Usage: pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] FILE
 
 Prints one line per TCP connection (id, client, server, SNI, badge, version,
 cipher, alert, first packet time), then totals by outcome and what was skipped.
@@ -81,11 +81,20 @@ Flags:
   --json           one JSON object per flow per line
   --filter EXPR    only flows matching EXPR (see 'pcapsurgery help filter')
   --failures       only failed flows (same as the explorer's f key)
+  --by KEY[,KEY2]  one line per group of flows instead: the key, flows,
+                   failures, failure share, failures over the capture's time
+                   as a sparkline (20 parts), first and last time, counts by
+                   outcome; most failures first. With KEY2 each group is
+                   broken down under it (--json: one object per pair).
+                   KEY: server, sni, client, clientnet (/24 or /64), ja4,
+                   ja4a (JA4's first section), outcome, alert, version,
+                   cipher, issuer
   --max-held SIZE  memory budget for bytes held across flows (default 256M)
 
 Examples:
   pcapsurgery summary capture.pcapng
   pcapsurgery summary --json --filter 'alert:unknown_ca' capture.pcap
+  pcapsurgery summary --by server,ja4 --failures capture.pcapng
 `,
 	"export": `Usage: pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE]
 

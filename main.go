@@ -175,6 +175,7 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "one JSON object per flow per line")
 	expr := fs.String("filter", "", "only flows matching this filter expression")
 	failures := fs.Bool("failures", false, "only failed flows")
+	byKeys := fs.String("by", "", "one line per group of flows: KEY or KEY,KEY2")
 	maxHeld := maxHeldFlag(fs)
 	path, code, ok := parseOneFile(fs, args, stderr)
 	if !ok {
@@ -184,11 +185,19 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return filterUsageError(stderr, *expr, err)
 	}
+	var by []model.GroupKey
+	if *byKeys != "" {
+		if by, err = model.ParseGroupKeys(*byKeys); err != nil {
+			return usageError(stderr, "--by: %v", err)
+		}
+	}
 	l, code := load(context.Background(), path, stderr, false, int64(*maxHeld))
 	if l == nil {
 		return code
 	}
-	if *asJSON {
+	if by != nil {
+		err = groupSummary(stdout, l, by, selected(filter, *failures), *asJSON)
+	} else if *asJSON {
 		err = l.WriteJSONLines(stdout, selected(filter, *failures))
 	} else {
 		t := model.NewTableWriter(stdout)
@@ -200,6 +209,18 @@ func summary(args []string, stdout, stderr io.Writer) int {
 		return exitCapture
 	}
 	return code
+}
+
+// groupSummary prints summary --by: the flows kept, grouped, one group at a time.
+func groupSummary(stdout io.Writer, l *model.Loader, by []model.GroupKey, keep func(*model.Flow) bool, asJSON bool) error {
+	span := l.Span()
+	gr := model.NewGrouper(by, span, model.GroupBuckets)
+	matching(l, keep, gr.Add)
+	groups := gr.Groups(model.GroupByFailures)
+	if asJSON {
+		return model.WriteGroupJSON(stdout, groups, by, span)
+	}
+	return model.WriteGroupTable(stdout, groups, by, span, model.GroupBuckets)
 }
 
 func export(args []string, stdout, stderr io.Writer) int {
