@@ -262,6 +262,24 @@ func offers(ch *tlswire.ClientHello, sh *tlswire.ServerHello, sessionID []byte, 
 	return out
 }
 
+// sslv2Choices is the server side of a pure SSL 2.0 handshake: what its
+// SERVER-HELLO offered and the cipher the client's CLIENT-MASTER-KEY chose.
+func sslv2Choices(v2 *decode.SSLv2Facts, w int) []string {
+	out := kv("version", []string{"SSL 2.0 (SERVER-HELLO)"}, w)
+	if v2.Cipher != 0 {
+		out = append(out, kv("cipher", []string{tlswire.SSLv2CipherName(v2.Cipher) + " (CLIENT-MASTER-KEY)"}, w)...)
+	}
+	offered := make([]string, len(v2.ServerCiphers))
+	for i, k := range v2.ServerCiphers {
+		offered[i] = tlswire.SSLv2CipherName(k)
+	}
+	out = append(out, kv("server ciphers", offered, w)...)
+	if v2.SessionIDHit {
+		out = append(out, kv("session", []string{"resumed (session-id-hit)"}, w)...)
+	}
+	return out
+}
+
 func choices(f *model.Flow, w int) []string {
 	t := &f.TLS
 	var out []string
@@ -270,6 +288,9 @@ func choices(f *model.Flow, w int) []string {
 		add(kv("HelloRetryRequest", []string{"asks for group " + registry.Group(hrr.KeyShareGroup)}, w))
 	}
 	sh := t.ServerHello
+	if v2 := t.SSLv2; sh == nil && v2 != nil {
+		return append(out, sslv2Choices(v2, w)...)
+	}
 	if sh == nil {
 		return append(out, "  (no ServerHello)")
 	}
