@@ -78,7 +78,7 @@ func TestThinEvidenceCaptures(t *testing.T) {
 		"client-hello-dropped.pcap": {{1, model.NoServerHello, model.StageClientHello, "server",
 			[]string{"the ClientHello (325 bytes, 1 segment) was retransmitted 6 times and never answered", "likely packet loss or a middlebox"}, nil,
 			6 * time.Second}},
-		"silent-server.pcap": {{1, model.NoServerHello, model.StageClientHello, "server",
+		"silent-server.pcap": {{1, model.NoServerHello, model.StageClientHello, "client",
 			[]string{"the server acknowledged the ClientHello (TCP) but sent nothing for 3s", "then the client gave up and closed the connection (FIN) first"},
 			[]string{"server closed"}, 2900 * time.Millisecond}},
 	}

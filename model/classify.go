@@ -323,6 +323,8 @@ func noServerHello(f *decode.Flow) Verdict {
 	}
 	switch {
 	case ended && end.Dir == client:
+		// The client ended it: who says so, the diagnosis says why.
+		v.Who = "client"
 		how := "closed the connection (FIN)"
 		if end.Kind == decode.EvRST {
 			how = "reset the connection (RST)"

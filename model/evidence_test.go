@@ -61,8 +61,8 @@ func TestSilentServerSaysTheClientClosedFirst(t *testing.T) {
 	f := evFlow(append(tcpOpen(1), hello(2), ev{4002, client, decode.EvFIN, 0}, ev{4003, server, decode.EvFIN, 0})...)
 	f.TLS.ClientHelloAcked = true
 	v := Classify(f)
-	if v.Outcome != NoServerHello || v.Who != "server" {
-		t.Fatalf("got %s by %q, want no_server_hello by the server", v.Outcome, v.Who)
+	if v.Outcome != NoServerHello || v.Who != "client" {
+		t.Fatalf("got %s by %q, want no_server_hello by the client, who closed first", v.Outcome, v.Who)
 	}
 	for _, want := range []string{"sent nothing for 4s", "the client gave up and closed the connection (FIN) first"} {
 		if !strings.Contains(v.Diagnosis, want) {

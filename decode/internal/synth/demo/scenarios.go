@@ -145,7 +145,7 @@ var scenarios = []scenario{
 		c.Append(c.Segment(false, synth.ACK, serverSeq(c), nil))
 		c.TS = c.TS.Add(10 * time.Second)
 		c.Close(true, false)
-		return expect{"no_server_hello", "server", "", "slow.demo.example"}
+		return expect{"no_server_hello", "client", "", "slow.demo.example"}
 	}},
 	{"no-serverhello-mtu", func(b *builder) expect {
 		hello := b.clientHello("big.demo.example")
@@ -159,7 +159,7 @@ var scenarios = []scenario{
 		}
 		c.TS = c.TS.Add(time.Second)
 		c.Close(true, true)
-		return expect{"no_server_hello", "server", "", "big.demo.example"}
+		return expect{"no_server_hello", "client", "", "big.demo.example"}
 	}},
 	{"syn-unanswered", func(b *builder) expect {
 		c := b.conn(v4client, "192.0.2.23:443")
