@@ -161,7 +161,9 @@ func TestContradictionCheckerCatches(t *testing.T) {
 	wait.Diagnosis = "the server acknowledged the ClientHello (TCP) but sent nothing for 2ms; then the client gave up and closed the connection (FIN) first"
 	midstream := loadFlows(t, "testdata/captures/midstream.pcap")[0]
 	midstream.Diagnosis = "TCP established, but the first bytes are not TLS (protocol not recognised)"
-	for name, f := range map[string]model.Flow{"wrong closer": silent, "certificate without one": noCert,
+	noSNI := loadFlows(t, "testdata/edge/sslv2.pcap")[1]
+	noSNI.Diagnosis = "server reset the connection 300µs after the ClientHello: likely a firewall or IPS rejecting the SNI"
+	for name, f := range map[string]model.Flow{"wrong closer": silent, "certificate without one": noCert, "SNI without one": noSNI,
 		"retransmissions not in the timeline": retrans, "ClientHello called not TLS": plain,
 		"TCP established without a SYN": midstream, "a wait the timeline does not show": wait} {
 		if len(contradictions(&f)) == 0 {
@@ -202,6 +204,11 @@ func contradictions(f *model.Flow) []string {
 	rest := strings.NewReplacer("client certificate", "", "client's certificate", "").Replace(low)
 	if strings.Contains(rest, "certificate") && !serverCert {
 		out = append(out, "names a certificate cause, but no server certificate was sent")
+	}
+
+	// An SNI cause needs an SNI.
+	if ch := t.ClientHello; (ch == nil || ch.SNI == "") && strings.Contains(low, "the sni") {
+		out = append(out, "names the SNI as a cause, but the ClientHello carried none")
 	}
 
 	// Who closed first: the timeline's first FIN or RST.

@@ -158,9 +158,17 @@ func TestBombClientHelloWith30000Extensions(t *testing.T) {
 		return time.Since(start), a.Flows()[0]
 	}
 	small, big := build(3000), build(30000)
-	run(small) // warm up
-	dSmall, _ := run(small)
-	dBig, f := run(big)
+	// The best of three runs: one run can take a GC pause or a busy core.
+	best := func(frames []synth.Frame) (time.Duration, *decode.Flow) {
+		d, f := run(frames)
+		for range 2 {
+			d2, _ := run(frames)
+			d = min(d, d2)
+		}
+		return d, f
+	}
+	dSmall, _ := best(small)
+	dBig, f := best(big)
 	t.Logf("ClientHello with 3,000 extensions: %v; with 30,000 (%d bytes): %v", dSmall, f.TLS.ClientHelloLen, dBig)
 	ch := f.TLS.ClientHello
 	if ch == nil || ch.SNI != "bomb.example.test" {

@@ -281,8 +281,8 @@ func noServerHello(f *decode.Flow) Verdict {
 	if ended && end.Kind == decode.EvRST {
 		if end.Dir == server {
 			return Verdict{Outcome: Reset, Stage: StageClientHello, Who: "server", Diagnosis: fmt.Sprintf(
-				"server reset the connection %s after the ClientHello%s: likely a firewall or IPS rejecting the SNI, server policy, or nothing TLS behind the port",
-				roundDur(waited), sniNote(f))}
+				"server reset the connection %s after the ClientHello%s: likely a firewall or IPS rejecting %s, server policy, or nothing TLS behind the port",
+				roundDur(waited), sniNote(f), rejectedPart(f))}
 		}
 		if t.ClientHelloRetrans == 0 && waited < time.Second {
 			return Verdict{Outcome: Reset, Stage: StageClientHello, Who: "client",
@@ -361,7 +361,7 @@ func mtuSuspect(f *decode.Flow) bool {
 func stoppedMidHandshake(f *decode.Flow) Verdict {
 	t := &f.TLS
 	stage := stageAfter(f)
-	after := stageWords(stage)
+	after := stageWords(f, stage)
 	if e, ok := firstClose(f); ok {
 		d := e.Dir
 		if e.Kind == decode.EvRST {
@@ -389,7 +389,7 @@ func resetHint(f *decode.Flow, d decode.Dir, stage Stage) string {
 	return ""
 }
 
-func stageWords(s Stage) string {
+func stageWords(f *decode.Flow, s Stage) string {
 	switch s {
 	case StageClientHello:
 		return "after the ClientHello"
@@ -398,6 +398,9 @@ func stageWords(s Stage) string {
 	case StageServerHello:
 		return "after the ServerHello"
 	case StageServerFlight:
+		if !certificateSent(f) {
+			return "after the server's flight" // a PSK handshake sends no certificate
+		}
 		return "after the server's certificate flight"
 	case StageClientFlight:
 		return "after the client's key exchange and Finished"
@@ -405,6 +408,15 @@ func stageWords(s Stage) string {
 		return "after the handshake"
 	}
 	return "mid-handshake"
+}
+
+// rejectedPart names what a middlebox could have rejected: the SNI when the
+// ClientHello carried one, else the ClientHello itself.
+func rejectedPart(f *decode.Flow) string {
+	if ch := f.TLS.ClientHello; ch != nil && ch.SNI != "" {
+		return "the SNI"
+	}
+	return "the ClientHello"
 }
 
 func sniNote(f *decode.Flow) string {

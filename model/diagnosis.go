@@ -166,7 +166,7 @@ func encryptedAlertText(f *decode.Flow, a *decode.AlertFact) string {
 		return "after the server's flight the client sent a short encrypted record and closed: almost always the client rejecting the certificate (untrusted issuer, hostname mismatch or expiry); TLS 1.3 hides which, a key log would confirm it"
 	}
 	return fmt.Sprintf("the %s sent an encrypted alert (%d-byte record) %s; encryption hides its reason (a key log would show it)",
-		a.From, a.Length, stageWords(stageAfter(f)))
+		a.From, a.Length, stageWords(f, stageAfter(f)))
 }
 
 // certProblems lists what is wrong with the leaf certificate, if visible.
