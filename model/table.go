@@ -1,11 +1,13 @@
 package model
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
 )
@@ -15,42 +17,91 @@ import (
 func WriteTable(w io.Writer, flows []Flow, stats decode.Stats) error {
 	t := NewTableWriter(w)
 	for i := range flows {
+		t.Measure(&flows[i])
+	}
+	for i := range flows {
 		t.Row(&flows[i])
 	}
 	return t.Finish(stats)
 }
 
-// TableWriter prints the summary table one flow at a time.
+// TableWriter prints the summary table one flow at a time, in two passes
+// over the same flows: Measure each (column widths), then Row each. Rows
+// go out as they come, so memory does not grow with the number of flows
+// (text/tabwriter held every row until the end: 1.8 GB for a million).
+// The output is what tabwriter printed: each column as wide as its widest
+// cell in runes, plus two spaces.
 type TableWriter struct {
-	w      io.Writer
-	tw     *tabwriter.Writer
+	w      *bufio.Writer
+	widths [tableColumns]int
+	header bool
 	counts map[Outcome]int
 	n      int
 }
 
-// NewTableWriter starts a table with its header line.
+const tableColumns = 9
+
+var tableHeader = [tableColumns]string{"ID", "CLIENT", "SERVER", "SNI", "BADGE", "VERSION", "CIPHER", "ALERT", "FIRST"}
+
+// NewTableWriter starts a table; its header goes out with the first row.
 func NewTableWriter(w io.Writer) *TableWriter {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCLIENT\tSERVER\tSNI\tBADGE\tVERSION\tCIPHER\tALERT\tFIRST")
-	return &TableWriter{w: w, tw: tw, counts: map[Outcome]int{}}
+	t := &TableWriter{w: bufio.NewWriterSize(w, 64<<10), counts: map[Outcome]int{}}
+	t.widen(&tableHeader)
+	return t
 }
 
-// Row adds one flow.
+// tableCells is one flow's row.
+func tableCells(f *Flow) [tableColumns]string {
+	return [tableColumns]string{strconv.Itoa(f.ID), f.Client.String(), f.Server.String(),
+		orDash(Clip(f.SNI(), 40)), f.Badge, orDash(f.VersionShort()), orDash(f.CipherShort()),
+		orDash(f.AlertName()), f.First.UTC().Format("2006-01-02 15:04:05.000000")}
+}
+
+func (t *TableWriter) widen(cells *[tableColumns]string) {
+	for i, c := range cells {
+		t.widths[i] = max(t.widths[i], utf8.RuneCountInString(c))
+	}
+}
+
+// Measure widens the columns to fit one flow (the first pass).
+func (t *TableWriter) Measure(f *Flow) {
+	cells := tableCells(f)
+	t.widen(&cells)
+}
+
+// Row prints one flow (the second pass).
 func (t *TableWriter) Row(f *Flow) {
 	t.counts[f.Outcome]++
 	t.n++
-	fmt.Fprintf(t.tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.ID, f.Client, f.Server,
-		orDash(Clip(f.SNI(), 40)), f.Badge, orDash(f.VersionShort()), orDash(f.CipherShort()),
-		orDash(f.AlertName()), f.First.UTC().Format("2006-01-02 15:04:05.000000"))
+	cells := tableCells(f)
+	t.line(&cells)
 }
 
-// Finish aligns and prints the rows, then the totals.
-func (t *TableWriter) Finish(stats decode.Stats) error {
-	if err := t.tw.Flush(); err != nil {
-		return err
+func (t *TableWriter) line(cells *[tableColumns]string) {
+	if !t.header {
+		t.header = true
+		t.line(&tableHeader)
 	}
-	_, err := fmt.Fprintf(t.w, "\n%s\n%s", totalsLine(t.n, t.counts), skippedLine(stats))
-	return err
+	for i, c := range cells {
+		t.w.WriteString(c)
+		if i == tableColumns-1 {
+			break // the last cell is not padded
+		}
+		for pad := t.widths[i] + 2 - utf8.RuneCountInString(c); pad > 0; pad-- {
+			t.w.WriteByte(' ')
+		}
+	}
+	t.w.WriteByte('\n')
+}
+
+// Finish prints the totals (and the header, when there were no rows).
+func (t *TableWriter) Finish(stats decode.Stats) error {
+	if !t.header {
+		t.header = true
+		t.line(&tableHeader)
+	}
+	fmt.Fprintf(t.w, "\n%s\n%s", totalsLine(t.n, t.counts), skippedLine(stats))
+	return t.w.Flush()
 }
 
 // totalsLine is "812 flows: 700 ok, 40 alert, 12 reset ..." in the fixed outcome order.
