@@ -82,7 +82,36 @@ type TCPFacts struct {
 	ReassemblyCapped   [2]bool   // the per-direction buffer cap stopped decoding
 	HeldDropped        [2]int64  // bytes this side held when the memory budget stopped its decoding (0 = never)
 	OutOfOrderSegments [2]int32
+	Net                [2]NetSide // each side as the network showed it (TTL, DF, SYN options)
+	CloseWait          int64      // ns the side that closed first (FIN or RST) waited since the peer's last packet
+	CloseWaitKnown     bool       // CloseWait holds a time: the peer had sent something before the close
+	CloseBy            Dir        // who closed first (when CloseWaitKnown)
 }
+
+// NetSide is one side of a flow as the network showed it, from its SYN or
+// SYN-ACK, else from its first packet: 3 bytes, so a million flows pay 6 MB.
+// The MSS it announced is TCPFacts.MSS.
+type NetSide struct {
+	TTL    uint8   // IPv4 TTL or IPv6 hop limit seen (valid when Bits has NetSeen)
+	WScale uint8   // window scale shift announced (valid when Bits has NetWScale)
+	Bits   NetBits // what was seen
+}
+
+// NetBits says what a NetSide holds.
+type NetBits uint8
+
+const (
+	NetSeen       NetBits = 1 << iota // TTL is from a packet of this side
+	NetFromSYN                        // from its SYN or SYN-ACK: the option bits below are known
+	NetIPv6                           // TTL is an IPv6 hop limit (no DF in IPv6)
+	NetDF                             // IPv4 don't-fragment was set
+	NetWScale                         // window scale option announced
+	NetSACK                           // SACK permitted announced
+	NetTimestamps                     // timestamps option announced
+)
+
+// Has reports whether every bit in b is set.
+func (n NetSide) Has(b NetBits) bool { return n.Bits&b == b }
 
 // TLSFacts covers what the TLS (or plaintext) bytes said.
 type TLSFacts struct {

@@ -72,6 +72,7 @@ type flowState struct {
 	closed    bool // both FINs or a RST: a new SYN on this tuple starts a new flow
 	compacted bool
 	seq       seqTrack // how far each side was captured and acknowledged (acks.go)
+	lastAt    [2]int64 // Unix ns of each side's latest packet (when Net has NetSeen), for TCPFacts.CloseWait
 }
 
 // active reports whether direction d still needs its bytes decoded.
@@ -187,6 +188,9 @@ func (fs *flowState) flip(basis ClientBasis) {
 	swap2(&f.TCP.ReassemblyCapped)
 	swap2(&f.TCP.HeldDropped)
 	swap2(&f.TCP.OutOfOrderSegments)
+	swap2(&f.TCP.Net)
+	swap2(&fs.lastAt)
+	f.TCP.CloseBy ^= 1
 	swap2(&f.TLS.CCS)
 	swap2(&f.TLS.Finished)
 	swap2(&f.TLS.Encrypted)
@@ -199,6 +203,30 @@ func (fs *flowState) flip(basis ClientBasis) {
 	for i := range f.TLS.Alerts {
 		f.TLS.Alerts[i].From ^= 1
 	}
+}
+
+// netSide is what one packet shows of its sender; options only from a SYN.
+func netSide(seg *packet.Segment, syn bool) NetSide {
+	n := NetSide{TTL: seg.TTL, Bits: NetSeen}
+	if seg.IPv6 {
+		n.Bits |= NetIPv6
+	} else if seg.DF {
+		n.Bits |= NetDF
+	}
+	if syn {
+		n.Bits |= NetFromSYN
+		if seg.Opts&packet.OptWScale != 0 {
+			n.Bits |= NetWScale
+			n.WScale = seg.WScale
+		}
+		if seg.Opts&packet.OptSACKPerm != 0 {
+			n.Bits |= NetSACK
+		}
+		if seg.Opts&packet.OptTimestamps != 0 {
+			n.Bits |= NetTimestamps
+		}
+	}
+	return n
 }
 
 func swap2[T any](a *[2]T) { a[0], a[1] = a[1], a[0] }
@@ -214,12 +242,23 @@ func (fs *flowState) setISN(d Dir, seq uint32) {
 // markTCP records flags for the timeline and TCP facts.
 func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 	f := fs.f
+	if !f.TCP.Net[d].Has(NetSeen) {
+		f.TCP.Net[d] = netSide(seg, false) // no SYN from this side (yet): its first packet; a SYN below overwrites
+	}
+	if seg.Flags&(packet.FlagFIN|packet.FlagRST) != 0 && !f.TCP.FIN[0] && !f.TCP.FIN[1] && !f.TCP.RST[0] && !f.TCP.RST[1] {
+		// The first close: how long its sender had heard nothing from the peer.
+		if o := d.Other(); f.TCP.Net[o].Has(NetSeen) {
+			f.TCP.CloseWait, f.TCP.CloseWaitKnown, f.TCP.CloseBy = max(unixNanos(f.Last)-fs.lastAt[o], 0), true, d
+		}
+	}
+	fs.lastAt[d] = unixNanos(f.Last)
 	switch {
 	case seg.Has(packet.FlagSYN | packet.FlagACK):
 		if !f.TCP.SYNACK {
 			f.TCP.SYNACK = true
 			fs.setISN(d, seg.Seq)
 			f.TCP.MSS[d] = seg.MSS
+			f.TCP.Net[d] = netSide(seg, true)
 			fs.event(d, EvSYNACK, 0, 0)
 		} else if seg.Seq != fs.isn[d] && (!fs.hasOther || seg.Seq != fs.otherISN) {
 			// Another SYN-ACK with its own ISN: which one holds depends on
@@ -238,6 +277,7 @@ func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 		f.TCP.SYN = true
 		fs.setISN(d, seg.Seq)
 		f.TCP.MSS[d] = seg.MSS
+		f.TCP.Net[d] = netSide(seg, true)
 		fs.event(d, EvSYN, 0, 0)
 	}
 	if seg.Has(packet.FlagRST) && !f.TCP.RST[d] {

@@ -69,6 +69,8 @@ func appendFlow(b []byte, f *Flow, lists *codeListCache) []byte {
 	} else {
 		b = append(b, "null"...)
 	}
+	b = appendNetwork(appendKey(b, "network"), Network(&f.Flow))
+	b = appendTimings(appendKey(b, "timings"), timingsReport(PhaseTimings(&f.Flow)))
 	b = append(b, `,"problems":[`...)
 	n := 0
 	for _, p := range [...]string{t.Problem[0], t.Problem[1], t.NotKept} {

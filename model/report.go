@@ -45,6 +45,8 @@ type FlowReport struct {
 	JA3         string             `json:"ja3"`
 	JA3S        string             `json:"ja3s"`
 	HandshakeMS *float64           `json:"handshake_ms"`
+	Network     NetworkReport      `json:"network"`
+	Timings     TimingsReport      `json:"timings"`
 	Problems    []Text             `json:"problems"`
 }
 
@@ -132,6 +134,8 @@ func Report(f *Flow) FlowReport {
 		v := float64(ms) / 1e6
 		r.HandshakeMS = &v
 	}
+	r.Network = Network(&f.Flow)
+	r.Timings = timingsReport(PhaseTimings(&f.Flow))
 	for _, p := range t.Problem {
 		if p != "" {
 			r.Problems = append(r.Problems, Text(p))

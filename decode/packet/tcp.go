@@ -4,6 +4,9 @@ const (
 	tcpOptEnd = 0
 	tcpOptNOP = 1
 	tcpOptMSS = 2
+	tcpOptWS  = 3
+	tcpOptSP  = 4 // SACK permitted
+	tcpOptTS  = 8
 )
 
 // decodeTCP reads the TCP header from b (the captured bytes of the IP
@@ -26,7 +29,7 @@ func decodeTCP(b []byte, claimed int, seg *Segment) Skip {
 		seg.Truncated = true
 	}
 	if seg.Flags&FlagSYN != 0 {
-		seg.MSS = mssOption(b[20:min(off, len(b))])
+		synOptions(b[20:min(off, len(b))], seg)
 	}
 	seg.PayloadLen = claimed - off
 	if off < len(b) {
@@ -38,23 +41,31 @@ func decodeTCP(b []byte, claimed int, seg *Segment) Skip {
 	return SkipNone
 }
 
-// mssOption finds the MSS option among TCP options; 0 when absent.
-func mssOption(opts []byte) uint16 {
+// synOptions reads the options a SYN announces (MSS, window scale, SACK
+// permitted, timestamps); a malformed option ends the walk, keeping what came
+// before it.
+func synOptions(opts []byte, seg *Segment) {
 	for len(opts) > 0 {
 		switch opts[0] {
 		case tcpOptEnd:
-			return 0
+			return
 		case tcpOptNOP:
 			opts = opts[1:]
 			continue
 		}
 		if len(opts) < 2 || int(opts[1]) < 2 || int(opts[1]) > len(opts) {
-			return 0
+			return
 		}
-		if opts[0] == tcpOptMSS && opts[1] == 4 {
-			return be16(opts[2:])
+		switch n := opts[1]; {
+		case opts[0] == tcpOptMSS && n == 4:
+			seg.MSS = be16(opts[2:])
+		case opts[0] == tcpOptWS && n == 3:
+			seg.WScale, seg.Opts = opts[2], seg.Opts|OptWScale
+		case opts[0] == tcpOptSP && n == 2:
+			seg.Opts |= OptSACKPerm
+		case opts[0] == tcpOptTS && n == 10:
+			seg.Opts |= OptTimestamps
 		}
 		opts = opts[opts[1]:]
 	}
-	return 0
 }

@@ -27,12 +27,24 @@ type Segment struct {
 	Flags            uint8
 	Window           uint16
 	MSS              uint16 // MSS option on SYN segments, 0 when absent
+	WScale           uint8  // window scale shift on SYN segments (valid when Opts has OptWScale)
+	Opts             uint8  // OptWScale, OptSACKPerm, OptTimestamps seen on a SYN segment
+	TTL              uint8  // IPv4 TTL or IPv6 hop limit of the innermost IP header
+	DF               bool   // IPv4 don't-fragment bit (IPv6 has none: routers never fragment it)
+	IPv6             bool   // the innermost IP header is IPv6
 	Payload          []byte // TCP payload bytes present in the capture
 	PayloadLen       int    // payload length the IP header claims (> len(Payload) when snapped)
 	Truncated        bool   // snaplen or damage cut the frame short of what headers claim
 	VLANs            int    // number of 802.1Q/802.1ad tags seen
 	Encap            int    // tunnels and encapsulations decoded through (GRE, VXLAN, MPLS, ...)
 }
+
+// TCP options a SYN segment may carry, as bits of Segment.Opts.
+const (
+	OptWScale     = 1 << 0
+	OptSACKPerm   = 1 << 1
+	OptTimestamps = 1 << 2
+)
 
 // Has reports whether every flag in f is set.
 func (s *Segment) Has(f uint8) bool { return s.Flags&f == f }

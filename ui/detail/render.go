@@ -30,6 +30,7 @@ func Render(f *model.Flow, width int, st styles.Styles) []string {
 	r.hellos(f)
 	r.certs(f)
 	r.ends(f)
+	r.network(f)
 	r.facts(f)
 	return r.lines
 }
