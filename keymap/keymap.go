@@ -7,12 +7,13 @@ import "charm.land/bubbles/v2/key"
 
 // KeyMap holds every binding, grouped by the mode that uses it.
 type KeyMap struct {
-	Global Global
-	List   List
-	Detail Detail
-	Filter Filter
-	Export Export
-	Help   Help
+	Global    Global
+	List      List
+	Detail    Detail
+	Filter    Filter
+	Export    Export
+	Help      Help
+	GroupView GroupView
 }
 
 // Global bindings work in every mode (? only while no text input has focus).
@@ -28,6 +29,14 @@ type List struct {
 	Left, Right                             key.Binding
 	Open, Filter, Failures, Sort, Reverse   key.Binding
 	Copy, Export, ExportAll, Quit           key.Binding
+	Groups                                  key.Binding // to the group view
+}
+
+// GroupView is the group view: flows counted by a key, Enter lists a
+// group's flows.
+type GroupView struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Open, NextKey, PrevKey, Back, Quit      key.Binding
 }
 
 // Detail is the flow pane.
@@ -82,6 +91,20 @@ func Default() KeyMap {
 			Export:    b("e", "export flow", "e"),
 			ExportAll: b("E", "export matching", "E"),
 			Quit:      b("q", "quit", "q"),
+			Groups:    b("tab", "group view", "tab"),
+		},
+		GroupView: GroupView{
+			Up:       b("up/k", "up", "up", "k"),
+			Down:     b("down/j", "down", "down", "j"),
+			PageUp:   b("pgup/b", "page up", "pgup", "b"),
+			PageDown: b("pgdn/space", "page down", "pgdown", "space"),
+			Top:      b("home/g", "first group", "home", "g"),
+			Bottom:   b("end/G", "last group", "end", "G"),
+			Open:     b("enter", "its flows", "enter"),
+			NextKey:  b("K", "next key", "K"),
+			PrevKey:  b("J", "previous key", "J"),
+			Back:     b("tab/esc", "flow list", "tab", "esc"),
+			Quit:     b("q", "quit", "q"),
 		},
 		Detail: Detail{
 			Up:       b("up/k", "scroll up", "up", "k"),
@@ -167,14 +190,27 @@ func (g Global) FullHelp() [][]key.Binding { return [][]key.Binding{{g.Help, g.F
 // ShortHelp implements help.KeyMap; the footer keeps its last binding (how
 // to quit) at every width.
 func (l List) ShortHelp() []key.Binding {
-	return []key.Binding{l.Open, l.Filter, l.Failures, l.Sort, l.Export, l.Copy, l.Quit}
+	return []key.Binding{l.Open, l.Filter, l.Failures, l.Sort, l.Groups, l.Export, l.Copy, l.Quit}
 }
 
 // FullHelp implements help.KeyMap.
 func (l List) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Left, l.Right},
-		{l.Open, l.Filter, l.Failures, l.Sort, l.Reverse, l.Copy, l.Export, l.ExportAll, l.Quit},
+		{l.Open, l.Filter, l.Failures, l.Sort, l.Reverse, l.Groups, l.Copy, l.Export, l.ExportAll, l.Quit},
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (g GroupView) ShortHelp() []key.Binding {
+	return []key.Binding{g.Open, g.NextKey, g.Back, g.Quit}
+}
+
+// FullHelp implements help.KeyMap.
+func (g GroupView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{g.Up, g.Down, g.PageUp, g.PageDown, g.Top, g.Bottom},
+		{g.Open, g.NextKey, g.PrevKey, g.Back, g.Quit},
 	}
 }
 
@@ -242,6 +278,7 @@ func (k KeyMap) Groups() []Group {
 		{"Flow pane", flat(all.Detail.FullHelp())},
 		{"Filter input", flat(all.Filter.FullHelp())},
 		{"Export dialog", flat(all.Export.FullHelp())},
+		{"Group view", flat(all.GroupView.FullHelp())},
 		{"Help screen", flat(all.Help.FullHelp())},
 		{"Everywhere", flat(all.Global.FullHelp())},
 	}

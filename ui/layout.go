@@ -32,6 +32,7 @@ func (m *Model) relayout(w, h int) {
 		m.lay.body = max(0, m.lay.body-1)
 	}
 	m.list.SetSize(m.lay.width, m.lay.body)
+	m.groups.SetSize(m.lay.width, m.lay.body)
 	m.detail.SetSize(m.lay.width, m.lay.body)
 	m.fbar.SetWidth(m.lay.width)
 	m.dlg.SetWidth(m.lay.width)

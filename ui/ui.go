@@ -22,6 +22,7 @@ import (
 	"github.com/pcapsurgery/pcapsurgery/ui/exportdlg"
 	"github.com/pcapsurgery/pcapsurgery/ui/filterbar"
 	"github.com/pcapsurgery/pcapsurgery/ui/flowlist"
+	"github.com/pcapsurgery/pcapsurgery/ui/groupview"
 	"github.com/pcapsurgery/pcapsurgery/ui/statusbar"
 	"github.com/pcapsurgery/pcapsurgery/ui/styles"
 )
@@ -43,6 +44,7 @@ const (
 	modeFilter // the filter input over the list
 	modeExport // the export dialog over the list or the pane
 	modeHelp
+	modeGroups // the group view in place of the list
 )
 
 // Model is the root.
@@ -85,6 +87,7 @@ type Model struct {
 	mode, back mode // back: where esc / the end of help returns to
 	helpTop    int  // the first help line on show
 	list       flowlist.Model
+	groups     groupview.Model
 	detail     detail.Model
 	fbar       filterbar.Model
 	dlg        exportdlg.Model
@@ -105,6 +108,7 @@ func New(opts Options) Model {
 		spin:    spinner.New(spinner.WithSpinner(spinner.Line)),
 		bar:     progress.New(progress.WithFillCharacters('#', '-'), progress.WithoutPercentage(), progress.WithDefaultBlend()),
 		list:    flowlist.New(keys.List, st),
+		groups:  groupview.New(keys.GroupView, st, outcomeWord),
 		detail:  detail.New(keys.Detail, st),
 		fbar:    filterbar.New(keys.Filter, st),
 		dlg:     exportdlg.New(keys.Export, st),
@@ -176,6 +180,7 @@ func (m Model) quit() (Model, tea.Cmd) {
 func (m *Model) setStyles(st styles.Styles) {
 	m.st = st
 	m.list.SetStyles(st)
+	m.groups.SetStyles(st)
 	m.detail.SetStyles(st)
 	m.fbar.SetStyles(st)
 	m.dlg.SetStyles(st)

@@ -5,9 +5,11 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/pcapsurgery/pcapsurgery/model"
 	"github.com/pcapsurgery/pcapsurgery/ui/exportdlg"
 	"github.com/pcapsurgery/pcapsurgery/ui/filterbar"
 	"github.com/pcapsurgery/pcapsurgery/ui/flowlist"
+	"github.com/pcapsurgery/pcapsurgery/ui/groupview"
 	"github.com/pcapsurgery/pcapsurgery/ui/statusbar"
 	"github.com/pcapsurgery/pcapsurgery/ui/styles"
 )
@@ -43,6 +45,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onSummarySaved(msg)
 	case filterbar.ChangedMsg:
 		return m.onFilterChanged(msg)
+	case groupview.OpenMsg:
+		return m.drillDown(msg)
+	case groupview.RegroupMsg:
+		m.regroup([]model.GroupKey{msg.By})
+		return m, nil
 	case flowlist.OpenMsg:
 		return m.open(msg.ID), nil
 	case exportdlg.RequestMsg:
@@ -108,6 +115,8 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case modeDetail:
 		return m.detailKey(k)
+	case modeGroups:
+		return m.groupsKey(k)
 	}
 	return m.listKey(k)
 }
@@ -149,6 +158,8 @@ func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(k, lk.Sort):
 		m.sortKey = m.sortKey.Next()
 		return m, m.refilter()
+	case key.Matches(k, lk.Groups):
+		return m.openGroups(), nil
 	case key.Matches(k, lk.Reverse):
 		m.reverse = !m.reverse
 		return m, m.refilter()

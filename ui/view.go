@@ -100,6 +100,8 @@ func (m Model) body() []string {
 		s = m.helpView()
 	case m.mode == modeDetail || (m.mode == modeExport && m.back == modeDetail) || (m.mode == modeHelp && m.back == modeDetail):
 		s = m.detail.View()
+	case m.mode == modeGroups || (m.mode == modeExport || m.mode == modeHelp) && m.back == modeGroups:
+		s = m.groups.View()
 	default:
 		s = m.list.View()
 	}
@@ -139,6 +141,8 @@ func (m Model) helpKeys() help.KeyMap {
 		return footer{mode: m.dlg.Keys(), tail: &g.ForceQuit}
 	case modeDetail:
 		return footer{lead: &g.Help, mode: m.keys.Detail, tail: &g.ForceQuit}
+	case modeGroups:
+		return footer{lead: &g.Help, mode: m.keys.GroupView}
 	}
 	return footer{lead: &g.Help, mode: listHelp{m.keys.List, m.columnsHint()}}
 }
@@ -206,6 +210,9 @@ func (m Model) position() string {
 	}
 	if m.mode == modeDetail {
 		return fmt.Sprintf("flow %d  %3.0f%%", m.detail.FlowID(), m.detail.ScrollPercent()*100)
+	}
+	if m.mode == modeGroups {
+		return m.groups.Position()
 	}
 	pos := "0/0"
 	if n := len(m.list.Visible()); n > 0 {
