@@ -163,7 +163,9 @@ func TestContradictionCheckerCatches(t *testing.T) {
 	midstream.Diagnosis = "TCP established, but the first bytes are not TLS (protocol not recognised)"
 	noSNI := loadFlows(t, "testdata/edge/sslv2.pcap")[1]
 	noSNI.Diagnosis = "server reset the connection 300µs after the ClientHello: likely a firewall or IPS rejecting the SNI"
-	for name, f := range map[string]model.Flow{"wrong closer": silent, "certificate without one": noCert, "SNI without one": noSNI,
+	think := loadFlows(t, "testdata/captures/tls13-go-h2-3seg.pcap")[0]
+	think.Diagnosis += "; the server took 4.8s to answer the ClientHello (network round trip 109µs)"
+	for name, f := range map[string]model.Flow{"a server think time the timeline does not show": think, "wrong closer": silent, "certificate without one": noCert, "SNI without one": noSNI,
 		"retransmissions not in the timeline": retrans, "ClientHello called not TLS": plain,
 		"TCP established without a SYN": midstream, "a wait the timeline does not show": wait} {
 		if len(contradictions(&f)) == 0 {
@@ -178,7 +180,8 @@ var (
 	ackedWords   = regexp.MustCompile(`the (client|server) acknowledged (\d+) bytes from the (client|server)`)
 	sentWords    = regexp.MustCompile(`\b(client|server) sent fatal`)
 	// waits the diagnosis measures from the ClientHello: to the first close, or to the capture's end
-	waitWords = regexp.MustCompile(`(?:sent nothing for|no answer to the ClientHello for|connection \(FIN\)|reset the connection) ([0-9.]+(?:µs|ms|s|m))(?: after the ClientHello)?`)
+	thinkWords = regexp.MustCompile(`server took ([0-9.]+(?:µs|ms|s|m)) to answer the ClientHello`)
+	waitWords  = regexp.MustCompile(`(?:sent nothing for|no answer to the ClientHello for|connection \(FIN\)|reset the connection) ([0-9.]+(?:µs|ms|s|m))(?: after the ClientHello)?`)
 )
 
 // contradictions lists what a flow's diagnosis (and outcome) says that its
@@ -290,6 +293,23 @@ func contradictions(f *model.Flow) []string {
 		// The diagnosis rounds (3 significant places at most); allow for it.
 		if tol := max(real/20, time.Millisecond); err != nil || chAt.IsZero() || said < real-tol || said > real+tol {
 			out = append(out, fmt.Sprintf("says %s after the ClientHello; the timeline has %v", m[1], real))
+		}
+	}
+	if m := thinkWords.FindStringSubmatch(d); m != nil {
+		said, err := time.ParseDuration(m[1])
+		var chAt, shAt time.Time
+		for _, e := range f.Events {
+			switch {
+			case e.Kind == decode.EvHandshake && e.Code == tlswire.ClientHelloType && chAt.IsZero():
+				chAt = e.Time()
+			case (e.Kind == decode.EvHandshake && e.Code == tlswire.ServerHelloType || e.Kind == decode.EvHelloRetry) &&
+				e.Dir == decode.FromServer && shAt.IsZero() && !chAt.IsZero():
+				shAt = e.Time()
+			}
+		}
+		real := shAt.Sub(chAt)
+		if tol := max(real/20, time.Millisecond); err != nil || chAt.IsZero() || shAt.IsZero() || said < real-tol || said > real+tol {
+			out = append(out, fmt.Sprintf("says the server took %s to answer the ClientHello; the timeline has %v", m[1], real))
 		}
 	}
 	if f.Outcome == model.Alert {

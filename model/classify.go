@@ -34,6 +34,9 @@ func Classify(f *decode.Flow) Verdict {
 	if n := f.TLS.NotKept; n != "" {
 		v.Diagnosis += "; " + n
 	}
+	if s := slowServerNote(f); s != "" {
+		v.Diagnosis += "; " + s
+	}
 	return v
 }
 

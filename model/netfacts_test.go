@@ -1,7 +1,13 @@
 package model
 
 import (
+	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
+	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
 
 func TestInitialTTL(t *testing.T) {
@@ -83,5 +89,42 @@ func TestMidstreamSidesFromFirstPacket(t *testing.T) {
 	}
 	if p := PhaseTimings(&f.Flow); p.NetworkRTT.Known || p.FirstAppData.Known {
 		t.Errorf("midstream: round trip or first data known without the connection's start: %+v", p)
+	}
+}
+
+// delayed is a real flow with its timeline stretched: every event from the
+// first of kind (from the server) on happens later by d.
+func delayed(f decode.Flow, kind decode.EventKind, code uint16, d time.Duration) decode.Flow {
+	f.Events = slices.Clone(f.Events)
+	on := false
+	for i, e := range f.Events {
+		on = on || e.Dir == decode.FromServer && e.Kind == kind && e.Code == code
+		if on {
+			f.Events[i].At += int64(d)
+		}
+	}
+	f.Last = f.Last.Add(d)
+	return f
+}
+
+// TestSlowServerIsNamed: a server that takes seconds to answer the
+// ClientHello over a fast network is named with both times; a slow network
+// or a short wait is not called a slow server.
+func TestSlowServerIsNamed(t *testing.T) {
+	real := loadWith(t, "../testdata/captures/tls13-go-h2-3seg.pcap", NewLoader).Flows()[0].Flow
+	if v := Classify(&real); strings.Contains(v.Diagnosis, "to answer the ClientHello") {
+		t.Fatalf("a 6.6 ms answer called slow: %q", v.Diagnosis)
+	}
+	slow := delayed(real, decode.EvHandshake, tlswire.ServerHelloType, 4800*time.Millisecond)
+	v := Classify(&slow)
+	if want := "the server took 4.8s to answer the ClientHello (network round trip 109µs)"; !strings.Contains(v.Diagnosis, want) || v.Outcome != OK {
+		t.Errorf("4.8 s server: %s %q, want OK with %q", v.Outcome, v.Diagnosis, want)
+	}
+	short := delayed(real, decode.EvHandshake, tlswire.ServerHelloType, 900*time.Millisecond)
+	farAway := delayed(delayed(real, decode.EvSYNACK, 0, 500*time.Millisecond), decode.EvHandshake, tlswire.ServerHelloType, 1500*time.Millisecond)
+	for name, f := range map[string]decode.Flow{"0.9 s answer": short, "1.5 s answer over a 0.5 s round trip": farAway} {
+		if v := Classify(&f); strings.Contains(v.Diagnosis, "to answer the ClientHello") {
+			t.Errorf("%s called a slow server: %q", name, v.Diagnosis)
+		}
 	}
 }

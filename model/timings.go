@@ -1,7 +1,9 @@
 package model
 
 import (
+	"fmt"
 	"math"
+	"time"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
@@ -87,4 +89,19 @@ func PhaseTimings(f *decode.Flow) Timings {
 		t.CloseBy = f.TCP.CloseBy
 	}
 	return t
+}
+
+// slowServerNote names a server whose think time dominates the handshake:
+// over a second and over ten network round trips between its ClientHello
+// and its answer. Both are measured, so it is stated, not inferred.
+func slowServerNote(f *decode.Flow) string {
+	t := PhaseTimings(f)
+	if !t.ServerThink.Known || !t.NetworkRTT.Known {
+		return ""
+	}
+	think, rtt := time.Duration(t.ServerThink.NS), time.Duration(t.NetworkRTT.NS)
+	if think <= time.Second || think <= 10*rtt {
+		return ""
+	}
+	return fmt.Sprintf("the server took %s to answer the ClientHello (network round trip %s)", roundDur(think), roundDur(rtt))
 }
