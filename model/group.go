@@ -1,10 +1,12 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -84,11 +86,11 @@ func (k GroupKey) Value(f *Flow) string {
 		return f.Client.Addr().Unmap().String()
 	case ByClientNet:
 		return clientNet(f.Client.Addr())
-	case ByJA4:
-		return Printable(f.TLS.JA4)
+	case ByJA4: // our own ASCII: nothing to escape
+		return f.TLS.JA4
 	case ByJA4a:
 		a, _, _ := strings.Cut(f.TLS.JA4, "_")
-		return Printable(a)
+		return a
 	case ByOutcome:
 		return string(f.Outcome)
 	case ByAlert:
@@ -105,18 +107,40 @@ func (k GroupKey) Value(f *Flow) string {
 	return ""
 }
 
+// appendValue appends what Value returns, formatting addresses into b
+// rather than a new string: the grouper looks groups up by these bytes
+// and allocates a key only for a new group.
+func (k GroupKey) appendValue(b []byte, f *Flow) []byte {
+	switch k {
+	case ByServer:
+		return f.Server.AppendTo(b)
+	case ByClient:
+		return f.Client.Addr().Unmap().AppendTo(b)
+	case ByClientNet:
+		if p, ok := clientPrefix(f.Client.Addr()); ok {
+			return p.AppendTo(b)
+		}
+		return b
+	}
+	return append(b, k.Value(f)...)
+}
+
 // clientNet is the address's /24 (IPv4) or /64 (IPv6) network.
 func clientNet(a netip.Addr) string {
+	if p, ok := clientPrefix(a); ok {
+		return p.String()
+	}
+	return ""
+}
+
+func clientPrefix(a netip.Addr) (netip.Prefix, bool) {
 	a = a.Unmap()
 	bits := 64
 	if a.Is4() {
 		bits = 24
 	}
 	p, err := a.Prefix(bits)
-	if err != nil {
-		return ""
-	}
-	return p.String()
+	return p, err == nil
 }
 
 // Span is the time range the failure buckets divide: the capture's, so
@@ -235,6 +259,7 @@ type Grouper struct {
 	span    Span
 	buckets int
 	groups  map[string]*Group
+	buf     []byte // the value being looked up
 }
 
 // NewGrouper groups by one or two keys; failures are counted in buckets
@@ -248,9 +273,10 @@ func (gr *Grouper) By() []GroupKey { return gr.by }
 
 // Add counts one flow (the *Flow may be reused after it returns).
 func (gr *Grouper) Add(f *Flow) {
-	v := gr.by[0].Value(f)
-	g := gr.groups[v]
+	gr.buf = gr.by[0].appendValue(gr.buf[:0], f)
+	g := gr.groups[string(gr.buf)]
 	if g == nil {
+		v := string(gr.buf)
 		g = &Group{Key: []string{v}}
 		gr.groups[v] = g
 	}
@@ -258,13 +284,14 @@ func (gr *Grouper) Add(f *Flow) {
 	if len(gr.by) < 2 {
 		return
 	}
-	v2 := gr.by[1].Value(f)
+	gr.buf = gr.by[1].appendValue(gr.buf[:0], f)
 	if g.sub == nil {
 		g.sub = map[string]*Group{}
 	}
-	s := g.sub[v2]
+	s := g.sub[string(gr.buf)]
 	if s == nil {
-		s = &Group{Key: []string{v, v2}}
+		v2 := string(gr.buf)
+		s = &Group{Key: []string{g.Key[0], v2}}
 		g.sub[v2] = s
 	}
 	s.add(f, gr.span, gr.buckets)
@@ -273,25 +300,30 @@ func (gr *Grouper) Add(f *Flow) {
 // Groups returns the groups sorted by col (second-level groups inside
 // each, sorted the same way). Buckets is never nil.
 func (gr *Grouper) Groups(col GroupColumn) []Group {
-	out := collect(gr.groups, gr.buckets)
+	out := sortedGroups(gr.groups, gr.buckets, col)
 	for i := range out {
 		if m := out[i].sub; m != nil {
-			out[i].Sub = collect(m, gr.buckets)
-			SortGroups(out[i].Sub, col)
+			out[i].Sub = sortedGroups(m, gr.buckets, col)
 			out[i].sub = nil
 		}
 	}
-	SortGroups(out, col)
 	return out
 }
 
-func collect(m map[string]*Group, buckets int) []Group {
-	out := make([]Group, 0, len(m))
+// sortedGroups sorts pointers, not the large Group values, then copies:
+// a million groups (one per client) sort in a fraction of the time.
+func sortedGroups(m map[string]*Group, buckets int, col GroupColumn) []Group {
+	ptrs := make([]*Group, 0, len(m))
 	for _, g := range m {
 		if g.Buckets == nil {
 			g.Buckets = make([]int, buckets)
 		}
-		out = append(out, *g)
+		ptrs = append(ptrs, g)
+	}
+	slices.SortFunc(ptrs, func(a, b *Group) int { return compareGroups(a, b, col) })
+	out := make([]Group, len(ptrs))
+	for i, g := range ptrs {
+		out[i] = *g
 	}
 	return out
 }
@@ -311,38 +343,39 @@ const (
 // SortGroups sorts in place by col; ties go by failures, then flows, then
 // key, so the order never depends on map iteration.
 func SortGroups(gs []Group, col GroupColumn) {
-	sort.SliceStable(gs, func(i, j int) bool {
-		a, b := &gs[i], &gs[j]
-		switch col {
-		case GroupByFlows:
-			if a.Flows != b.Flows {
-				return a.Flows > b.Flows
-			}
-		case GroupByShare:
-			if sa, sb := a.Share(), b.Share(); sa != sb {
-				return sa > sb
-			}
-		case GroupByKey:
-			if c := compareKeys(a.Key, b.Key); c != 0 {
-				return c < 0
-			}
-		case GroupByFirst:
-			if !a.First.Equal(b.First) {
-				return a.First.Before(b.First)
-			}
-		case GroupByLast:
-			if !a.Last.Equal(b.Last) {
-				return a.Last.After(b.Last)
-			}
+	sort.SliceStable(gs, func(i, j int) bool { return compareGroups(&gs[i], &gs[j], col) < 0 })
+}
+
+func compareGroups(a, b *Group, col GroupColumn) int {
+	switch col {
+	case GroupByFlows:
+		if c := cmp.Compare(b.Flows, a.Flows); c != 0 {
+			return c
 		}
-		if a.Failures != b.Failures {
-			return a.Failures > b.Failures
+	case GroupByShare:
+		if c := cmp.Compare(b.Share(), a.Share()); c != 0 {
+			return c
 		}
-		if a.Flows != b.Flows {
-			return a.Flows > b.Flows
+	case GroupByKey:
+		if c := compareKeys(a.Key, b.Key); c != 0 {
+			return c
 		}
-		return compareKeys(a.Key, b.Key) < 0
-	})
+	case GroupByFirst:
+		if c := a.First.Compare(b.First); c != 0 {
+			return c
+		}
+	case GroupByLast:
+		if c := b.Last.Compare(a.Last); c != 0 {
+			return c
+		}
+	}
+	if c := cmp.Compare(b.Failures, a.Failures); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.Flows, a.Flows); c != 0 {
+		return c
+	}
+	return compareKeys(a.Key, b.Key)
 }
 
 func compareKeys(a, b []string) int {
