@@ -1,8 +1,11 @@
 package model
 
 import (
+	"context"
 	"net/netip"
 	"testing"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 )
 
 // BenchmarkGroup1M groups a million flows (the demo's, repeated with
@@ -10,7 +13,15 @@ import (
 // regroups this way on every key change, so it should take well under
 // 100 ms (issue 14). Run with -benchtime 3x.
 func BenchmarkGroup1M(b *testing.B) {
-	l := loadWith(&testing.T{}, "../testdata/demo.pcapng", NewLoader)
+	src, err := capture.Open("../testdata/demo.pcapng")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	l := NewLoader(src)
+	if err := l.Run(context.Background(), nil); err != nil {
+		b.Fatal(err)
+	}
 	base := l.Flows()
 	flows := make([]Flow, 1_000_000)
 	for i := range flows {
