@@ -35,8 +35,8 @@ type List struct {
 // GroupView is the group view: flows counted by a key, Enter lists a
 // group's flows.
 type GroupView struct {
-	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
-	Open, NextKey, PrevKey, Back, Quit      key.Binding
+	Up, Down, PageUp, PageDown, Top, Bottom  key.Binding
+	Open, NextKey, PrevKey, Sort, Back, Quit key.Binding
 }
 
 // Detail is the flow pane.
@@ -103,6 +103,7 @@ func Default() KeyMap {
 			Open:     b("enter", "its flows", "enter"),
 			NextKey:  b("K", "next key", "K"),
 			PrevKey:  b("J", "previous key", "J"),
+			Sort:     b("s", "next sort", "s"),
 			Back:     b("tab/esc", "flow list", "tab", "esc"),
 			Quit:     b("q", "quit", "q"),
 		},
@@ -203,14 +204,14 @@ func (l List) FullHelp() [][]key.Binding {
 
 // ShortHelp implements help.KeyMap.
 func (g GroupView) ShortHelp() []key.Binding {
-	return []key.Binding{g.Open, g.NextKey, g.Back, g.Quit}
+	return []key.Binding{g.Open, g.NextKey, g.Sort, g.Back, g.Quit}
 }
 
 // FullHelp implements help.KeyMap.
 func (g GroupView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{g.Up, g.Down, g.PageUp, g.PageDown, g.Top, g.Bottom},
-		{g.Open, g.NextKey, g.PrevKey, g.Back, g.Quit},
+		{g.Open, g.NextKey, g.PrevKey, g.Sort, g.Back, g.Quit},
 	}
 }
 

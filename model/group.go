@@ -340,6 +340,26 @@ const (
 	GroupByLast                        // latest last time first
 )
 
+// GroupColumns lists the sort orders, in the order a key steps through them.
+var GroupColumns = []GroupColumn{GroupByFailures, GroupByFlows, GroupByShare, GroupByKey, GroupByFirst, GroupByLast}
+
+// String names the order for the footer: "failures", "share" ...
+func (c GroupColumn) String() string {
+	switch c {
+	case GroupByFlows:
+		return "flows"
+	case GroupByShare:
+		return "share"
+	case GroupByKey:
+		return "key"
+	case GroupByFirst:
+		return "first seen"
+	case GroupByLast:
+		return "last seen"
+	}
+	return "failures"
+}
+
 // SortGroups sorts in place by col; ties go by failures, then flows, then
 // key, so the order never depends on map iteration.
 func SortGroups(gs []Group, col GroupColumn) {

@@ -110,3 +110,26 @@ func TestGroupViewAt200x50(t *testing.T) {
 		t.Errorf("row %q lacks the counts in words", row)
 	}
 }
+
+// TestGroupViewSorts: s steps the order (failures, flows, share, key ...)
+// and the footer names it; by key the servers come in address order.
+func TestGroupViewSorts(t *testing.T) {
+	_, flows := loadCapture(t, "../testdata/demo.pcapng")
+	m := press(t, loaded(t, 80, 24, flows, Options{Path: "demo.pcapng"}), "tab")
+	if s := screen(m); !strings.Contains(s, "sort failures") {
+		t.Errorf("footer does not name the order:\n%s", s)
+	}
+	m = press(t, m, "s")
+	if m.groups.Column() != model.GroupByFlows || !strings.Contains(screen(m), "sort flows") {
+		t.Errorf("s: order %v\n%s", m.groups.Column(), screen(m))
+	}
+	m = press(t, m, "s", "s")
+	if m.groups.Column() != model.GroupByKey {
+		t.Fatalf("s s s: order %v, want key", m.groups.Column())
+	}
+	lines := strings.Split(screen(m), "\n")
+	first, second := strings.Fields(lines[3])[0], strings.Fields(lines[4])[0]
+	if first > second {
+		t.Errorf("by key: %q before %q", first, second)
+	}
+}

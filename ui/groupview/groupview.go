@@ -38,6 +38,7 @@ type Model struct {
 	flows         int // flows grouped, for the title line
 	word          func(model.Outcome) string
 	cursor, top   int
+	col           model.GroupColumn // the sort order
 }
 
 // New builds an empty view.
@@ -46,12 +47,25 @@ func New(keys keymap.GroupView, st styles.Styles, word func(model.Outcome) strin
 	return Model{keys: keys, st: st, by: []model.GroupKey{model.ByServer}, word: word}
 }
 
-// Position is "3/12": the group under the cursor, of how many.
+// Column is the sort order the groups are in.
+func (m Model) Column() model.GroupColumn { return m.col }
+
+// Position is "sort failures  3/12": the order, the group under the
+// cursor, of how many.
 func (m Model) Position() string {
-	if len(m.groups) == 0 {
-		return "0/0"
+	pos := "0/0"
+	if len(m.groups) > 0 {
+		pos = strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(len(m.groups))
 	}
-	return strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(len(m.groups))
+	return "sort " + m.col.String() + "  " + pos
+}
+
+// sort puts the groups (and each one's second level) in the view's order.
+func (m *Model) sort() {
+	model.SortGroups(m.groups, m.col)
+	for i := range m.groups {
+		model.SortGroups(m.groups[i].Sub, m.col)
+	}
 }
 
 // counts is the group's outcomes in words, failures first so a narrow
@@ -90,6 +104,9 @@ func (m *Model) SetGroups(by []model.GroupKey, groups []model.Group, flows int) 
 		m.cursor, m.top = 0, 0
 	}
 	m.by, m.groups, m.flows = slices.Clone(by), groups, flows
+	if m.col != model.GroupByFailures { // the grouper sorts by failures
+		m.sort()
+	}
 	m.clamp()
 }
 
@@ -139,6 +156,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			msg := OpenMsg{By: slices.Clone(m.by[:len(g.Key)]), Key: slices.Clone(g.Key)}
 			return m, func() tea.Msg { return msg }
 		}
+	case key.Matches(k, gk.Sort):
+		i := slices.Index(model.GroupColumns, m.col)
+		m.col = model.GroupColumns[(i+1)%len(model.GroupColumns)]
+		m.sort()
+		m.cursor, m.top = 0, 0
 	case key.Matches(k, gk.NextKey), key.Matches(k, gk.PrevKey):
 		step := 1
 		if key.Matches(k, gk.PrevKey) {
