@@ -133,3 +133,25 @@ func TestGroupViewSorts(t *testing.T) {
 		t.Errorf("by key: %q before %q", first, second)
 	}
 }
+
+// TestGroupViewTakesALateFilterResult: f then tab before the list has its
+// answer: the groups follow the answer when it comes.
+func TestGroupViewTakesALateFilterResult(t *testing.T) {
+	_, flows := loadCapture(t, "../testdata/demo.pcapng")
+	m := loaded(t, 80, 24, flows, Options{Path: "demo.pcapng"})
+	next, cmd := m.Update(keyMsg("f")) // the filter command is not run yet
+	m = press(t, next.(Model), "tab")
+	all := len(m.list.Visible())
+	for _, msg := range run(cmd) {
+		m = drive(t, m, msg)
+	}
+	fails := 0
+	for i := range flows {
+		if flows[i].Outcome.Failed() {
+			fails++
+		}
+	}
+	if s := screen(m); fails == all || !strings.Contains(s, "of "+itoa(fails)+" flows by") {
+		t.Errorf("want the %d failures grouped (of %d flows):\n%s", fails, all, s)
+	}
+}

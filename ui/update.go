@@ -40,7 +40,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
 	case filterResultMsg:
-		return m.onFilterResult(msg)
+		m, cmd := m.onFilterResult(msg)
+		if m.mode == modeGroups { // f, then tab before the list had its answer
+			m.regroup(m.groups.By())
+		}
+		return m, cmd
 	case summarySavedMsg:
 		return m.onSummarySaved(msg)
 	case filterbar.ChangedMsg:
