@@ -50,6 +50,9 @@ func TestNetworkAndPhasesOnRealCaptures(t *testing.T) {
 		// IPv6: a hop limit, no DF.
 		{"ipv6.pcap", side{6, 64, 0, 1440, 10, false}, side{6, 64, 0, 1440, 10, false},
 			0.069, 0.459, 5.869, 12.543, 536.223, "client"},
+		// A real slow server (tlsgo -think 4800ms): the ServerHello 4.806 s after the ClientHello.
+		{"slow-server.pcap", side{4, 64, 0, 1460, 10, true}, side{4, 64, 0, 1460, 10, true},
+			0.061, 4805.956, 0.862, 4807.945, 0.138, "client"},
 		// The server never answers the ClientHello: the client gives up 2.98 s after the server's ACK.
 		{"silent-server.pcap", side{4, 64, 0, 1460, 10, true}, side{4, 64, 0, 1460, 10, true},
 			0.039, -1, -1, -1, 2981.679, "client"},
@@ -111,6 +114,10 @@ func delayed(f decode.Flow, kind decode.EventKind, code uint16, d time.Duration)
 // ClientHello over a fast network is named with both times; a slow network
 // or a short wait is not called a slow server.
 func TestSlowServerIsNamed(t *testing.T) {
+	f := loadWith(t, "../testdata/captures/slow-server.pcap", NewLoader).Flows()[0]
+	if want := "the server took 4.8s to answer the ClientHello (network round trip 61µs)"; !strings.Contains(f.Diagnosis, want) || f.Outcome != OK {
+		t.Errorf("slow-server.pcap: %s %q, want OK with %q", f.Outcome, f.Diagnosis, want)
+	}
 	real := loadWith(t, "../testdata/captures/tls13-go-h2-3seg.pcap", NewLoader).Flows()[0].Flow
 	if v := Classify(&real); strings.Contains(v.Diagnosis, "to answer the ClientHello") {
 		t.Fatalf("a 6.6 ms answer called slow: %q", v.Diagnosis)

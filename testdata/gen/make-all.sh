@@ -22,7 +22,7 @@ for t in tcpdump dumpcap mergecap editcap capinfos tshark openssl gnutls-cli gnu
 done
 export PCS_TMP=$(mktemp -d /tmp/pcs-gen.XXXXXX)
 trap 'rm -rf "$PCS_TMP"' EXIT
-groups=(tls-ok tls-fail tcp-fail protocols plainstart resume links tunnels damaged verdicts demo)
+groups=(tls-ok tls-fail tcp-fail slow-server protocols plainstart resume links tunnels damaged verdicts demo)
 [[ $# -gt 0 ]] && groups=("$@")
 for g in "${groups[@]}"; do
   echo "### $g" >&2

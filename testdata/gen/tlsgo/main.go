@@ -61,6 +61,7 @@ func main() {
 	proxyAuth := fs.String("auth", "", "httpproxy: require Basic credentials user:password (407 first)")
 	count := fs.Int("count", 1, "client: connections to make, one after another, sharing a session cache (resumption)")
 	wait := fs.Duration("wait", 0, "client: pause between connect and the ClientHello")
+	think := fs.Duration("think", 0, "server: pause between reading the ClientHello and answering it (a slow server)")
 	banner := fs.String("banner", "220 mail.pcapsurgery.test ESMTP", "banner: the line sent on accept")
 	reply := fs.String("reply", "500 5.5.1 Command unrecognized", "banner: the line sent after the client's first bytes")
 	fs.Parse(os.Args[2:])
@@ -103,6 +104,12 @@ func main() {
 
 	switch mode {
 	case "server":
+		if *think > 0 {
+			cfg.GetConfigForClient = func(*tls.ClientHelloInfo) (*tls.Config, error) {
+				time.Sleep(*think) // after the ClientHello is read, before the ServerHello is written
+				return nil, nil
+			}
+		}
 		serve(*addr, *n, func(c net.Conn) {
 			tc := tls.Server(c, cfg)
 			tc.SetDeadline(time.Now().Add(10 * time.Second))
