@@ -162,3 +162,17 @@ func TestSummaryByKeysDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryByNamesWhereFailuresConcentrate: with two keys, a group whose
+// failures all share one second-level value that never succeeds there
+// gets its line under the table (synth-mix: the flows without SNI).
+func TestSummaryByNamesWhereFailuresConcentrate(t *testing.T) {
+	text, _ := summaryBy(t, "--by", "sni,ja4a", "testdata/synth-mix.pcapng")
+	want := "Where the failures concentrate:\n  (none): both failures have ja4a (none), which never succeeded here (5 flows); the one successful flow has another ja4a\n"
+	if !strings.Contains(text, want) {
+		t.Errorf("want %q in:\n%s", want, text)
+	}
+	if one, _ := summaryBy(t, "--by", "sni", "testdata/synth-mix.pcapng"); strings.Contains(one, "concentrate") {
+		t.Errorf("one key has no second level to concentrate on:\n%s", one)
+	}
+}

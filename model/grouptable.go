@@ -50,6 +50,18 @@ func WriteGroupTable(w io.Writer, groups []Group, by []GroupKey, span Span, buck
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if len(by) > 1 {
+		notes := 0
+		for i := range groups {
+			if line, ok := groups[i].Concentration(by[1]); ok {
+				if notes == 0 {
+					fmt.Fprintf(w, "\nWhere the failures concentrate:\n")
+				}
+				fmt.Fprintf(w, "  %s: %s\n", GroupKeyText(groups[i].Key[0]), line)
+				notes++
+			}
+		}
+	}
 	_, err := fmt.Fprintf(w, "\n%d group%s, %d flow%s, %d failure%s; failures over time: %s in %d parts\n",
 		len(groups), plural(len(groups)), flows, plural(flows), failures, plural(failures), span.text(), buckets)
 	return err
