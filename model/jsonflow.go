@@ -69,8 +69,8 @@ func appendFlow(b []byte, f *Flow, lists *codeListCache) []byte {
 	} else {
 		b = append(b, "null"...)
 	}
-	b = appendNetwork(appendKey(b, "network"), Network(&f.Flow))
-	b = appendTimings(appendKey(b, "timings"), timingsReport(PhaseTimings(&f.Flow)))
+	b = appendNetwork(appendKey(b, "network"), &f.Flow)
+	b = appendTimings(appendKey(b, "timings"), PhaseTimings(&f.Flow))
 	b = append(b, `,"problems":[`...)
 	n := 0
 	for _, p := range [...]string{t.Problem[0], t.Problem[1], t.NotKept} {

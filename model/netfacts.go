@@ -1,10 +1,6 @@
 package model
 
-import (
-	"strconv"
-
-	"github.com/pcapsurgery/pcapsurgery/decode"
-)
+import "github.com/pcapsurgery/pcapsurgery/decode"
 
 // NetworkReport is each side as the network saw it (JSON "network").
 type NetworkReport struct {
@@ -101,67 +97,4 @@ func (p Phase) ms() *float64 {
 		return nil
 	}
 	return ptr(float64(p.NS) / 1e6)
-}
-
-// appendNetwork and appendTimings write what encoding/json writes for
-// NetworkReport and TimingsReport (TestAppendFlowMatchesEncodingJSON).
-func appendNetwork(b []byte, n NetworkReport) []byte {
-	b = append(b, `{"client":`...)
-	b = appendNetSide(b, n.Client)
-	b = append(b, `,"server":`...)
-	b = appendNetSide(b, n.Server)
-	return append(b, '}')
-}
-
-func appendNetSide(b []byte, s *NetSideReport) []byte {
-	if s == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, `{"from":`...)
-	b = appendString(b, s.From)
-	b = appendKeyInt(b, "ip_version", int64(s.IPVersion))
-	b = appendKeyInt(b, "ttl", int64(s.TTL))
-	b = appendKeyInt(b, "initial_ttl", int64(s.InitialTTL))
-	b = appendKeyInt(b, "hops", int64(s.Hops))
-	b = appendOptionalBool(appendKey(b, "df"), s.DF)
-	b = appendOptionalInt(appendKey(b, "mss"), s.MSS)
-	b = appendOptionalInt(appendKey(b, "window_scale"), s.WindowScale)
-	b = appendOptionalBool(appendKey(b, "sack_permitted"), s.SACKPermitted)
-	b = appendOptionalBool(appendKey(b, "timestamps"), s.Timestamps)
-	return append(b, '}')
-}
-
-func appendTimings(b []byte, t TimingsReport) []byte {
-	b = append(b, `{"syn_to_syn_ack_ms":`...)
-	b = appendOptionalFloat(b, t.SYNToSYNACK)
-	b = appendOptionalFloat(appendKey(b, "client_hello_to_server_hello_ms"), t.HelloToHello)
-	b = appendOptionalFloat(appendKey(b, "server_flight_to_client_ms"), t.ServerFlightToCli)
-	b = appendOptionalFloat(appendKey(b, "first_app_data_ms"), t.FirstAppData)
-	b = appendOptionalFloat(appendKey(b, "close_wait_ms"), t.CloseWait)
-	b = appendKey(b, "closed_by")
-	if t.ClosedBy == nil {
-		return append(b, "null}"...)
-	}
-	return append(appendString(b, *t.ClosedBy), '}')
-}
-
-func appendOptionalBool(b []byte, v *bool) []byte {
-	if v == nil {
-		return append(b, "null"...)
-	}
-	return strconv.AppendBool(b, *v)
-}
-
-func appendOptionalInt(b []byte, v *int) []byte {
-	if v == nil {
-		return append(b, "null"...)
-	}
-	return strconv.AppendInt(b, int64(*v), 10)
-}
-
-func appendOptionalFloat(b []byte, v *float64) []byte {
-	if v == nil {
-		return append(b, "null"...)
-	}
-	return appendFloat(b, *v)
 }
