@@ -103,6 +103,7 @@ func TestInterruptedExportLeavesNoFile(t *testing.T) {
 				<-ended
 				t.Skipf("the export ended before its temporary file was seen (%v, %s): a faster machine than this test assumes", waitErr, stderr.String())
 			}
+			sent := time.Now()
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
@@ -113,6 +114,9 @@ func TestInterruptedExportLeavesNoFile(t *testing.T) {
 				t.Fatal("the export did not stop within 30 s of the signal")
 			}
 			st := cmd.ProcessState
+			if fi, err := os.Stat(out); err == nil && st.ExitCode() == 0 && fi.ModTime().Before(sent) {
+				t.Skip("the export finished before the signal was sent (a loaded machine): nothing to clean up")
+			}
 			if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 				t.Fatalf("the process was killed by %v instead of cleaning up", ws.Signal())
 			}

@@ -61,7 +61,7 @@ func TestE2EExplorerInterruptedMidExport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			for !strings.Contains(tm("capture-pane", "-p", "-t", sess), "1 flows") {
 				if ctx.Err() != nil {
@@ -85,6 +85,7 @@ func TestE2EExplorerInterruptedMidExport(t *testing.T) {
 				}
 				time.Sleep(time.Millisecond) // polling with a deadline
 			}
+			sent := time.Now()
 			switch way {
 			case "q":
 				tm("send-keys", "-t", sess, "q")
@@ -100,6 +101,9 @@ func TestE2EExplorerInterruptedMidExport(t *testing.T) {
 					t.Fatal("the explorer did not end")
 				}
 				time.Sleep(20 * time.Millisecond) // polling with a deadline
+			}
+			if st, err := os.Stat(filepath.Join(work, "flow.pcap")); err == nil && st.ModTime().Before(sent) {
+				t.Skip("the export finished before the interruption was sent (a loaded machine): nothing to clean up")
 			}
 			ents, _ := os.ReadDir(work)
 			for _, e := range ents {

@@ -63,6 +63,7 @@ func TestQuitMidExportRemovesThePartialFile(t *testing.T) {
 	if !seen {
 		t.Skip("the export ended before its temporary file was seen: a faster machine than this test assumes")
 	}
+	sent := time.Now()
 	_, cmd = m.Update(keyMsg("q"))
 	if cmd == nil {
 		t.Fatal("q mid-export does not quit")
@@ -74,6 +75,9 @@ func TestQuitMidExportRemovesThePartialFile(t *testing.T) {
 	m.exports.finish(&stderr, exportWait)
 
 	done := (<-result).(exportdlg.DoneMsg)
+	if fi, err := os.Stat(out); done.Err == nil && err == nil && fi.ModTime().Before(sent) {
+		t.Skip("the export finished before q was pressed (a loaded machine): nothing to clean up")
+	}
 	if !errors.Is(done.Err, model.ErrInterrupted) {
 		t.Errorf("the export ended with %v, want interrupted", done.Err)
 	}
