@@ -23,12 +23,13 @@ func (m Model) openGroups() Model {
 
 // regroup counts the visible flows by by, on the whole capture's time axis.
 func (m *Model) regroup(by []model.GroupKey) {
-	gr := model.NewGrouper(by, model.SpanOf(m.flows), model.GroupBuckets)
+	span := model.SpanOf(m.flows)
+	gr := model.NewGrouper(by, span, model.GroupBuckets)
 	vis := m.list.Visible()
 	for _, i := range vis {
 		gr.Add(&m.flows[i])
 	}
-	m.groups.SetGroups(by, gr.Groups(model.GroupByFailures), len(vis))
+	m.groups.SetGroups(by, gr.Groups(model.GroupByFailures), len(vis), span)
 }
 
 func (m Model) groupsKey(k tea.KeyPressMsg) (Model, tea.Cmd) {

@@ -109,6 +109,11 @@ func TestGroupViewAt200x50(t *testing.T) {
 	if !strings.Contains(row, "10 alert 3 alert? 1 rst 1 no-sh 1 no-synack 12 ok 3 resumed") {
 		t.Errorf("row %q lacks the counts in words", row)
 	}
+	lines := strings.Split(s, "\n")
+	if !strings.Contains(lines[1], "failures over 12:25:43-12:28:03 UTC") || !strings.Contains(lines[2], "FIRST") ||
+		!strings.Contains(row, "12:25:43 12:27:30") {
+		t.Errorf("the axis or the first and last times are missing:\n%s", strings.Join(lines[:4], "\n"))
+	}
 }
 
 // TestGroupViewSorts: s steps the order (failures, flows, share, key ...)

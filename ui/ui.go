@@ -115,6 +115,7 @@ func New(opts Options) Model {
 		status:  statusbar.New(st),
 	}
 	m.list.SetLocation(opts.Location)
+	m.groups.SetLocation(opts.Location)
 	if opts.Loader != nil {
 		m.ctx, m.cancel = context.WithCancel(context.Background())
 		m.batches = make(chan model.Batch, 1)

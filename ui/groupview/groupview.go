@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -39,6 +40,34 @@ type Model struct {
 	word          func(model.Outcome) string
 	cursor, top   int
 	col           model.GroupColumn // the sort order
+	span          model.Span        // the sparklines' axis
+	keyMax        int               // the widest key value, so short keys leave room for the words
+	loc           *time.Location    // where times are shown; nil is UTC
+}
+
+// SetLocation shows times in loc (UTC when nil), as the list does.
+func (m *Model) SetLocation(loc *time.Location) { m.loc = loc }
+
+func (m Model) clock(t time.Time) string {
+	if m.loc == nil {
+		return t.UTC().Format("15:04:05")
+	}
+	return t.In(m.loc).Format("15:04:05")
+}
+
+// axis is "12:25:43-12:28:03 UTC": the span the sparklines divide, with
+// the dates when it crosses midnight.
+func (m Model) axis() string {
+	loc := m.loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	from, to := m.span.From.In(loc), m.span.To.In(loc)
+	layout := "15:04:05"
+	if from.Format("2006-01-02") != to.Format("2006-01-02") {
+		layout = "2006-01-02 15:04:05"
+	}
+	return from.Format(layout) + "-" + to.Format(layout) + " " + to.Format("MST")
 }
 
 // New builds an empty view.
@@ -99,11 +128,16 @@ func (m *Model) SetStyles(st styles.Styles) { m.st = st }
 func (m Model) By() []model.GroupKey { return m.by }
 
 // SetGroups shows groups of flows made by by; a new key starts at the top.
-func (m *Model) SetGroups(by []model.GroupKey, groups []model.Group, flows int) {
+func (m *Model) SetGroups(by []model.GroupKey, groups []model.Group, flows int, span model.Span) {
+	m.span = span
 	if !slices.Equal(by, m.by) {
 		m.cursor, m.top = 0, 0
 	}
 	m.by, m.groups, m.flows = slices.Clone(by), groups, flows
+	m.keyMax = ansi.StringWidth(model.GroupTitle(by))
+	for i := range groups {
+		m.keyMax = max(m.keyMax, ansi.StringWidth(model.GroupKeyText(groups[i].Key[len(groups[i].Key)-1])))
+	}
 	if m.col != model.GroupByFailures { // the grouper sorts by failures
 		m.sort()
 	}
@@ -182,9 +216,11 @@ func cycle(k model.GroupKey, step int) model.GroupKey {
 
 // Column widths; the key takes what is left, the words the rest of the line.
 const (
-	numW   = 7
-	shareW = 5
-	wordsW = 16
+	timeW    = 8   // 15:04:05
+	wideFrom = 120 // columns from which first and last times show
+	numW     = 7
+	shareW   = 5
+	wordsW   = 16
 )
 
 // View is the title line, the column head and one line per group.
@@ -193,21 +229,34 @@ func (m Model) View() string {
 		return ""
 	}
 	spark := model.GroupBuckets
-	keyW := min(40, max(12, m.width-(2*numW+shareW+spark+5)-wordsW))
-	title := fmt.Sprintf("%s of %s flows by %s  (%s: next key)", plural(len(m.groups), "group"),
-		strconv.Itoa(m.flows), model.GroupTitle(m.by), m.keys.NextKey.Help().Key)
+	wide := m.width >= wideFrom // room for the first and last times
+	fixed := 2*numW + shareW + spark + 5
+	if wide {
+		fixed += 2 * (timeW + 1)
+	}
+	keyW := min(40, m.keyMax, max(12, m.width-fixed-wordsW))
+	title := fmt.Sprintf("%s of %s flows by %s  failures over %s", plural(len(m.groups), "group"),
+		strconv.Itoa(m.flows), model.GroupTitle(m.by), m.axis())
 	lines := []string{m.st.Title.Render(pad(title, m.width))}
-	head := strings.Join([]string{padRight(model.GroupTitle(m.by), keyW), padLeft("FLOWS", numW), padLeft("FAILS", numW),
-		padLeft("SHARE", shareW), padRight("FAILURES OVER TIME", spark), "OUTCOMES"}, " ")
+	cols := []string{padRight(model.GroupTitle(m.by), keyW), padLeft("FLOWS", numW), padLeft("FAILS", numW),
+		padLeft("SHARE", shareW), padRight("FAILURES OVER TIME", spark)}
+	if wide {
+		cols = append(cols, padRight("FIRST", timeW), padRight("LAST", timeW))
+	}
+	head := strings.Join(append(cols, "OUTCOMES"), " ")
 	lines = append(lines, m.st.ColumnHead.Render(pad(head, m.width)))
 	if len(m.groups) == 0 {
 		lines = append(lines, "no flows match the filter")
 	}
 	for i := m.top; i < len(m.groups) && i < m.top+m.rows(); i++ {
 		g := &m.groups[i]
-		row := strings.Join([]string{padRight(model.Clip(model.GroupKeyText(g.Key[len(g.Key)-1]), keyW), keyW),
+		cells := []string{padRight(model.Clip(model.GroupKeyText(g.Key[len(g.Key)-1]), keyW), keyW),
 			padLeft(strconv.Itoa(g.Flows), numW), padLeft(strconv.Itoa(g.Failures), numW),
-			padLeft(model.SharePercent(g.Share()), shareW), model.Sparkline(g.Buckets), m.counts(g)}, " ")
+			padLeft(model.SharePercent(g.Share()), shareW), model.Sparkline(g.Buckets)}
+		if wide {
+			cells = append(cells, m.clock(g.First), m.clock(g.Last))
+		}
+		row := strings.Join(append(cells, m.counts(g)), " ")
 		row = pad(row, m.width)
 		if i == m.cursor {
 			row = m.st.Selected.Render(row)
