@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -12,24 +14,58 @@ import (
 // outcomeWord is the short word the header and the group view count in.
 func outcomeWord(o model.Outcome) string { return shortOutcome[o] }
 
-// openGroups shows the group view of the flows the list shows (the filter
-// and failures-only apply to both).
-func (m Model) openGroups() Model {
-	m.regroup(m.groups.By())
-	m.mode = modeGroups
-	m.relayout(m.lay.width, m.lay.height)
-	return m
+// groupResultMsg is a grouping done in a command; Gen tells stale ones apart.
+type groupResultMsg struct {
+	Gen    int
+	By     []model.GroupKey
+	Groups []model.Group
+	Flows  int
+	Span   model.Span
 }
 
-// regroup counts the visible flows by by, on the whole capture's time axis.
-func (m *Model) regroup(by []model.GroupKey) {
-	span := model.SpanOf(m.flows)
-	gr := model.NewGrouper(by, span, model.GroupBuckets)
-	vis := m.list.Visible()
-	for _, i := range vis {
-		gr.Add(&m.flows[i])
+// openGroups shows the group view of the flows the list shows (the filter
+// and failures-only apply to both).
+func (m Model) openGroups() (Model, tea.Cmd) {
+	m.mode = modeGroups
+	m.relayout(m.lay.width, m.lay.height)
+	return m, m.regroup(m.groups.By())
+}
+
+// regroup counts the visible flows by by, on the whole capture's time
+// axis, in a command: a million flows are no work for Update (STYLE §1.9).
+// Batches wait while it reads the flows, as they do for a filter.
+func (m *Model) regroup(by []model.GroupKey) tea.Cmd {
+	m.groupGen++
+	m.inflight++
+	m.groups.SetCounting(true)
+	gen, flows, vis := m.groupGen, m.flows[:len(m.flows):len(m.flows)], slices.Clone(m.list.Visible())
+	by = slices.Clone(by)
+	return func() tea.Msg {
+		span := model.SpanOf(flows)
+		gr := model.NewGrouper(by, span, model.GroupBuckets)
+		for _, i := range vis {
+			gr.Add(&flows[i])
+		}
+		return groupResultMsg{Gen: gen, By: by, Groups: gr.Groups(model.GroupByFailures), Flows: len(vis), Span: span}
 	}
-	m.groups.SetGroups(by, gr.Groups(model.GroupByFailures), len(vis), span)
+}
+
+// onGroupResult shows the newest grouping, then takes held batches.
+func (m Model) onGroupResult(msg groupResultMsg) (Model, tea.Cmd) {
+	m.inflight--
+	if msg.Gen == m.groupGen {
+		m.groups.SetGroups(msg.By, msg.Groups, msg.Flows, msg.Span)
+		m.groups.SetCounting(false)
+	}
+	if m.inflight > 0 || len(m.pending) == 0 {
+		return m, nil
+	}
+	var cmds []tea.Cmd
+	for _, b := range m.pending {
+		cmds = append(cmds, m.apply(b))
+	}
+	m.pending = nil
+	return m, tea.Batch(cmds...)
 }
 
 func (m Model) groupsKey(k tea.KeyPressMsg) (Model, tea.Cmd) {

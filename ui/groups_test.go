@@ -160,3 +160,21 @@ func TestGroupViewTakesALateFilterResult(t *testing.T) {
 		t.Errorf("want the %d failures grouped (of %d flows):\n%s", fails, all, s)
 	}
 }
+
+// TestGroupViewCountsInACommand: tab switches at once and says it is
+// counting; the groups come with the command's answer, not in Update.
+func TestGroupViewCountsInACommand(t *testing.T) {
+	_, flows := loadCapture(t, "../testdata/demo.pcapng")
+	m := loaded(t, 80, 24, flows, Options{Path: "demo.pcapng"})
+	next, cmd := m.Update(keyMsg("tab"))
+	m = next.(Model)
+	if s := screen(m); m.mode != modeGroups || !strings.Contains(s, "counting groups by SERVER...") || cmd == nil {
+		t.Fatalf("tab: mode %d, want the group view counting:\n%s", m.mode, s)
+	}
+	for _, msg := range run(cmd) {
+		m = drive(t, m, msg)
+	}
+	if s := screen(m); !strings.Contains(s, "17 groups of 57 flows by SERVER") {
+		t.Errorf("after the count:\n%s", s)
+	}
+}

@@ -82,6 +82,7 @@ type Model struct {
 	reverse      bool
 	visCounts    outcomeCounts // outcomes of the visible flows, with the result that made them
 	filterGen    int
+	groupGen     int // the newest grouping asked for
 	inflight     int // filter commands still reading flows
 
 	mode, back mode // back: where esc / the end of help returns to

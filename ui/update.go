@@ -41,10 +41,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case filterResultMsg:
 		m, cmd := m.onFilterResult(msg)
-		if m.mode == modeGroups { // f, then tab before the list had its answer
-			m.regroup(m.groups.By())
+		if m.mode == modeGroups && msg.Gen == m.filterGen { // f, then tab before the list had its answer
+			return m, tea.Batch(cmd, m.regroup(m.groups.By()))
 		}
 		return m, cmd
+	case groupResultMsg:
+		return m.onGroupResult(msg)
 	case summarySavedMsg:
 		return m.onSummarySaved(msg)
 	case filterbar.ChangedMsg:
@@ -52,8 +54,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case groupview.OpenMsg:
 		return m.drillDown(msg)
 	case groupview.RegroupMsg:
-		m.regroup([]model.GroupKey{msg.By})
-		return m, nil
+		return m, m.regroup([]model.GroupKey{msg.By})
 	case flowlist.OpenMsg:
 		return m.open(msg.ID), nil
 	case exportdlg.RequestMsg:
@@ -163,7 +164,7 @@ func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.sortKey = m.sortKey.Next()
 		return m, m.refilter()
 	case key.Matches(k, lk.Groups):
-		return m.openGroups(), nil
+		return m.openGroups()
 	case key.Matches(k, lk.Reverse):
 		m.reverse = !m.reverse
 		return m, m.refilter()

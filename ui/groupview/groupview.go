@@ -42,8 +42,12 @@ type Model struct {
 	col           model.GroupColumn // the sort order
 	span          model.Span        // the sparklines' axis
 	keyMax        int               // the widest key value, so short keys leave room for the words
+	counting      bool              // a grouping is on its way
 	loc           *time.Location    // where times are shown; nil is UTC
 }
+
+// SetCounting says a grouping is on its way (the title says so).
+func (m *Model) SetCounting(on bool) { m.counting = on }
 
 // SetLocation shows times in loc (UTC when nil), as the list does.
 func (m *Model) SetLocation(loc *time.Location) { m.loc = loc }
@@ -237,6 +241,9 @@ func (m Model) View() string {
 	keyW := min(40, m.keyMax, max(12, m.width-fixed-wordsW))
 	title := fmt.Sprintf("%s of %s flows by %s  failures over %s", plural(len(m.groups), "group"),
 		strconv.Itoa(m.flows), model.GroupTitle(m.by), m.axis())
+	if m.counting {
+		title = "counting groups by " + model.GroupTitle(m.by) + "..."
+	}
 	lines := []string{m.st.Title.Render(pad(title, m.width))}
 	cols := []string{padRight(model.GroupTitle(m.by), keyW), padLeft("FLOWS", numW), padLeft("FAILS", numW),
 		padLeft("SHARE", shareW), padRight("FAILURES OVER TIME", spark)}
