@@ -38,5 +38,16 @@ func (g *Group) Concentration(key2 GroupKey) (line string, ok bool) {
 	return "", false
 }
 
+// Contrast is the second key a group by k is checked against for
+// Concentration: the client's JA4 first section for what names a server
+// side, the server for what names a client.
+func (k GroupKey) Contrast() GroupKey {
+	switch k {
+	case ByClient, ByClientNet, ByJA4, ByJA4a:
+		return ByServer
+	}
+	return ByJA4a
+}
+
 // successes counts the flows whose handshake completed.
 func successes(g *Group) int { return g.Count(OK) + g.Count(Resumed) }

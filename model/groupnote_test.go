@@ -45,3 +45,9 @@ func TestConcentrationStaysQuiet(t *testing.T) {
 		}
 	}
 }
+
+func TestContrast(t *testing.T) {
+	if ByServer.Contrast() != ByJA4a || BySNI.Contrast() != ByJA4a || ByJA4.Contrast() != ByServer || ByClient.Contrast() != ByServer {
+		t.Error("a server side key is checked against ja4a, a client side key against the server")
+	}
+}

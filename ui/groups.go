@@ -23,6 +23,15 @@ type groupResultMsg struct {
 	Span   model.Span
 }
 
+// contrastOf is the second level the view groups by, for the note under
+// the rows; nil when the key is the contrast itself.
+func contrastOf(by []model.GroupKey) []model.GroupKey {
+	if c := by[0].Contrast(); c != by[0] {
+		return []model.GroupKey{by[0], c}
+	}
+	return by[:1]
+}
+
 // openGroups shows the group view of the flows the list shows (the filter
 // and failures-only apply to both).
 func (m Model) openGroups() (Model, tea.Cmd) {
@@ -42,7 +51,7 @@ func (m *Model) regroup(by []model.GroupKey) tea.Cmd {
 	by = slices.Clone(by)
 	return func() tea.Msg {
 		span := model.SpanOf(flows)
-		gr := model.NewGrouper(by, span, model.GroupBuckets)
+		gr := model.NewGrouper(contrastOf(by), span, model.GroupBuckets)
 		for _, i := range vis {
 			gr.Add(&flows[i])
 		}

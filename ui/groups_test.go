@@ -178,3 +178,30 @@ func TestGroupViewCountsInACommand(t *testing.T) {
 		t.Errorf("after the count:\n%s", s)
 	}
 }
+
+// TestGroupViewNotesWhereFailuresConcentrate: on the synthetic mix by SNI,
+// the flows without SNI fail only with no JA4 while another succeeds: the
+// line under the rows says so for that group and for no other.
+func TestGroupViewNotesWhereFailuresConcentrate(t *testing.T) {
+	_, flows := loadCapture(t, "../testdata/synth-mix.pcapng")
+	m := press(t, loaded(t, 80, 24, flows, Options{Path: "synth-mix.pcapng"}), "tab", "K")
+	want := "(none): both failures have ja4a (none), which never succeeded here"
+	for i := 0; i < 30; i++ {
+		g := m.groups.Selected()
+		if g == nil {
+			t.Fatal("no group selected")
+		}
+		note := strings.Split(screen(m), "\n")[22]
+		if g.Key[0] == "" {
+			if !strings.HasPrefix(note, want) {
+				t.Errorf("the no-SNI group's note line is %q, want %q...", note, want)
+			}
+			return
+		}
+		if strings.TrimSpace(note) != "" {
+			t.Errorf("group %q has a note %q", g.Key[0], note)
+		}
+		m = press(t, m, "down")
+	}
+	t.Fatal("no group without SNI")
+}

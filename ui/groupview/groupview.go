@@ -156,7 +156,21 @@ func (m Model) Selected() *model.Group {
 	return &m.groups[m.cursor]
 }
 
-func (m Model) rows() int { return max(1, m.height-2) }
+// rows is what is left after the title, the column head and the note line.
+func (m Model) rows() int { return max(1, m.height-3) }
+
+// note is the line under the rows: where the selected group's failures
+// concentrate, when they do (model.Group.Concentration).
+func (m Model) note() string {
+	g := m.Selected()
+	if g == nil || len(g.Sub) == 0 {
+		return ""
+	}
+	if line, ok := g.Concentration(m.by[0].Contrast()); ok {
+		return model.GroupKeyText(g.Key[0]) + ": " + line
+	}
+	return ""
+}
 
 func (m *Model) clamp() {
 	m.cursor = min(max(m.cursor, 0), max(len(m.groups)-1, 0))
@@ -269,6 +283,12 @@ func (m Model) View() string {
 			row = m.st.Selected.Render(row)
 		}
 		lines = append(lines, row)
+	}
+	for len(lines) < m.height-1 {
+		lines = append(lines, "")
+	}
+	if n := m.note(); n != "" && m.height >= 4 {
+		lines = append(lines[:m.height-1], m.st.Warn.Render(pad(n, m.width)))
 	}
 	return strings.Join(lines, "\n")
 }
