@@ -63,7 +63,11 @@ func TestE2EExplorerInterruptedMidExport(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			for !strings.Contains(tm("capture-pane", "-p", "-t", sess), "1 flows") {
+			// Loaded: the header counts the flow and the progress line is gone.
+			loaded := func(screen string) bool {
+				return strings.Contains(screen, "1 flow:") && !strings.Contains(screen, "loading ")
+			}
+			for !loaded(tm("capture-pane", "-p", "-t", sess)) {
 				if ctx.Err() != nil {
 					t.Fatalf("the capture never loaded:\n%s", tm("capture-pane", "-p", "-t", sess))
 				}
