@@ -135,16 +135,8 @@ func TestExportFromAPipeIsRefused(t *testing.T) {
 			f.Close()
 		}
 	}()
-	src, err := capture.Open(fifo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	l := NewLoader(src)
-	if err := l.Run(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	_, err = Export(l, ExportRequest{Input: fifo, Flows: []int{1}, Out: filepath.Join(dir, "out.pcap")})
+	l := mustLoad(t, fifo)
+	_, err := Export(l, ExportRequest{Input: fifo, Flows: []int{1}, Out: filepath.Join(dir, "out.pcap")})
 	if err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Fatalf("export from a pipe: %v", err)
 	}

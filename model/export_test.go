@@ -282,7 +282,8 @@ func exTLSSource(t *testing.T, dir string, nano bool) string {
 }
 
 // exLoad drives the real pipeline over path.
-func exLoad(t *testing.T, path string) (*Loader, map[string]Flow) {
+// mustLoad loads a whole capture and fails the test on any read error.
+func mustLoad(t *testing.T, path string) *Loader {
 	t.Helper()
 	src, err := capture.Open(path)
 	if err != nil {
@@ -293,6 +294,12 @@ func exLoad(t *testing.T, path string) (*Loader, map[string]Flow) {
 	if err := l.Run(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
+	return l
+}
+
+func exLoad(t *testing.T, path string) (*Loader, map[string]Flow) {
+	t.Helper()
+	l := mustLoad(t, path)
 	bySNI := map[string]Flow{}
 	for _, f := range l.Flows() {
 		key := f.SNI()

@@ -1,11 +1,8 @@
 package model
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
-
-	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 )
 
 // TestExportTunnelledFlows: each bundled tunnel capture (VXLAN, GRE, gretap,
@@ -19,15 +16,7 @@ func TestExportTunnelledFlows(t *testing.T) {
 	}
 	for _, in := range paths {
 		t.Run(filepath.Base(in), func(t *testing.T) {
-			src, err := capture.Open(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer src.Close()
-			l := NewLoader(src)
-			if err := l.Run(context.Background(), nil); err != nil {
-				t.Fatal(err)
-			}
+			l := mustLoad(t, in)
 			flows := l.Flows()
 			if len(flows) != 1 {
 				t.Fatalf("%d flows, want the one connection inside the tunnel", len(flows))

@@ -3,15 +3,12 @@ package model
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 )
 
 // gencapOutcome is what each of gencap's flow categories must come out as.
@@ -63,15 +60,7 @@ func TestGencapMix(t *testing.T) {
 				n, _ := strconv.Atoi(fields[1])
 				want[o] += n
 			}
-			src, err := capture.Open(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer src.Close()
-			l := NewLoader(src)
-			if err := l.Run(context.Background(), nil); err != nil {
-				t.Fatal(err)
-			}
+			l := mustLoad(t, out)
 			flows := l.Flows()
 			got := countOutcomes(flows)
 			for _, o := range Outcomes {

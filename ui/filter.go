@@ -61,15 +61,7 @@ func (m Model) onFilterResult(msg filterResultMsg) (Model, tea.Cmd) {
 		m.list.SetData(m.flows, msg.Visible, cur)
 		m.visCounts = msg.Counts
 	}
-	if m.inflight > 0 || len(m.pending) == 0 {
-		return m, nil
-	}
-	var cmds []tea.Cmd
-	for _, b := range m.pending {
-		cmds = append(cmds, m.apply(b))
-	}
-	m.pending = nil
-	return m, tea.Batch(cmds...)
+	return m.takePending()
 }
 
 // settleFilter applies the newest filter now, when Enter keeps it while a
@@ -168,4 +160,18 @@ func (m Model) matching() []int {
 		ids[i] = int(v) + 1
 	}
 	return ids
+}
+
+// takePending applies the load batches held while a filter or a grouping was
+// being computed, once none is in flight.
+func (m Model) takePending() (Model, tea.Cmd) {
+	if m.inflight > 0 || len(m.pending) == 0 {
+		return m, nil
+	}
+	var cmds []tea.Cmd
+	for _, b := range m.pending {
+		cmds = append(cmds, m.apply(b))
+	}
+	m.pending = nil
+	return m, tea.Batch(cmds...)
 }

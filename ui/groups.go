@@ -66,15 +66,7 @@ func (m Model) onGroupResult(msg groupResultMsg) (Model, tea.Cmd) {
 		m.groups.SetGroups(msg.By, msg.Groups, msg.Flows, msg.Span)
 		m.groups.SetCounting(false)
 	}
-	if m.inflight > 0 || len(m.pending) == 0 {
-		return m, nil
-	}
-	var cmds []tea.Cmd
-	for _, b := range m.pending {
-		cmds = append(cmds, m.apply(b))
-	}
-	m.pending = nil
-	return m, tea.Batch(cmds...)
+	return m.takePending()
 }
 
 func (m Model) groupsKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
