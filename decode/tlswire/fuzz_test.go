@@ -57,7 +57,13 @@ func FuzzParseServerHello(f *testing.F) {
 		if len(sh.Extensions) > maxExtensions || 4*len(sh.Extensions) > len(body) || len(sh.ALPN) > len(body) {
 			t.Fatalf("bounds exceeded")
 		}
-		if err == nil && len(body) < 2+32+1+2 {
+		// version, random, session id length, cipher suite; TLS 1.3 drafts
+		// before 22 have no session id field.
+		least := 2 + 32 + 1 + 2
+		if draftBefore22(sh.LegacyVersion) {
+			least = 2 + 32 + 2
+		}
+		if err == nil && len(body) < least {
 			t.Fatalf("nil error for a %d-byte body", len(body))
 		}
 		if sh.SelectedPSK < -1 || sh.SelectedPSK > 0xffff {
