@@ -70,7 +70,7 @@ func TestBombDuplicatesOfAHeldSegment(t *testing.T) {
 	// a one-byte hole (about 500 held segments); then 200,000 copies of one
 	// of them; then the even bytes fill the holes. Each copy once walked and
 	// re-sliced the whole queue (12 s); now it is a binary search.
-	hello := records(paddedHello("dups.example.test", 900))
+	hello := synth.Records(paddedHello("dups.example.test", 900))
 	const copies = 200_000
 	c := synth.New("10.0.0.1:40000", "10.0.0.2:443").Handshake()
 	bytesAt := c.Segments(true, hello, 1)
@@ -168,7 +168,7 @@ func TestBombHugeRSAKeyCertificate(t *testing.T) {
 	for i := range flows {
 		der := hugeKeyCert(t, fmt.Sprintf("huge%d.example.test", i), 32<<10, 1<<31-1)
 		frames = append(frames, oneFlow(fmt.Sprintf("10.0.0.%d:40000", i+1),
-			records(handshakeMsg(1, len(hello), hello)), certFlight(der, len(der)+64, uint32(i)))...)
+			synth.Records(handshakeMsg(1, len(hello), hello)), certFlight(der, len(der)+64, uint32(i)))...)
 	}
 	start := time.Now()
 	a := decode.NewAnalyzer()
@@ -202,7 +202,7 @@ func TestBombHugeRSAKeyCertificate(t *testing.T) {
 		der := hugeKeyCert(t, "limit.example.test", 1024, tc.e)
 		a = decode.NewAnalyzer()
 		start = time.Now()
-		feed(a, oneFlow("10.0.0.9:40000", records(handshakeMsg(1, len(hello), hello)), certFlight(der, len(der)+64, 9)))
+		feed(a, oneFlow("10.0.0.9:40000", synth.Records(handshakeMsg(1, len(hello), hello)), certFlight(der, len(der)+64, 9)))
 		took = time.Since(start)
 		c := a.Flows()[0].TLS.Certificates[0]
 		if got := c.SignatureNotChecked; (got == "") != tc.checked || !strings.Contains(got, tc.noteWant) {
@@ -228,10 +228,10 @@ func TestBombChainOfSelfIssuedCertificates(t *testing.T) {
 	sh := []byte{0x03, 0x03}
 	sh = append(sh, make([]byte, 32)...)
 	sh = append(sh, 0, 0xc0, 0x2f, 0, 0, 0)
-	server := records(append(handshakeMsg(2, len(sh), sh), handshakeMsg(11, len(body), body)...))
+	server := synth.Records(append(handshakeMsg(2, len(sh), sh), handshakeMsg(11, len(body), body)...))
 	start := time.Now()
 	a := decode.NewAnalyzer()
-	feed(a, oneFlow("10.0.0.1:40000", records(handshakeMsg(1, len(hello), hello)), server))
+	feed(a, oneFlow("10.0.0.1:40000", synth.Records(handshakeMsg(1, len(hello), hello)), server))
 	took := time.Since(start)
 	certs := a.Flows()[0].TLS.Certificates
 	if len(certs) != 16 {
@@ -252,7 +252,7 @@ func TestTimesOutsideNanosecondRange(t *testing.T) {
 	// A handshake captured in the year 2600 (or with clocks that say so):
 	// its events' times cannot be nanoseconds since 1970 in an int64, so it
 	// has no handshake time rather than 9.2e12 ms.
-	hello := records(handshakeMsg(1, len(clientHelloBody(sniExt("late.example.test"))), clientHelloBody(sniExt("late.example.test"))))
+	hello := synth.Records(handshakeMsg(1, len(clientHelloBody(sniExt("late.example.test"))), clientHelloBody(sniExt("late.example.test"))))
 	c := synth.New("10.0.0.1:40000", "10.0.0.2:443")
 	c.TS = time.Date(2600, 7, 1, 12, 0, 0, 0, time.UTC)
 	c.Handshake().Send(true, hello, 1400).Close(false, true)

@@ -40,18 +40,6 @@ func heapInUse() int64 {
 	return int64(m.HeapAlloc)
 }
 
-// records wraps handshake bytes in TLS handshake records of at most 16 KiB.
-func records(hs []byte) []byte {
-	var out []byte
-	for len(hs) > 0 {
-		n := min(len(hs), 16384)
-		out = append(out, 0x16, 0x03, 0x01, byte(n>>8), byte(n))
-		out = append(out, hs[:n]...)
-		hs = hs[n:]
-	}
-	return out
-}
-
 // handshakeMsg prefixes a body with a handshake header claiming length.
 func handshakeMsg(typ byte, claim int, body []byte) []byte {
 	return append([]byte{typ, byte(claim >> 16), byte(claim >> 8), byte(claim)}, body...)
@@ -92,7 +80,7 @@ func oneFlow(client string, clientBytes, serverBytes []byte) []synth.Frame {
 func TestBombHandshakeClaims16MB(t *testing.T) {
 	// The handshake header claims 16 MB; 4 MB of records follow.
 	hs := handshakeMsg(1, 0xffffff, bytes.Repeat([]byte{0xab}, 4<<20))
-	frames := oneFlow("10.0.0.1:40000", records(hs), nil)
+	frames := oneFlow("10.0.0.1:40000", synth.Records(hs), nil)
 	before := heapInUse()
 	a := decode.NewAnalyzer()
 	feed(a, frames)
@@ -115,7 +103,7 @@ func TestBombHandshakeClaims16MB(t *testing.T) {
 	// Just under the cap, the message is buffered (and no more than that),
 	// then dropped when the capture ends without it.
 	hs = handshakeMsg(1, 250<<10, bytes.Repeat([]byte{0xab}, 200<<10))
-	frames = oneFlow("10.0.0.1:40001", records(hs), nil)
+	frames = oneFlow("10.0.0.1:40001", synth.Records(hs), nil)
 	before = heapInUse()
 	a = decode.NewAnalyzer()
 	feed(a, frames[:len(frames)-2]) // no FIN: the capture just ends
@@ -149,7 +137,7 @@ func TestBombClientHelloWith30000Extensions(t *testing.T) {
 			exts = append(exts, byte(0x10+i%200), byte(i), 0, 0) // 4 bytes each, empty
 		}
 		body := clientHelloBody(exts)
-		return oneFlow("10.0.0.1:40000", records(handshakeMsg(1, len(body), body)), nil)
+		return oneFlow("10.0.0.1:40000", synth.Records(handshakeMsg(1, len(body), body)), nil)
 	}
 	run := func(frames []synth.Frame) (time.Duration, *decode.Flow) {
 		start := time.Now()
@@ -203,8 +191,8 @@ func TestBombCertificateChainOf1000(t *testing.T) {
 	sh := []byte{0x03, 0x03}
 	sh = append(sh, make([]byte, 32)...)
 	sh = append(sh, 0, 0xc0, 0x2f, 0, 0, 0)
-	server := records(append(handshakeMsg(2, len(sh), sh), handshakeMsg(11, len(body), body)...))
-	frames := oneFlow("10.0.0.1:40000", records(handshakeMsg(1, len(hello), hello)), server)
+	server := synth.Records(append(handshakeMsg(2, len(sh), sh), handshakeMsg(11, len(body), body)...))
+	frames := oneFlow("10.0.0.1:40000", synth.Records(handshakeMsg(1, len(hello), hello)), server)
 
 	before := heapInUse()
 	start := time.Now()
@@ -243,7 +231,7 @@ func certFlight(leaf []byte, size int, tag uint32) []byte {
 	sh := []byte{0x03, 0x03}
 	sh = append(sh, make([]byte, 32)...)
 	sh = append(sh, 0, 0xc0, 0x2f, 0, 0, 0)
-	return records(append(handshakeMsg(2, len(sh), sh), handshakeMsg(11, len(body), body)...))
+	return synth.Records(append(handshakeMsg(2, len(sh), sh), handshakeMsg(11, len(body), body)...))
 }
 
 func TestBombDistinctLargeCertificateChains(t *testing.T) {
@@ -255,7 +243,7 @@ func TestBombDistinctLargeCertificateChains(t *testing.T) {
 	var frames []synth.Frame
 	for i := range flows {
 		frames = append(frames, oneFlow(fmt.Sprintf("10.0.%d.%d:40000", i>>8, i&0xff),
-			records(handshakeMsg(1, len(hello), hello)), certFlight(leaf.Raw, 200<<10, uint32(i)))...)
+			synth.Records(handshakeMsg(1, len(hello), hello)), certFlight(leaf.Raw, 200<<10, uint32(i)))...)
 	}
 	before := heapInUse()
 	a := decode.NewAnalyzer()

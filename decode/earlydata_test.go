@@ -14,12 +14,12 @@ func earlyDataFlow(after ...int) []synth.Frame {
 	earlyExt := []byte{0x00, 0x2a, 0x00, 0x00}
 	c := synth.New("10.0.0.1:40000", "10.0.0.2:443").Handshake()
 	ch := clientHelloBody(append(sniExt("early.example.test"), earlyExt...))
-	c.Send(true, records(handshakeMsg(1, len(ch), ch)), 0)
+	c.Send(true, synth.Records(handshakeMsg(1, len(ch), ch)), 0)
 	sh := []byte{0x03, 0x03}
 	sh = append(sh, make([]byte, 32)...)
 	sh = append(sh, 0, 0x13, 0x01, 0, // no session id, cipher, compression
 		0, 12, 0x00, 0x2b, 0, 2, 0x03, 0x04, 0x00, 0x29, 0, 2, 0, 0) // supported_versions 1.3, pre_shared_key 0
-	c.Send(false, records(handshakeMsg(2, len(sh), sh)), 0)
+	c.Send(false, synth.Records(handshakeMsg(2, len(sh), sh)), 0)
 	c.Send(false, append(appRecord(30), appRecord(53)...), 0) // EncryptedExtensions, Finished
 	for _, n := range after {
 		c.Send(true, appRecord(n), 0)
