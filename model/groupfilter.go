@@ -2,6 +2,7 @@ package model
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -46,7 +47,7 @@ func writeGroupTerm(b *strings.Builder, k GroupKey, v string) bool {
 		if err != nil {
 			return false
 		}
-		b.WriteString("ip:" + ap.Addr().Unmap().String() + " port:" + itoaPort(ap.Port()))
+		b.WriteString("ip:" + ap.Addr().Unmap().String() + " port:" + strconv.Itoa(int(ap.Port())))
 	case ByClient, ByClientNet:
 		if v == "" {
 			return false
@@ -76,17 +77,4 @@ func writeGroupTerm(b *strings.Builder, k GroupKey, v string) bool {
 		return false
 	}
 	return true
-}
-
-func itoaPort(p uint16) string {
-	var buf [5]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + p%10)
-		p /= 10
-		if p == 0 {
-			return string(buf[i:])
-		}
-	}
 }
