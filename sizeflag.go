@@ -9,40 +9,29 @@ import (
 	"time"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
+	"github.com/pcapsurgery/pcapsurgery/model"
 )
 
 // minMaxHeld is the smallest --max-held accepted: one large handshake
 // message must fit.
 const minMaxHeld = 1 << 20
 
-// byteSize is a flag value in bytes, written with an optional K, M or G
-// suffix (powers of 1024; "M", "MB" and "MiB" mean the same).
+// byteSize is a flag value in bytes, written as the filter's bytes: field
+// takes it (model.ParseSize: K, M, G, T are powers of 1024; "M", "MB" and
+// "MiB" mean the same).
 type byteSize int64
 
 func (b *byteSize) String() string { return formatSize(int64(*b)) }
 
 func (b *byteSize) Set(s string) error {
-	num := strings.TrimSpace(s)
-	mult := int64(1)
-	upper := strings.ToUpper(num)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30},
-		{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
-		if strings.HasSuffix(upper, u.suffix) {
-			num, mult = strings.TrimSpace(num[:len(num)-len(u.suffix)]), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(num, 10, 64)
-	if err != nil || n < 0 || n > (1<<62)/mult {
+	n, ok := model.ParseSize(strings.TrimSpace(s))
+	if !ok {
 		return fmt.Errorf("want a size such as 512M or 2G")
 	}
-	if n*mult < minMaxHeld {
-		return fmt.Errorf("%s is below the %s minimum", formatSize(n*mult), formatSize(minMaxHeld))
+	if n < minMaxHeld {
+		return fmt.Errorf("%s is below the %s minimum", formatSize(n), formatSize(minMaxHeld))
 	}
-	*b = byteSize(n * mult)
+	*b = byteSize(n)
 	return nil
 }
 

@@ -73,6 +73,10 @@ var sizeUnits = []struct {
 	{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"t", 1 << 40}, {"b", 1},
 }
 
+// ParseSize reads a byte size as the filter's bytes: field does ("1500",
+// "1.5MB", "64KiB", "512m"); the units are powers of 1024.
+func ParseSize(s string) (int64, bool) { return parseSize(asciiLower(s)) }
+
 // parseSize reads "1500", "1.5MB", "64k" (lower case) as bytes.
 func parseSize(s string) (int64, bool) {
 	mult := int64(1)
