@@ -53,7 +53,7 @@ func classify(f *decode.Flow) Verdict {
 	}
 	if side, missing := oneSided(f); missing {
 		return Verdict{Outcome: OneSided, Stage: StageUnknown,
-			Diagnosis: fmt.Sprintf("only the %s's packets were captured (likely asymmetric routing or a one-way span port); not a failure", side)}
+			Diagnosis: fmt.Sprintf("only the %s's packets were captured (likely asymmetric routing or a one-way span port); the capture cannot show whether the handshake worked", side)}
 	}
 	// Unrecognised server bytes count as a plaintext answer only when the
 	// server's stream start was seen (its SYN-ACK): otherwise they may be the
@@ -197,9 +197,9 @@ func completedVerdict(f *decode.Flow) Verdict {
 			Diagnosis: fmt.Sprintf("handshake completed, then the %s sent fatal %s", a.From, registry.Alert(a.Description))}
 	}
 	if who, ok := tls13PostHandshakeAlert(f); ok {
-		why := "almost always an alert rejecting the client's certificate; TLS 1.3 hides which, a key log would confirm it"
+		why := "likely a fatal alert refusing the client's certificate or its Finished, though a close_notify looks the same; TLS 1.3 hides which, a key log would show it"
 		if hasEvent(f, client, decode.EvEncryptedHandshake, tlswire.CertificateType) {
-			why = "the server asked for a client certificate, the client sent an empty one, and the server refused it (certificate_required, encrypted)"
+			why = "the client's first encrypted record has the size of an empty Certificate (asked for one, it had none), so the server most likely refused to go on without one (certificate_required; encrypted, a key log would confirm it)"
 		}
 		return Verdict{Outcome: EncryptedAlert, Stage: StageClientFlight, Who: who,
 			Diagnosis: "the server answered the client's Finished with a short encrypted record and closed: " + why}

@@ -101,7 +101,7 @@ func clientRejectsServer(f *decode.Flow, desc uint8) string {
 		return "the certificate was revoked" + leaf
 	case alertBadCertificate, alertCertificateUnknown, alertUnsupportedCert:
 		if why := certProblems(f); why != "" {
-			return "the client rejected the certificate: " + why + leaf
+			return "the client rejected the certificate; a likely reason: " + why + leaf
 		}
 		if leafLooksValid(f) {
 			return "the certificate is within its validity and matches the name, so the client most likely does not trust its issuer" + leaf
@@ -163,7 +163,7 @@ func leafLooksValid(f *decode.Flow) bool {
 // encryptedAlertText explains an alert we know only by its size.
 func encryptedAlertText(f *decode.Flow, a *decode.AlertFact) string {
 	if a.From == client && f.TLS.ServerHello != nil && f.TLS.ServerHello.TLS13() && certificateSent(f) {
-		return "after the server's flight the client sent a short encrypted record and closed: almost always the client rejecting the certificate (untrusted issuer, hostname mismatch or expiry); TLS 1.3 hides which, a key log would confirm it"
+		return "after the server's flight the client sent a short encrypted record and closed: most likely the client rejecting the certificate (untrusted issuer, hostname mismatch or expiry); TLS 1.3 hides which, a key log would confirm it"
 	}
 	return fmt.Sprintf("the %s sent an encrypted alert (%d-byte record) %s; encryption hides its reason (a key log would show it)",
 		a.From, a.Length, stageWords(f, stageAfter(f)))
