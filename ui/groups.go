@@ -90,7 +90,11 @@ func (m Model) groupsKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 func (m Model) drillDown(msg groupview.OpenMsg) (Model, tea.Cmd) {
 	expr, ok := model.GroupFilter(msg.By, msg.Key)
 	if !ok {
-		return m, m.status.Flash(statusbar.Info, "no filter names this group: the filter language has no field for "+string(msg.By[len(msg.Key)-1])+" or for its absence")
+		// Say which value, not why: the key may lack a field, the value may
+		// be empty, or an SNI may hold a '*' the filter would read as a glob.
+		last := len(msg.Key) - 1
+		return m, m.status.Flash(statusbar.Info, "no filter names this group: the filter language cannot write "+
+			string(msg.By[last])+" "+model.Clip(model.GroupKeyText(msg.Key[last]), 60)+" as a term")
 	}
 	if !m.applied.Empty() {
 		expr = m.applied.String() + " " + expr
