@@ -6,6 +6,7 @@ package exportdlg
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,8 +122,14 @@ func (m *Model) where() {
 		return
 	}
 	switch st, err := os.Stat(m.dir); {
-	case err != nil:
+	case errors.Is(err, fs.ErrNotExist):
 		m.dirErr = "does not exist"
+	case err != nil: // permission denied, a file on the way: say what the system said
+		var pe *fs.PathError
+		m.dirErr = "cannot be used"
+		if errors.As(err, &pe) {
+			m.dirErr = pe.Err.Error()
+		}
 	case !st.IsDir():
 		m.dirErr = "not a directory"
 	}
