@@ -243,7 +243,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 				m.msg, m.err = "give a path", true
 				return m, nil
 			case m.dirErr != "":
-				m.msg, m.err = "cannot write to "+m.dir+": "+m.dirErr, true
+				m.msg, m.err = "cannot write to "+model.Printable(m.dir)+": "+m.dirErr, true
 				return m, nil
 			}
 			m.state, m.msg, m.err = running, "writing...", false
