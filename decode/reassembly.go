@@ -168,6 +168,13 @@ func (r *reassembler) hold(seq uint32, data []byte) (dup, conflict bool) {
 	if len(gaps) == 0 {
 		return true, conflict
 	}
+	if i == j {
+		// Nothing held overlaps it (the usual out-of-order segment): it goes
+		// in whole, with no merge.
+		r.held += len(data)
+		r.pending = slices.Insert(r.pending, i, heldSegment{seq, bytes.Clone(data)})
+		return false, conflict
+	}
 	pieces := make([]heldSegment, len(gaps))
 	for k, g := range gaps {
 		pieces[k] = heldSegment{seq + uint32(g[0]-start), bytes.Clone(data[g[0]-start : g[1]-start])}
