@@ -147,7 +147,7 @@ func (fs *flowState) wantsCertHead(s *dirState, typ uint8) bool {
 func (fs *flowState) certHead(head []byte) string {
 	t := &fs.f.TLS
 	t.Certificates, t.CertificateTotal = fs.shared.certs.parse(head)
-	return fmt.Sprintf("its first %d bytes were read (%d certificates, the first %d shown), the rest passed over",
+	return fmt.Sprintf("its first %d bytes were read (%d whole certificates in them, the first %d shown), the rest passed over",
 		len(head), t.CertificateTotal, len(t.Certificates))
 }
 
