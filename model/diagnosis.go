@@ -125,9 +125,11 @@ func clientRejectsServer(f *decode.Flow, desc uint8) string {
 func serverRejectsClientFlight(f *decode.Flow, desc uint8) string {
 	sentCert := clientSentCertificate(f)
 	switch {
-	case desc == alertCertificateRequired,
-		f.TLS.CertRequest != nil && desc == alertHandshakeFailure && !sentCert:
+	case desc == alertCertificateRequired:
 		return "the server requires a client certificate and the client sent none"
+	case f.TLS.CertRequest != nil && desc == alertHandshakeFailure && !sentCert:
+		// handshake_failure names no reason: the missing certificate is our inference.
+		return "the server asked for a client certificate and the client sent none: most likely the server requires one"
 	case f.TLS.CertRequest != nil && (desc == alertBadCertificate || desc == alertUnknownCA ||
 		desc == alertCertificateUnknown || desc == alertHandshakeFailure || desc == alertCertificateExpired):
 		return "the server rejected the client's certificate"
