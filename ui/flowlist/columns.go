@@ -104,14 +104,12 @@ func fitColumns(width int, w want) []Col {
 			sep = gap
 		}
 		left := width - used - sep
-		switch {
-		case w[c.ID] <= left:
-			placed = append(placed, Col{Column: c, Width: w[c.ID]})
-			used += sep + w[c.ID]
-		case c.Cut && c.Min <= left:
-			placed = append(placed, Col{Column: c, Width: left})
-			used += sep + left
-		case c.Priority == 0 || c.Priority >= shrinkFor:
+		if col, ok := place(c, w, left); ok {
+			placed = append(placed, col)
+			used += sep + col.Width
+			continue
+		}
+		if c.Priority == 0 || c.Priority >= shrinkFor {
 			need := c.Min - left
 			if c.Priority == 0 {
 				need = w[c.ID] - left
@@ -145,19 +143,29 @@ func scrolledColumns(width int, w want, first int) []Col {
 	out := []Col{{Column: columns[0], Width: w[colID_]}}
 	used := w[colID_]
 	for _, c := range columns[1+first:] {
-		left := width - used - gap
-		switch {
-		case w[c.ID] <= left:
-			out = append(out, Col{Column: c, Width: w[c.ID]})
-			used += gap + w[c.ID]
-		case c.Cut && c.Min <= left:
-			out = append(out, Col{Column: c, Width: left})
-			return out
-		default:
+		col, ok := place(c, w, width-used-gap)
+		if !ok {
 			return out
 		}
+		out = append(out, col)
+		if col.Width < w[c.ID] { // cut: the line is full
+			return out
+		}
+		used += gap + col.Width
 	}
 	return out
+}
+
+// place gives c its wanted width when left has room for it, else left when
+// c may be cut and left is at least its Min; ok is false when neither.
+func place(c Column, w want, left int) (col Col, ok bool) {
+	switch {
+	case w[c.ID] <= left:
+		return Col{Column: c, Width: w[c.ID]}, true
+	case c.Cut && c.Min <= left:
+		return Col{Column: c, Width: left}, true
+	}
+	return Col{}, false
 }
 
 // spare is how many cells the cuttable placed columns can still give.
