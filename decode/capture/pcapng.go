@@ -208,7 +208,7 @@ func (s *Source) readInterface(start int64, length int) error {
 		return err
 	}
 	if len(s.state) >= maxInterfaces {
-		return s.damage(start, "more than %d interface descriptions (a capture that has this many is not a real one)", maxInterfaces)
+		return s.damage(start, "more than %d interface descriptions (likely not a real capture: real ones have a few, a few thousand when files were joined)", maxInterfaces)
 	}
 	ifc := Interface{
 		LinkType:      LinkType(s.order.u16(b[8:])),
