@@ -179,15 +179,14 @@ func noClientHello(f *decode.Flow) Verdict {
 
 // closer says who ended the connection first, by RST or FIN.
 func closer(f *decode.Flow) (who, how string) {
-	for _, e := range f.Events {
-		switch e.Kind {
-		case decode.EvRST:
-			return e.Dir.String(), "reset the connection"
-		case decode.EvFIN:
-			return e.Dir.String(), "closed the connection"
-		}
+	e, ok := firstClose(f)
+	switch {
+	case !ok:
+		return "", ""
+	case e.Kind == decode.EvRST:
+		return e.Dir.String(), "reset the connection"
 	}
-	return "", ""
+	return e.Dir.String(), "closed the connection"
 }
 
 func completedVerdict(f *decode.Flow) Verdict {
