@@ -99,9 +99,6 @@ func (m *Model) Reject() { m.rejected = true }
 // Rejected reports whether Enter refused the text on show.
 func (m Model) Rejected() bool { return m.rejected }
 
-// Candidates are the completions on show, if any.
-func (m Model) Candidates() []string { return m.cands }
-
 // Remember adds an applied filter to the history.
 func (m *Model) Remember(expr string) {
 	if expr != "" && (len(m.hist) == 0 || m.hist[len(m.hist)-1] != expr) {

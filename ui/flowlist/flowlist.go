@@ -179,9 +179,6 @@ func (m *Model) scroll(step int) {
 	m.fit()
 }
 
-// Scrolled is how many columns the sideways view skips (0: fitted by priority).
-func (m Model) Scrolled() int { return m.first }
-
 // OffScreen is how many columns are not on screen: dropped by the fitted
 // view, or left and right of the sideways view.
 func (m Model) OffScreen() (left, right int) {

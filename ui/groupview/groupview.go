@@ -259,10 +259,10 @@ func (m Model) View() string {
 		title = "counting groups by " + model.GroupTitle(m.by) + "..."
 	}
 	lines := []string{m.st.Title.Render(pad(title, m.width))}
-	cols := []string{padRight(model.GroupTitle(m.by), keyW), padLeft("FLOWS", numW), padLeft("FAILS", numW),
-		padLeft("SHARE", shareW), padRight("FAILURES OVER TIME", spark)}
+	cols := []string{pad(model.GroupTitle(m.by), keyW), padLeft("FLOWS", numW), padLeft("FAILS", numW),
+		padLeft("SHARE", shareW), pad("FAILURES OVER TIME", spark)}
 	if wide {
-		cols = append(cols, padRight("FIRST", timeW), padRight("LAST", timeW))
+		cols = append(cols, pad("FIRST", timeW), pad("LAST", timeW))
 	}
 	head := strings.Join(append(cols, "OUTCOMES"), " ")
 	lines = append(lines, m.st.ColumnHead.Render(pad(head, m.width)))
@@ -271,7 +271,7 @@ func (m Model) View() string {
 	}
 	for i := m.top; i < len(m.groups) && i < m.top+m.rows(); i++ {
 		g := &m.groups[i]
-		cells := []string{padRight(model.Clip(model.GroupKeyText(g.Key[len(g.Key)-1]), keyW), keyW),
+		cells := []string{pad(model.Clip(model.GroupKeyText(g.Key[len(g.Key)-1]), keyW), keyW),
 			padLeft(strconv.Itoa(g.Flows), numW), padLeft(strconv.Itoa(g.Failures), numW),
 			padLeft(model.SharePercent(g.Share()), shareW), model.Sparkline(g.Buckets)}
 		if wide {
@@ -299,8 +299,6 @@ func plural(n int, what string) string {
 	}
 	return strconv.Itoa(n) + " " + what + "s"
 }
-
-func padRight(s string, w int) string { return pad(s, w) }
 
 func padLeft(s string, w int) string {
 	if sw := ansi.StringWidth(s); sw < w {
