@@ -169,7 +169,8 @@ func (fs *flowState) sslv2(s *dirState, b []byte) []byte {
 			return nil
 		}
 		hdr := append(bytes.Clone(s.v2), b[:2-len(s.v2)]...)
-		s.v2need = int(hdr[0]&0x7f)<<8 | int(hdr[1]) + 2
+		_, length := tlswire.SSLv2RecordHeader(hdr) // 2-byte form: decide saw the high bit
+		s.v2need = length + 2
 	}
 	n := min(len(b), s.v2need-len(s.v2))
 	s.v2 = append(s.v2, b[:n]...)
