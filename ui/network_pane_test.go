@@ -13,7 +13,7 @@ func TestPaneShowsNetworkAt80x24(t *testing.T) {
 	m := loaded(t, 80, 24, flows, Options{Path: "vlan.pcap"})
 	m = press(t, m, "enter")
 	wants := []string{"Network", "client:           TTL 64 (0 hops from 64, likely), DF, MSS 1460",
-		"network RTT:      48us (SYN -> SYN-ACK)", "server think:     1.3ms (ClientHello -> ServerHello)"}
+		"network RTT:      48us (SYN -> SYN-ACK)", "server answer:    1.3ms (ClientHello -> ServerHello)"}
 	seen := map[string]bool{}
 	for range 20 {
 		s := screen(m)

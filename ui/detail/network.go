@@ -18,7 +18,7 @@ func (r *renderer) network(f *model.Flow) {
 	r.add(kv("server", []string{netSide(n.Server)}, r.w)...)
 	t := model.PhaseTimings(&f.Flow)
 	r.add(kv("network RTT", []string{phaseText(t.NetworkRTT, "SYN -> SYN-ACK")}, r.w)...)
-	r.add(kv("server think", []string{phaseText(t.ServerThink, "ClientHello -> ServerHello")}, r.w)...)
+	r.add(kv("server answer", []string{phaseText(t.ServerThink, "ClientHello -> ServerHello")}, r.w)...)
 	r.add(kv("client answer", []string{phaseText(t.ClientAnswer, "server flight -> client's next flight")}, r.w)...)
 	r.add(kv("first app data", []string{phaseText(t.FirstAppData, "first packet -> first application data")}, r.w)...)
 	wait := "not seen"

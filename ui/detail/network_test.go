@@ -52,7 +52,7 @@ func TestPaneNetworkSection(t *testing.T) {
 		"client: TTL 64 (0 hops from 64, likely), DF, MSS 1460, wscale 10, SACK, timestamps",
 		"server: TTL 64 (0 hops from 64, likely), DF, MSS 1460, wscale 10, SACK, timestamps",
 		"network RTT: 48us (SYN -> SYN-ACK)",
-		"server think: 1.3ms (ClientHello -> ServerHello)",
+		"server answer: 1.3ms (ClientHello -> ServerHello)",
 		"client answer: 2.5ms (server flight -> client's next flight)",
 		"first app data: 11.3ms (first packet -> first application data)",
 		"close wait: 99us (the client closed first, after the server's last packet)",
