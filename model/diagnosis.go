@@ -93,8 +93,13 @@ func clientRejectsServer(f *decode.Flow, desc uint8) string {
 	case alertUnknownCA:
 		return "the client does not trust the certificate's issuer" + leaf
 	case alertCertificateExpired:
-		if why := certProblems(f); why != "" {
-			return "the certificate is out of its validity: " + why + leaf
+		// Only validity words here: a name mismatch is not what this alert says.
+		c, ok := alertLeafCheck(f)
+		switch why := validityProblems(f, c); {
+		case why != nil:
+			return "the certificate is out of its validity: " + strings.Join(why, ", ") + leaf
+		case ok:
+			return "the client says the certificate is out of its validity, but it is valid at the capture's time: likely the client's clock is wrong" + leaf
 		}
 		return "the certificate has expired or is not yet valid" + leaf
 	case alertCertificateRevoked:
@@ -173,23 +178,13 @@ func encryptedAlertText(f *decode.Flow, a *decode.AlertFact) string {
 
 // certProblems lists what is wrong with the leaf certificate, if visible.
 func certProblems(f *decode.Flow) string {
-	sni := ""
-	if ch := f.TLS.ClientHello; ch != nil {
-		sni = ch.SNI
-	}
-	c, ok := CheckLeaf(f.TLS.Certificates, sni, eventTimeDir(f, decode.EvAlert, client))
+	c, ok := alertLeafCheck(f)
 	if !ok {
 		return ""
 	}
-	var why []string
-	if c.Expired {
-		why = append(why, "expired on "+f.TLS.Certificates[0].NotAfter.UTC().Format("2006-01-02"))
-	}
-	if c.NotYetValid {
-		why = append(why, "not valid before "+f.TLS.Certificates[0].NotBefore.UTC().Format("2006-01-02"))
-	}
+	why := validityProblems(f, c)
 	if c.NameChecked && !c.NameMatch {
-		why = append(why, fmt.Sprintf("name %q not in the certificate", Printable(sni)))
+		why = append(why, fmt.Sprintf("name %q not in the certificate", Printable(f.TLS.ClientHello.SNI)))
 	}
 	if c.SelfSigned {
 		why = append(why, "self-signed")
@@ -198,6 +193,28 @@ func certProblems(f *decode.Flow) string {
 		why = append(why, "issued by itself (signature not checked: "+c.SelfIssuedUnchecked+")")
 	}
 	return strings.Join(why, ", ")
+}
+
+// alertLeafCheck checks the leaf certificate, if visible, at the client's
+// alert against the ClientHello's SNI.
+func alertLeafCheck(f *decode.Flow) (CertCheck, bool) {
+	sni := ""
+	if ch := f.TLS.ClientHello; ch != nil {
+		sni = ch.SNI
+	}
+	return CheckLeaf(f.TLS.Certificates, sni, eventTimeDir(f, decode.EvAlert, client))
+}
+
+// validityProblems words a leaf certificate used outside its validity period.
+func validityProblems(f *decode.Flow, c CertCheck) []string {
+	var why []string
+	if c.Expired {
+		why = append(why, "expired on "+f.TLS.Certificates[0].NotAfter.UTC().Format("2006-01-02"))
+	}
+	if c.NotYetValid {
+		why = append(why, "not valid before "+f.TLS.Certificates[0].NotBefore.UTC().Format("2006-01-02"))
+	}
+	return why
 }
 
 // leafSummary names the leaf certificate and its issuer, when visible.

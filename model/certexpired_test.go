@@ -1,0 +1,22 @@
+package model
+
+import (
+	"strings"
+	"testing"
+)
+
+// A certificate_expired alert about a leaf that is valid at the capture's
+// time must not be worded as a name mismatch or an expiry the flow does not
+// show: it points at the client's clock, as a likely cause.
+func TestCertificateExpiredOnValidLeafBlamesTheClock(t *testing.T) {
+	f := mustLoad(t, "../testdata/captures/untrusted-ca-tls12-openssl-gnutls.pcap").Flows()[0].Flow
+	if len(f.TLS.Alerts) == 0 || len(f.TLS.Certificates) == 0 {
+		t.Fatal("capture lost its alert or certificate")
+	}
+	f.TLS.Alerts[0].Description = alertCertificateExpired
+	d := Classify(&f).Diagnosis
+	if !strings.Contains(d, "valid at the capture's time: likely the client's clock is wrong") ||
+		strings.Contains(d, "out of its validity:") {
+		t.Errorf("diagnosis: %s", d)
+	}
+}
