@@ -16,6 +16,15 @@ type seqTrack struct {
 	finOK [2]bool
 }
 
+// flip swaps the two directions (the flow's client and server were swapped).
+func (t *seqTrack) flip() {
+	swap2(&t.data)
+	swap2(&t.sent)
+	swap2(&t.fin)
+	swap2(&t.ok)
+	swap2(&t.finOK)
+}
+
 // after reports whether sequence number a is beyond b.
 func after(a, b uint32) bool { return int32(a-b) > 0 }
 

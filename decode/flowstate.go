@@ -165,11 +165,7 @@ func (fs *flowState) flip(basis ClientBasis) {
 	fs.d[0], fs.d[1] = fs.d[1], fs.d[0]
 	swap2(&fs.isn)
 	swap2(&fs.hasISN)
-	swap2(&fs.seq.data)
-	swap2(&fs.seq.sent)
-	swap2(&fs.seq.fin)
-	swap2(&fs.seq.ok)
-	swap2(&fs.seq.finOK)
+	fs.seq.flip()
 	for d, s := range fs.d {
 		if s != nil && s != finished {
 			s.dir = Dir(d)
