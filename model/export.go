@@ -132,6 +132,15 @@ func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (Expo
 		}
 		forgetPartial(tmp.Name())
 	}()
+	// interrupted removes the partial file now, so that the message says
+	// what happened to it rather than what the deferred cleanup will try.
+	interrupted := func() error {
+		tmp.Close()
+		if err := os.Remove(tmp.Name()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%w: %s was not written; its partial file could not be removed: %w", ErrInterrupted, req.Out, unwrapPath(err))
+		}
+		return fmt.Errorf("%w: %s was not written, and its partial file was removed", ErrInterrupted, req.Out)
+	}
 
 	cw := &countWriter{}
 	var w io.Writer = tmp
@@ -160,7 +169,7 @@ func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (Expo
 		return nil
 	})
 	if errors.Is(err, errStop) {
-		return res, fmt.Errorf("%w: %s was not written, and its partial file was removed", ErrInterrupted, req.Out)
+		return res, interrupted()
 	}
 	if err != nil {
 		return res, exportErr(req.Out, err)
@@ -178,7 +187,7 @@ func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (Expo
 		return res, exportErr(req.Out, err)
 	}
 	if ctx.Err() != nil { // a signal during the last writes or the sync
-		return res, fmt.Errorf("%w: %s was not written, and its partial file was removed", ErrInterrupted, req.Out)
+		return res, interrupted()
 	}
 	// Check again just before the rename: the destination may have changed
 	// while we were reading (a symlink or the input put there meanwhile).
