@@ -62,7 +62,7 @@ func checkInput(refs RefLister, input string) error {
 	}
 	id, ok := s.Source().Identity()
 	if !ok {
-		return fmt.Errorf("cannot export from %s: it is not a regular file, so its packets cannot be read a second time; save the capture to a file and open that", input)
+		return fmt.Errorf("cannot export from %s: it was not a regular file, or could not be read, when it was opened, so its packets cannot be read a second time; save the capture to a file and open that", input)
 	}
 	if err := capture.CheckUnchanged(input, id); err != nil {
 		return fmt.Errorf("refusing to export from %s: %w; its packets would not be the flows shown. Open it again", input, err)
