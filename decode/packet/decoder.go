@@ -37,10 +37,7 @@ func (d *Decoder) Decode(lt capture.LinkType, data []byte, seg *Segment) Skip {
 	*seg = Segment{}
 	switch lt {
 	case linkEthernet:
-		if len(data) < 14 {
-			return SkipMalformed
-		}
-		return decodeEtherType(be16(data[12:]), data[14:], seg)
+		return decodeEthernet(data, seg)
 	case linkSLL:
 		if len(data) < 16 {
 			return SkipMalformed
