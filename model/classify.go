@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
@@ -141,9 +142,15 @@ func notTLSVerdict(f *decode.Flow) Verdict {
 			Diagnosis: opening + " the first bytes are not TLS (protocol not recognised)"}
 	}
 	if to := f.TLS.Tunnel; to != "" && tlswire.CanStartTLS(proto) { // HTTP CONNECT, SOCKS5
-		d := proto + " to " + Printable(to) + " seen, then no TLS: the proxy refused the tunnel, or the client sent no TLS through it"
-		if line := f.TLS.ServerPlain; proto == tlswire.ProtoHTTPConnect && line != "" {
-			d += " (the proxy answered " + strconv.Quote(Printable(line)) + ")"
+		d := proto + " to " + Printable(to) + " seen, then no TLS: "
+		// The proxy's status line says which of the two it was.
+		switch line := f.TLS.ServerPlain; {
+		case proto != tlswire.ProtoHTTPConnect || line == "":
+			d += "the proxy refused the tunnel, or the client sent no TLS through it"
+		case connectAccepted(line):
+			d += "the proxy accepted the tunnel (it answered " + strconv.Quote(Printable(line)) + "), but the client sent no TLS through it"
+		default:
+			d += "the proxy refused the tunnel (it answered " + strconv.Quote(Printable(line)) + ")"
 		}
 		return Verdict{Outcome: NotTLS, Stage: StagePlaintext, Diagnosis: d}
 	}
@@ -178,6 +185,13 @@ func noClientHello(f *decode.Flow) Verdict {
 }
 
 // closer says who ended the connection first, by RST or FIN.
+// connectAccepted reports an HTTP status line with a 2xx code, the proxy's
+// yes to a CONNECT.
+func connectAccepted(line string) bool {
+	fields := strings.Fields(line)
+	return len(fields) >= 2 && strings.HasPrefix(fields[0], "HTTP/") && len(fields[1]) == 3 && fields[1][0] == '2'
+}
+
 func closer(f *decode.Flow) (who, how string) {
 	e, ok := firstClose(f)
 	switch {
