@@ -3,6 +3,9 @@ package model
 import (
 	"strings"
 	"testing"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
+	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
 
 // A certificate_expired alert about a leaf that is valid at the capture's
@@ -17,6 +20,24 @@ func TestCertificateExpiredOnValidLeafBlamesTheClock(t *testing.T) {
 	d := Classify(&f).Diagnosis
 	if !strings.Contains(d, "valid at the capture's time: likely the client's clock is wrong") ||
 		strings.Contains(d, "out of its validity:") {
+		t.Errorf("diagnosis: %s", d)
+	}
+}
+
+// A handshake_failure names no reason: after a client certificate was sent,
+// the rejected certificate is only the likely cause.
+func TestHandshakeFailureAfterClientCertIsLikely(t *testing.T) {
+	f := mustLoad(t, "../testdata/captures/client-cert-missing-tls12-openssl.pcap").Flows()[0].Flow
+	if f.TLS.CertRequest == nil || len(f.TLS.Alerts) == 0 {
+		t.Fatal("capture lost its CertificateRequest or alert")
+	}
+	for i, e := range f.Events {
+		if e.Dir == client && e.Kind == decode.EvHandshake && e.Code == tlswire.CertificateType {
+			f.Events[i].Len = 900 // as if the client had sent a certificate
+		}
+	}
+	d := Classify(&f).Diagnosis
+	if !strings.Contains(d, "most likely it rejected that certificate") {
 		t.Errorf("diagnosis: %s", d)
 	}
 }

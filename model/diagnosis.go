@@ -135,8 +135,11 @@ func serverRejectsClientFlight(f *decode.Flow, desc uint8) string {
 	case f.TLS.CertRequest != nil && desc == alertHandshakeFailure && !sentCert:
 		// handshake_failure names no reason: the missing certificate is our inference.
 		return "the server asked for a client certificate and the client sent none: most likely the server requires one"
+	case f.TLS.CertRequest != nil && desc == alertHandshakeFailure:
+		// handshake_failure names no reason: the certificate is our inference.
+		return "the server asked for a client certificate and got one: most likely it rejected that certificate"
 	case f.TLS.CertRequest != nil && (desc == alertBadCertificate || desc == alertUnknownCA ||
-		desc == alertCertificateUnknown || desc == alertHandshakeFailure || desc == alertCertificateExpired):
+		desc == alertCertificateUnknown || desc == alertCertificateExpired):
 		return "the server rejected the client's certificate"
 	case desc == alertDecryptError || desc == alertBadRecordMAC:
 		return "the server could not verify the client's key exchange or Finished (likely mismatched keys, a broken middlebox, or a PSK mismatch)"
