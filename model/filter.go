@@ -219,7 +219,7 @@ func parseFilterTerm(expr string, start int, loc *time.Location) (filterTerm, in
 			t.key, keyText = fld.key, fld.Name
 			i = j // the operator starts the value: hs>1s reads as hs:>1s
 		case sep == "<" || sep == ">":
-			return fail("%s: takes no %q; comparisons work on version, hs, bytes, packets (hs>1s)", fld.Name, sep)
+			return fail("%s: takes no %q; comparisons work on %s (hs>1s)", fld.Name, sep, strings.Join(orderedFieldNames(), ", "))
 		case sep == "!=":
 			return fail(`"!=" is not filter syntax: write !%s:VALUE`, fld.Name)
 		default:

@@ -84,6 +84,18 @@ func filterFieldNames() []string {
 	return names
 }
 
+// orderedFieldNames lists the fields that take <, <=, >, >=, for the
+// message that refuses a comparison elsewhere.
+func orderedFieldNames() []string {
+	var names []string
+	for _, f := range filterFields {
+		if f.ordered {
+			names = append(names, f.Name)
+		}
+	}
+	return names
+}
+
 // FilterValues lists the values a field with a closed set accepts, for
 // completion and suggestions; nil for open fields (sni, cipher, ...). The
 // lists come from the tables the decoder and classifier use, so an outcome
