@@ -10,9 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/pcapsurgery/pcapsurgery/ui/lineedit"
 
 	"github.com/pcapsurgery/pcapsurgery/keymap"
@@ -315,15 +317,21 @@ func hint(bs []key.Binding) string {
 	return strings.Join(parts, "   ")
 }
 
-// cutLeft keeps the end of a long path (the directory's own name).
+// cutLeft keeps the end of a long path (the directory's own name), in
+// cells: a wide character takes two.
 func cutLeft(s string, w int) string {
-	if n := len([]rune(s)); n > w && w > 1 {
-		return "…" + string([]rune(s)[n-w+1:])
+	if sw := ansi.StringWidth(s); sw > w && w > 1 {
+		end := ansi.TruncateLeft(s, sw-w+1, "")
+		for ansi.StringWidth(end) > w-1 { // a wide character straddled the cut
+			_, n := utf8.DecodeRuneInString(end)
+			end = end[n:]
+		}
+		return "…" + end
 	}
 	return s
 }
 
-// wrapWords breaks text at spaces into lines of at most w runes (a longer
+// wrapWords breaks text at spaces into lines of at most w cells (a longer
 // word is broken hard).
 func wrapWords(s string, w int) []string {
 	if s == "" {
@@ -333,17 +341,16 @@ func wrapWords(s string, w int) []string {
 	var out []string
 	line := ""
 	for _, word := range strings.Fields(s) {
-		for len([]rune(word)) > w {
+		for ansi.StringWidth(word) > w {
 			if line != "" {
 				out, line = append(out, line), ""
 			}
-			r := []rune(word)
-			out, word = append(out, string(r[:w])), string(r[w:])
+			out, word = append(out, ansi.Truncate(word, w, "")), ansi.TruncateLeft(word, w, "")
 		}
 		switch {
 		case line == "":
 			line = word
-		case len([]rune(line))+1+len([]rune(word)) <= w:
+		case ansi.StringWidth(line)+1+ansi.StringWidth(word) <= w:
 			line += " " + word
 		default:
 			out, line = append(out, line), word

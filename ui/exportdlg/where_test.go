@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pcapsurgery/pcapsurgery/keymap"
 	"github.com/pcapsurgery/pcapsurgery/ui/styles"
@@ -41,5 +42,19 @@ func TestRefusedPathIsPrintable(t *testing.T) {
 	m, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	if !strings.Contains(m.msg, "cannot write to") || strings.Contains(m.msg, "\x1b") {
 		t.Fatalf("message %q: want the refusal with the escape shown, not sent", m.msg)
+	}
+}
+
+// TestDialogTextFitsInCells: wide characters take two cells, so the
+// dialog's wrapped lines and cut directory are measured in cells, not runes.
+func TestDialogTextFitsInCells(t *testing.T) {
+	long := strings.Repeat("出力", 20)
+	for _, l := range wrapWords("cannot write to /tmp/"+long+" "+long+": not a directory", 30) {
+		if w := ansi.StringWidth(l); w > 30 {
+			t.Errorf("wrapped line %q is %d cells, want at most 30", l, w)
+		}
+	}
+	if got := cutLeft("/tmp/"+long, 30); ansi.StringWidth(got) > 30 || !strings.HasSuffix(got, "出力") {
+		t.Errorf("cutLeft = %q (%d cells), want the end in at most 30 cells", got, ansi.StringWidth(got))
 	}
 }
