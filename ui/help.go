@@ -17,8 +17,23 @@ import (
 // any other key is ignored (it used to close help, so the first arrow key
 // pressed to read on threw the page away).
 
-// helpLines is the whole help text, one entry per screen line.
+// helpLines is the whole help text, one entry per screen line: the copy
+// made when help opened or the window was resized, so a frame or a key
+// press does not lay it out again.
 func (m Model) helpLines() []string {
+	if m.help != nil && m.helpWidth == m.lay.width {
+		return m.help
+	}
+	return m.layoutHelp()
+}
+
+// keepHelp lays the help text out for the current width and keeps it.
+func (m *Model) keepHelp() {
+	m.help, m.helpWidth = m.layoutHelp(), m.lay.width
+}
+
+// layoutHelp lays the help text out for the current width.
+func (m Model) layoutHelp() []string {
 	var blocks []string
 	for _, g := range m.keys.Groups() {
 		ls := []string{m.st.Section.Render(g.Title)}
@@ -68,6 +83,7 @@ func (m Model) helpPosition() string {
 // openHelp shows help from the top, remembering where to go back.
 func (m Model) openHelp() Model {
 	m.back, m.mode, m.helpTop = m.mode, modeHelp, 0
+	m.keepHelp()
 	return m
 }
 

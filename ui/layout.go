@@ -27,6 +27,9 @@ func computeLayout(w, h int, loading, filterLine bool) layout {
 func (m *Model) relayout(w, h int) {
 	filterLine := m.mode == modeFilter || m.fbar.Value() != "" || m.fbar.Err() != ""
 	m.lay = computeLayout(w, h, m.loading, filterLine)
+	if m.mode == modeHelp {
+		m.keepHelp()
+	}
 	if filterLine && m.fbar.Lines() > 1 { // the bar's error or completions under it
 		m.lay.filterMsg = true
 		m.lay.body = max(0, m.lay.body-1)

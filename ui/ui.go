@@ -85,8 +85,10 @@ type Model struct {
 	groupGen     int // the newest grouping asked for
 	inflight     int // filter commands still reading flows
 
-	mode, back mode // back: where esc / the end of help returns to
-	helpTop    int  // the first help line on show
+	mode, back mode     // back: where esc / the end of help returns to
+	helpTop    int      // the first help line on show
+	help       []string // the help text laid out for helpWidth (help.go)
+	helpWidth  int
 	list       flowlist.Model
 	groups     groupview.Model
 	detail     detail.Model
