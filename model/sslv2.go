@@ -25,7 +25,11 @@ func sslv2Verdict(f *decode.Flow) Verdict {
 		if v2.SessionIDHit {
 			what = "CLIENT-HELLO, SERVER-HELLO resuming the session"
 		}
-		v.Diagnosis = fmt.Sprintf("SSL 2.0 handshake completed (%s%s); %s", what, cipher, sslv2Risk)
+		// SSL 2.0 encrypts its last messages, so their kinds are read from
+		// their count: a REQUEST-CERTIFICATE the client never answered
+		// would look the same, hence "most likely".
+		v.Diagnosis = fmt.Sprintf("SSL 2.0 handshake most likely completed (%s%s, then encrypted messages, %d from the client and %d from the server, taken for its finished messages by their count); %s",
+			what, cipher, v2.Encrypted[client], v2.Encrypted[server], sslv2Risk)
 		return v
 	}
 	v.Outcome, v.Stage = Partial, StageServerHello
