@@ -663,6 +663,7 @@ var outcomeWords, outcomeWordSlice, outcomeWordList = func() (map[string]uint64,
 	add("no-ch", bit(NoClientHello))
 	add("not-tls", bit(NotTLS))
 	add("no-syn-ack", bit(NoSYNACK))
+	add("no-synack", bit(NoSYNACK)) // the header's word for it
 	add("one-sided", bit(OneSided))
 	add("plaintext", bit(PlaintextReply))
 	return m, words, strings.Join(words, ", ")
