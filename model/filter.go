@@ -858,7 +858,7 @@ func (t *filterTerm) timeMatch(start time.Time) bool {
 	if start.IsZero() {
 		return false
 	}
-	abs, tod := start.UnixNano(), int64(-1)
+	abs, tod := unixNanoClamped(start), int64(-1)
 	for i := range t.vals {
 		v := &t.vals[i]
 		x := abs
@@ -877,7 +877,7 @@ func (t *filterTerm) timeMatch(start time.Time) bool {
 
 // timeOfDay is how far into its day (in loc) t is, in nanoseconds.
 func timeOfDay(t time.Time, loc *time.Location) int64 {
-	if loc == time.UTC {
+	if loc == time.UTC && !t.Before(minNanoTime) && !t.After(maxNanoTime) {
 		const day = int64(24 * time.Hour)
 		return (t.UnixNano()%day + day) % day
 	}

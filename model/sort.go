@@ -178,7 +178,7 @@ func SortIndices(flows []Flow, idx []int32, key SortKey, reverse bool) {
 				e.k1 = uint64(max(fl.Bytes, 0))
 			default:
 				// Flip the sign bit so signed nanoseconds order as unsigned.
-				e.k1 = uint64(fl.First.UnixNano()) ^ 1<<63
+				e.k1 = uint64(unixNanoClamped(fl.First)) ^ 1<<63
 			}
 			es[p] = e
 		}
