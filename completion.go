@@ -11,7 +11,7 @@ _pcapsurgery() {
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=( $(compgen -W "summary export completion help --help --version --max-held" -- "$cur") $(compgen -f -- "$cur") )
+        COMPREPLY=( $(compgen -W "summary export diff completion help --help --version --max-held" -- "$cur") $(compgen -f -- "$cur") )
         return
     fi
     case "${COMP_WORDS[1]}" in
@@ -21,8 +21,9 @@ _pcapsurgery() {
                 -o) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
                 *) COMPREPLY=( $(compgen -W "--flow --filter --evidence -o --force --max-held" -- "$cur") $(compgen -f -- "$cur") ) ;;
             esac ;;
+        diff) COMPREPLY=( $(compgen -W "--json --max-held" -- "$cur") $(compgen -f -- "$cur") ) ;;
         completion) COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;
-        help) COMPREPLY=( $(compgen -W "summary export completion filter" -- "$cur") ) ;;
+        help) COMPREPLY=( $(compgen -W "summary export diff completion filter" -- "$cur") ) ;;
     esac
 }
 complete -o filenames -F _pcapsurgery pcapsurgery
@@ -34,6 +35,7 @@ _pcapsurgery() {
   commands=(
     'summary:print one line (or JSON object) per flow'
     'export:write flows to a new capture'
+    'diff:compare a flow with a working one, or two flows'
     'completion:print a shell completion script'
     'help:show help for a command'
   )
@@ -45,8 +47,9 @@ _pcapsurgery() {
   case $words[2] in
     summary) _arguments '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--by[group flows by KEY or KEY,KEY2]:keys:(server sni client clientnet ja4 ja4a outcome alert version cipher issuer)' '--max-held[memory budget for held bytes]:size:' '*:capture:_files' ;;
     export) _arguments '--flow[flow ID]:id:' '--filter[filter expression]:expr:' '--evidence[handshake evidence only]' '-o[output file]:file:_files' '--force[overwrite]' '--max-held[memory budget for held bytes]:size:' '*:capture:_files' ;;
+    diff) _arguments '--json[one JSON object]' '--max-held[memory budget for held bytes]:size:' '*:capture:_files' ;;
     completion) _values 'shell' bash zsh fish ;;
-    help) _values 'topic' summary export completion filter ;;
+    help) _values 'topic' summary export diff completion filter ;;
   esac
 }
 _pcapsurgery "$@"
@@ -55,10 +58,11 @@ _pcapsurgery "$@"
 const fishCompletion = `# fish completion for pcapsurgery
 complete -c pcapsurgery -n '__fish_use_subcommand' -a summary -d 'print one line (or JSON object) per flow'
 complete -c pcapsurgery -n '__fish_use_subcommand' -a export -d 'write flows to a new capture'
+complete -c pcapsurgery -n '__fish_use_subcommand' -a diff -d 'compare a flow with a working one, or two flows'
 complete -c pcapsurgery -n '__fish_use_subcommand' -a completion -d 'print a shell completion script'
 complete -c pcapsurgery -n '__fish_use_subcommand' -a help -d 'show help for a command'
 complete -c pcapsurgery -n '__fish_use_subcommand' -l version -d 'print the version'
-complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l json -d 'one JSON object per flow'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from summary diff' -l json -d 'JSON output'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary export' -l filter -r -d 'filter expression'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l failures -d 'only failures'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l by -x -a 'server sni client clientnet ja4 ja4a outcome alert version cipher issuer' -d 'group flows by KEY or KEY,KEY2'
@@ -68,7 +72,7 @@ complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l evidence -d '
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -s o -r -F -d 'output file'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l force -d 'overwrite the output'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
-complete -c pcapsurgery -n '__fish_seen_subcommand_from help' -a 'summary export completion filter'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from help' -a 'summary export diff completion filter'
 `
 
 func completion(args []string, stdout, stderr io.Writer) int {

@@ -52,6 +52,7 @@ Usage:
                                         times in UTC, or local time with --local or when TZ is set
   pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] FILE
   pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE]
+  pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE]
   pcapsurgery completion bash|zsh|fish
   pcapsurgery help [COMMAND]
   pcapsurgery --version
@@ -66,6 +67,7 @@ Examples:
   pcapsurgery summary --filter 'outcome:fail sni:api' capture.pcap.gz
   pcapsurgery summary --json capture.pcap | jq 'select(.outcome=="alert")'
   pcapsurgery export capture.pcapng --flow 17 --evidence -o ticket-4711.pcap
+  pcapsurgery diff capture.pcapng 17
 
 Exit status: 0 success, 1 the capture could not be read (or export failed), 2 usage error.
 `
@@ -116,6 +118,29 @@ Examples:
   pcapsurgery export capture.pcapng --flow 17 -o flow17.pcap
   pcapsurgery export capture.pcap --filter 'outcome:fail sni:pay' --evidence -o failures.pcapng
 `,
+	"diff": `Usage: pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE]
+
+Compares flow ID with flow ID2, or with the closest flow that completed its
+handshake to the same server: same server address and SNI, else same SNI,
+else same server address; among those, one where the server chose what
+flow ID also offers (version, then suite, then group), a full handshake over
+a resumed one, then the nearest in time.
+Prints a short reading of the difference that matters (what the server chose
+for the working client against what the failing one offers), then the two
+ClientHellos, ServerHellos, certificates, alerts and timings side by side,
+each differing field marked with *.
+
+Flags:
+  --json           the comparison as one JSON object (schema in README.md)
+  --max-held SIZE  memory budget for bytes held across flows (default 256M)
+
+Exit status: 0 printed, 1 the capture could not be read, no such flow, or
+no working flow to compare with; 2 usage error.
+
+Examples:
+  pcapsurgery diff capture.pcapng 17
+  pcapsurgery diff capture.pcapng 17 4 --json
+`,
 	"completion": `Usage: pcapsurgery completion bash|zsh|fish
 
 Prints a shell completion script. For example:
@@ -140,4 +165,4 @@ func help(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func helpTopics() []string { return []string{"summary", "export", "completion", "filter"} }
+func helpTopics() []string { return []string{"summary", "export", "diff", "completion", "filter"} }

@@ -58,6 +58,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return summary(args[1:], stdout, stderr)
 	case "export":
 		return export(args[1:], stdout, stderr)
+	case "diff":
+		return diff(args[1:], stdout, stderr)
 	case "completion":
 		return completion(args[1:], stdout, stderr)
 	}
@@ -72,7 +74,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "unknown flag %s", args[0])
 	}
 	if len(args) > 1 {
-		return usageError(stderr, "unknown command %q (commands: summary, export, completion, help)", args[0])
+		return usageError(stderr, "unknown command %q (commands: summary, export, diff, completion, help)", args[0])
 	}
 	return explore(args[0], local, stdout, stderr, decode.DefaultMaxHeld)
 }
