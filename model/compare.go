@@ -56,8 +56,8 @@ type closestKey struct {
 	tier    int
 	fit     int  // offersChoice: higher is closer
 	resumed bool // true is worse
-	dt               time.Duration
-	id               int
+	dt      time.Duration
+	id      int
 }
 
 func (a closestKey) less(b closestKey) bool {

@@ -79,11 +79,11 @@ func WriteComparisonText(w io.Writer, c *Comparison) error {
 
 // comparisonJSON is the --json form of a comparison.
 type comparisonJSON struct {
-	A           diffFlowJSON     `json:"a"`
-	B           diffFlowJSON     `json:"b"`
-	Rule        string              `json:"rule"`
-	Reading     []string            `json:"reading"`
-	Differences int                 `json:"differences"`
+	A           diffFlowJSON      `json:"a"`
+	B           diffFlowJSON      `json:"b"`
+	Rule        string            `json:"rule"`
+	Reading     []string          `json:"reading"`
+	Differences int               `json:"differences"`
 	Sections    []diffSectionJSON `json:"sections"`
 }
 
@@ -94,7 +94,7 @@ type diffFlowJSON struct {
 }
 
 type diffSectionJSON struct {
-	Title string           `json:"title"`
+	Title string        `json:"title"`
 	Rows  []diffRowJSON `json:"rows"`
 }
 
