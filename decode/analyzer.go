@@ -275,6 +275,7 @@ func (f *Flow) snapshot() Flow {
 	c := *f
 	c.Events = slices.Clone(f.Events)
 	c.TLS.Alerts = slices.Clone(f.TLS.Alerts)
+	c.TLS.Decrypt = f.TLS.Decrypt.clone()
 	return c
 }
 

@@ -22,12 +22,15 @@ type cachedChain struct {
 	total int
 }
 
-func (c *certCache) parse(body []byte) ([]tlswire.Certificate, int) {
+func (c *certCache) parse(body []byte, tls13 bool) ([]tlswire.Certificate, int) {
 	key := sha256.Sum256(body)
+	if tls13 {
+		key[0] ^= 1 // the same bytes read as the other form are another chain
+	}
 	if v, ok := c.m[key]; ok {
 		return v.certs, v.total
 	}
-	certs, total, _ := tlswire.ParseCertificates(body, false, maxCertsParsed)
+	certs, total, _ := tlswire.ParseCertificates(body, tls13, maxCertsParsed)
 	if c.m == nil || len(c.m) >= maxCachedChains {
 		c.m = make(map[[32]byte]cachedChain)
 	}

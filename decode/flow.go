@@ -148,8 +148,9 @@ type TLSFacts struct {
 
 	FirstEncrypted [2]int32 // length of the first encrypted record after the hellos, per direction (0 = none)
 	Problem        [2]string
-	ServerPlain    string // the server's first plaintext line (up to maxPlainReply bytes) when it did not answer in TLS
-	NotKept        string // a handshake message over the size cap, passed over (what and how large)
+	ServerPlain    string        // the server's first plaintext line (up to maxPlainReply bytes) when it did not answer in TLS
+	NotKept        string        // a handshake message over the size cap, passed over (what and how large)
+	Decrypt        *DecryptFacts // what the key log unlocked; nil when it had no secrets for this flow
 
 	JA3Hash, JA3SHash, JA4 string // fingerprints (the full JA3 strings are not kept: memory per flow)
 }
@@ -178,6 +179,7 @@ type AlertFact struct {
 	Level       uint8 // 1 warning, 2 fatal; 0 when encrypted
 	Description uint8
 	Encrypted   bool
+	Decrypted   bool   // read with the key log's secrets (it was encrypted on the wire)
 	Length      int    // record length (encrypted alerts are only known by size)
 	After       string // the last handshake message seen before it, e.g. "ClientHello"
 }

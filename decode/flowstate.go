@@ -71,8 +71,9 @@ type flowState struct {
 	dirty     bool
 	closed    bool // both FINs or a RST: a new SYN on this tuple starts a new flow
 	compacted bool
-	seq       seqTrack // how far each side was captured and acknowledged (acks.go)
-	lastAt    [2]int64 // Unix ns of each side's latest packet (when Net has NetSeen), for TCPFacts.CloseWait
+	seq       seqTrack      // how far each side was captured and acknowledged (acks.go)
+	dec       *decryptState // TLS decryption with the key log's secrets (decrypt.go); nil without them
+	lastAt    [2]int64      // Unix ns of each side's latest packet (when Net has NetSeen), for TCPFacts.CloseWait
 }
 
 // active reports whether direction d still needs its bytes decoded.
@@ -193,6 +194,16 @@ func (fs *flowState) flip(basis ClientBasis) {
 	swap2(&f.TLS.AppData)
 	swap2(&f.TLS.FirstEncrypted)
 	swap2(&f.TLS.Problem)
+	if dc := f.TLS.Decrypt; dc != nil {
+		swap2(&dc.Records)
+		swap2(&dc.AppProtocol)
+	}
+	if dec := fs.dec; dec != nil {
+		swap2(&dec.keys)
+		swap2(&dec.stage)
+		swap2(&dec.failed)
+		swap2(&dec.hs)
+	}
 	for i := range f.Events {
 		f.Events[i].Dir ^= 1
 	}

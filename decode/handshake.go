@@ -48,7 +48,11 @@ func (fs *flowState) onRecord(s *dirState, r record) bool {
 	case tlswire.ContentAlert:
 		fs.alert(d, r)
 	case tlswire.ContentApplicationData:
-		fs.appData(s, d, r.length)
+		if fs.decrypting(d) {
+			fs.decrypted(s, d, r)
+		} else {
+			fs.appData(s, d, r.length)
+		}
 	case tlswire.ContentHeartbeat:
 		fs.event(d, EvHeartbeat, 0, r.length)
 	default:
@@ -146,7 +150,7 @@ func (fs *flowState) wantsCertHead(s *dirState, typ uint8) bool {
 // Certificate message and says how much was read.
 func (fs *flowState) certHead(head []byte) string {
 	t := &fs.f.TLS
-	t.Certificates, t.CertificateTotal = fs.shared.certs.parse(head)
+	t.Certificates, t.CertificateTotal = fs.shared.certs.parse(head, fs.tls13)
 	return fmt.Sprintf("its first %d bytes were read (%d whole certificates in them, the first %d shown), the rest passed over",
 		len(head), t.CertificateTotal, len(t.Certificates))
 }
@@ -194,7 +198,7 @@ func (fs *flowState) message(s *dirState, typ uint8, body []byte) {
 		}
 	case tlswire.CertificateType:
 		if d == FromServer && f.TLS.Certificates == nil {
-			f.TLS.Certificates, f.TLS.CertificateTotal = fs.shared.certs.parse(body)
+			f.TLS.Certificates, f.TLS.CertificateTotal = fs.shared.certs.parse(body, fs.tls13)
 		}
 	case tlswire.ServerKeyExchange:
 		info := tlswire.ParseServerKeyExchange(body)
@@ -230,6 +234,9 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 	}
 	fs.lastMsg = "ClientHello"
 	sid := ch.SessionID
+	if fs.shared.keys != nil && f.TLS.ClientHello == nil {
+		fs.matchKeys(ch.Random)
+	}
 	ch = fs.shared.intern.sharedClientHello(ch)
 	switch {
 	case f.TLS.ClientHello == nil:
@@ -279,6 +286,9 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 		// application data; only their order and sizes say what they are.
 		fs.tls13 = true
 		f.TLS.Encrypted = [2]bool{true, true}
+		if fs.dec != nil && fs.dec.suite == nil {
+			fs.start13(sh.CipherSuite)
+		}
 	}
 }
 

@@ -1,5 +1,7 @@
 package decode
 
+import "github.com/pcapsurgery/pcapsurgery/decode/keylog"
+
 // A capture's flows live as long as its analyzer, so they are carved out of
 // slabs instead of being allocated one by one: no size-class rounding, far
 // fewer objects for the garbage collector to visit, and no holes left
@@ -26,6 +28,7 @@ type shared struct {
 	events []Event     // free room in the current event slab
 	spare  []*dirState // stopped direction states, for the next handshakes
 	held   heldBudget  // bytes held across all flows (budget.go)
+	keys   *keylog.Log // secrets to decrypt with (decrypt.go); nil without a key log
 }
 
 // Recycling bounds: how many stopped states wait, and the largest record

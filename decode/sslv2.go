@@ -80,7 +80,7 @@ func (fs *flowState) sslv2Message(s *dirState, body []byte) {
 			// One certificate, no chain: parse it as a one-entry TLS list.
 			n := len(sh.Certificate)
 			list := append([]byte{byte((n + 3) >> 16), byte((n + 3) >> 8), byte(n + 3), byte(n >> 16), byte(n >> 8), byte(n)}, sh.Certificate...)
-			fs.f.TLS.Certificates, fs.f.TLS.CertificateTotal = fs.shared.certs.parse(list)
+			fs.f.TLS.Certificates, fs.f.TLS.CertificateTotal = fs.shared.certs.parse(list, false)
 		}
 		fs.event(d, EvSSLv2, tlswire.SSLv2ServerHelloType, len(body))
 		fs.lastMsg = "SSLv2 SERVER-HELLO"

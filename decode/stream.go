@@ -102,6 +102,8 @@ func (fs *flowState) keepFunc(s *dirState) func(uint8) bool {
 			return !fs.f.TLS.Encrypted[d]
 		case tlswire.ContentAlert, tlswire.ContentChangeCipherSpec:
 			return true
+		case tlswire.ContentApplicationData:
+			return fs.decrypting(d)
 		}
 		return false
 	}

@@ -39,11 +39,18 @@ const (
 func alertDiagnosis(f *decode.Flow, a *decode.AlertFact) string {
 	name := registry.Alert(a.Description)
 	head := fmt.Sprintf("%s sent fatal %s after the %s", a.From, name, afterWords(a.After))
+	if a.Decrypted {
+		head = fmt.Sprintf("%s sent fatal %s (encrypted; decrypted with the key log) after the %s", a.From, name, afterWords(a.After))
+	}
+	// In TLS 1.3 the server's Finished ends its flight: the client judges
+	// the certificate after it, before its own Finished.
+	serverFlight := !f.TLS.Finished[server] ||
+		f.TLS.ServerHello != nil && f.TLS.ServerHello.TLS13() && !f.TLS.Finished[client]
 	why := ""
 	switch {
 	case a.From == server && (a.After == "ClientHello" || a.After == "HelloRetryRequest"):
 		why = serverRejectsHello(f, a.Description)
-	case a.From == client && f.TLS.ServerHello != nil && !f.TLS.Finished[server]:
+	case a.From == client && f.TLS.ServerHello != nil && serverFlight:
 		why = clientRejectsServer(f, a.Description)
 	case a.From == server:
 		why = serverRejectsClientFlight(f, a.Description)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
 	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+	"github.com/pcapsurgery/pcapsurgery/decode/keylog"
 )
 
 // Batch is one step of a load: the flows that are new or changed since the
@@ -49,6 +50,10 @@ func NewPacketLoader(src *capture.Source) *Loader {
 	an.TCPOnly = true
 	return &Loader{src: src, an: an}
 }
+
+// SetKeyLog gives the load secrets to decrypt TLS handshakes with (nil:
+// none). Call before Run.
+func (l *Loader) SetKeyLog(k *keylog.Log) { l.an.SetKeyLog(k) }
 
 // SetMaxHeld sets the budget for bytes held across all flows (segments
 // behind a hole, unfinished handshake messages); n <= 0 keeps
