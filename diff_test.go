@@ -76,3 +76,37 @@ func TestDiffErrors(t *testing.T) {
 		t.Errorf("help diff: exit %d: %s", code, out.String())
 	}
 }
+
+// TestContrastCaptureReadings: in contrast.pcap (testdata/gen/contrast.sh) one
+// TLS 1.2-only server that needs SNI answers clients of three stacks; the
+// comparison with the closest working flow names each failure's reason.
+func TestContrastCaptureReadings(t *testing.T) {
+	for _, tc := range []struct {
+		id   string
+		want []string
+	}{
+		{"4", []string{"the closest working flow: same server address and SNI",
+			"the server chose TLS 1.2 with ECDHE-RSA-AES128-GCM-SHA256 for the working client",
+			"this client offers TLS 1.2 but not that suite (it offers RSA-AES256-CBC-SHA), and the server answered handshake_failure: likely no cipher suite in common"}},
+		{"5", []string{"which also offered TLS 1.2 to TLS 1.3); this client offers only TLS 1.3, and the server answered protocol_version: likely the server accepts no version this client offers"}},
+		{"6", []string{"this client offers only TLS 1.3, and the server answered protocol_version"}},
+		{"7", []string{"the closest working flow: same server address,",
+			"the failing client sends no SNI; the working one sends contrast.pcapsurgery.test: likely the server requires a server name"}},
+		{"9", []string{"the failing ClientHello is 1,512 bytes in two segments, the working one",
+			"bytes in one segment; it was retransmitted and never fully acknowledged: likely the larger segments are lost on the path"}},
+	} {
+		code, out, stderr := runDiff(t, "testdata/captures/contrast.pcap", tc.id)
+		if code != exitOK {
+			t.Fatalf("diff %s: exit %d: %s", tc.id, code, stderr)
+		}
+		reading := out[strings.Index(out, "Reading:"):strings.Index(out, "fields differ")]
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("diff %s lacks %q:\n%s", tc.id, w, reading)
+			}
+		}
+		if strings.Contains(reading, "nothing in the comparison stands out") {
+			t.Errorf("diff %s finds nothing:\n%s", tc.id, reading)
+		}
+	}
+}

@@ -64,6 +64,8 @@ func main() {
 	think := fs.Duration("think", 0, "server: pause between reading the ClientHello and answering it (a slow server)")
 	banner := fs.String("banner", "220 mail.pcapsurgery.test ESMTP", "banner: the line sent on accept")
 	reply := fs.String("reply", "500 5.5.1 Command unrecognized", "banner: the line sent after the client's first bytes")
+	suites := fs.String("suites", "", "comma-separated TLS 1.2 cipher suite names (Go's names) to allow")
+	requireSNI := fs.Bool("requiresni", false, "server: refuse a ClientHello without SNI (unrecognized_name)")
 	fs.Parse(os.Args[2:])
 
 	cfg := &tls.Config{}
@@ -101,6 +103,21 @@ func main() {
 		}
 	}
 	cfg.ServerName = *sni
+	if *suites != "" {
+		cfg.CipherSuites = suiteIDs(*suites)
+	}
+	if *requireSNI && len(cfg.Certificates) > 0 {
+		// With no Certificates and a nil answer from GetCertificate, Go's
+		// server sends unrecognized_name: what a server that needs the name sends.
+		cert := cfg.Certificates[0]
+		cfg.Certificates = nil
+		cfg.GetCertificate = func(hi *tls.ClientHelloInfo) (*tls.Certificate, error) {
+			if hi.ServerName == "" {
+				return nil, nil
+			}
+			return &cert, nil
+		}
+	}
 
 	switch mode {
 	case "server":
@@ -319,4 +336,21 @@ func smtp(c net.Conn, cfg *tls.Config) {
 		}
 	}
 	conn.Close()
+}
+
+// suiteIDs looks up Go's cipher suite names.
+func suiteIDs(list string) []uint16 {
+	var ids []uint16
+	for _, name := range strings.Split(list, ",") {
+		found := false
+		for _, cs := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+			if cs.Name == name {
+				ids, found = append(ids, cs.ID), true
+			}
+		}
+		if !found {
+			log.Fatalf("unknown cipher suite %q", name)
+		}
+	}
+	return ids
 }
