@@ -225,14 +225,18 @@ func (a *Analyzer) Finish() {
 
 // TakeDirty returns snapshots of the flows changed since the last call. The
 // snapshots share nothing mutable with the analyzer.
-func (a *Analyzer) TakeDirty() []Flow {
-	out := make([]Flow, 0, len(a.dirty))
+func (a *Analyzer) TakeDirty() []Flow { return a.AppendDirty(nil) }
+
+// AppendDirty is TakeDirty appending to dst, so a loader can reuse one
+// buffer for every batch.
+func (a *Analyzer) AppendDirty(dst []Flow) []Flow {
+	dst = slices.Grow(dst, len(a.dirty))
 	for _, fs := range a.dirty {
-		out = append(out, fs.f.snapshot())
+		dst = append(dst, fs.f.snapshot())
 		fs.dirty = false
 	}
 	a.dirty = a.dirty[:0]
-	return out
+	return dst
 }
 
 // DirtyCount is the number of flows changed since the last TakeDirty.

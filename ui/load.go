@@ -91,23 +91,21 @@ func (m Model) onBatch(msg loadBatchMsg) (Model, tea.Cmd) {
 }
 
 // apply replaces flows by ID and extends the visible order: directly in
-// capture order, or through a filter command otherwise.
+// capture order, or through a filter command otherwise. A batch's flows
+// come in any order: each goes to its ID's place.
 func (m *Model) apply(b model.Batch) tea.Cmd {
 	fs := b.Flows
-	if !slices.IsSortedFunc(fs, byID) {
-		fs = slices.Clone(fs)
-		slices.SortFunc(fs, byID)
-	}
 	oldLen := len(m.flows)
+	top := oldLen
+	for i := range fs {
+		top = max(top, fs[i].ID)
+	}
+	m.growFlows(top, b)
 	for i := range fs {
 		f := &fs[i]
 		idx := f.ID - 1
 		if idx < 0 {
 			continue
-		}
-		for len(m.flows) <= idx {
-			m.flows = append(m.flows, model.Flow{})
-			m.outcomes = append(m.outcomes, 0)
 		}
 		if old := &m.flows[idx]; old.ID != 0 {
 			m.counts[old.Outcome]--
@@ -134,4 +132,25 @@ func (m *Model) apply(b model.Batch) tea.Cmd {
 	return nil
 }
 
-func byID(a, b model.Flow) int { return a.ID - b.ID }
+// growFlows makes room for n flows. While the file is read, room is made
+// for as many flows as its size suggests (the flows so far, scaled by the
+// bytes left), so the list is copied a few times, not at every doubling:
+// a flow is about a kilobyte, and each copy held the old and the new list.
+func (m *Model) growFlows(n int, b model.Batch) {
+	if n <= len(m.flows) {
+		return
+	}
+	if n > cap(m.flows) {
+		want := n
+		if b.Total > 0 && b.BytesRead > 0 && b.BytesRead < b.Total {
+			est := float64(n) * float64(b.Total) / float64(b.BytesRead) * 1.1
+			const minFlowBytes = 70 // a SYN in a pcap: record header and 54 bytes of frame
+			want = int(min(est, float64(n)+float64(b.Total-b.BytesRead)/minFlowBytes))
+			want = max(want, n)
+		}
+		m.flows = slices.Grow(m.flows, want-len(m.flows))
+		m.outcomes = slices.Grow(m.outcomes, want-len(m.outcomes))
+	}
+	m.flows = m.flows[:n]
+	m.outcomes = m.outcomes[:n]
+}

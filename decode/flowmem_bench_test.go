@@ -1,0 +1,80 @@
+package decode_test
+
+import (
+	"crypto/tls"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+	"github.com/pcapsurgery/pcapsurgery/decode/internal/synth"
+)
+
+// BenchmarkFlowMemory reports the heap an analyzer keeps per flow once the
+// capture is read (B/flow), by kind of flow: a SYN nobody answered, a SYN
+// answered by a RST, and a full TLS 1.3 handshake with a little data and a
+// FIN each way (its hellos shared with the other flows, as one client
+// stack's are). Issue 13: a SYN-only or refused flow should cost a few
+// dozen bytes.
+func BenchmarkFlowMemory(b *testing.B) {
+	cert, _ := synth.Cert(synth.New("10.0.0.1:40000", "10.0.0.2:443").TS, "www.example.test")
+	chunks, err := synth.Transcript(
+		&tls.Config{ServerName: "www.example.test", InsecureSkipVerify: true, NextProtos: []string{"h2"}},
+		&tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}}, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	kinds := []struct {
+		name  string
+		build func(c *synth.Conn)
+	}{
+		{"syn-only", func(c *synth.Conn) { c.Append(c.Segment(true, synth.SYN, 999, nil)) }},
+		{"refused", func(c *synth.Conn) {
+			c.Append(c.Segment(true, synth.SYN, 999, nil), c.Segment(false, synth.RST|synth.ACK, 0, nil))
+		}},
+		{"handshake", func(c *synth.Conn) {
+			c.Handshake()
+			for _, ch := range chunks {
+				c.Send(ch.FromClient, ch.Data, 1400)
+			}
+			c.Close(true, false)
+			c.Close(false, false)
+		}},
+	}
+	const flows = 5000
+	for _, k := range kinds {
+		b.Run(k.name, func(b *testing.B) {
+			var packets []capture.Packet
+			for i := range flows {
+				client := fmt.Sprintf("10.%d.%d.%d:%d", i>>16&255, i>>8&255, i&255, 40000+i%20000)
+				c := synth.New(client, "10.255.0.1:443")
+				k.build(c)
+				for _, fr := range c.Frames {
+					packets = append(packets, capture.Packet{Index: len(packets) + 1, TS: fr.TS,
+						LinkType: 1, // Ethernet CapLen: len(fr.Data), OrigLen: len(fr.Data),
+						Offset:   int64(len(packets)) * 100, Data: fr.Data})
+				}
+			}
+			var perFlow float64
+			for b.Loop() {
+				runtime.GC()
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				a := decode.NewAnalyzer()
+				for i := range packets {
+					a.Add(&packets[i])
+				}
+				a.Finish()
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				if n := len(a.Flows()); n != flows {
+					b.Fatalf("%d flows, want %d", n, flows)
+				}
+				perFlow = float64(after.HeapAlloc-before.HeapAlloc) / flows
+				runtime.KeepAlive(a)
+			}
+			b.ReportMetric(perFlow, "B/flow")
+		})
+	}
+}
