@@ -72,6 +72,35 @@ Examples:
 Exit status: 0 success, 1 the capture could not be read (or export failed), 2 usage error.
 `
 
+// init lists the --by keys from model.GroupKeys, so a key added there is
+// in the help without a hand-kept copy.
+func init() {
+	commandHelp["summary"] = strings.Replace(commandHelp["summary"], "@GROUPKEYS@", groupKeysHelp(), 1)
+}
+
+// groupKeysHelp is "KEY: server, sni, ..." wrapped under the flag text.
+func groupKeysHelp() string {
+	const indent, width = "                   ", 77
+	var lines []string
+	line := indent + "KEY:"
+	for i, k := range model.GroupKeys {
+		word := " " + string(k)
+		if note := model.GroupKeyNote(k); note != "" {
+			word += " (" + note + ")"
+		}
+		if i < len(model.GroupKeys)-1 {
+			word += ","
+		}
+		if len(line)+len(word) > width {
+			lines = append(lines, line)
+			line = indent + word[1:]
+			continue
+		}
+		line += word
+	}
+	return strings.Join(append(lines, line), "\n")
+}
+
 var commandHelp = map[string]string{
 	"summary": `Usage: pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] FILE
 
@@ -88,9 +117,7 @@ Flags:
                    as a sparkline (20 parts), first and last time, counts by
                    outcome; most failures first. With KEY2 each group is
                    broken down under it (--json: one object per pair).
-                   KEY: server, sni, client, clientnet (/24 or /64), ja4,
-                   ja4a (JA4's first section), outcome, alert, version,
-                   cipher, issuer
+@GROUPKEYS@
   --max-held SIZE  memory budget for bytes held across flows (default 256M)
 
 Examples:

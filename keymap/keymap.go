@@ -37,6 +37,8 @@ type List struct {
 type GroupView struct {
 	Up, Down, PageUp, PageDown, Top, Bottom  key.Binding
 	Open, NextKey, PrevKey, Sort, Back, Quit key.Binding
+	// The second level: which key splits each group, and showing it.
+	NextKey2, PrevKey2, Expand, Collapse key.Binding
 }
 
 // Detail is the flow pane.
@@ -104,6 +106,10 @@ func Default() KeyMap {
 			NextKey:  b("K", "next key", "K"),
 			PrevKey:  b("J", "previous key", "J"),
 			Sort:     b("s", "next sort", "s"),
+			NextKey2: b("L", "next second key", "L"),
+			PrevKey2: b("H", "previous second key", "H"),
+			Expand:   b("right/l", "show second level", "right", "l"),
+			Collapse: b("left/h", "hide second level", "left", "h"),
 			Back:     b("tab/esc", "flow list", "tab", "esc"),
 			Quit:     b("q", "quit", "q"),
 		},
@@ -212,6 +218,7 @@ func (g GroupView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{g.Up, g.Down, g.PageUp, g.PageDown, g.Top, g.Bottom},
 		{g.Open, g.NextKey, g.PrevKey, g.Sort, g.Back, g.Quit},
+		{g.NextKey2, g.PrevKey2, g.Expand, g.Collapse},
 	}
 }
 

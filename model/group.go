@@ -7,7 +7,6 @@ import (
 	"math/bits"
 	"net/netip"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -32,6 +31,18 @@ const (
 // GroupKeys lists every key, in the order help shows them.
 var GroupKeys = []GroupKey{ByServer, BySNI, ByClient, ByClientNet, ByJA4, ByJA4a, ByOutcome,
 	ByAlert, ByVersion, ByCipher, ByIssuer}
+
+// GroupKeyNote is a few words on a key whose name says too little
+// ("/24 or /64" for clientnet), "" for the others: help prints it.
+func GroupKeyNote(k GroupKey) string {
+	switch k {
+	case ByClientNet:
+		return "/24 or /64"
+	case ByJA4a:
+		return "JA4's first section"
+	}
+	return ""
+}
 
 // MaxGroupLevels is how many keys a grouping nests: KEY or KEY,KEY2.
 const MaxGroupLevels = 2
@@ -107,24 +118,6 @@ func (k GroupKey) Value(f *Flow) string {
 	return ""
 }
 
-// appendValue appends what Value returns, formatting addresses into b
-// rather than a new string: the grouper looks groups up by these bytes
-// and allocates a key only for a new group.
-func (k GroupKey) appendValue(b []byte, f *Flow) []byte {
-	switch k {
-	case ByServer:
-		return f.Server.AppendTo(b)
-	case ByClient:
-		return f.Client.Addr().Unmap().AppendTo(b)
-	case ByClientNet:
-		if p, ok := clientPrefix(f.Client.Addr()); ok {
-			return p.AppendTo(b)
-		}
-		return b
-	}
-	return append(b, k.Value(f)...)
-}
-
 // clientNet is the address's /24 (IPv4) or /64 (IPv6) network.
 func clientNet(a netip.Addr) string {
 	if p, ok := clientPrefix(a); ok {
@@ -177,13 +170,12 @@ func seconds(a, b time.Time) float64 {
 type Group struct {
 	Key      []string // one value per level; "" when the flows have none
 	Flows    int
-	Failures int               // flows whose outcome Failed()
-	Outcomes [numOutcomes]int  // counts, in Outcomes order
-	First    time.Time         // earliest flow start
-	Last     time.Time         // latest flow end
-	Buckets  []int             // failures by flow start, over the span
-	Sub      []Group           // the second level, when grouping by two keys
-	sub      map[string]*Group // index of Sub while adding
+	Failures int              // flows whose outcome Failed()
+	Outcomes [numOutcomes]int // counts, in Outcomes order
+	First    time.Time        // earliest flow start
+	Last     time.Time        // latest flow end
+	Buckets  []int            // failures by flow start, over the span; read-only (groups without failures share one)
+	Sub      []Group          // the second level, when grouping by two keys
 }
 
 const numOutcomes = 13
@@ -192,24 +184,55 @@ func init() {
 	if len(Outcomes) != numOutcomes {
 		panic("model: numOutcomes must equal len(Outcomes)")
 	}
+	for i, o := range Outcomes {
+		if outcomeIndex(o) != i {
+			panic("model: outcomeIndex must follow Outcomes")
+		}
+	}
 }
 
-// outcomeIndex is o's position in Outcomes (-1 when unknown).
+// outcomeIndex is o's position in Outcomes (-1 when unknown): a switch,
+// not a search, as the grouper asks once per flow.
 func outcomeIndex(o Outcome) int {
-	for i, v := range Outcomes {
-		if v == o {
-			return i
-		}
+	switch o {
+	case OK:
+		return 0
+	case Resumed:
+		return 1
+	case Alert:
+		return 2
+	case EncryptedAlert:
+		return 3
+	case Reset:
+		return 4
+	case NoServerHello:
+		return 5
+	case PlaintextReply:
+		return 6
+	case NoClientHello:
+		return 7
+	case NotTLS:
+		return 8
+	case NoSYNACK:
+		return 9
+	case Refused:
+		return 10
+	case OneSided:
+		return 11
+	case Partial:
+		return 12
 	}
 	return -1
 }
 
 // Share is the failures' part of the flows, 0 to 1.
-func (g *Group) Share() float64 {
-	if g.Flows == 0 {
+func (g *Group) Share() float64 { return share(g.Failures, g.Flows) }
+
+func share(failures, flows int) float64 {
+	if flows == 0 {
 		return 0
 	}
-	return float64(g.Failures) / float64(g.Flows)
+	return float64(failures) / float64(flows)
 }
 
 // Count is how many of the group's flows had outcome o.
@@ -230,102 +253,6 @@ func (g *Group) OutcomeWords() string {
 		}
 	}
 	return strings.Join(parts, ", ")
-}
-
-func (g *Group) add(f *Flow, span Span, buckets int) {
-	if g.Flows == 0 || f.First.Before(g.First) {
-		g.First = f.First
-	}
-	if g.Flows == 0 || f.Last.After(g.Last) {
-		g.Last = f.Last
-	}
-	g.Flows++
-	if i := outcomeIndex(f.Outcome); i >= 0 {
-		g.Outcomes[i]++
-	}
-	if f.Outcome.Failed() {
-		g.Failures++
-		if g.Buckets == nil {
-			g.Buckets = make([]int, buckets)
-		}
-		g.Buckets[span.Bucket(f.First, buckets)]++
-	}
-}
-
-// Grouper aggregates classified flows one at a time; it keeps one Group per
-// key value, never the flows, so memory grows with the groups.
-type Grouper struct {
-	by      []GroupKey
-	span    Span
-	buckets int
-	groups  map[string]*Group
-	buf     []byte // the value being looked up
-}
-
-// NewGrouper groups by one or two keys; failures are counted in buckets
-// equal parts of span.
-func NewGrouper(by []GroupKey, span Span, buckets int) *Grouper {
-	return &Grouper{by: by, span: span, buckets: max(buckets, 1), groups: map[string]*Group{}}
-}
-
-// By returns the keys the grouper groups by.
-func (gr *Grouper) By() []GroupKey { return gr.by }
-
-// Add counts one flow (the *Flow may be reused after it returns).
-func (gr *Grouper) Add(f *Flow) {
-	gr.buf = gr.by[0].appendValue(gr.buf[:0], f)
-	g := gr.groups[string(gr.buf)]
-	if g == nil {
-		v := string(gr.buf)
-		g = &Group{Key: []string{v}}
-		gr.groups[v] = g
-	}
-	g.add(f, gr.span, gr.buckets)
-	if len(gr.by) < 2 {
-		return
-	}
-	gr.buf = gr.by[1].appendValue(gr.buf[:0], f)
-	if g.sub == nil {
-		g.sub = map[string]*Group{}
-	}
-	s := g.sub[string(gr.buf)]
-	if s == nil {
-		v2 := string(gr.buf)
-		s = &Group{Key: []string{g.Key[0], v2}}
-		g.sub[v2] = s
-	}
-	s.add(f, gr.span, gr.buckets)
-}
-
-// Groups returns the groups sorted by col (second-level groups inside
-// each, sorted the same way). Buckets is never nil.
-func (gr *Grouper) Groups(col GroupColumn) []Group {
-	out := sortedGroups(gr.groups, gr.buckets, col)
-	for i := range out {
-		if m := out[i].sub; m != nil {
-			out[i].Sub = sortedGroups(m, gr.buckets, col)
-			out[i].sub = nil
-		}
-	}
-	return out
-}
-
-// sortedGroups sorts pointers, not the large Group values, then copies:
-// a million groups (one per client) sort in a fraction of the time.
-func sortedGroups(m map[string]*Group, buckets int, col GroupColumn) []Group {
-	ptrs := make([]*Group, 0, len(m))
-	for _, g := range m {
-		if g.Buckets == nil {
-			g.Buckets = make([]int, buckets)
-		}
-		ptrs = append(ptrs, g)
-	}
-	slices.SortFunc(ptrs, func(a, b *Group) int { return compareGroups(a, b, col) })
-	out := make([]Group, len(ptrs))
-	for i, g := range ptrs {
-		out[i] = *g
-	}
-	return out
 }
 
 // GroupColumn is what groups are sorted by.
@@ -363,39 +290,52 @@ func (c GroupColumn) String() string {
 // SortGroups sorts in place by col; ties go by failures, then flows, then
 // key, so the order never depends on map iteration.
 func SortGroups(gs []Group, col GroupColumn) {
-	sort.SliceStable(gs, func(i, j int) bool { return compareGroups(&gs[i], &gs[j], col) < 0 })
+	slices.SortStableFunc(gs, func(a, b Group) int {
+		if c := compareStat(col, statOf(&a), statOf(&b), func() int { return compareKeys(a.Key, b.Key) }); c != 0 {
+			return c
+		}
+		return compareKeys(a.Key, b.Key)
+	})
 }
 
-func compareGroups(a, b *Group, col GroupColumn) int {
+// groupStat is what the orders compare, for a Group and for the
+// grouper's slots alike.
+type groupStat struct {
+	flows, failures int
+	first, last     time.Time
+}
+
+func statOf(g *Group) groupStat { return groupStat{g.Flows, g.Failures, g.First, g.Last} }
+
+// compareStat orders by col, then failures, then flows (most first); the
+// caller breaks what ties remain.
+func compareStat(col GroupColumn, a, b groupStat, keys func() int) int {
 	switch col {
 	case GroupByFlows:
-		if c := cmp.Compare(b.Flows, a.Flows); c != 0 {
+		if c := cmp.Compare(b.flows, a.flows); c != 0 {
 			return c
 		}
 	case GroupByShare:
-		if c := cmp.Compare(b.Share(), a.Share()); c != 0 {
+		if c := cmp.Compare(share(b.failures, b.flows), share(a.failures, a.flows)); c != 0 {
 			return c
 		}
 	case GroupByKey:
-		if c := compareKeys(a.Key, b.Key); c != 0 {
+		if c := keys(); c != 0 {
 			return c
 		}
 	case GroupByFirst:
-		if c := a.First.Compare(b.First); c != 0 {
+		if c := a.first.Compare(b.first); c != 0 {
 			return c
 		}
 	case GroupByLast:
-		if c := b.Last.Compare(a.Last); c != 0 {
+		if c := b.last.Compare(a.last); c != 0 {
 			return c
 		}
 	}
-	if c := cmp.Compare(b.Failures, a.Failures); c != 0 {
+	if c := cmp.Compare(b.failures, a.failures); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(b.Flows, a.Flows); c != 0 {
-		return c
-	}
-	return compareKeys(a.Key, b.Key)
+	return cmp.Compare(b.flows, a.flows)
 }
 
 func compareKeys(a, b []string) int {

@@ -16,16 +16,18 @@ func outcomeWord(o model.Outcome) string { return shortOutcome[o] }
 
 // groupResultMsg is a grouping done in a command; Gen tells stale ones apart.
 type groupResultMsg struct {
-	Gen    int
-	By     []model.GroupKey
-	Groups []model.Group
-	Flows  int
-	Span   model.Span
+	Gen   int
+	By    []model.GroupKey
+	Set   *model.GroupSet
+	Flows int
 }
 
-// contrastOf is the second level the view groups by, for the note under
-// the rows; nil when the key is the contrast itself.
-func contrastOf(by []model.GroupKey) []model.GroupKey {
+// levelsOf is what the grouper groups by: the keys shown, or with one key
+// a hidden second level (the contrast key) for the note under the rows.
+func levelsOf(by []model.GroupKey) []model.GroupKey {
+	if len(by) > 1 {
+		return by
+	}
 	if c := by[0].Contrast(); c != by[0] {
 		return []model.GroupKey{by[0], c}
 	}
@@ -37,25 +39,27 @@ func contrastOf(by []model.GroupKey) []model.GroupKey {
 func (m Model) openGroups() (Model, tea.Cmd) {
 	m.mode = modeGroups
 	m.relayout(m.lay.width, m.lay.height)
-	return m, m.regroup(m.groups.By())
+	return m, m.regroup(m.groups.By(), m.groups.Column())
 }
 
 // regroup counts the visible flows by by, on the whole capture's time
 // axis, in a command: a million flows are no work for Update (STYLE §1.9).
-// Batches wait while it reads the flows, as they do for a filter.
-func (m *Model) regroup(by []model.GroupKey) tea.Cmd {
+// Batches wait while it reads the flows, as they do for a filter. The
+// visible order is shared, not copied: a new filter result replaces it
+// and loading appends past its end, never writing what the command reads.
+func (m *Model) regroup(by []model.GroupKey, col model.GroupColumn) tea.Cmd {
 	m.groupGen++
 	m.inflight++
 	m.groups.SetCounting(true)
-	gen, flows, vis := m.groupGen, m.flows[:len(m.flows):len(m.flows)], slices.Clone(m.list.Visible())
+	vis := m.list.Visible()
+	gen, flows, vis := m.groupGen, m.flows[:len(m.flows):len(m.flows)], vis[:len(vis):len(vis)]
 	by = slices.Clone(by)
 	return func() tea.Msg {
-		span := model.SpanOf(flows)
-		gr := model.NewGrouper(contrastOf(by), span, model.GroupBuckets)
+		gr := model.NewGrouper(levelsOf(by), model.SpanOf(flows), model.GroupBuckets)
 		for _, i := range vis {
 			gr.Add(&flows[i])
 		}
-		return groupResultMsg{Gen: gen, By: by, Groups: gr.Groups(model.GroupByFailures), Flows: len(vis), Span: span}
+		return groupResultMsg{Gen: gen, By: by, Set: gr.Sorted(col), Flows: len(vis)}
 	}
 }
 
@@ -63,7 +67,7 @@ func (m *Model) regroup(by []model.GroupKey) tea.Cmd {
 func (m Model) onGroupResult(msg groupResultMsg) (Model, tea.Cmd) {
 	m.inflight--
 	if msg.Gen == m.groupGen {
-		m.groups.SetGroups(msg.By, msg.Groups, msg.Flows, msg.Span)
+		m.groups.SetGroups(msg.By, msg.Set, msg.Flows)
 		m.groups.SetCounting(false)
 	}
 	return m.takePending()

@@ -5,7 +5,6 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/pcapsurgery/pcapsurgery/model"
 	"github.com/pcapsurgery/pcapsurgery/ui/exportdlg"
 	"github.com/pcapsurgery/pcapsurgery/ui/filterbar"
 	"github.com/pcapsurgery/pcapsurgery/ui/flowlist"
@@ -42,7 +41,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case filterResultMsg:
 		m, cmd := m.onFilterResult(msg)
 		if m.mode == modeGroups && msg.Gen == m.filterGen { // f, then tab before the list had its answer
-			return m, tea.Batch(cmd, m.regroup(m.groups.By()))
+			return m, tea.Batch(cmd, m.regroup(m.groups.By(), m.groups.Column()))
 		}
 		return m, cmd
 	case groupResultMsg:
@@ -54,7 +53,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case groupview.OpenMsg:
 		return m.drillDown(msg)
 	case groupview.RegroupMsg:
-		return m, m.regroup([]model.GroupKey{msg.By})
+		return m, m.regroup(msg.By, msg.Col)
 	case flowlist.OpenMsg:
 		return m.open(msg.ID), nil
 	case exportdlg.RequestMsg:

@@ -1,6 +1,7 @@
 // Package groupview is the explorer's group view: the flows the filter
-// keeps, counted by one key (server, SNI, client, JA4 ...), most failures
-// first, each with its failures over the capture's time as a sparkline.
+// keeps, counted by one key (server, SNI, client, JA4 ...) and optionally
+// split by a second, most failures first, each with its outcomes as a bar
+// and in words and its failures over the capture's time as a sparkline.
 package groupview
 
 import (
@@ -26,24 +27,30 @@ type OpenMsg struct {
 	Key []string
 }
 
-// RegroupMsg asks the parent to group by another key.
-type RegroupMsg struct{ By model.GroupKey }
+// RegroupMsg asks the parent to group by other keys, or in another order.
+type RegroupMsg struct {
+	By  []model.GroupKey
+	Col model.GroupColumn
+}
 
 // Model is the group view: a plain component the root routes keys to.
+// Rows are built from the set as they are shown: a million groups cost
+// the view nothing until they scroll into sight.
 type Model struct {
 	keys          keymap.GroupView
 	st            styles.Styles
 	width, height int
-	by            []model.GroupKey
-	groups        []model.Group
+	by            []model.GroupKey // the keys shown: one, or two with a second level
+	set           *model.GroupSet
 	flows         int // flows grouped, for the title line
 	word          func(model.Outcome) string
-	cursor, top   int
+	cursor, top   int               // rows: first-level groups and the open group's second level
+	open          int               // the first-level group whose second level shows; -1 none
 	col           model.GroupColumn // the sort order
-	span          model.Span        // the sparklines' axis
 	keyMax        int               // the widest key value, so short keys leave room for the words
 	counting      bool              // a grouping is on its way
 	loc           *time.Location    // where times are shown; nil is UTC
+	note          string            // where the selected group's failures concentrate
 }
 
 // SetCounting says a grouping is on its way (the title says so).
@@ -66,7 +73,8 @@ func (m Model) axis() string {
 	if loc == nil {
 		loc = time.UTC
 	}
-	from, to := m.span.From.In(loc), m.span.To.In(loc)
+	span := m.set.Span()
+	from, to := span.From.In(loc), span.To.In(loc)
 	layout := "15:04:05"
 	if from.Format("2006-01-02") != to.Format("2006-01-02") {
 		layout = "2006-01-02 15:04:05"
@@ -77,7 +85,7 @@ func (m Model) axis() string {
 // New builds an empty view.
 // word names an outcome in the counts ("rst", "no-sh"): the parent's words.
 func New(keys keymap.GroupView, st styles.Styles, word func(model.Outcome) string) Model {
-	return Model{keys: keys, st: st, by: []model.GroupKey{model.ByServer}, word: word}
+	return Model{keys: keys, st: st, by: []model.GroupKey{model.ByServer}, word: word, open: -1}
 }
 
 // Column is the sort order the groups are in.
@@ -87,36 +95,14 @@ func (m Model) Column() model.GroupColumn { return m.col }
 // cursor, of how many.
 func (m Model) Position() string {
 	pos := "0/0"
-	if len(m.groups) > 0 {
-		pos = strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(len(m.groups))
-	}
-	return "sort " + m.col.String() + "  " + pos
-}
-
-// sort puts the groups (and each one's second level) in the view's order.
-func (m *Model) sort() {
-	model.SortGroups(m.groups, m.col)
-	for i := range m.groups {
-		model.SortGroups(m.groups[i].Sub, m.col)
-	}
-}
-
-// counts is the group's outcomes in words, failures first so a narrow
-// screen keeps them: "10 alert 1 rst 12 ok".
-func (m Model) counts(g *model.Group) string {
-	var parts []string
-	for _, failed := range []bool{true, false} {
-		for _, o := range model.Outcomes {
-			if n := g.Count(o); n > 0 && o.Failed() == failed {
-				w := string(o)
-				if m.word != nil && m.word(o) != "" {
-					w = m.word(o)
-				}
-				parts = append(parts, strconv.Itoa(n)+" "+w)
-			}
+	if n := m.set.Len(); n > 0 {
+		top, sub := m.rowAt(m.cursor)
+		pos = strconv.Itoa(top+1) + "/" + strconv.Itoa(n)
+		if sub >= 0 {
+			pos += " (" + strconv.Itoa(sub+1) + "/" + strconv.Itoa(m.set.SubLen(top)) + ")"
 		}
 	}
-	return strings.Join(parts, " ")
+	return "sort " + m.col.String() + "  " + pos
 }
 
 // SetSize gives the view its rows (a title, a column head, then groups).
@@ -128,52 +114,78 @@ func (m *Model) SetSize(w, h int) {
 // SetStyles follows the terminal's background.
 func (m *Model) SetStyles(st styles.Styles) { m.st = st }
 
-// By is the key the view groups by.
+// By is the keys the view groups by.
 func (m Model) By() []model.GroupKey { return m.by }
 
-// SetGroups shows groups of flows made by by; a new key starts at the top.
-func (m *Model) SetGroups(by []model.GroupKey, groups []model.Group, flows int, span model.Span) {
-	m.span = span
+// keySample bounds the groups whose width sizes the key column: the
+// first screens decide it, not a million rows.
+const keySample = 4096
+
+// SetGroups shows a grouping by by (its set may carry a hidden second
+// level for the note); new keys start at the top.
+func (m *Model) SetGroups(by []model.GroupKey, set *model.GroupSet, flows int) {
 	if !slices.Equal(by, m.by) {
-		m.cursor, m.top = 0, 0
+		m.cursor, m.top, m.open = 0, 0, -1
 	}
-	m.by, m.groups, m.flows = slices.Clone(by), groups, flows
+	if m.open >= set.Len() || len(by) < 2 {
+		m.open = -1
+	}
+	m.by, m.set, m.flows, m.col = slices.Clone(by), set, flows, set.Column()
 	m.keyMax = ansi.StringWidth(model.GroupTitle(by))
-	for i := range groups {
-		m.keyMax = max(m.keyMax, ansi.StringWidth(model.GroupKeyText(groups[i].Key[len(groups[i].Key)-1])))
+	for i := range min(set.Len(), keySample) {
+		m.keyMax = max(m.keyMax, ansi.StringWidth(model.GroupKeyText(set.Key(i))))
 	}
-	if m.col != model.GroupByFailures { // the grouper sorts by failures
-		m.sort()
+	if len(by) > 1 {
+		m.keyMax += 2 // the second level is indented
 	}
 	m.clamp()
 }
 
-// Selected is the group under the cursor, nil when there is none.
+// rowCount is the first-level groups plus the open one's second level.
+func (m Model) rowCount() int {
+	n := m.set.Len()
+	if m.open >= 0 {
+		n += m.set.SubLen(m.open)
+	}
+	return n
+}
+
+// rowAt is the group at row r: its first-level index and, on a
+// second-level row, its index there (else -1).
+func (m Model) rowAt(r int) (top, sub int) {
+	if m.open < 0 || r <= m.open {
+		return r, -1
+	}
+	n := m.set.SubLen(m.open)
+	if r <= m.open+n {
+		return m.open, r - m.open - 1
+	}
+	return r - n, -1
+}
+
+func (m Model) groupAt(r int) model.Group {
+	top, sub := m.rowAt(r)
+	if sub >= 0 {
+		return m.set.Sub(top, sub)
+	}
+	return m.set.At(top)
+}
+
+// Selected is the group under the cursor (a second-level one on its
+// rows), nil when there is none.
 func (m Model) Selected() *model.Group {
-	if m.cursor < 0 || m.cursor >= len(m.groups) {
+	if m.cursor < 0 || m.cursor >= m.rowCount() {
 		return nil
 	}
-	return &m.groups[m.cursor]
+	g := m.groupAt(m.cursor)
+	return &g
 }
 
 // rows is what is left after the title, the column head and the note line.
 func (m Model) rows() int { return max(1, m.height-3) }
 
-// note is the line under the rows: where the selected group's failures
-// concentrate, when they do (model.Group.Concentration).
-func (m Model) note() string {
-	g := m.Selected()
-	if g == nil || len(g.Sub) == 0 {
-		return ""
-	}
-	if line, ok := g.Concentration(m.by[0].Contrast()); ok {
-		return model.GroupKeyText(g.Key[0]) + ": " + line
-	}
-	return ""
-}
-
 func (m *Model) clamp() {
-	m.cursor = min(max(m.cursor, 0), max(len(m.groups)-1, 0))
+	m.cursor = min(max(m.cursor, 0), max(m.rowCount()-1, 0))
 	if m.cursor < m.top {
 		m.top = m.cursor
 	}
@@ -181,9 +193,19 @@ func (m *Model) clamp() {
 		m.top = m.cursor - m.rows() + 1
 	}
 	m.top = max(m.top, 0)
+	m.note = ""
+	if m.set.Len() == 0 {
+		return
+	}
+	// The note: where the selected group's failures concentrate on one
+	// value of the second key (model.Group.Concentration).
+	top, _ := m.rowAt(m.cursor)
+	if line, ok := m.set.Concentration(top); ok {
+		m.note = model.GroupKeyText(m.set.Key(top)) + ": " + line
+	}
 }
 
-// Update moves the cursor, opens a group, or asks for the next key.
+// Update moves the cursor, opens a group, or asks for other keys or order.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -202,27 +224,49 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(k, gk.Top):
 		m.cursor = 0
 	case key.Matches(k, gk.Bottom):
-		m.cursor = len(m.groups) - 1
+		m.cursor = m.rowCount() - 1
 	case key.Matches(k, gk.Open):
 		if g := m.Selected(); g != nil {
 			msg := OpenMsg{By: slices.Clone(m.by[:len(g.Key)]), Key: slices.Clone(g.Key)}
 			return m, func() tea.Msg { return msg }
 		}
+	case key.Matches(k, gk.Expand):
+		if top, _ := m.rowAt(m.cursor); len(m.by) > 1 && m.set.Len() > 0 {
+			m.open, m.cursor = top, top
+		}
+	case key.Matches(k, gk.Collapse):
+		if top, _ := m.rowAt(m.cursor); m.open >= 0 {
+			m.open, m.cursor = -1, top
+		}
 	case key.Matches(k, gk.Sort):
 		i := slices.Index(model.GroupColumns, m.col)
 		m.col = model.GroupColumns[(i+1)%len(model.GroupColumns)]
-		m.sort()
 		m.cursor, m.top = 0, 0
+		return m, m.regroup(m.by)
 	case key.Matches(k, gk.NextKey), key.Matches(k, gk.PrevKey):
 		step := 1
 		if key.Matches(k, gk.PrevKey) {
 			step = -1
 		}
-		next := cycle(m.by[0], step)
-		return m, func() tea.Msg { return RegroupMsg{By: next} }
+		by := []model.GroupKey{cycle(m.by[0], step)}
+		if len(m.by) > 1 && m.by[1] != by[0] {
+			by = append(by, m.by[1])
+		}
+		return m, m.regroup(by)
+	case key.Matches(k, gk.NextKey2), key.Matches(k, gk.PrevKey2):
+		step := 1
+		if key.Matches(k, gk.PrevKey2) {
+			step = -1
+		}
+		return m, m.regroup(secondKey(m.by, step))
 	}
 	m.clamp()
 	return m, nil
+}
+
+func (m Model) regroup(by []model.GroupKey) tea.Cmd {
+	msg := RegroupMsg{By: by, Col: m.col}
+	return func() tea.Msg { return msg }
 }
 
 // cycle is the key step places after k in model.GroupKeys.
@@ -232,31 +276,58 @@ func cycle(k model.GroupKey, step int) model.GroupKey {
 	return model.GroupKeys[((i+step)%n+n)%n]
 }
 
+// secondKey steps the second level through every key but the first, and
+// none (one level) between the last and the first.
+func secondKey(by []model.GroupKey, step int) []model.GroupKey {
+	choices := []model.GroupKey{""} // none
+	for _, k := range model.GroupKeys {
+		if k != by[0] {
+			choices = append(choices, k)
+		}
+	}
+	cur := model.GroupKey("")
+	if len(by) > 1 {
+		cur = by[1]
+	}
+	n := len(choices)
+	next := choices[((slices.Index(choices, cur)+step)%n+n)%n]
+	if next == "" {
+		return by[:1:1]
+	}
+	return []model.GroupKey{by[0], next}
+}
+
 // Column widths; the key takes what is left, the words the rest of the line.
 const (
 	timeW    = 8   // 15:04:05
 	wideFrom = 120 // columns from which first and last times show
-	numW     = 7
 	shareW   = 5
 	wordsW   = 16
+	barW     = 6 // the outcome bar; wider from wideFrom
+	barWide  = 10
 )
 
-// View is the title line, the column head and one line per group.
+// View is the title line, the column head and one line per row.
 func (m Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
 	spark := model.GroupBuckets
 	wide := m.width >= wideFrom // room for the first and last times
-	fixed := 2*numW + shareW + spark + 5
+	numW := max(5, len(strconv.Itoa(m.flows)))
+	bw := barW
+	if wide {
+		bw = barWide
+	}
+	fixed := 2*numW + shareW + spark + bw + 6
 	if wide {
 		fixed += 2 * (timeW + 1)
 	}
 	keyW := min(40, m.keyMax, max(12, m.width-fixed-wordsW))
-	title := fmt.Sprintf("%s of %s flows by %s  failures over %s", plural(len(m.groups), "group"),
-		strconv.Itoa(m.flows), model.GroupTitle(m.by), m.axis())
-	if m.counting {
-		title = "counting groups by " + model.GroupTitle(m.by) + "..."
+	title := "counting groups by " + model.GroupTitle(m.by) + "..."
+	if !m.counting && m.set != nil {
+		title = fmt.Sprintf("%s of %s flows by %s  failures over %s", plural(m.set.Len(), "group"),
+			strconv.Itoa(m.flows), model.GroupTitle(m.by), m.axis())
 	}
 	lines := []string{m.st.Title.Render(pad(title, m.width))}
 	cols := []string{pad(model.GroupTitle(m.by), keyW), padLeft("FLOWS", numW), padLeft("FAILS", numW),
@@ -266,29 +337,47 @@ func (m Model) View() string {
 	}
 	head := strings.Join(append(cols, "OUTCOMES"), " ")
 	lines = append(lines, m.st.ColumnHead.Render(pad(head, m.width)))
-	if len(m.groups) == 0 {
+	if m.set.Len() == 0 && !m.counting {
 		lines = append(lines, "no flows match the filter")
 	}
-	for i := m.top; i < len(m.groups) && i < m.top+m.rows(); i++ {
-		g := &m.groups[i]
-		cells := []string{pad(model.Clip(model.GroupKeyText(g.Key[len(g.Key)-1]), keyW), keyW),
+	for r := m.top; r < m.rowCount() && r < m.top+m.rows(); r++ {
+		_, sub := m.rowAt(r)
+		g := m.groupAt(r)
+		name := model.GroupKeyText(g.Key[len(g.Key)-1])
+		switch {
+		case sub >= 0:
+			name = "  " + name
+		case r == m.open:
+			name = "▾ " + name
+		case len(m.by) > 1:
+			name = "▸ " + name
+		}
+		cells := []string{pad(model.Clip(name, keyW), keyW),
 			padLeft(strconv.Itoa(g.Flows), numW), padLeft(strconv.Itoa(g.Failures), numW),
 			padLeft(model.SharePercent(g.Share()), shareW), model.Sparkline(g.Buckets)}
 		if wide {
 			cells = append(cells, m.clock(g.First), m.clock(g.Last))
 		}
-		row := strings.Join(append(cells, m.counts(g)), " ")
-		row = pad(row, m.width)
-		if i == m.cursor {
-			row = m.st.Selected.Render(row)
+		plain := strings.Join(append(cells, m.bar(&g, bw, false), m.counts(&g)), " ")
+		if r == m.cursor {
+			lines = append(lines, m.st.Selected.Render(pad(plain, m.width)))
+			continue
 		}
-		lines = append(lines, row)
+		// The bar in its badges' colours: the glyphs alone still tell
+		// failures (█) from successes (░) and the rest (▒).
+		left := strings.Join(cells, " ") + " "
+		if ansi.StringWidth(left) >= m.width {
+			lines = append(lines, pad(plain, m.width))
+			continue
+		}
+		rest := pad(" "+m.counts(&g), m.width-ansi.StringWidth(left)-bw)
+		lines = append(lines, left+m.bar(&g, bw, true)+rest)
 	}
 	for len(lines) < m.height-1 {
 		lines = append(lines, "")
 	}
-	if n := m.note(); n != "" && m.height >= 4 {
-		lines = append(lines[:m.height-1], m.st.Warn.Render(pad(n, m.width)))
+	if m.note != "" && m.height >= 4 {
+		lines = append(lines[:m.height-1], m.st.Warn.Render(pad(m.note, m.width)))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -308,6 +397,9 @@ func padLeft(s string, w int) string {
 }
 
 func pad(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
 	sw := ansi.StringWidth(s)
 	if sw > w {
 		return ansi.Truncate(s, w, "")

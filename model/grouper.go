@@ -1,0 +1,433 @@
+package model
+
+import (
+	"math"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Grouper aggregates classified flows one at a time; it keeps one slot per
+// key value, never the flows, so memory grows with the groups. Adding a
+// flow formats nothing and allocates nothing for a group already seen:
+// addresses are looked up as address bytes, names as the flow's own
+// strings, and a value is formatted once, when its group is new. Slots
+// hold no pointers, so a million of them cost the garbage collector
+// nothing to scan: with a million flows loaded (one group each, by
+// client) that keeps grouping within the group view's budget
+// (BenchmarkGroup1M).
+type Grouper struct {
+	by      []GroupKey
+	span    Span
+	buckets int
+	slots   slotStore
+	keys    []string // slots[i]'s value of its level, as Value formats it
+	addrs   map[addrSlotKey]int32
+	names   map[nameSlotKey]int32
+	spark   []int32 // each failing slot's buckets, one run of buckets each
+	nsub    int     // second-level slots
+}
+
+// slotStore holds slots in fixed chunks: growing never copies them, and a
+// million slots allocate their own size once, not twice over.
+type slotStore struct {
+	chunks [][]groupSlot
+	n      int
+}
+
+const slotChunk = 4096
+
+func (st *slotStore) len() int { return st.n }
+
+func (st *slotStore) at(id int32) *groupSlot { return &st.chunks[id/slotChunk][id%slotChunk] }
+
+func (st *slotStore) add(s groupSlot) int32 {
+	if st.n%slotChunk == 0 {
+		st.chunks = append(st.chunks, make([]groupSlot, 0, slotChunk))
+	}
+	c := &st.chunks[len(st.chunks)-1]
+	*c = append(*c, s)
+	st.n++
+	return int32(st.n - 1)
+}
+
+// groupSlot is one group while flows are added.
+type groupSlot struct {
+	flows, failures int32
+	parent          int32 // the first-level slot of a second-level one; -1 at the first level
+	spark           int32 // where its buckets start in Grouper.spark; -1 before its first failure
+	first, last     instant
+	outcomes        [numOutcomes]int32
+}
+
+// instant is a time.Time without its location pointer (shown in UTC or
+// the view's zone anyway), exact over time.Time's whole range.
+type instant struct {
+	sec  int64
+	nsec int32
+}
+
+func instantOf(t time.Time) instant { return instant{t.Unix(), int32(t.Nanosecond())} }
+
+func (a instant) before(b instant) bool { return a.sec < b.sec || a.sec == b.sec && a.nsec < b.nsec }
+
+func (a instant) time() time.Time { return time.Unix(a.sec, int64(a.nsec)).UTC() }
+
+// addrSlotKey holds an address as bytes, so the map has no pointers to scan.
+type addrSlotKey struct {
+	parent int32
+	port   uint16
+	is4    bool
+	ip     [16]byte
+}
+
+type nameSlotKey struct {
+	parent int32
+	name   string
+}
+
+// NewGrouper groups by one or two keys; failures are counted in buckets
+// equal parts of span.
+func NewGrouper(by []GroupKey, span Span, buckets int) *Grouper {
+	return &Grouper{by: by, span: span, buckets: max(buckets, 1),
+		addrs: map[addrSlotKey]int32{}, names: map[nameSlotKey]int32{}}
+}
+
+// By returns the keys the grouper groups by.
+func (gr *Grouper) By() []GroupKey { return gr.by }
+
+// Add counts one flow (the *Flow may be reused after it returns).
+func (gr *Grouper) Add(f *Flow) {
+	oi := outcomeIndex(f.Outcome)
+	bucket := -1
+	if f.Outcome.Failed() {
+		bucket = gr.span.Bucket(f.First, gr.buckets)
+	}
+	first, last := instantOf(f.First), instantOf(f.Last)
+	id := gr.slot(gr.by[0], -1, f)
+	gr.count(id, first, last, oi, bucket)
+	if len(gr.by) > 1 {
+		gr.count(gr.slot(gr.by[1], id, f), first, last, oi, bucket)
+	}
+}
+
+// slot finds (or makes) the slot of f's value of k under parent.
+func (gr *Grouper) slot(k GroupKey, parent int32, f *Flow) int32 {
+	if key, ok := slotAddr(k, parent, f); ok {
+		if id, ok := gr.addrs[key]; ok {
+			return id
+		}
+		id := gr.newSlot(parent, k.Value(f))
+		gr.addrs[key] = id
+		return id
+	}
+	key := nameSlotKey{parent, k.Value(f)}
+	if id, ok := gr.names[key]; ok {
+		return id
+	}
+	key.name = strings.Clone(key.name) // never a view into bytes a reused flow may own
+	id := gr.newSlot(parent, key.name)
+	gr.names[key] = id
+	return id
+}
+
+// slotAddr is the address the key's value formats, for the keys that are
+// addresses. ClientNet's prefix length rides in the port. An address with
+// a zone (rare) goes by its text, as the bytes would lose the zone.
+func slotAddr(k GroupKey, parent int32, f *Flow) (addrSlotKey, bool) {
+	var ap netip.AddrPort
+	switch k {
+	case ByServer:
+		ap = f.Server
+	case ByClient:
+		ap = netip.AddrPortFrom(f.Client.Addr().Unmap(), 0)
+	case ByClientNet:
+		p, ok := clientPrefix(f.Client.Addr())
+		if !ok {
+			return addrSlotKey{parent: parent}, true // Value is "": no prefix has a zero address
+		}
+		ap = netip.AddrPortFrom(p.Addr(), uint16(p.Bits()))
+	default:
+		return addrSlotKey{}, false
+	}
+	a := ap.Addr()
+	if a.Zone() != "" || !a.IsValid() {
+		return addrSlotKey{}, false
+	}
+	return addrSlotKey{parent: parent, port: ap.Port(), is4: a.Is4(), ip: a.As16()}, true
+}
+
+func (gr *Grouper) newSlot(parent int32, key string) int32 {
+	gr.keys = append(grow(gr.keys, 1), key)
+	if parent >= 0 {
+		gr.nsub++
+	}
+	return gr.slots.add(groupSlot{parent: parent, spark: -1})
+}
+
+// grow makes room for n more, doubling: append grows large slices by a
+// quarter, which copies a million slots a dozen times over.
+func grow[T any](s []T, n int) []T {
+	if len(s)+n <= cap(s) {
+		return s
+	}
+	return slices.Grow(s, max(len(s), 64, n))
+}
+
+func (gr *Grouper) count(id int32, first, last instant, oi, bucket int) {
+	s := gr.slots.at(id)
+	if s.flows == 0 || first.before(s.first) {
+		s.first = first
+	}
+	if s.flows == 0 || s.last.before(last) {
+		s.last = last
+	}
+	s.flows++
+	if oi >= 0 {
+		s.outcomes[oi]++
+	}
+	if bucket < 0 {
+		return
+	}
+	s.failures++
+	if s.spark < 0 {
+		s.spark = int32(len(gr.spark))
+		gr.spark = append(grow(gr.spark, gr.buckets), make([]int32, gr.buckets)...)
+	}
+	gr.spark[int(s.spark)+bucket]++
+}
+
+// Groups returns every group sorted by col (second-level groups inside
+// each, sorted the same way). Buckets is never nil.
+func (gr *Grouper) Groups(col GroupColumn) []Group {
+	set := gr.Sorted(col)
+	out := make([]Group, set.Len())
+	for i := range out {
+		out[i] = set.Full(i)
+	}
+	return out
+}
+
+// Sorted returns the groups sorted by col without building them: the
+// group view reads the rows it shows. Ties go by failures, then flows,
+// then the group seen first. The Grouper must not be added to afterwards.
+func (gr *Grouper) Sorted(col GroupColumn) *GroupSet {
+	s := &GroupSet{gr: gr, col: col, zero: make([]int, gr.buckets)}
+	n := gr.slots.len()
+	s.top = make([]int32, 0, n-gr.nsub)
+	for i := range int32(n) {
+		if gr.slots.at(i).parent < 0 {
+			s.top = append(s.top, int32(i))
+		}
+	}
+	gr.sortSlots(s.top, col)
+	if gr.nsub > 0 { // each first-level slot's children, in one array
+		start := make([]int32, n+1)
+		for i := range int32(n) {
+			if p := gr.slots.at(i).parent; p >= 0 {
+				start[p+1]++
+			}
+		}
+		for i := 1; i < len(start); i++ {
+			start[i] += start[i-1]
+		}
+		s.start = start
+		s.subs = make([]int32, gr.nsub)
+		next := make([]int32, n)
+		copy(next, start)
+		for i := range int32(n) {
+			if p := gr.slots.at(i).parent; p >= 0 {
+				s.subs[next[p]] = i
+				next[p]++
+			}
+		}
+		for _, id := range s.top {
+			gr.sortSlots(s.subs[start[id]:start[id+1]], col)
+		}
+	}
+	return s
+}
+
+// GroupSet is a grouping in order, built into Groups one at a time.
+type GroupSet struct {
+	gr    *Grouper
+	col   GroupColumn
+	top   []int32 // first-level slots in order
+	start []int32 // with two keys: slot i's children are subs[start[i]:start[i+1]]
+	subs  []int32
+	zero  []int // the Buckets of groups without failures (read-only)
+}
+
+// Len is the number of first-level groups.
+func (s *GroupSet) Len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.top)
+}
+
+// By returns the keys of the grouping.
+func (s *GroupSet) By() []GroupKey { return s.gr.by }
+
+// Column is the order the set is in.
+func (s *GroupSet) Column() GroupColumn { return s.col }
+
+// Span is the time axis the buckets divide.
+func (s *GroupSet) Span() Span { return s.gr.span }
+
+// Key is the i-th group's value (its first level).
+func (s *GroupSet) Key(i int) string { return s.gr.keys[s.top[i]] }
+
+// At builds the i-th first-level group, without its second level (Sub
+// builds those: a server may have a million clients).
+func (s *GroupSet) At(i int) Group {
+	id := s.top[i]
+	return s.group(id, []string{s.gr.keys[id]})
+}
+
+// SubLen is how many second-level groups the i-th group has.
+func (s *GroupSet) SubLen(i int) int {
+	if s.start == nil {
+		return 0
+	}
+	id := s.top[i]
+	return int(s.start[id+1] - s.start[id])
+}
+
+// Sub builds the j-th second-level group of the i-th group.
+func (s *GroupSet) Sub(i, j int) Group {
+	id := s.top[i]
+	sid := s.subs[int(s.start[id])+j]
+	return s.group(sid, []string{s.gr.keys[id], s.gr.keys[sid]})
+}
+
+// Full builds the i-th group with its second level.
+func (s *GroupSet) Full(i int) Group {
+	g := s.At(i)
+	if n := s.SubLen(i); n > 0 {
+		g.Sub = make([]Group, n)
+		for j := range g.Sub {
+			g.Sub[j] = s.Sub(i, j)
+		}
+	}
+	return g
+}
+
+// Concentration is Group.Concentration for the i-th group, against the
+// second key, without building its second level: only the one group that
+// could hold every failure.
+func (s *GroupSet) Concentration(i int) (string, bool) {
+	if s.SubLen(i) == 0 {
+		return "", false
+	}
+	g := s.At(i)
+	id := s.top[i]
+	for _, sid := range s.subs[s.start[id]:s.start[id+1]] {
+		if int(s.gr.slots.at(sid).failures) == g.Failures {
+			g.Sub = []Group{s.group(sid, []string{g.Key[0], s.gr.keys[sid]})}
+			return g.Concentration(s.gr.by[1])
+		}
+	}
+	return "", false
+}
+
+func (s *GroupSet) group(id int32, key []string) Group {
+	sl := s.gr.slots.at(id)
+	g := Group{Key: key, Flows: int(sl.flows), Failures: int(sl.failures), First: sl.first.time(), Last: sl.last.time(), Buckets: s.zero}
+	for i, n := range sl.outcomes {
+		g.Outcomes[i] = int(n)
+	}
+	if sl.spark >= 0 {
+		g.Buckets = make([]int, s.gr.buckets)
+		for i, n := range s.gr.spark[sl.spark : int(sl.spark)+s.gr.buckets] {
+			g.Buckets[i] = int(n)
+		}
+	}
+	return g
+}
+
+// sortSlots puts slot ids (ascending: in the order the groups were seen)
+// in col's order. Large sets go by a stable radix sort on integer keys,
+// as a million comparisons of groups would not fit the view's budget.
+func (gr *Grouper) sortSlots(ids []int32, col GroupColumn) {
+	if col == GroupByKey || len(ids) < 256 {
+		gr.compareSort(ids, col)
+		return
+	}
+	counts := func(id int32) uint64 { // failures, then flows, both most first
+		s := gr.slots.at(id)
+		return uint64(math.MaxUint32-uint32(s.failures))<<32 | uint64(math.MaxUint32-uint32(s.flows))
+	}
+	radixSortStable(ids, counts)
+	switch col {
+	case GroupByFlows:
+		radixSortStable(ids, func(id int32) uint64 { return math.MaxUint32 - uint64(uint32(gr.slots.at(id).flows)) })
+	case GroupByShare:
+		radixSortStable(ids, func(id int32) uint64 {
+			s := gr.slots.at(id)
+			return ^math.Float64bits(share(int(s.failures), int(s.flows))) // shares are >= 0: bits order as values
+		})
+	case GroupByFirst: // nanoseconds, then seconds: exact however far the time
+		radixSortStable(ids, func(id int32) uint64 { return uint64(gr.slots.at(id).first.nsec) })
+		radixSortStable(ids, func(id int32) uint64 { return uint64(gr.slots.at(id).first.sec) ^ 1<<63 })
+	case GroupByLast:
+		radixSortStable(ids, func(id int32) uint64 { return ^uint64(gr.slots.at(id).last.nsec) })
+		radixSortStable(ids, func(id int32) uint64 { return ^(uint64(gr.slots.at(id).last.sec) ^ 1<<63) })
+	}
+}
+
+// compareSort is sortSlots by comparisons: the key order, small sets, and
+// the reference the radix sort is tested against.
+func (gr *Grouper) compareSort(ids []int32, col GroupColumn) {
+	slices.SortFunc(ids, func(a, b int32) int {
+		sa, sb := gr.slots.at(a), gr.slots.at(b)
+		if c := compareStat(col, slotStat(sa), slotStat(sb), func() int { return strings.Compare(gr.keys[a], gr.keys[b]) }); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
+}
+
+func slotStat(s *groupSlot) groupStat {
+	return groupStat{int(s.flows), int(s.failures), s.first.time(), s.last.time()}
+}
+
+// radixSortStable sorts ids by key, keeping the order of equal keys: LSD
+// by bytes, skipping the bytes every key shares (a million one-flow groups
+// differ in one or two).
+func radixSortStable(ids []int32, key func(int32) uint64) {
+	type rec struct {
+		k  uint64
+		id int32
+	}
+	a := make([]rec, len(ids))
+	var hist [8][256]int
+	for i, id := range ids {
+		k := key(id)
+		a[i] = rec{k, id}
+		for d := range 8 {
+			hist[d][byte(k>>(8*d))]++
+		}
+	}
+	b := make([]rec, len(ids))
+	for d := range 8 {
+		h := &hist[d]
+		if h[byte(a[0].k>>(8*d))] == len(a) {
+			continue // every key has this byte
+		}
+		pos, sum := [256]int{}, 0
+		for v := range 256 {
+			pos[v], sum = sum, sum+h[v]
+		}
+		for _, r := range a {
+			v := byte(r.k >> (8 * d))
+			b[pos[v]] = r
+			pos[v]++
+		}
+		a, b = b, a
+	}
+	for i := range a {
+		ids[i] = a[i].id
+	}
+}
