@@ -15,11 +15,11 @@ _pcapsurgery() {
         return
     fi
     case "${COMP_WORDS[1]}" in
-        summary) COMPREPLY=( $(compgen -W "--json --filter --failures --by --max-held" -- "$cur") $(compgen -f -- "$cur") ) ;;
+        summary) COMPREPLY=( $(compgen -W "--json --filter --failures --by --max-held --keylog" -- "$cur") $(compgen -f -- "$cur") ) ;;
         export)
             case "$prev" in
                 -o) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
-                *) COMPREPLY=( $(compgen -W "--flow --filter --evidence -o --force --max-held" -- "$cur") $(compgen -f -- "$cur") ) ;;
+                *) COMPREPLY=( $(compgen -W "--flow --filter --evidence -o --force --max-held --keylog" -- "$cur") $(compgen -f -- "$cur") ) ;;
             esac ;;
         diff) COMPREPLY=( $(compgen -W "--json --max-held" -- "$cur") $(compgen -f -- "$cur") ) ;;
         completion) COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;

@@ -47,11 +47,11 @@ func orUnknown(s string) string {
 const usageText = `pcapsurgery - find where TLS handshakes failed in a packet capture, and cut out the evidence
 
 Usage:
-  pcapsurgery [--local] [--max-held SIZE] FILE
+  pcapsurgery [--local] [--max-held SIZE] [--keylog KEYS]... FILE
                                         explore FILE (the summary table when output is not a terminal);
                                         times in UTC, or local time with --local or when TZ is set
-  pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] FILE
-  pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE]
+  pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE
+  pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]...
   pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE]
   pcapsurgery completion bash|zsh|fish
   pcapsurgery help [COMMAND]
@@ -61,6 +61,9 @@ FILE is a pcap or pcapng capture, optionally gzip-compressed; - reads standard i
 --max-held SIZE is the memory budget for bytes held across flows while they wait
 (out-of-order segments, unfinished handshake messages), e.g. 512M or 2G; default
 256M. Past it the flows holding most stop being decoded and show PARTIAL.
+--keylog KEYS reads TLS secrets (NSS key log format, what SSLKEYLOGFILE makes
+clients write; repeatable; SSLKEYLOGFILE is read too when set) to decrypt TLS 1.3
+handshakes: the certificate, and an encrypted alert's real description.
 
 Examples:
   pcapsurgery capture.pcapng
@@ -102,7 +105,7 @@ func groupKeysHelp() string {
 }
 
 var commandHelp = map[string]string{
-	"summary": `Usage: pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] FILE
+	"summary": `Usage: pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE
 
 Prints one line per TCP connection (id, client, server, SNI, badge, version,
 cipher, alert, first packet time), then totals by outcome and what was skipped.
@@ -119,13 +122,15 @@ Flags:
                    broken down under it (--json: one object per pair).
 @GROUPKEYS@
   --max-held SIZE  memory budget for bytes held across flows (default 256M)
+  --keylog KEYS    TLS key log (NSS format) to decrypt TLS 1.3 handshakes with;
+                   repeatable; SSLKEYLOGFILE is read too when set
 
 Examples:
   pcapsurgery summary capture.pcapng
   pcapsurgery summary --json --filter 'alert:unknown_ca' capture.pcap
   pcapsurgery summary --by server,ja4 --failures capture.pcapng
 `,
-	"export": `Usage: pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE]
+	"export": `Usage: pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]...
 
 Writes the packets of one flow, or of every flow matching EXPR, to OUT with
 their original bytes and timestamps. OUT ending in .pcapng gives pcapng, else
@@ -140,6 +145,8 @@ Flags:
   -o OUT           output file
   --force          overwrite OUT if it exists
   --max-held SIZE  memory budget for bytes held across flows (default 256M)
+  --keylog KEYS    TLS key log (NSS format); repeatable; SSLKEYLOGFILE is read
+                   too when set
 
 Examples:
   pcapsurgery export capture.pcapng --flow 17 -o flow17.pcap

@@ -19,6 +19,7 @@ import (
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
 	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+	"github.com/pcapsurgery/pcapsurgery/decode/keylog"
 	"github.com/pcapsurgery/pcapsurgery/model"
 	"github.com/pcapsurgery/pcapsurgery/ui"
 )
@@ -67,7 +68,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		return usageError(stderr, "--local needs a capture FILE")
 	}
-	if isMaxHeldFlag(args[0]) {
+	if isMaxHeldFlag(args[0]) || isKeyLogFlag(args[0]) {
 		return exploreWithFlags(args, local, stdout, stderr)
 	}
 	if len(args[0]) > 1 && args[0][0] == '-' {
@@ -76,7 +77,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 1 {
 		return usageError(stderr, "unknown command %q (commands: summary, export, diff, completion, help)", args[0])
 	}
-	return explore(args[0], local, stdout, stderr, decode.DefaultMaxHeld)
+	return explore(args[0], local, stdout, stderr, decode.DefaultMaxHeld, nil)
 }
 
 // takeLocal removes the explorer's --local flag. Times are UTC unless it is
@@ -105,9 +106,17 @@ func usageError(stderr io.Writer, format string, a ...any) int {
 
 // explore opens the explorer, or prints the summary table when standard
 // output is not a terminal (pcapsurgery FILE | cat).
-func explore(path string, loc *time.Location, stdout, stderr io.Writer, maxHeld int64) int {
+func explore(path string, loc *time.Location, stdout, stderr io.Writer, maxHeld int64, keyFiles keyLogFiles) int {
 	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
-		return summary([]string{"--max-held", strconv.FormatInt(maxHeld, 10), path}, stdout, stderr)
+		args := []string{"--max-held", strconv.FormatInt(maxHeld, 10)}
+		for _, k := range keyFiles {
+			args = append(args, "--keylog", k)
+		}
+		return summary(append(args, path), stdout, stderr)
+	}
+	keys, code := readKeyLogs(keyFiles, stderr)
+	if code != exitOK {
+		return code
 	}
 	src, err := capture.Open(path)
 	if err != nil {
@@ -117,6 +126,7 @@ func explore(path string, loc *time.Location, stdout, stderr io.Writer, maxHeld 
 	defer src.Close()
 	l := model.NewLoader(src)
 	l.SetMaxHeld(maxHeld)
+	l.SetKeyLog(keys)
 	if err := ui.Run(ui.Options{Path: path, Loader: l, Stderr: stderr, Location: loc}); err != nil {
 		say(stderr, "pcapsurgery: %v\n", err)
 		return exitCapture
@@ -128,6 +138,11 @@ func explore(path string, loc *time.Location, stdout, stderr io.Writer, maxHeld 
 // skips TLS decoding when only flows and their packets are needed. When ctx
 // ends first it returns no loader and says nothing: the caller knows why.
 func load(ctx context.Context, path string, stderr io.Writer, packetsOnly bool, maxHeld int64) (*model.Loader, int) {
+	return loadKeyed(ctx, path, stderr, packetsOnly, maxHeld, nil)
+}
+
+// loadKeyed is load with a key log to decrypt TLS handshakes with (nil: none).
+func loadKeyed(ctx context.Context, path string, stderr io.Writer, packetsOnly bool, maxHeld int64, keys *keylog.Log) (*model.Loader, int) {
 	src, err := capture.Open(path)
 	if err != nil {
 		say(stderr, "pcapsurgery: %v\n", err)
@@ -139,6 +154,9 @@ func load(ctx context.Context, path string, stderr io.Writer, packetsOnly bool, 
 		l = model.NewPacketLoader(src)
 	}
 	l.SetMaxHeld(maxHeld)
+	if keys != nil && !packetsOnly {
+		l.SetKeyLog(keys)
+	}
 	damage := l.Run(ctx, nil)
 	if ctx.Err() != nil {
 		return nil, exitCapture
@@ -179,6 +197,7 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	failures := fs.Bool("failures", false, "only failed flows")
 	byKeys := fs.String("by", "", "one line per group of flows: KEY or KEY,KEY2")
 	maxHeld := maxHeldFlag(fs)
+	keyFiles := keyLogFlag(fs)
 	path, code, ok := parseOneFile(fs, args, stderr)
 	if !ok {
 		return code
@@ -187,13 +206,17 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return filterUsageError(stderr, *expr, err)
 	}
+	keys, code := readKeyLogs(*keyFiles, stderr)
+	if code != exitOK {
+		return code
+	}
 	var by []model.GroupKey
 	if *byKeys != "" {
 		if by, err = model.ParseGroupKeys(*byKeys); err != nil {
 			return usageError(stderr, "--by: %v", err)
 		}
 	}
-	l, code := load(context.Background(), path, stderr, false, int64(*maxHeld))
+	l, code := loadKeyed(context.Background(), path, stderr, false, int64(*maxHeld), keys)
 	if l == nil {
 		return code
 	}
@@ -234,6 +257,7 @@ func export(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "output file (.pcapng for pcapng, else pcap)")
 	force := fs.Bool("force", false, "overwrite the output file if it exists")
 	maxHeld := maxHeldFlag(fs)
+	keyFiles := keyLogFlag(fs)
 	path, code, ok := parseOneFile(fs, args, stderr)
 	if !ok {
 		return code
@@ -251,9 +275,13 @@ func export(args []string, stdout, stderr io.Writer) int {
 	if msg := notRereadable(path); msg != "" {
 		return usageError(stderr, "export reads the capture twice (once to find the flows, once to copy their packets): %s; save it to a file and give that", msg)
 	}
+	keys, code := readKeyLogs(*keyFiles, stderr)
+	if code != exitOK {
+		return code
+	}
 	in := catchInterrupts(stderr)
 	defer in.stop()
-	l, code := load(in.ctx, path, stderr, *flowID != 0 && !*evidence, int64(*maxHeld))
+	l, code := loadKeyed(in.ctx, path, stderr, *flowID != 0 && !*evidence, int64(*maxHeld), keys)
 	if sig := in.caught(); sig != nil {
 		say(stderr, "pcapsurgery: interrupted (%s) while reading %s: nothing was written\n", sig, path)
 		return in.status()

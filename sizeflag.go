@@ -61,14 +61,22 @@ func isMaxHeldFlag(arg string) bool {
 		(name == "max-held" || strings.HasPrefix(name, "max-held="))
 }
 
-// exploreWithFlags is `pcapsurgery --max-held SIZE FILE`.
+// isKeyLogFlag reports --keylog, which the explorer also takes before FILE.
+func isKeyLogFlag(arg string) bool {
+	name := strings.TrimLeft(arg, "-")
+	return len(arg)-len(name) <= 2 && len(name) < len(arg) &&
+		(name == "keylog" || strings.HasPrefix(name, "keylog="))
+}
+
+// exploreWithFlags is `pcapsurgery [--max-held SIZE] [--keylog FILE]... FILE`.
 func exploreWithFlags(args []string, loc *time.Location, stdout, stderr io.Writer) int {
 	fs := newFlagSet("explore", stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usageText) }
 	maxHeld := maxHeldFlag(fs)
+	keyFiles := keyLogFlag(fs)
 	path, code, ok := parseOneFile(fs, args, stderr)
 	if !ok {
 		return code
 	}
-	return explore(path, loc, stdout, stderr, int64(*maxHeld))
+	return explore(path, loc, stdout, stderr, int64(*maxHeld), *keyFiles)
 }

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/keylog"
@@ -64,6 +65,8 @@ type decryptState struct {
 	failed [2]bool
 	hs     [2][]byte // decrypted handshake bytes waiting for a whole message
 	buf    []byte    // plaintext scratch, reused record to record
+	opened [2]bool   // a record of this direction was opened: its secrets are this connection's
+	early  uint64    // client 0-RTT records sent before the ServerHello named the suite
 }
 
 // matchKeys looks the flow's client random up in the key log.
@@ -106,8 +109,11 @@ func (fs *flowState) start13(suite uint16) {
 			}
 		}
 	}
-	if ch := fs.f.TLS.ClientHello; ch != nil && ch.EarlyData && dec.keys[FromClient][stageEarly] != nil {
+	if k := dec.keys[FromClient][stageEarly]; k != nil && fs.f.TLS.ClientHello != nil && fs.f.TLS.ClientHello.EarlyData {
+		// 0-RTT records sent before the ServerHello were counted, not
+		// opened (the suite was not known yet); they used up sequence numbers.
 		dec.stage[FromClient] = stageEarly
+		k.Seq = dec.early
 	}
 	if dec.keys[FromServer][stageHandshake] == nil && facts.Failed == "" {
 		facts.Failed = "the key log has no handshake traffic secrets for this connection"
@@ -120,6 +126,10 @@ func (fs *flowState) decrypting(d Dir) bool {
 	return fs.dec != nil && fs.dec.suite != nil && !fs.dec.failed[d]
 }
 
+// errNoSecret is a record past the stages the key log has secrets for: a
+// client that gave up mid-handshake never wrote its application secrets.
+var errNoSecret = errors.New("no secret for it in the key log")
+
 // open decrypts one record with the direction's current keys, or a later
 // stage's (a stage can end unseen: 0-RTT the server skipped, a capture
 // that missed a record). It returns the stage that opened it.
@@ -129,12 +139,16 @@ func (dec *decryptState) open(d Dir, r record) ([]byte, uint8, int, error) {
 	for st := dec.stage[d]; st < numStages; st++ {
 		k := dec.keys[d][st]
 		if k == nil {
+			if dec.opened[d] {
+				err = errNoSecret // the keys before proved right: the next ones are missing, not wrong
+			}
 			continue
 		}
 		var plain []byte
 		var typ uint8
 		plain, typ, err = k.Open(dec.buf[:0], hdr, r.body)
 		if err == nil {
+			dec.opened[d] = true
 			dec.buf = plain[:0]
 			dec.stage[d] = st
 			return plain, typ, st, nil
@@ -149,6 +163,19 @@ func (fs *flowState) decrypted(s *dirState, d Dir, r record) {
 	plain, typ, st, err := fs.dec.open(d, r)
 	if err != nil {
 		fs.dec.failed[d] = true
+		if err == errNoSecret {
+			// Not a wrong key: the key log stops where the client stopped.
+			if f.TLS.Decrypt.Failed == "" {
+				label := keylog.ClientTraffic0
+				if d == FromServer {
+					label = keylog.ServerTraffic0
+				}
+				f.TLS.Decrypt.Failed = fmt.Sprintf("the %s's records from its record %d on stay encrypted: the key log has no %s for this connection (likely the client stopped before writing it)",
+					d, f.TLS.Decrypt.Records[d]+1, label)
+			}
+			fs.appData(s, d, r.length)
+			return
+		}
 		if f.TLS.Decrypt.Failed == "" {
 			f.TLS.Decrypt.Failed = fmt.Sprintf("the %s's record %d did not decrypt (%v): the key log's secrets are not this connection's, or the record was damaged",
 				d, f.TLS.Decrypt.Records[d]+1, err)
@@ -157,6 +184,7 @@ func (fs *flowState) decrypted(s *dirState, d Dir, r record) {
 		return
 	}
 	f.TLS.Decrypt.Records[d]++
+	s.encRecords++
 	if f.TLS.FirstEncrypted[d] == 0 {
 		f.TLS.FirstEncrypted[d] = int32(r.length)
 	}
@@ -261,8 +289,8 @@ func (fs *flowState) decryptedMessage(s *dirState, d Dir, typ uint8, body []byte
 		}
 	}
 	fs.message(s, typ, body)
-	if typ == tlswire.Finished && d == FromServer {
-		fs.lastMsg = "server's Finished"
+	if typ == tlswire.Finished {
+		fs.lastMsg = d.String() + "'s Finished" // both sides' Finished are read: say whose
 	}
 	if typ == tlswire.Finished {
 		dec.stage[d] = stageApp

@@ -202,6 +202,7 @@ func (fs *flowState) flip(basis ClientBasis) {
 		swap2(&dec.keys)
 		swap2(&dec.stage)
 		swap2(&dec.failed)
+		swap2(&dec.opened)
 		swap2(&dec.hs)
 	}
 	for i := range f.Events {

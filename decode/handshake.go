@@ -289,6 +289,8 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 		if fs.dec != nil && fs.dec.suite == nil {
 			fs.start13(sh.CipherSuite)
 		}
+	} else if fs.dec != nil && f.TLS.Decrypt.Failed == "" {
+		f.TLS.Decrypt.Failed = "TLS 1.2 and older records are not decrypted yet"
 	}
 }
 
@@ -359,6 +361,9 @@ func (fs *flowState) encryptedAlert(d Dir, length int) {
 func (fs *flowState) appData(s *dirState, d Dir, length int) {
 	f := fs.f
 	if d == FromClient && fs.earlyData(length) {
+		if fs.dec != nil && fs.dec.suite == nil {
+			fs.dec.early++
+		}
 		e := &f.TLS.EarlyData
 		e.Records++
 		e.Bytes += int64(length)

@@ -206,6 +206,11 @@ func closer(f *decode.Flow) (who, how string) {
 func completedVerdict(f *decode.Flow) Verdict {
 	t := &f.TLS
 	if a := firstFatal(f); a != nil {
+		if a.Decrypted && a.From == server && t.ServerHello.TLS13() {
+			// The key log shows what size alone only guessed: the server
+			// refused the client's flight right after the client's Finished.
+			return Verdict{Outcome: Alert, Stage: StageClientFlight, Who: a.From.String(), Diagnosis: alertDiagnosis(f, a)}
+		}
 		return Verdict{Outcome: Alert, Stage: StageDone, Who: a.From.String(),
 			Diagnosis: fmt.Sprintf("handshake completed, then the %s sent fatal %s", a.From, registry.Alert(a.Description))}
 	}

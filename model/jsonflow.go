@@ -82,7 +82,12 @@ func appendFlow(b []byte, f *Flow, lists *codeListCache) []byte {
 			n++
 		}
 	}
-	return append(b, "]}\n"...)
+	b = append(b, ']')
+	if ok, d := decryptionReport(t.Decrypt); d != nil {
+		b = appendKeyBool(b, "decrypted", *ok)
+		b = appendDecryption(appendKey(b, "decryption"), d)
+	}
+	return append(b, "}\n"...)
 }
 
 // appendAddrPort writes what AddrPort.String does, without allocating:

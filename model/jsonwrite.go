@@ -38,6 +38,9 @@ func appendAlert(b []byte, a AlertReport) []byte {
 	b = appendKeyBool(b, "encrypted", a.Encrypted)
 	b = appendKeyString(b, "after", a.After)
 	b = appendKeyString(b, "time", a.Time)
+	if a.Decrypted {
+		b = appendKeyBool(b, "decrypted", true)
+	}
 	return append(b, '}')
 }
 
@@ -205,4 +208,31 @@ func appendFloat(b []byte, f float64) []byte {
 		}
 	}
 	return b
+}
+
+func appendDecryption(b []byte, d *DecryptionReport) []byte {
+	b = append(b, `{"records":[`...)
+	b = strconv.AppendInt(b, int64(d.Records[0]), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(d.Records[1]), 10)
+	b = append(b, ']')
+	if d.Error != "" {
+		b = appendText(appendKey(b, "error"), d.Error)
+	}
+	if d.ALPN != "" {
+		b = appendText(appendKey(b, "alpn"), d.ALPN)
+	}
+	b = appendKeyBool(b, "early_data_accepted", d.EarlyDataAccepted)
+	b = appendKey(b, "client_certificates")
+	if d.ClientCertificates == nil {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, int64(*d.ClientCertificates), 10)
+	}
+	b = appendKey(b, "app_protocol")
+	b = append(b, '[')
+	b = appendString(b, d.AppProtocol[0])
+	b = append(b, ',')
+	b = appendString(b, d.AppProtocol[1])
+	return append(b, ']', '}')
 }

@@ -48,6 +48,10 @@ type FlowReport struct {
 	Network     NetworkReport      `json:"network"`
 	Timings     TimingsReport      `json:"timings"`
 	Problems    []Text             `json:"problems"`
+	// Decrypted and Decryption are there only when a key log held this
+	// flow's secrets (absent otherwise, so output without one is unchanged).
+	Decrypted  *bool             `json:"decrypted,omitempty"`
+	Decryption *DecryptionReport `json:"decryption,omitempty"`
 }
 
 // ClientHelloReport is what the client offered.
@@ -87,6 +91,7 @@ type AlertReport struct {
 	Encrypted   bool   `json:"encrypted"`
 	After       string `json:"after"`
 	Time        string `json:"time"`
+	Decrypted   bool   `json:"decrypted,omitempty"` // encrypted on the wire, read with the key log
 }
 
 // CertReport is one certificate in clear.
@@ -100,6 +105,32 @@ type CertReport struct {
 	Error     Text   `json:"error,omitempty"`
 	// SignatureNotChecked: a self-issued certificate whose key is too large to check.
 	SignatureNotChecked string `json:"signature_not_checked,omitempty"`
+}
+
+// DecryptionReport is what the key log unlocked on a flow. It never holds a
+// secret or application data.
+type DecryptionReport struct {
+	Records            [2]int32  `json:"records"` // decrypted, client then server
+	Error              Text      `json:"error,omitempty"`
+	ALPN               Text      `json:"alpn,omitempty"` // chosen in EncryptedExtensions (TLS 1.3)
+	EarlyDataAccepted  bool      `json:"early_data_accepted"`
+	ClientCertificates *int32    `json:"client_certificates"` // in the client's Certificate; null when it sent none
+	AppProtocol        [2]string `json:"app_protocol"`        // named from the first decrypted bytes, "" when none
+}
+
+func decryptionReport(d *decode.DecryptFacts) (*bool, *DecryptionReport) {
+	if d == nil {
+		return nil, nil
+	}
+	ok := d.Decrypted()
+	r := &DecryptionReport{Records: d.Records, Error: Text(d.Failed), AppProtocol: d.AppProtocol}
+	if e := d.EncExt; e != nil {
+		r.ALPN, r.EarlyDataAccepted = Text(e.ALPN), e.EarlyData
+	}
+	if n := d.ClientCertificates; n >= 0 {
+		r.ClientCertificates = &n
+	}
+	return &ok, r
 }
 
 // Report builds a flow's JSON form.
@@ -144,6 +175,7 @@ func Report(f *Flow) FlowReport {
 	if t.NotKept != "" {
 		r.Problems = append(r.Problems, Text(t.NotKept))
 	}
+	r.Decrypted, r.Decryption = decryptionReport(t.Decrypt)
 	return r
 }
 
@@ -186,7 +218,7 @@ func serverHelloReport(sh, hrr *tlswire.ServerHello) *ServerHelloReport {
 }
 
 func alertReport(a decode.AlertFact) AlertReport {
-	r := AlertReport{From: a.From.String(), Encrypted: a.Encrypted, After: a.After, Time: stamp(a.At)}
+	r := AlertReport{From: a.From.String(), Encrypted: a.Encrypted, After: a.After, Time: stamp(a.At), Decrypted: a.Decrypted}
 	if a.Encrypted {
 		r.Level, r.Description, r.Code = "unknown", "encrypted", -1
 		return r

@@ -422,6 +422,9 @@ func (r *renderer) ends(f *model.Flow) {
 				level = "fatal"
 			}
 			s = level + " " + registry.Alert(a.Description)
+			if a.Decrypted {
+				s += " (decrypted)"
+			}
 		}
 		s += " from the " + a.From.String()
 		if a.After != "" {
@@ -496,6 +499,9 @@ func (r *renderer) facts(f *model.Flow) {
 	}
 	if t.NotKept != "" {
 		notes = append(notes, t.NotKept)
+	}
+	if n := model.KeyLogNote(t.Decrypt); n != "" {
+		notes = append(notes, n)
 	}
 	if len(notes) > 0 {
 		r.section("Notes")

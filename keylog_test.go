@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+type keyedFlow struct {
+	ID        int
+	Outcome   string
+	Badge     string
+	Diagnosis string
+	Alerts    []struct {
+		From, Description    string
+		Code                 int
+		Encrypted, Decrypted bool
+	}
+	Certificates []struct{ Subject string }
+	Decrypted    *bool
+	Decryption   *struct {
+		Error string
+		ALPN  string
+	}
+}
+
+func summaryJSON(t *testing.T, args ...string) []keyedFlow {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if code := run(append([]string{"summary", "--json"}, args...), &out, &errb); code != 0 {
+		t.Fatalf("summary %v: exit %d: %s", args, code, errb.String())
+	}
+	var flows []keyedFlow
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var f keyedFlow
+		if err := dec.Decode(&f); err != nil {
+			t.Fatal(err)
+		}
+		flows = append(flows, f)
+	}
+	return flows
+}
+
+// TestKeyLogsOfBundledCaptures: the TLS 1.3 captures whose failure hides
+// behind encryption, with the key logs their real clients wrote. Without
+// the key log each stays ALERT?; with it, the badge is ALERT with the alert
+// tshark shows (tshark -o tls.keylog_file:KEYS -Y tls.alert_message), and
+// the certificate TLS 1.3 encrypts is read.
+func TestKeyLogsOfBundledCaptures(t *testing.T) {
+	cases := []struct {
+		capture    string
+		id         int
+		from, desc string
+		certs      bool // the server's certificate is in the capture
+	}{
+		{"untrusted-ca-tls13-go-openssl", 1, "client", "bad_certificate", true},
+		{"untrusted-ca-tls13-gnutls-go", 1, "client", "bad_certificate", true},
+		{"client-cert-missing-tls13-openssl", 1, "server", "certificate_required", true},
+		{"client-cert-missing-tls13-go-go", 1, "server", "certificate_required", true},
+		{"demo-extra", 9, "client", "bad_certificate", true},
+		{"demo-extra", 10, "client", "bad_certificate", true},
+	}
+	for _, c := range cases {
+		path := "testdata/captures/" + c.capture + ".pcap"
+		keys := "testdata/captures/keylog/" + c.capture + ".keys"
+		plain := summaryJSON(t, path)[c.id-1]
+		if plain.Badge != "ALERT?" || plain.Decrypted != nil || len(plain.Certificates) != 0 {
+			t.Errorf("%s #%d without the key log: %s, decrypted %v", c.capture, c.id, plain.Badge, plain.Decrypted)
+		}
+		f := summaryJSON(t, "--keylog", keys, path)[c.id-1]
+		if f.Badge != "ALERT" || f.Decrypted == nil || !*f.Decrypted {
+			t.Errorf("%s #%d with the key log: %s (%s)", c.capture, c.id, f.Badge, f.Diagnosis)
+			continue
+		}
+		found := false
+		for _, a := range f.Alerts {
+			if a.Decrypted && !a.Encrypted && a.From == c.from && a.Description == c.desc {
+				found = true
+			}
+		}
+		if !found || !strings.Contains(f.Diagnosis, c.desc) || !strings.Contains(f.Diagnosis, "decrypted") {
+			t.Errorf("%s #%d: want %s's %s decrypted; alerts %+v, diagnosis %s", c.capture, c.id, c.from, c.desc, f.Alerts, f.Diagnosis)
+		}
+		if c.certs && len(f.Certificates) == 0 {
+			t.Errorf("%s #%d: the TLS 1.3 certificate was not read", c.capture, c.id)
+		}
+	}
+}
+
+// TestKeyLogNeverPrintsASecret: no secret of the key log appears in the
+// table, the JSON or the warnings.
+func TestKeyLogNeverPrintsASecret(t *testing.T) {
+	keys := "testdata/captures/keylog/untrusted-ca-tls13-go-openssl.keys"
+	path := "testdata/captures/untrusted-ca-tls13-go-openssl.pcap"
+	secrets := keyLogSecrets(t, keys)
+	for _, args := range [][]string{{"summary", "--keylog", keys, path}, {"summary", "--json", "--keylog", keys, path}} {
+		var out, errb bytes.Buffer
+		run(args, &out, &errb)
+		for _, s := range secrets {
+			if strings.Contains(strings.ToLower(out.String()+errb.String()), s) {
+				t.Fatalf("%v printed a secret", args)
+			}
+		}
+	}
+}
+
+func keyLogSecrets(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) == 3 {
+			out = append(out, strings.ToLower(f[2]), strings.ToLower(f[2][:16]))
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no secrets in the key log")
+	}
+	return out
+}
+
+// TestKeyLogFileMissingIsAnError: a --keylog file that cannot be read
+// stops with exit status 1 and says which; bad lines are only a warning.
+func TestKeyLogFileMissingIsAnError(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"summary", "--keylog", "testdata/no-such.keys", "testdata/captures/tls13-openssl.pcap"}, &out, &errb); code != exitCapture ||
+		!strings.Contains(errb.String(), "no-such.keys") {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+}

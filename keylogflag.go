@@ -1,0 +1,86 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/keylog"
+)
+
+// keyLogFiles is the repeatable --keylog flag.
+type keyLogFiles []string
+
+func (k *keyLogFiles) String() string     { return fmt.Sprint([]string(*k)) }
+func (k *keyLogFiles) Set(s string) error { *k = append(*k, s); return nil }
+
+// keyLogFlag adds --keylog to a command's flags.
+func keyLogFlag(fs *flag.FlagSet) *keyLogFiles {
+	k := &keyLogFiles{}
+	fs.Var(k, "keylog", "TLS key log file (NSS format, as SSLKEYLOGFILE writes it); repeatable")
+	return k
+}
+
+// readKeyLogs reads every --keylog file and SSLKEYLOGFILE when set. It
+// returns nil when there is nothing to read. A --keylog file that cannot be
+// read is an error (exit 1); an SSLKEYLOGFILE that cannot is only noted,
+// since browsers set it for a file they have not written yet. Lines it could
+// not use are counted on stderr, never fatal; secrets are never printed.
+func readKeyLogs(files keyLogFiles, stderr io.Writer) (*keylog.Log, int) {
+	env := os.Getenv("SSLKEYLOGFILE")
+	if len(files) == 0 && env == "" {
+		return nil, exitOK
+	}
+	l := keylog.New()
+	read := func(path string, required bool) bool {
+		before := l.Stats()
+		f, err := os.Open(path)
+		if err == nil {
+			err = l.Read(f)
+			f.Close()
+		}
+		if err != nil {
+			if required {
+				say(stderr, "pcapsurgery: key log: %v\n", err)
+				return false
+			}
+			say(stderr, "pcapsurgery: note: SSLKEYLOGFILE: %v; going on without it\n", err)
+			return true
+		}
+		after := l.Stats()
+		if p := diffStats(before, after).Problems(); p != "" {
+			say(stderr, "pcapsurgery: warning: key log %s: %s\n", path, p)
+		}
+		if after.Secrets == before.Secrets && after.Lines > before.Lines {
+			say(stderr, "pcapsurgery: warning: key log %s holds no usable secret\n", path)
+		}
+		return true
+	}
+	for _, p := range files {
+		if !read(p, true) {
+			return nil, exitCapture
+		}
+	}
+	if env != "" && !contains(files, env) {
+		read(env, false)
+	}
+	return l, exitOK
+}
+
+// diffStats is what one file added to the counts.
+func diffStats(a, b keylog.Stats) keylog.Stats {
+	return keylog.Stats{Lines: b.Lines - a.Lines, Secrets: b.Secrets - a.Secrets, Randoms: b.Randoms - a.Randoms,
+		Ignored: b.Ignored - a.Ignored, Malformed: b.Malformed - a.Malformed, BadHex: b.BadHex - a.BadHex,
+		BadLength: b.BadLength - a.BadLength, TooLong: b.TooLong - a.TooLong, Dropped: b.Dropped - a.Dropped,
+		Duplicate: b.Duplicate - a.Duplicate}
+}
+
+func contains(l []string, s string) bool {
+	for _, v := range l {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
