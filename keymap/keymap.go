@@ -14,6 +14,7 @@ type KeyMap struct {
 	Export    Export
 	Help      Help
 	GroupView GroupView
+	Compare   Compare
 }
 
 // Global bindings work in every mode (? only while no text input has focus).
@@ -30,6 +31,7 @@ type List struct {
 	Open, Filter, Failures, Sort, Reverse   key.Binding
 	Copy, Export, ExportAll, Quit           key.Binding
 	Groups                                  key.Binding // to the group view
+	Compare, Mark                           key.Binding // compare with the closest working flow; mark two to compare
 }
 
 // GroupView is the group view: flows counted by a key, Enter lists a
@@ -45,6 +47,16 @@ type GroupView struct {
 type Detail struct {
 	Up, Down, PageUp, PageDown, HalfUp, HalfDown, Top, Bottom key.Binding
 	Next, Prev, Copy, Export, Back                            key.Binding
+	Compare, Mark                                             key.Binding
+}
+
+// Compare is the comparison of two flows: it scrolls, and Back returns to
+// the list or pane it was opened from. Open and Mark are the list's and the
+// pane's keys that open it, listed here in help (the list's and the pane's
+// help columns keep their length).
+type Compare struct {
+	Up, Down, PageUp, PageDown, Top, Bottom, Back key.Binding
+	Open, Mark                                    key.Binding
 }
 
 // Filter is the filter input; every other key edits the text.
@@ -94,6 +106,8 @@ func Default() KeyMap {
 			ExportAll: b("E", "export matching", "E"),
 			Quit:      b("q", "quit", "q"),
 			Groups:    b("tab", "group view", "tab"),
+			Compare:   b("c", "compare to working", "c"),
+			Mark:      b("m", "mark / compare two", "m"),
 		},
 		GroupView: GroupView{
 			Up:       b("up/k", "up", "up", "k"),
@@ -127,6 +141,19 @@ func Default() KeyMap {
 			Copy:     b("y", "copy summary", "y"),
 			Export:   b("e", "export flow", "e"),
 			Back:     b("esc/q", "back to list", "esc", "q"),
+			Compare:  b("c", "compare to working", "c"),
+			Mark:     b("m", "mark / compare two", "m"),
+		},
+		Compare: Compare{
+			Up:       b("up/k", "scroll up", "up", "k"),
+			Down:     b("down/j", "scroll down", "down", "j"),
+			PageUp:   b("pgup/b", "page up", "pgup", "b"),
+			PageDown: b("pgdn/space", "page down", "pgdown", "space"),
+			Top:      b("home/g", "top", "home", "g"),
+			Bottom:   b("end/G", "bottom", "end", "G"),
+			Back:     b("esc/q", "back", "esc", "q"),
+			Open:     b("c", "compare to working", "c"),
+			Mark:     b("m", "mark / compare two", "m"),
 		},
 		Filter: Filter{
 			Apply:    b("enter", "apply filter (if valid)", "enter"),
@@ -197,7 +224,7 @@ func (g Global) FullHelp() [][]key.Binding { return [][]key.Binding{{g.Help, g.F
 // ShortHelp implements help.KeyMap; the footer keeps its last binding (how
 // to quit) at every width.
 func (l List) ShortHelp() []key.Binding {
-	return []key.Binding{l.Open, l.Filter, l.Failures, l.Sort, l.Groups, l.Export, l.Copy, l.Quit}
+	return []key.Binding{l.Open, l.Filter, l.Failures, l.Sort, l.Groups, l.Compare, l.Export, l.Copy, l.Quit}
 }
 
 // FullHelp implements help.KeyMap.
@@ -224,7 +251,7 @@ func (g GroupView) FullHelp() [][]key.Binding {
 
 // ShortHelp implements help.KeyMap.
 func (d Detail) ShortHelp() []key.Binding {
-	return []key.Binding{d.Back, d.Next, d.Prev, d.Copy, d.Export}
+	return []key.Binding{d.Back, d.Next, d.Prev, d.Compare, d.Mark, d.Copy, d.Export}
 }
 
 // FullHelp implements help.KeyMap.
@@ -233,6 +260,14 @@ func (d Detail) FullHelp() [][]key.Binding {
 		{d.Up, d.Down, d.PageUp, d.PageDown, d.HalfUp, d.HalfDown, d.Top, d.Bottom},
 		{d.Next, d.Prev, d.Copy, d.Export, d.Back},
 	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (c Compare) ShortHelp() []key.Binding { return []key.Binding{c.Back, c.Down, c.Up, c.PageDown} }
+
+// FullHelp implements help.KeyMap.
+func (c Compare) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{c.Open, c.Mark, c.Up, c.Down, c.PageUp, c.PageDown, c.Top, c.Bottom, c.Back}}
 }
 
 // ShortHelp implements help.KeyMap.
@@ -287,6 +322,7 @@ func (k KeyMap) Groups() []Group {
 		{"Filter input", flat(all.Filter.FullHelp())},
 		{"Export dialog", flat(all.Export.FullHelp())},
 		{"Group view", flat(all.GroupView.FullHelp())},
+		{"Comparison", flat(all.Compare.FullHelp())},
 		{"Help screen", flat(all.Help.FullHelp())},
 		{"Everywhere", flat(all.Global.FullHelp())},
 	}

@@ -193,6 +193,13 @@ func TestReadingNamesALPN(t *testing.T) {
 		"no_application_protocol: likely no application protocol in common")
 }
 
+func TestReadingNamesALPNRefusedUnderTLS13(t *testing.T) {
+	a := cmpFailing(1, "192.0.2.1:443", "api.example", 0, 120)
+	a.TLS.ClientHello.ALPN = []string{"grpc-exp"}
+	b := cmpWorking(2, "192.0.2.1:443", "api.example", time.Second) // TLS 1.3: its ALPN choice is encrypted
+	wantReading(t, readingOf(a, b), "the server answered no_application_protocol to this client, which offers ALPN grpc-exp; the working client (#2) offers h2: likely the server accepts none of this client's protocols")
+}
+
 func TestReadingNamesAHelloSplitOverSegments(t *testing.T) {
 	a := cmpFailing(1, "192.0.2.1:443", "api.example", 0, 0)
 	a.TLS.Alerts = nil
@@ -322,7 +329,7 @@ func TestCompareMarksEveryDifferenceClass(t *testing.T) {
 			t.Errorf("%s/%s: %q vs %q not marked as differing", f[0], f[1], r.A, r.B)
 		}
 	}
-	for _, f := range [][2]string{{SectionFlow, "flow"}, {SectionClientHello, "legacy version"}, {SectionClientHello, "retransmitted"}, {SectionTimings, "TCP round trip"}} {
+	for _, f := range [][2]string{{SectionFlow, "flow"}, {SectionClientHello, "legacy version"}, {SectionClientHello, "retransmitted segments"}, {SectionTimings, "TCP round trip"}} {
 		if r := rowOf(t, &c, f[0], f[1]); r.Differs {
 			t.Errorf("%s/%s: %q vs %q marked as differing", f[0], f[1], r.A, r.B)
 		}

@@ -76,17 +76,37 @@ func helloReadings(a, b *Flow) []string {
 	if s := sniReading(a, b); s != "" {
 		out = append(out, s)
 	}
-	if p := sh.ALPN; p != "" && len(ca.ALPN) > 0 && !slices.Contains(ca.ALPN, p) {
-		s := "the server chose ALPN " + Printable(p) + " for the working client; this client offers " + quoteList(ca.ALPN)
-		if alertFrom(a, 1) == alertNoApplicationProto {
-			s += " and the server answered no_application_protocol: likely no application protocol in common"
-		}
+	if s := alpnReading(a, b); s != "" {
 		out = append(out, s)
 	}
 	if s := sizeReading(a, b); s != "" {
 		out = append(out, s)
 	}
 	return out
+}
+
+// alpnReading names an application protocol the server chose for the
+// working client that this one does not offer (TLS 1.2 shows the choice in
+// clear), or, after a no_application_protocol alert, the two offers.
+func alpnReading(a, b *Flow) string {
+	ca, cb := a.TLS.ClientHello, b.TLS.ClientHello
+	refused := alertFrom(a, 1) == alertNoApplicationProto
+	if len(ca.ALPN) == 0 {
+		return ""
+	}
+	if p := b.TLS.ServerHello.ALPN; p != "" && !slices.Contains(ca.ALPN, p) {
+		s := "the server chose ALPN " + Printable(p) + " for the working client; this client offers " + quoteList(ca.ALPN)
+		if refused {
+			s += " and the server answered no_application_protocol: likely no application protocol in common"
+		}
+		return s
+	}
+	if refused && cb != nil && !slices.Equal(ca.ALPN, cb.ALPN) {
+		return "the server answered no_application_protocol to this client, which offers ALPN " + quoteList(ca.ALPN) +
+			"; the working client (#" + strconv.Itoa(b.ID) + ") offers " + quoteList(cb.ALPN) +
+			": likely the server accepts none of this client's protocols"
+	}
+	return ""
 }
 
 // offersHigher reports a ClientHello that offered a version above v (so

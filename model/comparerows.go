@@ -85,7 +85,7 @@ func clientHelloRows(a, b *Flow) []CompareRow {
 		row("resumption offered", resumptionOffer(ca), resumptionOffer(cb)),
 		row("size", bytesText(ta.ClientHelloLen), bytesText(tb.ClientHelloLen)),
 		row("segments", strconv.Itoa(int(ta.ClientHelloSegments)), strconv.Itoa(int(tb.ClientHelloSegments))),
-		row("retransmitted", strconv.Itoa(int(ta.ClientHelloRetrans)), strconv.Itoa(int(tb.ClientHelloRetrans))),
+		row("retransmitted segments", strconv.Itoa(int(ta.ClientHelloRetrans)), strconv.Itoa(int(tb.ClientHelloRetrans))),
 	}
 }
 

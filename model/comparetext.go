@@ -14,6 +14,14 @@ import (
 // DiffMark marks a field that differs, so the difference reads without colour.
 const DiffMark = "*"
 
+// DifferCount is "1 field differs", "12 fields differ".
+func DifferCount(n int) string {
+	if n == 1 {
+		return "1 field differs"
+	}
+	return strconv.Itoa(n) + " fields differ"
+}
+
 // Header says which two flows are compared and why the second was chosen.
 func (c *Comparison) Header() string {
 	s := "flow #" + strconv.Itoa(c.A.ID) + " (" + c.A.Badge + ") compared with flow #" + strconv.Itoa(c.B.ID) + " (" + c.B.Badge + ")"
@@ -58,7 +66,7 @@ func WriteComparisonText(w io.Writer, c *Comparison) error {
 	for _, r := range c.Reading {
 		fmt.Fprintf(bw, "  %s\n", r)
 	}
-	fmt.Fprintf(bw, "\n%d field%s differ (marked %s)\n", c.Differences(), plural(c.Differences()), DiffMark)
+	fmt.Fprintf(bw, "\n%s (marked %s)\n", DifferCount(c.Differences()), DiffMark)
 	for _, s := range c.Sections {
 		fmt.Fprintf(bw, "\n  %-*s %-*s %s\n", textFieldWidth, s.Title, textValueWidth, idA, idB)
 		for _, r := range s.Rows {

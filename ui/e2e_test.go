@@ -16,7 +16,8 @@ import (
 )
 
 // TestE2ETmux builds the real binary, drives it in a detached tmux session
-// at 120x40 as a user would (filter to one SNI, open, export, quit), and
+// at 120x40 as a user would (filter to one SNI, compare a failing flow with
+// a working one, open, export, quit), and
 // checks the exported file with our reader and, when installed, tshark.
 func TestE2ETmux(t *testing.T) {
 	if testing.Short() {
@@ -97,6 +98,27 @@ func TestE2ETmux(t *testing.T) {
 	screenHas("version<1.2 by:server")
 	send("q")
 	screenHas("? help")
+
+	// c on a failing flow compares it with the closest working flow to its
+	// server, side by side at 120 columns; esc returns to the list.
+	send("/")
+	send("-l", "sni:grpc-66")
+	screenHas("1/1")
+	send("Enter")
+	send("c")
+	cmp := screenHas("compared with flow #13")
+	for _, want := range []string{"the server answered no_application_protocol to this client", "ClientHello"} {
+		if !strings.Contains(cmp, want) {
+			t.Errorf("the comparison lacks %q:\n%s", want, cmp)
+		}
+	}
+	send("G")
+	screenHas("* alerts")
+	send("Escape")
+	screenHas("1/1")
+	send("/")
+	send("Escape")
+	screenHas("/40\n")
 
 	send("/")
 	send("-l", "sni:old-126.example.test")

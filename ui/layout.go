@@ -36,6 +36,7 @@ func (m *Model) relayout(w, h int) {
 	}
 	m.list.SetSize(m.lay.width, m.lay.body)
 	m.groups.SetSize(m.lay.width, m.lay.body)
+	m.cmp.SetSize(m.lay.width, m.lay.body)
 	m.detail.SetSize(m.lay.width, m.lay.body)
 	m.fbar.SetWidth(m.lay.width)
 	m.dlg.SetWidth(m.lay.width)

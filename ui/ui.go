@@ -18,6 +18,7 @@ import (
 
 	"github.com/pcapsurgery/pcapsurgery/keymap"
 	"github.com/pcapsurgery/pcapsurgery/model"
+	"github.com/pcapsurgery/pcapsurgery/ui/compareview"
 	"github.com/pcapsurgery/pcapsurgery/ui/detail"
 	"github.com/pcapsurgery/pcapsurgery/ui/exportdlg"
 	"github.com/pcapsurgery/pcapsurgery/ui/filterbar"
@@ -44,7 +45,8 @@ const (
 	modeFilter // the filter input over the list
 	modeExport // the export dialog over the list or the pane
 	modeHelp
-	modeGroups // the group view in place of the list
+	modeGroups  // the group view in place of the list
+	modeCompare // two flows compared, in place of the list or pane
 )
 
 // Model is the root.
@@ -91,6 +93,9 @@ type Model struct {
 	helpWidth  int
 	list       flowlist.Model
 	groups     groupview.Model
+	cmp        compareview.Model
+	cmpBack    mode // where the comparison's back key returns
+	marked     int  // the flow m marked for comparison (0 = none)
 	detail     detail.Model
 	fbar       filterbar.Model
 	dlg        exportdlg.Model
@@ -112,6 +117,7 @@ func New(opts Options) Model {
 		bar:     progress.New(progress.WithFillCharacters('#', '-'), progress.WithoutPercentage(), progress.WithDefaultBlend()),
 		list:    flowlist.New(keys.List, st),
 		groups:  groupview.New(keys.GroupView, st, outcomeWord),
+		cmp:     compareview.New(keys.Compare, st),
 		detail:  detail.New(keys.Detail, st),
 		fbar:    filterbar.New(keys.Filter, st),
 		dlg:     exportdlg.New(keys.Export, st),
@@ -185,6 +191,7 @@ func (m *Model) setStyles(st styles.Styles) {
 	m.st = st
 	m.list.SetStyles(st)
 	m.groups.SetStyles(st)
+	m.cmp.SetStyles(st)
 	m.detail.SetStyles(st)
 	m.fbar.SetStyles(st)
 	m.dlg.SetStyles(st)

@@ -121,6 +121,8 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.detailKey(k)
 	case modeGroups:
 		return m.groupsKey(k)
+	case modeCompare:
+		return m.compareKey(k)
 	}
 	return m.listKey(k)
 }
@@ -164,6 +166,10 @@ func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, m.refilter()
 	case key.Matches(k, lk.Groups):
 		return m.openGroups()
+	case key.Matches(k, lk.Compare):
+		return m.compareClosest(m.list.Selected())
+	case key.Matches(k, lk.Mark):
+		return m.markOrCompare(m.list.Selected())
 	case key.Matches(k, lk.Reverse):
 		m.reverse = !m.reverse
 		return m, m.refilter()
@@ -218,6 +224,10 @@ func (m Model) detailKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(k, dk.Copy):
 		return m, m.copySummary(m.detail.Flow())
+	case key.Matches(k, dk.Compare):
+		return m.compareClosest(m.detail.FlowID())
+	case key.Matches(k, dk.Mark):
+		return m.markOrCompare(m.detail.FlowID())
 	case key.Matches(k, dk.Export):
 		id := m.detail.FlowID()
 		return m.openExport([]int{id}, "flow "+itoa(id), id)

@@ -98,6 +98,8 @@ func (m Model) body() []string {
 	switch {
 	case m.mode == modeHelp:
 		s = m.helpView()
+	case m.mode == modeCompare:
+		s = m.cmp.View()
 	case m.mode == modeDetail || (m.mode == modeExport && m.back == modeDetail) || (m.mode == modeHelp && m.back == modeDetail):
 		s = m.detail.View()
 	case m.mode == modeGroups || (m.mode == modeExport || m.mode == modeHelp) && m.back == modeGroups:
@@ -143,6 +145,8 @@ func (m Model) helpKeys() help.KeyMap {
 		return footer{lead: &g.Help, mode: m.keys.Detail, tail: &g.ForceQuit}
 	case modeGroups:
 		return footer{lead: &g.Help, mode: m.keys.GroupView}
+	case modeCompare:
+		return footer{lead: &g.Help, mode: m.keys.Compare, tail: &g.ForceQuit}
 	}
 	return footer{lead: &g.Help, mode: listHelp{m.keys.List, m.columnsHint()}}
 }
@@ -213,6 +217,9 @@ func (m Model) position() string {
 	}
 	if m.mode == modeGroups {
 		return m.groups.Position()
+	}
+	if m.mode == modeCompare {
+		return m.cmp.Position()
 	}
 	pos := "0/0"
 	if n := len(m.list.Visible()); n > 0 {

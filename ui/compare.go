@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/pcapsurgery/pcapsurgery/model"
+	"github.com/pcapsurgery/pcapsurgery/ui/statusbar"
+)
+
+// The comparison view: c on a flow compares it with the closest flow that
+// completed its handshake to the same server; m marks a flow, and m on
+// another compares the two. Back returns to the list or pane it came from.
+
+// compareClosest opens the comparison of flow id with its closest working flow.
+func (m Model) compareClosest(id int) (Model, tea.Cmd) {
+	if id <= 0 || id > len(m.flows) {
+		return m, nil
+	}
+	f := &m.flows[id-1]
+	other, rule, ok := model.Closest(f, m.eachFlow)
+	if !ok {
+		return m, m.status.Flash(statusbar.Info, "no flow completed its handshake to the same server address or SNI as flow "+
+			itoa(id)+"; m marks a flow to compare it with any other")
+	}
+	return m.openCompare(model.Compare(*f, other, rule)), nil
+}
+
+// markOrCompare marks flow id, unmarks it, or compares it with the marked one.
+func (m Model) markOrCompare(id int) (Model, tea.Cmd) {
+	switch {
+	case id <= 0 || id > len(m.flows):
+		return m, nil
+	case m.marked == id:
+		m.marked = 0
+		return m, m.status.Flash(statusbar.Info, "flow "+itoa(id)+" unmarked")
+	case m.marked == 0 || m.marked > len(m.flows):
+		m.marked = id
+		return m, m.status.Flash(statusbar.Info, "flow "+itoa(id)+" marked; m on another flow compares the two")
+	}
+	a, b := m.flows[id-1], m.flows[m.marked-1]
+	m.marked = 0
+	return m.openCompare(model.Compare(a, b, model.MatchPicked)), nil
+}
+
+func (m Model) eachFlow(fn func(*model.Flow)) {
+	for i := range m.flows {
+		fn(&m.flows[i])
+	}
+}
+
+func (m Model) openCompare(c model.Comparison) Model {
+	m.cmpBack = m.mode
+	m.cmp.SetComparison(c)
+	m.mode = modeCompare
+	m.relayout(m.lay.width, m.lay.height)
+	return m
+}
+
+func (m Model) compareKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	if key.Matches(k, m.keys.Compare.Back) {
+		m.mode = m.cmpBack
+		m.relayout(m.lay.width, m.lay.height)
+		return m, nil
+	}
+	m.cmp = m.cmp.Update(k)
+	return m, nil
+}
