@@ -2,13 +2,17 @@ package model
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"net/netip"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
 
@@ -450,4 +454,51 @@ func TestCompareOnTheDemoCapture(t *testing.T) {
 	if b, _, ok := Closest(byID(46), eachOf(flows...)); ok {
 		t.Errorf("closest to #46: #%d, want none (no handshake to 192.0.2.33 or auth.pcapsurgery.test completed)", b.ID)
 	}
+}
+
+// TestCompareEveryBundledFlow compares every flow of every bundled capture
+// with its closest working flow and with the first flow: whatever the
+// flows hold (SSL 2.0, no hello, damaged), the comparison is built and
+// written without a panic, and its reading is never empty.
+func TestCompareEveryBundledFlow(t *testing.T) {
+	paths, _ := filepath.Glob("../testdata/captures/*.pcap*")
+	edge, _ := filepath.Glob("../testdata/edge/*.pcap")
+	for _, path := range append(append(paths, edge...), "../testdata/demo.pcapng") {
+		src, err := capture.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := NewLoader(src)
+		l.Run(context.Background(), nil) // a damaged capture still has the flows read before the damage
+		src.Close()
+		flows := l.Flows()
+		if len(flows) == 0 {
+			continue
+		}
+		for i := range flows {
+			cs := []Comparison{Compare(flows[i], flows[0], MatchPicked)}
+			if b, rule, ok := Closest(&flows[i], eachOf(flows...)); ok {
+				cs = append(cs, Compare(flows[i], b, rule))
+			}
+			for _, c := range cs {
+				if len(c.Reading) == 0 || c.Reading[0] == "" {
+					t.Errorf("%s #%d vs #%d: no reading", path, c.A.ID, c.B.ID)
+				}
+				if err := WriteComparisonText(io.Discard, &c); err != nil {
+					t.Fatal(err)
+				}
+				if err := WriteComparisonJSON(io.Discard, &c); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
+func TestReadingWhenTheWorkingFlowIsSSLv2(t *testing.T) {
+	a := cmpFailing(1, "192.0.2.1:443", "api.example", 0, 40)
+	b := cmpWorking(2, "192.0.2.1:443", "api.example", time.Second)
+	b.TLS.ClientHello, b.TLS.ServerHello = nil, nil
+	b.TLS.SSLv2 = &decode.SSLv2Facts{ServerHello: true}
+	wantReading(t, readingOf(a, b), "there is no server choice to read the difference from")
 }

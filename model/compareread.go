@@ -23,6 +23,9 @@ func reading(a, b *Flow) []string {
 	case a.TLS.ClientHello == nil:
 		return []string{"this connection sent no ClientHello (" + a.Badge + ", stopped at " + string(a.Stage) +
 			"): the difference is before TLS, so the hellos cannot explain it"}
+	case b.TLS.ServerHello == nil || b.TLS.ClientHello == nil:
+		return []string{"#" + strconv.Itoa(b.ID) + " completed without a TLS ClientHello and ServerHello in clear (" + b.Badge +
+			"): there is no server choice to read the difference from; the differences are marked below"}
 	}
 	var out []string
 	if a.TLS.ServerHello == nil {
