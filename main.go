@@ -225,10 +225,7 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	} else if *asJSON {
 		err = l.WriteJSONLines(stdout, selected(filter, *failures))
 	} else {
-		t := model.NewTableWriter(stdout) // two passes: widths, then rows
-		matching(l, selected(filter, *failures), t.Measure)
-		matching(l, selected(filter, *failures), t.Row)
-		err = t.Finish(l.Stats())
+		err = l.WriteTable(stdout, selected(filter, *failures))
 	}
 	if err != nil {
 		say(stderr, "pcapsurgery: %v\n", err)

@@ -45,8 +45,7 @@ func classify(f *decode.Flow) Verdict {
 	tcp, t := &f.TCP, &f.TLS
 	switch {
 	case tcp.RefusedByRST && f.Payload[client] == 0:
-		return Verdict{Outcome: Refused, Stage: StageTCP, Who: "server",
-			Diagnosis: fmt.Sprintf("SYN answered by RST: likely nothing listens on port %d, or a firewall rejects it", f.Server.Port())}
+		return Verdict{Outcome: Refused, Stage: StageTCP, Who: "server", Diagnosis: refusedText(f.Server.Port())}
 	case tcp.SYN && !tcp.SYNACK && f.PacketsDir[server] == 0 && f.Payload[client] == 0 && !tcp.ACK:
 		if onlySYNs(f) {
 			return Verdict{Outcome: NoSYNACK, Stage: StageTCP, Who: "server", Diagnosis: noSYNACKText(f)}
@@ -100,10 +99,17 @@ func onlySYNs(f *decode.Flow) bool {
 }
 
 func noSYNACKText(f *decode.Flow) string {
-	tries := int(f.TCP.SYNRetries) + 1
-	span := f.Last.Sub(f.First)
-	return fmt.Sprintf("SYN sent %d time%s over %s, never answered: likely routing, a firewall dropping it, or the host is down; not a TLS problem",
-		tries, plural(tries), roundDur(span))
+	k := noSYNACKKey{tries: int(f.TCP.SYNRetries) + 1, span: roundedDur(f.Last.Sub(f.First))}
+	return noSYNACKTexts.get(k, func() string {
+		return fmt.Sprintf("SYN sent %d time%s over %s, never answered: likely routing, a firewall dropping it, or the host is down; not a TLS problem",
+			k.tries, plural(k.tries), k.span)
+	})
+}
+
+func refusedText(port uint16) string {
+	return refusedTexts.get(port, func() string {
+		return fmt.Sprintf("SYN answered by RST: likely nothing listens on port %d, or a firewall rejects it", port)
+	})
 }
 
 // oneSided reports a connection seen from one side only, and which side was seen.
@@ -473,18 +479,21 @@ func plural(n int) string {
 }
 
 // roundDur prints a duration at a precision people read: 1.8ms, 240ms, 3.2s.
-func roundDur(d time.Duration) string {
+func roundDur(d time.Duration) string { return roundedDur(d).String() }
+
+// roundedDur is d rounded as roundDur shows it (a negative span as 0).
+func roundedDur(d time.Duration) time.Duration {
 	switch {
 	case d < 0:
-		return "0s"
+		return 0
 	case d < time.Millisecond:
-		return d.Round(time.Microsecond).String()
+		return d.Round(time.Microsecond)
 	case d < 10*time.Millisecond:
-		return d.Round(100 * time.Microsecond).String()
+		return d.Round(100 * time.Microsecond)
 	case d < time.Second:
-		return d.Round(time.Millisecond).String()
+		return d.Round(time.Millisecond)
 	case d < time.Minute:
-		return d.Round(100 * time.Millisecond).String()
+		return d.Round(100 * time.Millisecond)
 	}
-	return d.Round(time.Second).String()
+	return d.Round(time.Second)
 }

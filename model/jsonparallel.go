@@ -4,6 +4,8 @@ import (
 	"io"
 	"runtime"
 	"sync/atomic"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
 )
 
 // jsonChunk is how many flows one worker classifies and encodes at a time
@@ -19,7 +21,29 @@ var jsonChunk = 64
 func (l *Loader) WriteJSONLines(w io.Writer, keep func(*Flow) bool) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	flows := l.an.Flows()
+	return inChunks(l.an.Flows(), w, func() chunkFunc {
+		var lists codeListCache
+		var f Flow
+		return func(flows []*decode.Flow, b []byte) []byte {
+			for _, df := range flows {
+				f = Flow{Flow: *df, Verdict: Classify(df)}
+				if keep == nil || keep(&f) {
+					b = appendFlow(b, &f, &lists)
+				}
+			}
+			return b
+		}
+	})
+}
+
+// chunkFunc turns a chunk of flows into bytes appended to b; each worker
+// has its own (newWorker), so it may keep state between its chunks.
+type chunkFunc func(flows []*decode.Flow, b []byte) []byte
+
+// inChunks runs a chunkFunc over consecutive chunks of flows on every core
+// and writes what each returns to w, in order. After a write error the rest
+// is only drained, and the error returned.
+func inChunks(flows []*decode.Flow, w io.Writer, newWorker func() chunkFunc) error {
 	chunks := (len(flows) + jsonChunk - 1) / jsonChunk
 	workers := runtime.GOMAXPROCS(0)
 	done := make([]chan []byte, chunks)
@@ -31,9 +55,8 @@ func (l *Loader) WriteJSONLines(w io.Writer, keep func(*Flow) bool) error {
 	var stop atomic.Bool
 	free := make(chan []byte, cap(ahead)+workers) // written chunks' buffers, for reuse
 	for range workers {
+		work := newWorker()
 		go func() {
-			var lists codeListCache
-			var f Flow
 			for {
 				ahead <- struct{}{}
 				i := int(next.Add(1)) - 1
@@ -46,12 +69,7 @@ func (l *Loader) WriteJSONLines(w io.Writer, keep func(*Flow) bool) error {
 				default:
 				}
 				if !stop.Load() {
-					for _, df := range flows[i*jsonChunk : min(len(flows), (i+1)*jsonChunk)] {
-						f = Flow{Flow: *df, Verdict: Classify(df)}
-						if keep == nil || keep(&f) {
-							b = appendFlow(b, &f, &lists)
-						}
-					}
+					b = work(flows[i*jsonChunk:min(len(flows), (i+1)*jsonChunk)], b)
 				}
 				done[i] <- b
 			}

@@ -157,6 +157,12 @@ func appendText[S ~string](b []byte, str S) []byte {
 	b = append(b, '"')
 	base := false // as in Printable: a combining mark needs a visible character before it
 	for i := 0; i < len(s); {
+		if j := plainASCII(s, i); j > i { // what the default case below writes, a run at a time
+			b = append(b, s[i:j]...)
+			base = true
+			i = j
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:
@@ -178,6 +184,18 @@ func appendText[S ~string](b []byte, str S) []byte {
 		i += size
 	}
 	return append(b, '"')
+}
+
+// plainASCII returns the end of the run of printable ASCII bytes at s[i:]
+// that JSON text writes as they are (not " \\ < > &).
+func plainASCII(s string, i int) int {
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return i
+		}
+	}
+	return i
 }
 
 // appendUEscape writes r as \uXXXX, or as a UTF-16 surrogate pair

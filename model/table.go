@@ -32,11 +32,12 @@ func WriteTable(w io.Writer, flows []Flow, stats decode.Stats) error {
 // The output is what tabwriter printed: each column as wide as its widest
 // cell in runes, plus two spaces.
 type TableWriter struct {
-	w      *bufio.Writer
-	widths [tableColumns]int
-	header bool
-	counts map[Outcome]int
-	n      int
+	w       *bufio.Writer
+	widths  [tableColumns]int
+	header  bool
+	counts  map[Outcome]int
+	n       int
+	scratch []byte
 }
 
 const tableColumns = 9
@@ -50,11 +51,50 @@ func NewTableWriter(w io.Writer) *TableWriter {
 	return t
 }
 
-// tableCells is one flow's row.
-func tableCells(f *Flow) [tableColumns]string {
-	return [tableColumns]string{strconv.Itoa(f.ID), f.Client.String(), f.Server.String(),
-		orDash(Clip(f.SNI(), 40)), f.Badge, orDash(f.VersionShort()), orDash(f.CipherShort()),
-		orDash(f.AlertName()), f.First.UTC().Format("2006-01-02 15:04:05.000000")}
+// tableTimeLayout is the FIRST column's.
+const tableTimeLayout = "2006-01-02 15:04:05.000000"
+
+// appendTableRow appends one flow's row to b: each cell padded to widths
+// plus two spaces (the last one not padded), or unpadded when widths is nil.
+// When runes is not nil it receives each cell's width in runes. Cells are
+// appended where they can be, not made into strings: a million rows.
+func appendTableRow(b []byte, f *Flow, widths, runes *[tableColumns]int) []byte {
+	for i := range tableColumns {
+		start := len(b)
+		switch i {
+		case 0:
+			b = strconv.AppendInt(b, int64(f.ID), 10)
+		case 1:
+			b = appendAddrPort(b, f.Client)
+		case 2:
+			b = appendAddrPort(b, f.Server)
+		case 3:
+			b = append(b, orDash(Clip(f.SNI(), 40))...)
+		case 4:
+			b = append(b, f.Badge...)
+		case 5:
+			b = append(b, orDash(f.VersionShort())...)
+		case 6:
+			b = append(b, orDash(f.CipherShort())...)
+		case 7:
+			b = append(b, orDash(f.AlertName())...)
+		case 8:
+			b = f.First.UTC().AppendFormat(b, tableTimeLayout)
+		}
+		n := utf8.RuneCount(b[start:])
+		if runes != nil {
+			runes[i] = n
+		}
+		if widths != nil && i < tableColumns-1 {
+			for pad := widths[i] + 2 - n; pad > 0; pad-- {
+				b = append(b, ' ')
+			}
+		}
+	}
+	if widths != nil {
+		b = append(b, '\n')
+	}
+	return b
 }
 
 func (t *TableWriter) widen(cells *[tableColumns]string) {
@@ -63,43 +103,58 @@ func (t *TableWriter) widen(cells *[tableColumns]string) {
 	}
 }
 
+func (t *TableWriter) widenTo(runes *[tableColumns]int) {
+	for i, n := range runes {
+		t.widths[i] = max(t.widths[i], n)
+	}
+}
+
 // Measure widens the columns to fit one flow (the first pass).
 func (t *TableWriter) Measure(f *Flow) {
-	cells := tableCells(f)
-	t.widen(&cells)
+	var runes [tableColumns]int
+	t.scratch = appendTableRow(t.scratch[:0], f, nil, &runes)
+	t.widenTo(&runes)
 }
 
 // Row prints one flow (the second pass).
 func (t *TableWriter) Row(f *Flow) {
 	t.counts[f.Outcome]++
 	t.n++
-	cells := tableCells(f)
-	t.line(&cells)
+	t.writeHeader()
+	t.scratch = appendTableRow(t.scratch[:0], f, &t.widths, nil)
+	t.w.Write(t.scratch)
 }
 
-func (t *TableWriter) line(cells *[tableColumns]string) {
+func (t *TableWriter) writeHeader() {
 	if !t.header {
 		t.header = true
 		t.line(&tableHeader)
 	}
+}
+
+func (t *TableWriter) line(cells *[tableColumns]string) {
+	t.scratch = appendRow(t.scratch[:0], cells, &t.widths)
+	t.w.Write(t.scratch)
+}
+
+// appendRow appends one line of the table: each cell padded to its
+// column's width plus two spaces, the last one not padded.
+func appendRow(b []byte, cells *[tableColumns]string, widths *[tableColumns]int) []byte {
 	for i, c := range cells {
-		t.w.WriteString(c)
+		b = append(b, c...)
 		if i == tableColumns-1 {
 			break // the last cell is not padded
 		}
-		for pad := t.widths[i] + 2 - utf8.RuneCountInString(c); pad > 0; pad-- {
-			t.w.WriteByte(' ')
+		for pad := widths[i] + 2 - utf8.RuneCountInString(c); pad > 0; pad-- {
+			b = append(b, ' ')
 		}
 	}
-	t.w.WriteByte('\n')
+	return append(b, '\n')
 }
 
 // Finish prints the totals (and the header, when there were no rows).
 func (t *TableWriter) Finish(stats decode.Stats) error {
-	if !t.header {
-		t.header = true
-		t.line(&tableHeader)
-	}
+	t.writeHeader()
 	fmt.Fprintf(t.w, "\n%s\n%s", totalsLine(t.n, t.counts), skippedLine(stats))
 	return t.w.Flush()
 }

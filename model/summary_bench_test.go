@@ -1,0 +1,46 @@
+package model
+
+import (
+	"context"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+)
+
+// BenchmarkSummaryOutput is what summary does once the capture is read:
+// the table (both passes) and the JSON lines, on $PCS_SCALE_CAPTURE
+// (bench/scale.sh's captures; skipped without it). Run with -cpu 1,2 to
+// see what the parallel passes gain.
+func BenchmarkSummaryOutput(b *testing.B) {
+	path := os.Getenv("PCS_SCALE_CAPTURE")
+	if path == "" {
+		b.Skip("PCS_SCALE_CAPTURE is not set")
+	}
+	src, err := capture.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	l := NewLoader(src)
+	if err := l.Run(context.Background(), nil); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("table", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := l.WriteTable(io.Discard, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := l.WriteJSONLines(io.Discard, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
