@@ -19,7 +19,7 @@ _pcapsurgery() {
         export)
             case "$prev" in
                 -o) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
-                *) COMPREPLY=( $(compgen -W "--flow --filter --evidence -o --force --max-held --keylog" -- "$cur") $(compgen -f -- "$cur") ) ;;
+                *) COMPREPLY=( $(compgen -W "--flow --filter --evidence -o --force --max-held --keylog --with-secrets" -- "$cur") $(compgen -f -- "$cur") ) ;;
             esac ;;
         diff) COMPREPLY=( $(compgen -W "--json --max-held" -- "$cur") $(compgen -f -- "$cur") ) ;;
         completion) COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;
@@ -45,8 +45,8 @@ _pcapsurgery() {
     return
   fi
   case $words[2] in
-    summary) _arguments '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--by[group flows by KEY or KEY,KEY2]:keys:(server sni client clientnet ja4 ja4a outcome alert version cipher issuer)' '--max-held[memory budget for held bytes]:size:' '*:capture:_files' ;;
-    export) _arguments '--flow[flow ID]:id:' '--filter[filter expression]:expr:' '--evidence[handshake evidence only]' '-o[output file]:file:_files' '--force[overwrite]' '--max-held[memory budget for held bytes]:size:' '*:capture:_files' ;;
+    summary) _arguments '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--by[group flows by KEY or KEY,KEY2]:keys:(server sni client clientnet ja4 ja4a outcome alert version cipher issuer)' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '*:capture:_files' ;;
+    export) _arguments '--flow[flow ID]:id:' '--filter[filter expression]:expr:' '--evidence[handshake evidence only]' '-o[output file]:file:_files' '--force[overwrite]' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '--with-secrets[embed the flows TLS secrets (pcapng)]' '*:capture:_files' ;;
     diff) _arguments '--json[one JSON object]' '--max-held[memory budget for held bytes]:size:' '*:capture:_files' ;;
     completion) _values 'shell' bash zsh fish ;;
     help) _values 'topic' summary export diff completion filter ;;
@@ -67,6 +67,8 @@ complete -c pcapsurgery -n '__fish_seen_subcommand_from summary export' -l filte
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l failures -d 'only failures'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l by -x -a 'server sni client clientnet ja4 ja4a outcome alert version cipher issuer' -d 'group flows by KEY or KEY,KEY2'
 complete -c pcapsurgery -l max-held -r -d 'memory budget for held bytes'
+complete -c pcapsurgery -l keylog -r -F -d 'TLS key log file'
+complete -c pcapsurgery -l with-secrets -d 'embed the exported flows TLS secrets (pcapng)'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l flow -r -d 'flow ID'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l evidence -d 'handshake evidence only'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -s o -r -F -d 'output file'

@@ -51,7 +51,7 @@ Usage:
                                         explore FILE (the summary table when output is not a terminal);
                                         times in UTC, or local time with --local or when TZ is set
   pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE
-  pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]...
+  pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]... [--with-secrets]
   pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE]
   pcapsurgery completion bash|zsh|fish
   pcapsurgery help [COMMAND]
@@ -130,7 +130,7 @@ Examples:
   pcapsurgery summary --json --filter 'alert:unknown_ca' capture.pcap
   pcapsurgery summary --by server,ja4 --failures capture.pcapng
 `,
-	"export": `Usage: pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]...
+	"export": `Usage: pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]... [--with-secrets]
 
 Writes the packets of one flow, or of every flow matching EXPR, to OUT with
 their original bytes and timestamps. OUT ending in .pcapng gives pcapng, else
@@ -147,6 +147,8 @@ Flags:
   --max-held SIZE  memory budget for bytes held across flows (default 256M)
   --keylog KEYS    TLS key log (NSS format); repeatable; SSLKEYLOGFILE is read
                    too when set
+  --with-secrets   embed the exported flows' TLS secrets (only theirs) in a
+                   Decryption Secrets Block; OUT must be .pcapng
 
 Examples:
   pcapsurgery export capture.pcapng --flow 17 -o flow17.pcap

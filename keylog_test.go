@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 )
 
 type keyedFlow struct {
@@ -132,5 +136,74 @@ func TestKeyLogFileMissingIsAnError(t *testing.T) {
 	if code := run([]string{"summary", "--keylog", "testdata/no-such.keys", "testdata/captures/tls13-openssl.pcap"}, &out, &errb); code != exitCapture ||
 		!strings.Contains(errb.String(), "no-such.keys") {
 		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+}
+
+// TestExportWithSecrets: --with-secrets writes a pcapng whose Decryption
+// Secrets Block holds the exported flow's secrets and no other flow's; tshark
+// (when installed) decrypts the alert from the file alone.
+func TestExportWithSecrets(t *testing.T) {
+	keys := "testdata/captures/keylog/demo-extra.keys"
+	out := filepath.Join(t.TempDir(), "flow9.pcapng")
+	var so, se bytes.Buffer
+	if code := run([]string{"export", "testdata/captures/demo-extra.pcap", "--flow", "9", "--keylog", keys, "--with-secrets", "-o", out}, &so, &se); code != 0 {
+		t.Fatalf("exit %d: %s", code, se.String())
+	}
+	src, err := capture.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := src.Next(); err != nil {
+			break
+		}
+	}
+	logs, _ := src.TakeSecrets()
+	src.Close()
+	if len(logs) != 1 {
+		t.Fatalf("%d secrets blocks", len(logs))
+	}
+	f9 := summaryJSON(t, "--keylog", keys, "testdata/captures/demo-extra.pcap")
+	var random9 string
+	all, _ := os.ReadFile(keys)
+	kept := 0
+	for _, line := range strings.Split(string(all), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) != 3 {
+			continue
+		}
+		if bytes.Contains(logs[0], []byte(fields[2])) {
+			if random9 != "" && fields[1] != random9 {
+				t.Fatalf("the secrets block holds another flow's secret (client random %s)", fields[1])
+			}
+			random9 = fields[1]
+			kept++
+		}
+	}
+	if kept == 0 || f9[8].Badge != "ALERT" {
+		t.Fatalf("flow 9's secrets are not in the block (%d kept)", kept)
+	}
+	if _, err := exec.LookPath("tshark"); err != nil {
+		t.Skip("tshark not installed")
+	}
+	got, err := exec.Command("tshark", "-r", out, "-Y", "tls.alert_message", "-T", "fields", "-e", "tls.alert_message.desc").Output()
+	if err != nil || strings.TrimSpace(string(got)) != "42" {
+		t.Fatalf("tshark on the export: %q %v", got, err)
+	}
+}
+
+// TestSecretsFromTheCapture: a pcapng carrying its own key log (a
+// Decryption Secrets Block, as editcap --inject-secrets writes) decrypts
+// without --keylog.
+func TestSecretsFromTheCapture(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "dsb.pcapng")
+	var so, se bytes.Buffer
+	if code := run([]string{"export", "testdata/captures/untrusted-ca-tls13-go-openssl.pcap", "--flow", "1",
+		"--keylog", "testdata/captures/keylog/untrusted-ca-tls13-go-openssl.keys", "--with-secrets", "-o", out}, &so, &se); code != 0 {
+		t.Fatalf("exit %d: %s", code, se.String())
+	}
+	f := summaryJSON(t, out)[0]
+	if f.Badge != "ALERT" || f.Decrypted == nil || !*f.Decrypted {
+		t.Fatalf("%s (%s)", f.Badge, f.Diagnosis)
 	}
 }

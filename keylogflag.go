@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/keylog"
+	"github.com/pcapsurgery/pcapsurgery/model"
 )
 
 // keyLogFiles is the repeatable --keylog flag.
@@ -83,4 +84,20 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// exportSecrets is the key log text of the flows with these IDs only.
+func exportSecrets(l *model.Loader, ids []int) []byte {
+	want := make(map[int]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	var flows []*model.Flow
+	l.Each(func(f *model.Flow) {
+		if want[f.ID] {
+			c := *f
+			flows = append(flows, &c)
+		}
+	})
+	return model.ExportSecrets(flows)
 }

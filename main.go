@@ -255,6 +255,7 @@ func export(args []string, stdout, stderr io.Writer) int {
 	force := fs.Bool("force", false, "overwrite the output file if it exists")
 	maxHeld := maxHeldFlag(fs)
 	keyFiles := keyLogFlag(fs)
+	withSecrets := fs.Bool("with-secrets", false, "embed the exported flows' TLS secrets (only theirs) in the pcapng")
 	path, code, ok := parseOneFile(fs, args, stderr)
 	if !ok {
 		return code
@@ -262,6 +263,8 @@ func export(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case *out == "":
 		return usageError(stderr, "export needs -o OUT")
+	case *withSecrets && !model.IsPcapngName(*out):
+		return usageError(stderr, "--with-secrets needs a pcapng output (-o NAME.pcapng): pcap has no place for secrets")
 	case (*flowID == 0) == (*expr == ""):
 		return usageError(stderr, "export needs exactly one of --flow ID or --filter EXPR")
 	}
@@ -278,7 +281,7 @@ func export(args []string, stdout, stderr io.Writer) int {
 	}
 	in := catchInterrupts(stderr)
 	defer in.stop()
-	l, code := loadKeyed(in.ctx, path, stderr, *flowID != 0 && !*evidence, int64(*maxHeld), keys)
+	l, code := loadKeyed(in.ctx, path, stderr, *flowID != 0 && !*evidence && !*withSecrets, int64(*maxHeld), keys)
 	if sig := in.caught(); sig != nil {
 		say(stderr, "pcapsurgery: interrupted (%s) while reading %s: nothing was written\n", sig, path)
 		return in.status()
@@ -304,7 +307,13 @@ func export(args []string, stdout, stderr io.Writer) int {
 	if *evidence {
 		mode = model.ExportEvidence
 	}
-	res, err := model.ExportContext(in.ctx, l, model.ExportRequest{Input: path, Flows: ids, Mode: mode, Out: *out, Overwrite: *force})
+	req := model.ExportRequest{Input: path, Flows: ids, Mode: mode, Out: *out, Overwrite: *force}
+	if *withSecrets {
+		if req.Secrets = exportSecrets(l, ids); req.Secrets == nil {
+			say(stderr, "pcapsurgery: note: no key log (--keylog, SSLKEYLOGFILE or the capture's own) has secrets for the exported flows; writing them without\n")
+		}
+	}
+	res, err := model.ExportContext(in.ctx, l, req)
 	if sig := in.caught(); errors.Is(err, model.ErrInterrupted) && sig != nil {
 		say(stderr, "pcapsurgery: %v (%s)\n", err, sig)
 		return in.status()

@@ -32,6 +32,9 @@ type Analyzer struct {
 	stats  Stats
 	shared shared
 	slab   []flowSlot // room for the next flows (slabs.go)
+	// ownKeys: shared.keys is the analyzer's own copy, which the capture's
+	// Decryption Secrets Blocks may add to (decrypt.go).
+	ownKeys bool
 
 	// TCPOnly skips decoding payload: flows, their packets and TCP facts
 	// only. Flow IDs are the same, since they never depend on payload.

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -46,7 +47,27 @@ func (d *DecryptFacts) clone() *DecryptFacts {
 
 // SetKeyLog gives the analyzer secrets to decrypt with. Set it before the
 // first packet; flows whose client random it lacks decode as without one.
-func (a *Analyzer) SetKeyLog(l *keylog.Log) { a.shared.keys = l }
+// The analyzer never writes to l.
+func (a *Analyzer) SetKeyLog(l *keylog.Log) { a.shared.keys, a.ownKeys = l, false }
+
+// AddKeyLogText adds key log text found in the capture itself (pcapng
+// Decryption Secrets Blocks) to the secrets: flows whose ClientHello comes
+// after it can be decrypted.
+func (a *Analyzer) AddKeyLogText(logs [][]byte) {
+	if len(logs) == 0 {
+		return
+	}
+	if !a.ownKeys {
+		a.shared.keys, a.ownKeys = a.shared.keys.Clone(), true
+	}
+	for _, t := range logs {
+		a.shared.keys.Read(bytes.NewReader(t)) // a bytes.Reader cannot fail
+	}
+}
+
+// KeyLog is the secrets the analyzer decrypts with, the capture's own
+// included (nil when none). Use once feeding has finished.
+func (a *Analyzer) KeyLog() *keylog.Log { return a.shared.keys }
 
 // Record-layer stages of one TLS 1.3 direction, in the order they come.
 const (

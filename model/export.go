@@ -51,6 +51,10 @@ type ExportRequest struct {
 	Mode      ExportMode // whole flows or handshake evidence only
 	Out       string     // destination; a ".pcapng" suffix gives pcapng, anything else pcap
 	Overwrite bool       // the user confirmed replacing an existing file
+	// Secrets is key log text to embed in a pcapng Decryption Secrets Block
+	// (ExportSecrets: the exported flows' own, never the whole key log),
+	// so the file opens decrypted in Wireshark. Needs a .pcapng Out.
+	Secrets []byte
 }
 
 // ExportResult describes the file written.
@@ -97,6 +101,9 @@ func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (Expo
 	}
 	if req.Out == "" {
 		return res, errors.New("no output file name given")
+	}
+	if len(req.Secrets) > 0 && !isPcapng(req.Out) {
+		return res, errors.New("secrets can only be embedded in pcapng: name the output .pcapng")
 	}
 	if err := checkDestination(req.Input, req.Out, req.Overwrite); err != nil {
 		return res, err
@@ -150,7 +157,7 @@ func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (Expo
 	cw.w = w
 	var out packetWriter
 	if isPcapng(req.Out) {
-		out = &ngOut{w: cw, ifaces: ifaces, ids: map[int]int{}, epochs: map[int]int64{}}
+		out = &ngOut{w: cw, ifaces: ifaces, ids: map[int]int{}, epochs: map[int]int64{}, secrets: req.Secrets}
 	} else {
 		out = &pcapOut{w: bufio.NewWriterSize(cw, 64<<10), ifaces: ifaces}
 	}
@@ -269,6 +276,9 @@ func checkDestination(input, out string, overwrite bool) error {
 	}
 	return nil
 }
+
+// IsPcapngName reports whether export writes pcapng to this name.
+func IsPcapngName(name string) bool { return isPcapng(name) }
 
 func isPcapng(name string) bool {
 	return strings.EqualFold(filepath.Ext(name), ".pcapng")
@@ -457,6 +467,9 @@ type ngOut struct {
 	nw     *pcapgo.NgWriter
 	ids    map[int]int   // source global interface index → output interface id
 	epochs map[int]int64 // output interface id → its if_tsoffset, seconds
+	// secrets (key log text) go in a Decryption Secrets Block before the
+	// first packet, where readers look for them.
+	secrets []byte
 }
 
 func (o *ngOut) write(p *capture.Packet) error {
@@ -482,6 +495,11 @@ func (o *ngOut) write(p *capture.Packet) error {
 			opts := pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{Application: "pcapsurgery"}}
 			if o.nw, err = pcapgo.NewNgWriterInterface(o.w, ni, opts); err != nil {
 				return err
+			}
+			if len(o.secrets) > 0 {
+				if err := o.nw.WriteDecryptionSecretsBlock(pcapgo.DSB_SECRETS_TYPE_TLS, o.secrets); err != nil {
+					return err
+				}
 			}
 			id = 0
 		} else if id, err = o.nw.AddInterface(ni); err != nil {

@@ -40,3 +40,13 @@ func KeyLogNote(d *decode.DecryptFacts) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// ExportSecrets is the key log text of the given flows only (their client
+// randoms' lines), for ExportRequest.Secrets; nil when none has any.
+func ExportSecrets(flows []*Flow) []byte {
+	var out []byte
+	for _, f := range flows {
+		out = append(out, f.TLS.Decrypt.KeyLogLines()...)
+	}
+	return out
+}

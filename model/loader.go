@@ -85,6 +85,9 @@ func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
 			return ctx.Err()
 		}
 		l.mu.Lock()
+		if logs, _ := l.src.TakeSecrets(); logs != nil {
+			l.an.AddKeyLogText(logs) // the capture's own secrets, read before these packets
+		}
 		l.an.AddBatch(pb)
 		packets += len(pb.Packets)
 		done, damage = pb.Last, pb.Err

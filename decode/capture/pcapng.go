@@ -54,6 +54,8 @@ func blockName(typ uint32) string {
 		return "simple packet block"
 	case blockEnhanced:
 		return "enhanced packet block"
+	case blockDSB:
+		return "decryption secrets block"
 	}
 	return fmt.Sprintf("block of type 0x%08x", typ)
 }
@@ -89,6 +91,8 @@ func (s *Source) nextPcapng(target int64) (Packet, error) {
 		switch {
 		case typ == blockIDB:
 			err = s.readInterface(start, int(length))
+		case typ == blockDSB && target < 0 && length >= 20:
+			err = s.readSecrets(start, int(length))
 		case isPacketBlock(typ) && (target < 0 || start == target):
 			return s.readPacket(start, typ, int(length))
 		default:

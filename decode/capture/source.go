@@ -55,6 +55,10 @@ type Source struct {
 	ifaces []Interface
 	nano   bool
 
+	secrets        [][]byte // TLS key logs from Decryption Secrets Blocks, not yet taken (secrets.go; under mu)
+	secretBytes    int
+	secretsDropped int
+
 	identity    Identity // the file opened, for export to check (identity.go)
 	hasIdentity bool
 }

@@ -152,6 +152,20 @@ func (l *Log) Len() int {
 	return len(l.m)
 }
 
+// Clone returns a log with the same secrets that more can be read into
+// without changing l (the secrets themselves are shared: never written).
+func (l *Log) Clone() *Log {
+	c := New()
+	if l != nil {
+		for k, v := range l.m {
+			s := *v
+			c.m[k] = &s
+		}
+		c.stats = l.stats
+	}
+	return c
+}
+
 // Lookup returns the secrets for client random cr, or nil.
 func (l *Log) Lookup(cr [32]byte) *Secrets {
 	if l == nil {
