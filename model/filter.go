@@ -67,6 +67,7 @@ const (
 	fkPackets
 	fkAfter
 	fkBefore
+	fkIssuer
 )
 
 // name is the field's name as String writes it (aliases read as their field).
@@ -486,7 +487,7 @@ func compileFilterValue(k filterKey, raw string, loc *time.Location) (v filterVa
 			return v, fmt.Sprintf("bad time %q (e.g. 12:00, 12:00:30.5, 2024-05-01, 2024-05-01T12:00, 2024-05-01T12:00:00Z)", raw)
 		}
 		v.from, v.tod, v.text = at, tod, text
-	default: // cipher, alpn, ja4, ja3: text matches
+	default: // cipher, alpn, ja4, ja3, issuer: text matches
 		v.text, v.needle = low, low
 	}
 	return v, ""
@@ -810,6 +811,10 @@ func (t *filterTerm) match(fl *Flow, m *termMemo) bool {
 		}
 	case fkJA4:
 		return t.memoString(fl.TLS.JA4, m, (*filterTerm).anyContains)
+	case fkIssuer:
+		if c := fl.TLS.Certificates; len(c) > 0 {
+			return t.memoString(c[0].Issuer, m, (*filterTerm).printableContains)
+		}
 	case fkJA3:
 		return t.memoString(fl.TLS.JA3Hash, m, (*filterTerm).anyPrefix)
 	case fkBy:
@@ -888,6 +893,19 @@ func timeOfDay(t time.Time, loc *time.Location) int64 {
 
 // sniMatch reports whether a raw SNI, as the user sees it (filterSNI),
 // matches one of the sni: values.
+// printableContains is anyContains on the text as shown (escaped): an
+// issuer is matched as the list and summary --by print it.
+func (t *filterTerm) printableContains(raw string) bool {
+	var buf [foldBufLen]byte
+	s := foldText(raw, true, buf[:])
+	for i := range t.vals {
+		if s != "" && strings.Contains(s, t.vals[i].needle) {
+			return true
+		}
+	}
+	return false
+}
+
 func (t *filterTerm) sniMatch(raw string) bool {
 	var buf [foldBufLen]byte
 	s := foldText(raw, true, buf[:])

@@ -68,6 +68,10 @@ func refTermMatch(t *filterTerm, fl *Flow) bool {
 		}
 	case fkJA4:
 		return refAnyContains(t, fl.TLS.JA4)
+	case fkIssuer:
+		if c := fl.TLS.Certificates; len(c) > 0 {
+			return refAnyContains(t, Printable(c[0].Issuer)) // as shown
+		}
 	case fkJA3:
 		for i := range t.vals {
 			if refHasPrefixFold(fl.TLS.JA3Hash, t.vals[i].needle) {
@@ -270,6 +274,7 @@ func variedFlows(n int) []Flow {
 	}
 	ja4s := []string{"", "t13d1516h2_8daaf6152771_e5627efa2ab1", "T13D0000_0_0", "t12\x00ü"}
 	ja3s := []string{"", "771d5f1a2b3c4d5e6f708192a3b4c5d6", "A7", "77"}
+	issuers := []string{"", "CN=R3,O=Let's Encrypt,C=US", "CN=Demo CA", "CN=\x00evil\u202e", "cn=r3"}
 	whos := []string{"", "client", "server", "Client"}
 	starts := []string{"", "SMTP", "imap", "Ftp"}
 	flows := make([]Flow, n)
@@ -295,6 +300,9 @@ func variedFlows(n int) []Flow {
 			}
 		}
 		f.TLS.JA4, f.TLS.JA3Hash = ja4s[rng.IntN(len(ja4s))], ja3s[rng.IntN(len(ja3s))]
+		if k := rng.IntN(len(issuers) + 1); k < len(issuers) {
+			f.TLS.Certificates = []tlswire.Certificate{{Issuer: issuers[k]}}
+		}
 		f.TLS.StartTLS = starts[rng.IntN(len(starts))]
 		o := Outcomes[rng.IntN(len(Outcomes))]
 		f.Verdict = Verdict{Outcome: o, Version: []uint16{0, tlswire.VersionTLS12, tlswire.VersionTLS13, 0x7f17, tlswire.VersionSSL30}[rng.IntN(5)], Who: whos[rng.IntN(len(whos))]}
@@ -331,6 +339,7 @@ var agreementExprs = []string{
 	"alpn:h2", "alpn:HTTP", "alpn:\x00", "alpn:\xff", "alpn:/", "alpn:1",
 	"ja4:t13", "ja4:T13D", "ja4:ü", "ja4:_e5627", "ja3:77", "ja3:A", "ja3:771D5F",
 	"by:client", "by:server", "!by:client",
+	"issuer:r3", `issuer:"O=Let's Encrypt"`, "issuer:DEMO", `issuer:\x00`, "!issuer:=", "issuer:cn=r3,demo",
 	"starttls:smtp", "starttls:yes", "starttls:FTP", "!starttls:yes",
 	"api 10.0.1", "example !outcome:ok port:443", "sni:*.example.com ip:10.0.0.0/8 alpn:h2 cipher:aes ja4:t13",
 	"!api !443 !alert:unknown !cipher:aes", "api|443|beef", "ü|10.0.1.5", "5:4", "65535", "0", "1.1", ".2", "2.", "0.0.0.0:0", "255.", "199", "25", "7", "168.100", "0.2",

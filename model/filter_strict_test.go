@@ -188,7 +188,7 @@ func randomFilter(rng *rand.Rand) string {
 		"port": {"443", "8000-8999", "1443"}, "outcome": {"ok", "fail", "alert", "alert?", "rst", "closed"},
 		"badge": {"nosh", "reset"}, "alert": {"unknown_ca", "encrypted", "unknown", "0x"},
 		"version": {"1.2", ">=1.2", "<1.3", "ssl3"}, "cipher": {"aes", "chacha"}, "alpn": {"h2", "http"},
-		"ja4": {"t13"}, "ja3": {"77", "a"}, "by": {"client", "server"}, "starttls": {"smtp", "yes"},
+		"ja4": {"t13"}, "ja3": {"77", "a"}, "issuer": {"encrypt", "\"CN=R3,O=x\""}, "by": {"client", "server"}, "starttls": {"smtp", "yes"},
 		"hs": {">1s", "<100ms", "100ms-2s", ">=0s"}, "bytes": {">1MB", "<1500", "1KB-2MB"},
 		"packets": {">10", "<5", "3-20"}, "after": {"23:00", "23:30:05", "2024-05-01T23:00", "2024-05-02T01:00:00Z"},
 		"before": {"01:00", "23:59:59.5", "2024-05-02"},

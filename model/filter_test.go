@@ -235,7 +235,7 @@ func TestFilterErrors(t *testing.T) {
 		pos  int
 		msg  string // substring of the message
 	}{
-		{"foo:bar", 0, `unknown filter key "foo" (keys: sni, ip, port, outcome, badge, alert, version, cipher, alpn, ja4, ja3, by, starttls, hs, bytes, packets, after, before)`},
+		{"foo:bar", 0, `unknown filter key "foo" (keys: sni, ip, port, outcome, badge, alert, version, cipher, alpn, ja4, issuer, ja3, by, starttls, hs, bytes, packets, after, before)`},
 		{"api Host:x", 4, `unknown filter key "Host"`},
 		{"ip:10.0.0.0/33", 0, `bad address or CIDR "10.0.0.0/33"`},
 		{"ip:example.com", 0, "bad address or CIDR"},
@@ -486,5 +486,5 @@ func ExampleParseFilter() {
 	fmt.Println(err)
 	// Output:
 	// sni:*.example.com|www !outcome:ok port:8000-8999 <nil>
-	// filter: unknown filter key "foo" (keys: sni, ip, port, outcome, badge, alert, version, cipher, alpn, ja4, ja3, by, starttls, hs, bytes, packets, after, before) (at offset 8)
+	// filter: unknown filter key "foo" (keys: sni, ip, port, outcome, badge, alert, version, cipher, alpn, ja4, issuer, ja3, by, starttls, hs, bytes, packets, after, before) (at offset 8)
 }

@@ -44,6 +44,8 @@ var filterFields = []FilterField{
 		Matches: "an offered or the chosen ALPN protocol contains `PROTO`", Example: "alpn:h2"},
 	{Name: "ja4", key: fkJA4, Syntax: "ja4:TEXT",
 		Matches: "the JA4 fingerprint contains `TEXT`", Example: "ja4:t13d"},
+	{Name: "issuer", key: fkIssuer, Syntax: "issuer:TEXT",
+		Matches: "the leaf certificate's issuer (seen in clear) contains `TEXT`", Example: `issuer:"O=Let's Encrypt"`},
 	{Name: "ja3", key: fkJA3, Syntax: "ja3:PREFIX",
 		Matches: "the JA3 hash starts with `PREFIX`", Example: "ja3:771d5f"},
 	{Name: "by", key: fkBy, Syntax: "by:client, by:server",

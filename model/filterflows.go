@@ -119,7 +119,7 @@ func (f *Filter) newMemo() []termMemo {
 			if f.eval[i].v4&v4Digits != 0 {
 				memo[i].addr = new(addrMemo)
 			}
-		case fkSNI, fkALPN, fkJA4, fkJA3:
+		case fkSNI, fkALPN, fkJA4, fkJA3, fkIssuer:
 			memo[i].strs = new(strMemo)
 		case fkCipher:
 			memo[i].suites = new([256]suiteAnswer)

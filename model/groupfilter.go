@@ -9,13 +9,15 @@ import (
 // GroupFilter is the filter expression that opens a group's flows: the
 // group view's drill-down puts it in the filter bar, so the user sees how
 // to get there again. ok is false when the filter language cannot name the
-// group (the issuer, or "no alert", "no version", "no cipher").
+// group ("no alert", "no version", "no cipher").
 //
 // The language has no exact-match form for every key, so some terms can
 // find more than the group: ip: and port: match either endpoint, sni:,
 // alert: and cipher: match a part of the name (sni:api.example.com also
 // finds api.example.com.evil). On a capture where that matters, the list
-// shows the extra flows; the group's own are always among them.
+// shows the extra flows; the group's own are always among them. issuer:
+// matches a part too, but a whole issuer (CN=..., O=...) rarely sits
+// inside another, so the group's filter names the whole issuer.
 func GroupFilter(by []GroupKey, key []string) (expr string, ok bool) {
 	var b strings.Builder
 	for i, k := range by {
@@ -68,6 +70,12 @@ func writeGroupTerm(b *strings.Builder, k GroupKey, v string) bool {
 			return true
 		}
 		field("ja4", v)
+	case ByIssuer:
+		if v == "" {
+			b.WriteString("!issuer:=") // every issuer has an '=' (CN=...)
+			return true
+		}
+		field("issuer", v)
 	case ByOutcome, ByVersion, ByCipher, ByAlert:
 		if v == "" {
 			return false
