@@ -82,10 +82,11 @@ type TCPFacts struct {
 	ReassemblyCapped   [2]bool   // the per-direction buffer cap stopped decoding
 	HeldDropped        [2]int64  // bytes this side held when the memory budget stopped its decoding (0 = never)
 	OutOfOrderSegments [2]int32
-	Net                [2]NetSide // each side as the network showed it (TTL, DF, SYN options)
-	CloseWait          int64      // ns the side that closed first (FIN or RST) waited since the peer's last packet
-	CloseWaitKnown     bool       // CloseWait holds a time: the peer had sent something before the close
-	CloseBy            Dir        // who closed first (when CloseWaitKnown)
+	Net                [2]NetSide     // each side as the network showed it (TTL, DF, SYN options)
+	Origin             [2]OriginMarks // TTLs and IP IDs that tell a side's own RST/FIN/alert from a forged one
+	CloseWait          int64          // ns the side that closed first (FIN or RST) waited since the peer's last packet
+	CloseWaitKnown     bool           // CloseWait holds a time: the peer had sent something before the close
+	CloseBy            Dir            // who closed first (when CloseWaitKnown)
 }
 
 // NetSide is one side of a flow as the network showed it, from its SYN or

@@ -74,6 +74,7 @@ type flowState struct {
 	seq       seqTrack      // how far each side was captured and acknowledged (acks.go)
 	dec       *decryptState // TLS decryption with the key log's secrets (decrypt.go); nil without them
 	lastAt    [2]int64      // Unix ns of each side's latest packet (when Net has NetSeen), for TCPFacts.CloseWait
+	ttl       uint8         // TTL of the packet being decoded (for an alert's OriginMarks)
 }
 
 // active reports whether direction d still needs its bytes decoded.
@@ -186,6 +187,7 @@ func (fs *flowState) flip(basis ClientBasis) {
 	swap2(&f.TCP.HeldDropped)
 	swap2(&f.TCP.OutOfOrderSegments)
 	swap2(&f.TCP.Net)
+	swap2(&f.TCP.Origin)
 	swap2(&fs.lastAt)
 	f.TCP.CloseBy ^= 1
 	swap2(&f.TLS.CCS)
@@ -260,6 +262,8 @@ func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 		}
 	}
 	fs.lastAt[d] = unixNanos(f.Last)
+	fs.ttl = seg.TTL
+	fs.originMark(d, seg)
 	switch {
 	case seg.Has(packet.FlagSYN | packet.FlagACK):
 		if !f.TCP.SYNACK {

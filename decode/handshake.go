@@ -342,6 +342,7 @@ func (fs *flowState) alert(d Dir, r record) {
 			Description: a.Description, Length: r.length, After: fs.lastMsg})
 	}
 	fs.event(d, EvAlert, uint16(a.Level)<<8|uint16(a.Description), r.length)
+	fs.alertMark(d)
 	if a.Level == 2 {
 		fs.stop(d)
 	}

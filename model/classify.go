@@ -38,6 +38,9 @@ func Classify(f *decode.Flow) Verdict {
 	if s := slowServerNote(f); s != "" {
 		v.Diagnosis += "; " + s
 	}
+	if s := originNote(f, v); s != "" {
+		v.Diagnosis += "; " + s
+	}
 	return v
 }
 
@@ -308,8 +311,8 @@ func noServerHello(f *decode.Flow) Verdict {
 	if ended && end.Kind == decode.EvRST {
 		if end.Dir == server {
 			return Verdict{Outcome: Reset, Stage: StageClientHello, Who: "server", Diagnosis: fmt.Sprintf(
-				"server reset the connection %s after the ClientHello%s: likely a firewall or IPS rejecting %s, server policy, or nothing TLS behind the port",
-				roundDur(waited), sniNote(f), rejectedPart(f))}
+				"%s reset the connection %s after the ClientHello%s: likely a firewall or IPS rejecting %s, server policy, or nothing TLS behind the port",
+				resetSender(f, server, ""), roundDur(waited), sniNote(f), rejectedPart(f))}
 		}
 		if t.ClientHelloRetrans == 0 && waited < time.Second {
 			return Verdict{Outcome: Reset, Stage: StageClientHello, Who: "client",
@@ -393,7 +396,7 @@ func stoppedMidHandshake(f *decode.Flow) Verdict {
 		d := e.Dir
 		if e.Kind == decode.EvRST {
 			return Verdict{Outcome: Reset, Stage: stage, Who: d.String(),
-				Diagnosis: fmt.Sprintf("the %s reset the connection %s, with no alert%s", d, after, resetHint(f, d, stage))}
+				Diagnosis: fmt.Sprintf("%s reset the connection %s, with no alert%s", resetSender(f, d, "the "), after, resetHint(f, d, stage))}
 		}
 		return Verdict{Outcome: Reset, Badge: "CLOSED", Stage: stage, Who: d.String(),
 			Diagnosis: fmt.Sprintf("the %s closed the connection %s without an alert%s", d, after, resetHint(f, d, stage))}

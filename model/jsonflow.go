@@ -71,6 +71,7 @@ func appendFlow(b []byte, f *Flow, lists *codeListCache) []byte {
 	}
 	b = appendNetwork(appendKey(b, "network"), &f.Flow)
 	b = appendTimings(appendKey(b, "timings"), PhaseTimings(&f.Flow))
+	b = appendCloseOrigin(appendKey(b, "close_origin"), &f.Flow, f.Outcome)
 	b = append(b, `,"problems":[`...)
 	n := 0
 	for _, p := range [...]string{t.Problem[0], t.Problem[1], t.NotKept} {

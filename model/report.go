@@ -47,6 +47,7 @@ type FlowReport struct {
 	HandshakeMS *float64           `json:"handshake_ms"`
 	Network     NetworkReport      `json:"network"`
 	Timings     TimingsReport      `json:"timings"`
+	CloseOrigin *CloseOrigin       `json:"close_origin"`
 	Problems    []Text             `json:"problems"`
 	// Decrypted and Decryption are there only when a key log held this
 	// flow's secrets (absent otherwise, so output without one is unchanged).
@@ -167,6 +168,9 @@ func Report(f *Flow) FlowReport {
 	}
 	r.Network = Network(&f.Flow)
 	r.Timings = timingsReport(PhaseTimings(&f.Flow))
+	if o, ok := closeOrigin(&f.Flow, f.Outcome); ok {
+		r.CloseOrigin = &o
+	}
 	for _, p := range t.Problem {
 		if p != "" {
 			r.Problems = append(r.Problems, Text(p))

@@ -36,7 +36,7 @@ func decodeIPv4(b []byte, seg *Segment) Skip {
 	seg.Src = netip.AddrFrom4([4]byte(b[12:16]))
 	seg.Dst = netip.AddrFrom4([4]byte(b[16:20]))
 	// A tunnel's inner header comes later and overwrites the outer one's.
-	seg.TTL, seg.DF, seg.IPv6 = b[8], b[6]&0x40 != 0, false
+	seg.TTL, seg.DF, seg.IPv6, seg.IPID = b[8], b[6]&0x40 != 0, false, be16(b[4:])
 	frag := be16(b[6:]) & 0x3fff // MF flag or a fragment offset
 	captured := total
 	if total > len(b) {
@@ -64,7 +64,7 @@ func decodeIPv6(b []byte, seg *Segment) Skip {
 	}
 	seg.Src = netip.AddrFrom16([16]byte(b[8:24]))
 	seg.Dst = netip.AddrFrom16([16]byte(b[24:40]))
-	seg.TTL, seg.DF, seg.IPv6 = b[7], false, true
+	seg.TTL, seg.DF, seg.IPv6, seg.IPID = b[7], false, true, 0
 	claimed := int(be16(b[4:]))
 	body := b[40:]
 	if claimed == 0 {

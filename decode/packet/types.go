@@ -30,6 +30,7 @@ type Segment struct {
 	WScale           uint8  // window scale shift on SYN segments (valid when Opts has OptWScale)
 	Opts             uint8  // OptWScale, OptSACKPerm, OptTimestamps seen on a SYN segment
 	TTL              uint8  // IPv4 TTL or IPv6 hop limit of the innermost IP header
+	IPID             uint16 // IPv4 identification of the innermost IP header (0 for IPv6)
 	DF               bool   // IPv4 don't-fragment bit (IPv6 has none: routers never fragment it)
 	IPv6             bool   // the innermost IP header is IPv6
 	Payload          []byte // TCP payload bytes present in the capture

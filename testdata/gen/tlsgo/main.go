@@ -3,6 +3,7 @@
 //
 //	tlsgo server  -addr A -cert CHAIN -key KEY [-alpn h2,http/1.1] [-min 1.2] [-max 1.3] [-n 1]
 //	tlsgo client  -addr A -sni NAME -ca CA [-alpn h2,http/1.1] [-bind IP:PORT] [-min] [-max] [-keylog F] [-count 2]
+//	              [-groups X25519,X25519MLKEM768: key share groups, in order]
 //	              [-wait 300ms: pause between connect and ClientHello, so a server's banner comes first]
 //	tlsgo rst     -addr A [-n 1]       read the ClientHello, then close with SO_LINGER 0 (RST)
 //	tlsgo silent  -addr A [-n 1]       accept and read, never answer; close when the client does
@@ -61,6 +62,7 @@ func main() {
 	proxyAuth := fs.String("auth", "", "httpproxy: require Basic credentials user:password (407 first)")
 	count := fs.Int("count", 1, "client: connections to make, one after another, sharing a session cache (resumption)")
 	wait := fs.Duration("wait", 0, "client: pause between connect and the ClientHello")
+	groups := fs.String("groups", "", "comma-separated key exchange groups in order (X25519, X25519MLKEM768, P-256...; default Go's)")
 	think := fs.Duration("think", 0, "server: pause between reading the ClientHello and answering it (a slow server)")
 	banner := fs.String("banner", "220 mail.pcapsurgery.test ESMTP", "banner: the line sent on accept")
 	reply := fs.String("reply", "500 5.5.1 Command unrecognized", "banner: the line sent after the client's first bytes")
@@ -117,6 +119,9 @@ func main() {
 			}
 			return &cert, nil
 		}
+	}
+	if *groups != "" {
+		cfg.CurvePreferences = curves(*groups)
 	}
 
 	switch mode {
@@ -353,4 +358,19 @@ func suiteIDs(list string) []uint16 {
 		}
 	}
 	return ids
+}
+
+// curves reads -groups: Go's names for key exchange groups.
+func curves(list string) []tls.CurveID {
+	byName := map[string]tls.CurveID{"X25519": tls.X25519, "X25519MLKEM768": tls.X25519MLKEM768,
+		"P-256": tls.CurveP256, "P-384": tls.CurveP384, "P-521": tls.CurveP521}
+	var out []tls.CurveID
+	for _, n := range strings.Split(list, ",") {
+		c, ok := byName[n]
+		if !ok {
+			log.Fatalf("unknown group %q", n)
+		}
+		out = append(out, c)
+	}
+	return out
 }
