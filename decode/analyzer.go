@@ -226,23 +226,19 @@ func (a *Analyzer) Finish() {
 	}
 }
 
-// TakeDirty returns snapshots of the flows changed since the last call. The
+// TakeDirtyInto writes snapshots of the flows changed since the last call
+// where slot(i) says (i counts from 0, up to DirtyCount), so a loader can
+// place them without copying them again: a flow is most of a kilobyte. The
 // snapshots share nothing mutable with the analyzer.
-func (a *Analyzer) TakeDirty() []Flow { return a.AppendDirty(nil) }
-
-// AppendDirty is TakeDirty appending to dst, so a loader can reuse one
-// buffer for every batch.
-func (a *Analyzer) AppendDirty(dst []Flow) []Flow {
-	dst = slices.Grow(dst, len(a.dirty))
-	for _, fs := range a.dirty {
-		dst = append(dst, fs.f.snapshot())
+func (a *Analyzer) TakeDirtyInto(slot func(i int) *Flow) {
+	for i, fs := range a.dirty {
+		fs.f.snapshotInto(slot(i))
 		fs.dirty = false
 	}
 	a.dirty = a.dirty[:0]
-	return dst
 }
 
-// DirtyCount is the number of flows changed since the last TakeDirty.
+// DirtyCount is the number of flows changed since the last TakeDirtyInto.
 func (a *Analyzer) DirtyCount() int { return len(a.dirty) }
 
 // Flows returns the flows themselves (not copies): use only from the feeding
@@ -279,11 +275,17 @@ func (a *Analyzer) Stats() Stats {
 // snapshot copies a flow for another goroutine. Parsed hellos and
 // certificates are never changed once set, so they are shared.
 func (f *Flow) snapshot() Flow {
-	c := *f
+	var c Flow
+	f.snapshotInto(&c)
+	return c
+}
+
+// snapshotInto is snapshot written to c.
+func (f *Flow) snapshotInto(c *Flow) {
+	*c = *f
 	c.Events = slices.Clone(f.Events)
 	c.TLS.Alerts = slices.Clone(f.TLS.Alerts)
 	c.TLS.Decrypt = f.TLS.Decrypt.clone()
-	return c
 }
 
 // compact moves a finished flow's timeline into an event slab at its exact

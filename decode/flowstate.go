@@ -153,7 +153,7 @@ func (fs *flowState) event(d Dir, kind EventKind, code uint16, length int) {
 		return
 	}
 	if f.Events == nil {
-		f.Events = make([]Event, 0, 8)
+		f.Events = make([]Event, 0, 2) // a SYN nobody answers stays at one or two
 	}
 	f.Events = append(f.Events, Event{At: unixNanos(fs.f.Last), Dir: d, Kind: kind, Code: code, Len: int32(min(length, 1<<30))})
 }

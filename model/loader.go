@@ -36,8 +36,6 @@ type Loader struct {
 	src *capture.Source
 	mu  sync.Mutex
 	an  *decode.Analyzer
-
-	snaps []decode.Flow // the changed flows of a batch, reused
 }
 
 // NewLoader prepares a load of src.
@@ -112,13 +110,11 @@ func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
 
 // batch snapshots the changed flows; the lock is held.
 func (l *Loader) batch(packets int) Batch {
-	l.snaps = l.an.AppendDirty(l.snaps[:0])
-	flows := make([]Flow, len(l.snaps))
-	for i := range l.snaps {
-		df := &l.snaps[i]
-		flows[i] = Flow{Flow: *df, Verdict: Classify(df)}
+	flows := make([]Flow, l.an.DirtyCount())
+	l.an.TakeDirtyInto(func(i int) *decode.Flow { return &flows[i].Flow })
+	for i := range flows {
+		flows[i].Verdict = Classify(&flows[i].Flow)
 	}
-	clear(l.snaps) // the hellos and timelines are the batch's now
 	return Batch{Flows: flows, BytesRead: l.src.BytesRead(), Total: l.src.Size(), Packets: packets, Stats: l.an.Stats()}
 }
 

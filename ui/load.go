@@ -136,6 +136,7 @@ func (m *Model) apply(b model.Batch) tea.Cmd {
 // for as many flows as its size suggests (the flows so far, scaled by the
 // bytes left), so the list is copied a few times, not at every doubling:
 // a flow is about a kilobyte, and each copy held the old and the new list.
+// Once read, room grows by a quarter (later batches only update flows).
 func (m *Model) growFlows(n int, b model.Batch) {
 	if n <= len(m.flows) {
 		return
@@ -146,8 +147,11 @@ func (m *Model) growFlows(n int, b model.Batch) {
 			est := float64(n) * float64(b.Total) / float64(b.BytesRead) * 1.1
 			const minFlowBytes = 70 // a SYN in a pcap: record header and 54 bytes of frame
 			want = int(min(est, float64(n)+float64(b.Total-b.BytesRead)/minFlowBytes))
-			want = max(want, n)
 		}
+		// At least a quarter more: reading runs ahead of analysis, so the
+		// estimate tends to fall short, and growing to it at every batch
+		// copied the whole list each time.
+		want = max(want, n+n/4)
 		m.flows = slices.Grow(m.flows, want-len(m.flows))
 		m.outcomes = slices.Grow(m.outcomes, want-len(m.outcomes))
 	}
