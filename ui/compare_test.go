@@ -128,6 +128,9 @@ func TestCompareTwoMarkedFlowsFromThePane(t *testing.T) {
 	}
 	m = onFlow(t, m, 6)
 	m = press(t, m, "enter")
+	if !strings.Contains(screen(m), "marked #1  flow 6") {
+		t.Errorf("the pane's status line does not name the marked flow:\n%s", screen(m))
+	}
 	m = press(t, m, "m")
 	if m.mode != modeCompare {
 		t.Fatalf("m on a second flow left mode %v", m.mode)
@@ -142,6 +145,9 @@ func TestCompareTwoMarkedFlowsFromThePane(t *testing.T) {
 		t.Fatalf("help over the comparison returned to mode %v", m.mode)
 	}
 	m = press(t, m, "q")
+	if strings.Contains(screen(m), "marked #") {
+		t.Errorf("the mark outlived the comparison it made:\n%s", screen(m))
+	}
 	if m.mode != modeDetail || m.detail.FlowID() != 6 {
 		t.Errorf("q: mode %v on flow %d, want the pane on flow 6", m.mode, m.detail.FlowID())
 	}

@@ -213,7 +213,7 @@ func (m Model) position() string {
 		return m.helpPosition()
 	}
 	if m.mode == modeDetail {
-		return fmt.Sprintf("flow %d  %3.0f%%", m.detail.FlowID(), m.detail.ScrollPercent()*100)
+		return m.markedText() + fmt.Sprintf("flow %d  %3.0f%%", m.detail.FlowID(), m.detail.ScrollPercent()*100)
 	}
 	if m.mode == modeGroups {
 		return m.groups.Position()
@@ -225,7 +225,15 @@ func (m Model) position() string {
 	if n := len(m.list.Visible()); n > 0 {
 		pos = count(int64(m.list.Cursor()+1)) + "/" + count(int64(n))
 	}
-	return m.sortText() + "  " + pos
+	return m.markedText() + m.sortText() + "  " + pos
+}
+
+// markedText names the flow m marked for comparison, so it is not forgotten.
+func (m Model) markedText() string {
+	if m.marked == 0 {
+		return ""
+	}
+	return "marked #" + itoa(m.marked) + "  "
 }
 
 // fit clips or pads a line to exactly w cells.

@@ -8,6 +8,7 @@ package compareview
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -215,15 +216,38 @@ func (m *Model) stacked(s model.CompareSection) {
 	}
 }
 
-// wrap breaks s into lines of at most w cells, at spaces where it can.
+// wrap breaks s into lines of at most w cells, at spaces where it can: a
+// cipher suite name stays whole (ansi's wrappers also break at hyphens),
+// and a word wider than the line is cut.
 func wrap(s string, w int) []string {
-	if w < 1 {
-		w = 1
+	w = max(w, 1)
+	var lines []string
+	line, lw := "", 0
+	for _, word := range strings.Fields(s) {
+		ww := ansi.StringWidth(word)
+		switch {
+		case lw > 0 && lw+1+ww <= w:
+			line, lw = line+" "+word, lw+1+ww
+			continue
+		case lw > 0:
+			lines = append(lines, line)
+		}
+		for ww > w {
+			piece := ansi.Cut(word, 0, w)
+			if piece == "" { // a wide character on a one-cell line: it goes alone
+				_, n := utf8.DecodeRuneInString(word)
+				piece = word[:n]
+			}
+			lines = append(lines, piece)
+			word = word[len(piece):]
+			ww = ansi.StringWidth(word)
+		}
+		line, lw = word, ww
 	}
-	if s == "" {
-		return []string{""}
+	if line == "" && len(lines) > 0 { // the last word was cut to its end
+		return lines
 	}
-	return strings.Split(ansi.Wrap(s, w, ""), "\n")
+	return append(lines, line)
 }
 
 // pad fills s with spaces to w cells (cutting it when longer).
