@@ -21,7 +21,7 @@ _pcapsurgery() {
                 -o) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
                 *) COMPREPLY=( $(compgen -W "--flow --filter --evidence -o --force --max-held --keylog --with-secrets" -- "$cur") $(compgen -f -- "$cur") ) ;;
             esac ;;
-        diff) COMPREPLY=( $(compgen -W "--json --max-held" -- "$cur") $(compgen -f -- "$cur") ) ;;
+        diff) COMPREPLY=( $(compgen -W "--json --max-held --keylog" -- "$cur") $(compgen -f -- "$cur") ) ;;
         completion) COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;
         help) COMPREPLY=( $(compgen -W "summary export diff completion filter" -- "$cur") ) ;;
     esac
@@ -47,7 +47,7 @@ _pcapsurgery() {
   case $words[2] in
     summary) _arguments '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--by[group flows by KEY or KEY,KEY2]:keys:(server sni client clientnet ja4 ja4a outcome alert version cipher issuer)' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '*:capture:_files' ;;
     export) _arguments '--flow[flow ID]:id:' '--filter[filter expression]:expr:' '--evidence[handshake evidence only]' '-o[output file]:file:_files' '--force[overwrite]' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '--with-secrets[embed the flows TLS secrets (pcapng)]' '*:capture:_files' ;;
-    diff) _arguments '--json[one JSON object]' '--max-held[memory budget for held bytes]:size:' '*:capture:_files' ;;
+    diff) _arguments '--json[one JSON object]' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '*:capture:_files' ;;
     completion) _values 'shell' bash zsh fish ;;
     help) _values 'topic' summary export diff completion filter ;;
   esac

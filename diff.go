@@ -16,6 +16,7 @@ func diff(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("diff", stderr)
 	asJSON := fs.Bool("json", false, "the comparison as one JSON object")
 	maxHeld := maxHeldFlag(fs)
+	keyFiles := keyLogFlag(fs)
 	pos, code, ok := parsePositional(fs, args)
 	if !ok {
 		return code
@@ -35,7 +36,11 @@ func diff(args []string, stdout, stderr io.Writer) int {
 	if len(ids) == 2 && ids[0] == ids[1] {
 		return usageError(stderr, "diff: give two different flow IDs (got %d twice)", ids[0])
 	}
-	l, code := load(context.Background(), path, stderr, false, int64(*maxHeld))
+	keys, code := readKeyLogs(*keyFiles, stderr)
+	if code != exitOK {
+		return code
+	}
+	l, code := loadKeyed(context.Background(), path, stderr, false, int64(*maxHeld), keys)
 	if l == nil {
 		return code
 	}

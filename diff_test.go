@@ -110,3 +110,18 @@ func TestContrastCaptureReadings(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffWithAKeyLogComparesTLS13Certificates: flow 13 of the demo rejected
+// a TLS 1.3 certificate; with the key log both certificates are read, and the
+// reading names the same certificate accepted by the working client.
+func TestDiffWithAKeyLogComparesTLS13Certificates(t *testing.T) {
+	t.Setenv("SSLKEYLOGFILE", "")
+	_, without, _ := runDiff(t, "testdata/demo.pcapng", "13")
+	if !strings.Contains(without, "the certificates are encrypted (TLS 1.3)") {
+		t.Errorf("without a key log:\n%s", without)
+	}
+	code, out, stderr := runDiff(t, "testdata/demo.pcapng", "13", "--keylog", "testdata/captures/keylog/demo.keys")
+	if code != exitOK || !strings.Contains(out, "the server sent both clients the same certificate") {
+		t.Errorf("exit %d, stderr %q:\n%s", code, stderr, out)
+	}
+}

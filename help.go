@@ -52,7 +52,7 @@ Usage:
                                         times in UTC, or local time with --local or when TZ is set
   pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE
   pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]... [--with-secrets]
-  pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE]
+  pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE] [--keylog KEYS]...
   pcapsurgery completion bash|zsh|fish
   pcapsurgery help [COMMAND]
   pcapsurgery --version
@@ -154,7 +154,7 @@ Examples:
   pcapsurgery export capture.pcapng --flow 17 -o flow17.pcap
   pcapsurgery export capture.pcap --filter 'outcome:fail sni:pay' --evidence -o failures.pcapng
 `,
-	"diff": `Usage: pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE]
+	"diff": `Usage: pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE] [--keylog KEYS]...
 
 Compares flow ID with flow ID2, or with the closest flow that completed its
 handshake to the same server: same server address and SNI, else same SNI,
@@ -169,6 +169,8 @@ each differing field marked with *.
 Flags:
   --json           the comparison as one JSON object (schema in README.md)
   --max-held SIZE  memory budget for bytes held across flows (default 256M)
+  --keylog KEYS    TLS key log (NSS format): TLS 1.3 certificates and alerts
+                   are compared too; repeatable; SSLKEYLOGFILE is read too when set
 
 Exit status: 0 printed, 1 the capture could not be read, no such flow, or
 no working flow to compare with; 2 usage error.
