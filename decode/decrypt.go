@@ -80,14 +80,17 @@ const (
 // decryptState is a flow's decryption machinery: made only when the key
 // log holds its client random, so flows without one cost a nil pointer.
 type decryptState struct {
-	suite  *tlsdecrypt.Suite
-	keys   [2][numStages]*tlsdecrypt.Keys
-	stage  [2]int
-	failed [2]bool
-	hs     [2][]byte // decrypted handshake bytes waiting for a whole message
-	buf    []byte    // plaintext scratch, reused record to record
-	opened [2]bool   // a record of this direction was opened: its secrets are this connection's
-	early  uint64    // client 0-RTT records sent before the ServerHello named the suite
+	suite        *tlsdecrypt.Suite
+	keys         [2][numStages]*tlsdecrypt.Keys
+	stage        [2]int
+	failed       [2]bool
+	hs           [2][]byte             // decrypted handshake bytes waiting for a whole message
+	buf          []byte                // plaintext scratch, reused record to record
+	v12          [2]*tlsdecrypt.Keys12 // TLS 1.2 keys, from the first ChangeCipherSpec on
+	started12    bool
+	serverRandom [32]byte // the ServerHello's (shared hellos drop theirs)
+	opened       [2]bool  // a record of this direction was opened: its secrets are this connection's
+	early        uint64   // client 0-RTT records sent before the ServerHello named the suite
 }
 
 // matchKeys looks the flow's client random up in the key log.

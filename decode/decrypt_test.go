@@ -110,3 +110,36 @@ func TestWrongKeyIsReportedNotAnAlert(t *testing.T) {
 		t.Fatalf("%s (%s) %+v", f.Outcome, f.Diagnosis, f.TLS.Decrypt)
 	}
 }
+
+// TestTLS12Decryption: real crypto/tls TLS 1.2 handshakes in CBC (SHA-1
+// and SHA-256 MACs), GCM (SHA-384 PRF) and ChaCha20-Poly1305 suites, each
+// closed by the client's close_notify right after the handshake: with the
+// key log's CLIENT_RANDOM line both encrypted Finished messages and the
+// client's close_notify are read; without it the alert stays encrypted.
+func TestTLS12Decryption(t *testing.T) {
+	cert, _ := synth.Cert(synth.New("10.0.0.1:40000", "10.0.0.2:443").TS, "www.example.test")
+	for _, suite := range []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+		tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256} {
+		pcap, keys := keyedTranscript(t,
+			&tls.Config{ServerName: "www.example.test", InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{suite}},
+			&tls.Config{Certificates: []tls.Certificate{cert}, CipherSuites: []uint16{suite}}, false)
+		name := tls.CipherSuiteName(suite)
+		plain := loadKeyed(t, pcap, nil)[0]
+		f := loadKeyed(t, pcap, keys)[0]
+		d := f.TLS.Decrypt
+		if d == nil || d.Failed != "" || d.Records[0] != 2 || d.Records[1] != 1 {
+			t.Fatalf("%s: %+v", name, d)
+		}
+		if len(f.TLS.Alerts) != 1 || len(plain.TLS.Alerts) != 1 {
+			t.Fatalf("%s: alerts %+v, without the key log %+v", name, f.TLS.Alerts, plain.TLS.Alerts)
+		}
+		for i, a := range f.TLS.Alerts {
+			if !a.Decrypted || a.Description != 0 || a.Level != 1 || !plain.TLS.Alerts[i].Encrypted {
+				t.Errorf("%s: alert %+v (without the key log %+v)", name, a, plain.TLS.Alerts[i])
+			}
+		}
+		if f.Outcome != model.OK || !f.TLS.Finished[0] || !f.TLS.Finished[1] {
+			t.Errorf("%s: %s (%s)", name, f.Outcome, f.Diagnosis)
+		}
+	}
+}

@@ -205,6 +205,7 @@ func (fs *flowState) flip(basis ClientBasis) {
 		swap2(&dec.stage)
 		swap2(&dec.failed)
 		swap2(&dec.opened)
+		swap2(&dec.v12)
 		swap2(&dec.hs)
 	}
 	for i := range f.Events {

@@ -33,7 +33,9 @@ func (fs *flowState) onRecord(s *dirState, r record) bool {
 	switch r.typ {
 	case tlswire.ContentHandshake:
 		if f.TLS.Encrypted[d] {
-			fs.encryptedHandshake(s, d, r.length)
+			if !fs.decrypting12(d) || !fs.decrypted12(s, d, r) {
+				fs.encryptedHandshake(s, d, r.length)
+			}
 		} else {
 			fs.handshakeBytes(s, r.body)
 		}
@@ -44,13 +46,20 @@ func (fs *flowState) onRecord(s *dirState, r record) bool {
 		}
 		if !fs.tls13 {
 			f.TLS.Encrypted[d] = true
+			if fs.dec != nil {
+				fs.start12()
+			}
 		}
 	case tlswire.ContentAlert:
-		fs.alert(d, r)
+		if !fs.decrypting12(d) || !fs.decrypted12(s, d, r) {
+			fs.alert(d, r)
+		}
 	case tlswire.ContentApplicationData:
-		if fs.decrypting(d) {
+		switch {
+		case fs.decrypting(d):
 			fs.decrypted(s, d, r)
-		} else {
+		case fs.decrypting12(d) && fs.decrypted12(s, d, r):
+		default:
 			fs.appData(s, d, r.length)
 		}
 	case tlswire.ContentHeartbeat:
@@ -266,6 +275,9 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 		return
 	}
 	sid := sh.SessionID
+	if fs.dec != nil && !sh.HelloRetry {
+		fs.dec.serverRandom = sh.Random
+	}
 	sh, ja3s := fs.shared.intern.sharedServerHello(sh)
 	if sh.HelloRetry {
 		fs.helloRetry(d, sh, len(body))
@@ -289,8 +301,6 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 		if fs.dec != nil && fs.dec.suite == nil {
 			fs.start13(sh.CipherSuite)
 		}
-	} else if fs.dec != nil && f.TLS.Decrypt.Failed == "" {
-		f.TLS.Decrypt.Failed = "TLS 1.2 and older records are not decrypted yet"
 	}
 }
 

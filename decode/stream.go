@@ -99,11 +99,11 @@ func (fs *flowState) keepFunc(s *dirState) func(uint8) bool {
 		d := fs.dirOf(s)
 		switch typ {
 		case tlswire.ContentHandshake:
-			return !fs.f.TLS.Encrypted[d]
+			return !fs.f.TLS.Encrypted[d] || fs.decrypting12(d)
 		case tlswire.ContentAlert, tlswire.ContentChangeCipherSpec:
 			return true
 		case tlswire.ContentApplicationData:
-			return fs.decrypting(d)
+			return fs.decrypting(d) || fs.decrypting12(d)
 		}
 		return false
 	}
