@@ -32,6 +32,7 @@ type List struct {
 	Copy, Export, ExportAll, Quit           key.Binding
 	Groups                                  key.Binding // to the group view
 	Compare, Mark                           key.Binding // compare with the closest working flow; mark two to compare
+	Pause                                   key.Binding // live input only: freeze the list, keep reading
 }
 
 // GroupView is the group view: flows counted by a key, Enter lists a
@@ -108,6 +109,7 @@ func Default() KeyMap {
 			Groups:    b("tab", "group view", "tab"),
 			Compare:   b("c", "compare to working", "c"),
 			Mark:      b("m", "mark / compare two", "m"),
+			Pause:     b("p", "pause/resume (live input)", "p"),
 		},
 		GroupView: GroupView{
 			Up:       b("up/k", "up", "up", "k"),
@@ -231,7 +233,7 @@ func (l List) ShortHelp() []key.Binding {
 func (l List) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Left, l.Right},
-		{l.Open, l.Filter, l.Failures, l.Sort, l.Reverse, l.Groups, l.Copy, l.Export, l.ExportAll, l.Quit},
+		{l.Open, l.Filter, l.Failures, l.Sort, l.Reverse, l.Groups, l.Copy, l.Export, l.ExportAll, l.Pause, l.Quit},
 	}
 }
 

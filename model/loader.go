@@ -72,10 +72,23 @@ func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
 	last := time.Now().Add(firstBatchAfter - batchInterval)
 	packets := 0
 	batches := l.src.Prefetch(ctx, l.an.Predecode())
+	// A batch held back by the interval goes out when the timer fires, not
+	// with the next packets: on a pipe those may be minutes away.
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	armed := false
 	for done := false; !done; {
 		var pb *capture.Batch
 		select {
 		case pb = <-batches:
+		case <-timer.C:
+			armed = false
+			l.mu.Lock()
+			b := l.batch(packets)
+			l.mu.Unlock()
+			emit(b)
+			last = time.Now()
+			continue
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -103,6 +116,13 @@ func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
 			b.Done, b.Err = done, damage
 			emit(b)
 			last = time.Now()
+			if armed {
+				timer.Stop() // Go 1.23: no stale tick left in the channel
+				armed = false
+			}
+		} else if emit != nil && !armed {
+			timer.Reset(batchInterval - time.Since(last))
+			armed = true
 		}
 	}
 	return damage

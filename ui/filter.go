@@ -165,7 +165,7 @@ func (m Model) matching() []int {
 // takePending applies the load batches held while a filter or a grouping was
 // being computed, once none is in flight.
 func (m Model) takePending() (Model, tea.Cmd) {
-	if m.inflight > 0 || len(m.pending) == 0 {
+	if m.holding() || len(m.pending) == 0 {
 		return m, nil
 	}
 	var cmds []tea.Cmd

@@ -39,6 +39,9 @@ func (m Model) layoutHelp() []string {
 		ls := []string{m.st.Section.Render(g.Title)}
 		for _, b := range g.Bindings {
 			h := b.Help()
+			if h == m.keys.List.Pause.Help() && !m.keys.List.Pause.Enabled() {
+				continue // pause is for live input only; a file's help stays as it was
+			}
 			ls = append(ls, fmt.Sprintf("  %-11s %s", h.Key, h.Desc))
 		}
 		blocks = append(blocks, strings.Join(ls, "\n"))

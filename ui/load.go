@@ -74,16 +74,24 @@ func (m Model) onBatch(msg loadBatchMsg) (Model, tea.Cmd) {
 		m.spinning = true
 		cmds = append(cmds, m.spin.Tick)
 	}
+	if m.live != nil && !msg.Done {
+		m.live.observe(&msg.Batch, msg.Elapsed)
+	}
 	if msg.Done {
+		if m.live != nil {
+			m.live.paused = false // the input ended: everything held goes on show
+		}
 		m.loading, m.spinning = false, false
 		m.prog.ratio = 1
 		m.relayout(m.lay.width, m.lay.height)
 		if msg.Err != nil {
 			cmds = append(cmds, m.status.Flash(statusbar.Error, "capture damaged: "+msg.Err.Error()+" (what was read is shown)"))
+		} else if m.live != nil {
+			cmds = append(cmds, m.status.Flash(statusbar.Info, "input ended: "+plural(msg.Packets, "packet")+" read"))
 		}
 	}
-	if m.inflight > 0 {
-		m.pending = append(m.pending, msg.Batch)
+	if m.holding() {
+		m.pending = mergePending(append(m.pending, msg.Batch))
 		return m, tea.Batch(cmds...)
 	}
 	cmds = append(cmds, m.apply(msg.Batch))

@@ -68,6 +68,7 @@ type Model struct {
 	prog     loadProgress
 	spin     spinner.Model
 	bar      progress.Model
+	live     *liveState // nil unless the input's size is unknown (a pipe)
 
 	// data: flows[id-1]; counts by outcome kept as batches replace flows
 	flows    []model.Flow
@@ -129,7 +130,11 @@ func New(opts Options) Model {
 		m.ctx, m.cancel = context.WithCancel(context.Background())
 		m.batches = make(chan model.Batch, 1)
 		m.refs = opts.Loader
+		if src := opts.Loader.Source(); src != nil && src.Size() < 0 {
+			m.live = newLiveState()
+		}
 	}
+	m.keys.List.Pause.SetEnabled(m.live != nil)
 	m.relayout(0, 0)
 	return m
 }

@@ -170,6 +170,8 @@ func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.compareClosest(m.list.Selected())
 	case key.Matches(k, lk.Mark):
 		return m.markOrCompare(m.list.Selected())
+	case key.Matches(k, lk.Pause):
+		return m.togglePause()
 	case key.Matches(k, lk.Reverse):
 		m.reverse = !m.reverse
 		return m, m.refilter()

@@ -84,6 +84,9 @@ func (m Model) fileName() string {
 func (m Model) progressLine() string {
 	p := m.prog
 	stats := fmt.Sprintf("%s pkts  %s flows  %s", count(int64(p.packets)), count(int64(len(m.flows))), p.elapsed.Truncate(100e6))
+	if m.live != nil {
+		return m.liveLine()
+	}
 	if p.total <= 0 {
 		return m.spin.View() + " reading " + m.fileName() + ": " + humanBytes(p.bytes) + "  " + stats + "  (q quits)"
 	}

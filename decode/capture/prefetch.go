@@ -105,6 +105,18 @@ func (s *Source) fill(b *Batch) (done bool) {
 			p.Data = b.buf[start:len(b.buf):len(b.buf)]
 		}
 		b.Packets = append(b.Packets, p)
+		if s.flushNow(b) {
+			break
+		}
 	}
 	return false
+}
+
+// flushNow reports whether a batch should go out before it is full: on a
+// stream of unknown size (a pipe, a live capture) once the bytes that have
+// arrived are used up, so a packet is analysed when it arrives rather than
+// when 512 KiB more have followed it. A file's reads never come up short
+// this way, and its batches stay full.
+func (s *Source) flushNow(b *Batch) bool {
+	return s.size < 0 && len(b.Packets) > 0 && s.br.Buffered() == 0
 }

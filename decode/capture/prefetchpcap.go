@@ -33,7 +33,7 @@ func (s *Source) fillPcap(b *Batch) (done bool) {
 			s.parsed += n
 			s.off += int64(n)
 		}
-		if s.parsed >= s.batchBytes() {
+		if s.parsed >= s.batchBytes() || s.flushNow(b) && !eof {
 			s.carry = append(s.carry, b.buf[s.parsed:]...)
 			b.buf = b.buf[:s.parsed]
 			s.parsed = 0

@@ -101,7 +101,7 @@ func newSource(r io.Reader, size int64, bufSize int) (*Source, error) {
 	s := &Source{size: size, count: &countingReader{r: r}}
 	raw := bufio.NewReaderSize(s.count, bufSize)
 	s.br = raw
-	head, err := raw.Peek(min(sniffLen, bufSize))
+	head, err := sniff(raw, bufSize)
 	kind := kindOf(head)
 	if kind == kindUnknown && err != nil && err != io.EOF {
 		return nil, err // a read error before we could even tell what this is
@@ -111,7 +111,7 @@ func newSource(r io.Reader, size int64, bufSize int) (*Source, error) {
 			return nil, fmt.Errorf("gzip-compressed file, but unreadable: %w", err)
 		}
 		s.br = bufio.NewReaderSize(s.gz, bufSize)
-		head, err = s.br.Peek(min(sniffLen, bufSize))
+		head, err = sniff(s.br, bufSize)
 		if len(head) < 4 && err != nil && err != io.EOF {
 			return nil, fmt.Errorf("gzip-compressed file, but unreadable: %w", err)
 		}
@@ -132,6 +132,18 @@ func newSource(r io.Reader, size int64, bufSize int) (*Source, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// sniff peeks at the first bytes: the 4 of a magic number, and only when
+// they name no capture format the sniffLen that describe reads. Waiting for
+// sniffLen bytes first would stall a live pipe whose writer has sent only
+// the 24-byte file header and is waiting for traffic.
+func sniff(br *bufio.Reader, bufSize int) ([]byte, error) {
+	head, err := br.Peek(4)
+	if k := kindOf(head); k != kindUnknown || err != nil {
+		return head, err
+	}
+	return br.Peek(min(sniffLen, bufSize))
 }
 
 // Next returns the next packet. At the end it returns io.EOF; where the file

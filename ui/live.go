@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/pcapsurgery/pcapsurgery/model"
+)
+
+// liveState is what the header says about live input (a pipe, stdin): how
+// fast packets come, how many handshakes failed in the last minute, how
+// many flows are still open, and whether the view is paused.
+type liveState struct {
+	on      bool
+	paused  bool
+	samples []rateSample     // packets read at each batch, the last rateWindow of them
+	fails   []time.Duration  // when each failure settled, the last minute of them
+	open    map[int]struct{} // flows whose outcome may still change
+	failed  map[int]struct{} // flows already counted in fails
+	held    int              // flow updates held while paused
+}
+
+type rateSample struct {
+	at      time.Duration
+	packets int
+}
+
+// rateWindow is how far back packets/s looks: long enough to be steady,
+// short enough to follow a burst.
+const rateWindow = 5 * time.Second
+
+func newLiveState() *liveState {
+	return &liveState{on: true, open: map[int]struct{}{}, failed: map[int]struct{}{}}
+}
+
+// observe takes a batch in as it arrives, paused or not: the rates count
+// input, not what is on screen.
+func (l *liveState) observe(b *model.Batch, at time.Duration) {
+	l.samples = append(l.samples, rateSample{at, b.Packets})
+	for len(l.samples) > 2 && at-l.samples[1].at >= rateWindow {
+		l.samples = l.samples[1:]
+	}
+	for i := range b.Flows {
+		f := &b.Flows[i]
+		if !f.Settled() {
+			l.open[f.ID] = struct{}{}
+			continue
+		}
+		delete(l.open, f.ID)
+		if _, seen := l.failed[f.ID]; !seen && f.Outcome.Failed() {
+			l.failed[f.ID] = struct{}{}
+			l.fails = append(l.fails, at)
+		}
+	}
+	for len(l.fails) > 0 && at-l.fails[0] > time.Minute {
+		l.fails = l.fails[1:]
+	}
+	if l.paused {
+		l.held += len(b.Flows)
+	}
+}
+
+// packetRate is packets per second over the last rateWindow.
+func (l *liveState) packetRate() float64 {
+	if len(l.samples) < 2 {
+		return 0
+	}
+	a, z := l.samples[0], l.samples[len(l.samples)-1]
+	if z.at <= a.at {
+		return 0
+	}
+	return float64(z.packets-a.packets) / (z.at - a.at).Seconds()
+}
+
+// line is the live header under the title: LIVE (or PAUSED) and the rates.
+func (m Model) liveLine() string {
+	l, p := m.live, m.prog
+	state := "LIVE"
+	keys := "p pauses · q quits"
+	if l.paused {
+		state = fmt.Sprintf("PAUSED (input still read: %s held)", plural(l.held, "flow update"))
+		keys = "p resumes · q quits"
+	}
+	return fmt.Sprintf("%s %s %s: %.0f pkts/s  %s/min  %s open  %s pkts  %s flows  %s  (%s)",
+		m.spin.View(), state, m.fileName(), l.packetRate(), plural(len(l.fails), "failure"), count(int64(len(l.open))),
+		count(int64(p.packets)), count(int64(len(m.flows))), humanBytes(p.bytes), keys)
+}
+
+// togglePause pauses the view or resumes it with every update held meanwhile.
+func (m Model) togglePause() (Model, tea.Cmd) {
+	m.live.paused = !m.live.paused
+	if m.live.paused {
+		m.live.held = 0
+		return m, nil
+	}
+	m.live.held = 0
+	return m.takePending()
+}
+
+// holding reports whether batches wait in m.pending instead of reaching the list.
+func (m Model) holding() bool { return m.inflight > 0 || m.live != nil && m.live.paused }
+
+// mergePending folds the held batches into one once there are many, so a
+// long pause holds each changed flow once, not each of its updates.
+func mergePending(bs []model.Batch) []model.Batch {
+	if len(bs) < 32 {
+		return bs
+	}
+	at := map[int]int{}
+	var flows []model.Flow
+	for _, b := range bs {
+		for _, f := range b.Flows {
+			if i, ok := at[f.ID]; ok {
+				flows[i] = f
+				continue
+			}
+			at[f.ID] = len(flows)
+			flows = append(flows, f)
+		}
+	}
+	last := bs[len(bs)-1]
+	last.Flows = flows
+	return []model.Batch{last}
+}
