@@ -149,7 +149,7 @@ func (m *Model) growFlows(n int, b model.Batch) {
 	if n <= len(m.flows) {
 		return
 	}
-	if n > cap(m.flows) {
+	if n > cap(m.flows) || n > cap(m.outcomes) { // Grow rounds each up its own way
 		want := n
 		if b.Total > 0 && b.BytesRead > 0 && b.BytesRead < b.Total {
 			est := float64(n) * float64(b.Total) / float64(b.BytesRead) * 1.1
