@@ -170,9 +170,9 @@ func (a *Analyzer) newConnection(fs *flowState, seg *packet.Segment) bool {
 func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 	src := netip.AddrPortFrom(seg.Src, seg.SrcPort)
 	dst := netip.AddrPortFrom(seg.Dst, seg.DstPort)
-	slot := a.slotFor()
+	slot := a.slotFor() // zeroed: fields are set, not the whole kilobyte rewritten
 	f := &slot.f
-	*f = Flow{ID: len(a.flows) + 1, First: p.TS, Last: p.TS}
+	f.ID, f.First, f.Last = len(a.flows)+1, p.TS, p.TS
 	switch {
 	case seg.Has(packet.FlagSYN) && !seg.Has(packet.FlagACK):
 		f.Client, f.Server, f.ClientBasis = src, dst, BySYN
@@ -189,7 +189,7 @@ func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 		}
 	}
 	fs := &slot.fs
-	*fs = flowState{f: f, shared: &a.shared}
+	fs.f, fs.shared = f, &a.shared
 	a.flows = append(a.flows, fs)
 	a.stats.Flows++
 	return fs

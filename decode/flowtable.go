@@ -68,10 +68,20 @@ func (fs *flowState) between(seg *packet.Segment) bool {
 }
 
 // between reports whether seg travels between endpoints c and s, either
-// way (addresses compared as 16 bytes, like the hash).
+// way (addresses compared as 16 bytes, like the hash). Ports first: most
+// flows it is asked about (the previous packet's) differ there.
 func between(seg *packet.Segment, c, s netip.AddrPort) bool {
-	src, dst := seg.Src.As16(), seg.Dst.As16()
-	ca, sa := c.Addr().As16(), s.Addr().As16()
-	return src == ca && seg.SrcPort == c.Port() && dst == sa && seg.DstPort == s.Port() ||
-		src == sa && seg.SrcPort == s.Port() && dst == ca && seg.DstPort == c.Port()
+	switch {
+	case seg.SrcPort == c.Port() && seg.DstPort == s.Port() &&
+		sameAddr(seg.Src, c.Addr()) && sameAddr(seg.Dst, s.Addr()):
+		return true
+	case seg.SrcPort == s.Port() && seg.DstPort == c.Port() &&
+		sameAddr(seg.Src, s.Addr()) && sameAddr(seg.Dst, c.Addr()):
+		return true
+	}
+	return false
 }
+
+// sameAddr compares addresses as 16 bytes (an IPv4 address equals its
+// IPv4-mapped IPv6 form; zones are ignored), trying plain equality first.
+func sameAddr(a, b netip.Addr) bool { return a == b || a.As16() == b.As16() }
