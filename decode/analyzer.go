@@ -238,6 +238,18 @@ func (a *Analyzer) TakeDirtyInto(slot func(i int) *Flow) {
 	a.dirty = a.dirty[:0]
 }
 
+// Touch marks flow id changed so the next TakeDirtyInto includes it: the
+// model learned something of it from other flows once all were known.
+func (a *Analyzer) Touch(id int) {
+	if id < 1 || id > len(a.flows) {
+		return
+	}
+	if fs := a.flows[id-1]; !fs.dirty && fs.f.ID == id {
+		fs.dirty = true
+		a.dirty = append(a.dirty, fs)
+	}
+}
+
 // DirtyCount is the number of flows changed since the last TakeDirtyInto.
 func (a *Analyzer) DirtyCount() int { return len(a.dirty) }
 

@@ -146,6 +146,8 @@ type TLSFacts struct {
 	ClientHelloSegments int32 // TCP segments the ClientHello arrived in
 	ClientHelloRetrans  int32 // retransmitted segments carrying ClientHello bytes
 	ClientHelloAcked    bool  // the server acknowledged every ClientHello byte
+	ClientHelloEnd      int32 // offset in the client's stream just past the ClientHello (0 = unknown: no SYN seen)
+	ClientAckedBytes    int32 // how far into the client's stream the server acknowledged before its ServerHello
 
 	FirstEncrypted [2]int32 // length of the first encrypted record after the hellos, per direction (0 = none)
 	Problem        [2]string

@@ -315,6 +315,12 @@ func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 	if d == FromServer && fs.chEndOK && seg.Has(packet.FlagACK) && int32(seg.Ack-fs.chEnd) >= 0 {
 		f.TLS.ClientHelloAcked = true
 	}
+	if d == FromServer && fs.hasISN[FromClient] && f.TLS.ServerHello == nil && seg.Has(packet.FlagACK) && !seg.Has(packet.FlagSYN) {
+		// How much of the client's hello got through: a split one may stop after its first segment.
+		if n := int32(seg.Ack - fs.isn[FromClient] - 1); n > f.TLS.ClientAckedBytes && n < 1<<20 {
+			f.TLS.ClientAckedBytes = n
+		}
+	}
 	if (f.TCP.RST[0] || f.TCP.RST[1]) || (f.TCP.FIN[0] && f.TCP.FIN[1]) {
 		fs.closed = true
 	}

@@ -255,6 +255,9 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 		f.TLS.ClientHelloSegments = max(s.chSegs+1, 1)
 		s.chDone = true
 		fs.chEnd, fs.chEndOK = s.re.next, s.re.started
+		if fs.chEndOK && fs.hasISN[FromClient] {
+			f.TLS.ClientHelloEnd = max(int32(fs.chEnd-fs.isn[FromClient]-1), 0)
+		}
 		f.TLS.JA3Hash, f.TLS.JA4 = fs.shared.intern.fingerprints(ch)
 	case f.TLS.HelloRetry != nil && f.TLS.ClientHello2 == nil:
 		f.TLS.ClientHello2 = ch

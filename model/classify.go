@@ -338,8 +338,8 @@ func noServerHello(f *decode.Flow) Verdict {
 		means = "likely server policy, the SNI not served, or a load balancer with no healthy backend"
 	case t.ClientHelloRetrans > 0:
 		n := retransRounds(t)
-		seen = fmt.Sprintf("the ClientHello (%d bytes, %d segment%s) was retransmitted %d time%s and never answered",
-			t.ClientHelloLen, t.ClientHelloSegments, plural(int(t.ClientHelloSegments)), n, plural(n))
+		seen = fmt.Sprintf("the ClientHello (%d bytes, %d segment%s%s) was retransmitted %d time%s and never answered%s",
+			t.ClientHelloLen, t.ClientHelloSegments, plural(int(t.ClientHelloSegments)), helloKeyShareWords(f), n, plural(n), helloAckWords(f))
 		means = "likely packet loss or a middlebox dropping it"
 		if mtuSuspect(f) {
 			means = "it is larger than one MSS, so a path MTU problem is likely (a middlebox dropping large segments)"

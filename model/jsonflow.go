@@ -127,6 +127,12 @@ func appendClientHelloFacts(b []byte, t *decode.TLSFacts, lists *codeListCache) 
 	b = appendKeyBool(b, "truncated", ch.Truncated)
 	b = appendKeyInt(b, "length", int64(t.ClientHelloLen))
 	b = appendKeyInt(b, "segments", int64(t.ClientHelloSegments))
+	b = appendKey(b, "acked_bytes")
+	if n, ok := helloAckedBytes(t); ok {
+		b = strconv.AppendInt(b, int64(n), 10)
+	} else {
+		b = append(b, "null"...)
+	}
 	return append(b, '}')
 }
 

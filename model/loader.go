@@ -33,9 +33,10 @@ const (
 // Loader reads a source into an analyzer on its own goroutine and reports
 // batches. Packets may be called from another goroutine while it runs.
 type Loader struct {
-	src *capture.Source
-	mu  sync.Mutex
-	an  *decode.Analyzer
+	src   *capture.Source
+	mu    sync.Mutex
+	an    *decode.Analyzer
+	cross map[int]string // flow ID -> what other flows say of it (splitHelloNotes), once the load is done
 }
 
 // NewLoader prepares a load of src.
@@ -105,6 +106,10 @@ func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
 		pb.Release()
 		if done {
 			l.an.Finish()
+			l.cross = splitHelloNotes(l.an.Flows())
+			for id := range l.cross {
+				l.an.Touch(id) // the final batch carries them with the note
+			}
 		}
 		var b Batch
 		send := emit != nil && (done || time.Since(last) >= batchInterval || l.an.DirtyCount() >= batchMaxFlows)
@@ -133,7 +138,7 @@ func (l *Loader) batch(packets int) Batch {
 	flows := make([]Flow, l.an.DirtyCount())
 	l.an.TakeDirtyInto(func(i int) *decode.Flow { return &flows[i].Flow })
 	for i := range flows {
-		flows[i].Verdict = Classify(&flows[i].Flow)
+		flows[i].Verdict = withCrossNote(&flows[i].Flow, l.cross)
 	}
 	return Batch{Flows: flows, BytesRead: l.src.BytesRead(), Total: l.src.Size(), Packets: packets, Stats: l.an.Stats()}
 }
@@ -153,7 +158,7 @@ func (l *Loader) Each(fn func(*Flow)) {
 	defer l.mu.Unlock()
 	var f Flow
 	for _, df := range l.an.Flows() {
-		f = Flow{Flow: *df, Verdict: Classify(df)}
+		f = Flow{Flow: *df, Verdict: withCrossNote(df, l.cross)}
 		fn(&f)
 	}
 }

@@ -71,6 +71,7 @@ type ClientHelloReport struct {
 	Truncated     bool       `json:"truncated"`
 	Length        int        `json:"length"`
 	Segments      int        `json:"segments"`
+	AckedBytes    *int       `json:"acked_bytes"`
 }
 
 // ServerHelloReport is what the server chose.
@@ -194,6 +195,9 @@ func clientHelloReport(ch *tlswire.ClientHello, t *decode.TLSFacts) *ClientHello
 		SigAlgs:   codeNames(ch.SignatureAlgorithms, registry.SignatureScheme),
 		SessionID: hex.EncodeToString(t.SessionIDs[decode.FromClient]), SSLv2: ch.SSLv2, Truncated: ch.Truncated,
 		Length: int(t.ClientHelloLen), Segments: int(t.ClientHelloSegments),
+	}
+	if n, ok := helloAckedBytes(t); ok {
+		r.AckedBytes = &n
 	}
 	for _, v := range ch.SupportedVersions {
 		r.Versions = append(r.Versions, registry.Version(v))
