@@ -110,6 +110,8 @@ var commandHelp = map[string]string{
 Prints one line per TCP connection (id, client, server, SNI, badge, version,
 cipher, alert, first packet time), then totals by outcome and what was skipped.
 With --json, prints one JSON object per flow per line (schema in README.md).
+On a pipe (FILE is - or a FIFO), each flow is printed as soon as its outcome
+is settled, the flows still open at the end; Ctrl-C prints them and the totals.
 
 Flags:
   --json           one JSON object per flow per line

@@ -216,6 +216,9 @@ func summary(args []string, stdout, stderr io.Writer) int {
 			return usageError(stderr, "--by: %v", err)
 		}
 	}
+	if by == nil && liveInput(path) {
+		return summaryLive(path, *asJSON, selected(filter, *failures), int64(*maxHeld), keys, stdout, stderr)
+	}
 	l, code := loadKeyed(context.Background(), path, stderr, false, int64(*maxHeld), keys)
 	if l == nil {
 		return code

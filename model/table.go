@@ -86,7 +86,9 @@ func appendTableRow(b []byte, f *Flow, widths, runes *[tableColumns]int) []byte 
 			runes[i] = n
 		}
 		if widths != nil && i < tableColumns-1 {
-			for pad := widths[i] + 2 - n; pad > 0; pad-- {
+			// Two spaces at least: on live input (LiveWriter) a cell may be
+			// wider than its column.
+			for pad := max(widths[i]+2-n, 2); pad > 0; pad-- {
 				b = append(b, ' ')
 			}
 		}
