@@ -172,6 +172,19 @@ func TestReadingNamesAGroupTheClientDoesNotOffer(t *testing.T) {
 		"likely no key exchange group in common")
 }
 
+func TestReadingNamesASignatureAlgorithmForTheServersKey(t *testing.T) {
+	a := cmpFailing(1, "192.0.2.1:443", "api.example", 0, 40)
+	a.TLS.ClientHello.SignatureAlgorithms = []uint16{0x0403, 0x0503} // ECDSA only
+	b := cmpWithCert(cmpWorking(2, "192.0.2.1:443", "api.example", time.Second), "CN=api", "CN=CA", "01")
+	b.TLS.ServerKeyExchange = &tlswire.ServerKeyExchangeInfo{NamedGroup: 0x1d}
+	wantReading(t, readingOf(a, b), "the server's certificate for the working client (#2) holds a key of type RSA-2048; this client offers no RSA signature algorithm",
+		"and the server answered handshake_failure: likely the server cannot sign with a key this client accepts")
+	a.TLS.ClientHello.SignatureAlgorithms = []uint16{0x0403, 0x0804} // rsa_pss_rsae_sha256 signs with RSA
+	if got := readingOf(a, b); strings.Contains(got, "signature algorithm") {
+		t.Errorf("an RSA-PSS scheme is an RSA signature: %q", got)
+	}
+}
+
 func TestReadingNamesAMissingSNI(t *testing.T) {
 	a := cmpFailing(1, "192.0.2.1:443", "", 0, 112)
 	b := cmpWorking(2, "192.0.2.1:443", "api.example", time.Second)
@@ -239,6 +252,19 @@ func TestReadingAfterTheCertificate(t *testing.T) {
 
 	b = cmpWithCert(b, "CN=api", "CN=Other CA", "02")
 	wantReading(t, readingOf(a, b), "a different certificate (CN=api, issued by CN=CA) from the one the working client (#2) accepted (CN=api, issued by CN=Other CA)")
+}
+
+func TestReadingNamesAMissingClientCertificate(t *testing.T) {
+	a := cmpWithCert(cmpFailing(1, "192.0.2.1:443", "api.example", 0, 40), "CN=api", "CN=CA", "01")
+	a.Stage = StageClientFlight
+	b := cmpWithCert(cmpWorking(2, "192.0.2.1:443", "api.example", time.Second), "CN=api", "CN=CA", "01")
+	a.TLS.CertRequest, b.TLS.CertRequest = &tlswire.CertificateRequestInfo{}, &tlswire.CertificateRequestInfo{}
+	b.Events = []decode.Event{{Kind: decode.EvHandshake, Code: tlswire.CertificateType, Len: 900, Dir: decode.FromClient}}
+	wantReading(t, readingOf(a, b), "the server asked both clients for a certificate; the working one (#2) sent one and this one sent none, and the server answered handshake_failure: likely the server requires a client certificate")
+	b.Events = nil // neither sent one: the certificate does not tell them apart
+	if got := readingOf(a, b); strings.Contains(got, "requires a client certificate") {
+		t.Errorf("neither client sent a certificate, yet: %q", got)
+	}
 }
 
 func TestReadingWhenTLS13HidesTheCertificates(t *testing.T) {

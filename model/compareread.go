@@ -3,6 +3,7 @@ package model
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/registry"
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
@@ -74,6 +75,8 @@ func helloReadings(a, b *Flow) []string {
 			out = append(out, "the server used "+registry.Group(g)+" for the working client (#"+strconv.Itoa(b.ID)+
 				"); this client does not offer it (it offers "+names(ca.SupportedGroups, registry.Group, 6)+
 				")"+answered(a)+": likely no key exchange group in common")
+		} else if s := signatureReading(a, b); s != "" {
+			out = append(out, s)
 		}
 	}
 	if s := sniReading(a, b); s != "" {
@@ -108,6 +111,52 @@ func alpnReading(a, b *Flow) string {
 		return "the server answered no_application_protocol to this client, which offers ALPN " + quoteList(ca.ALPN) +
 			"; the working client (#" + strconv.Itoa(b.ID) + ") offers " + quoteList(cb.ALPN) +
 			": likely the server accepts none of this client's protocols"
+	}
+	return ""
+}
+
+// signatureReading: the certificate the server used for the working
+// client has a key this client offers no signature algorithm for.
+func signatureReading(a, b *Flow) string {
+	leaf, algs := leafOf(b), a.TLS.ClientHello.SignatureAlgorithms
+	if leaf == nil || len(algs) == 0 {
+		return ""
+	}
+	family := keyFamily(leaf.KeyType)
+	if family == "" {
+		return ""
+	}
+	for _, s := range algs {
+		if signatureFamily(s) == family {
+			return ""
+		}
+	}
+	return "the server's certificate for the working client (#" + strconv.Itoa(b.ID) + ") holds a key of type " + Printable(leaf.KeyType) +
+		"; this client offers no " + family + " signature algorithm (it offers " + names(algs, registry.SignatureScheme, 6) + ")" +
+		answered(a) + ": likely the server cannot sign with a key this client accepts"
+}
+
+// keyFamily is "RSA", "ECDSA", "Ed25519" or "Ed448" for a certificate's key type.
+func keyFamily(keyType string) string {
+	for _, f := range []string{"RSA", "ECDSA", "Ed25519", "Ed448"} {
+		if strings.HasPrefix(keyType, f) {
+			return f
+		}
+	}
+	return ""
+}
+
+// signatureFamily is the key family a TLS signature scheme signs with ("" for others).
+func signatureFamily(s uint16) string {
+	switch {
+	case s == 0x0807:
+		return "Ed25519"
+	case s == 0x0808:
+		return "Ed448"
+	case s >= 0x0804 && s <= 0x0806, s >= 0x0809 && s <= 0x080b, s&0xff == 0x01:
+		return "RSA"
+	case s&0xff == 0x03:
+		return "ECDSA"
 	}
 	return ""
 }
@@ -208,6 +257,9 @@ func afterHelloReadings(a, b *Flow) []string {
 		return []string{"both got a ServerHello; the certificates are encrypted (TLS 1.3), so the capture cannot show whether the server sent both the same one"}
 	case a.TLS.CertRequest != nil && b.TLS.CertRequest == nil:
 		return []string{"the server asked this client for a certificate and not the working one: likely the client certificate policy differs between them"}
+	case a.TLS.CertRequest != nil && a.Who == "server" && !clientSentCertificate(&a.Flow) && clientSentCertificate(&b.Flow):
+		return []string{"the server asked both clients for a certificate; the working one (#" + strconv.Itoa(b.ID) +
+			") sent one and this one sent none" + answered(a) + ": likely the server requires a client certificate"}
 	}
 	return nil
 }
