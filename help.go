@@ -72,7 +72,8 @@ Examples:
   pcapsurgery export capture.pcapng --flow 17 --evidence -o ticket-4711.pcap
   pcapsurgery diff capture.pcapng 17
 
-Exit status: 0 success, 1 the capture could not be read (or export failed), 2 usage error.
+Exit status: 0 success, 1 the capture could not be read (or export failed, or diff found no
+flow to compare), 2 usage error.
 `
 
 // init lists the --by keys from model.GroupKeys, so a key added there is
