@@ -207,3 +207,111 @@ func TestSecretsFromTheCapture(t *testing.T) {
 		t.Fatalf("%s (%s)", f.Badge, f.Diagnosis)
 	}
 }
+
+// TestManifestDecryptedAlerts: in every bundled capture with a key log,
+// each flow whose manifest names a decrypted alert (read by tshark with
+// that key log) is ALERT with that alert, decrypted, when the key log is
+// given, and not ALERT without it (ALERT?, or OK where the alert follows the
+// client's data); every other flow keeps the outcome and stage it has
+// without one.
+func TestManifestDecryptedAlerts(t *testing.T) {
+	data, err := os.ReadFile("testdata/captures/MANIFEST.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []struct {
+		File, Keylog string
+		Flows        []struct {
+			Decrypted *struct {
+				From, Description string
+			} `json:"decrypted_alert"`
+		}
+	}
+	if err := json.Unmarshal(data, &entries); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, e := range entries {
+		if e.Keylog == "" {
+			continue
+		}
+		path, keys := "testdata/captures/"+e.File, "testdata/captures/"+e.Keylog
+		if _, err := os.Stat(keys); err != nil {
+			continue
+		}
+		plain := summaryJSONFull(t, path)
+		keyed := summaryJSONFull(t, "--keylog", keys, path)
+		if len(plain) != len(keyed) || len(keyed) < len(e.Flows) {
+			t.Fatalf("%s: %d flows, %d with the key log, %d in the manifest", e.File, len(plain), len(keyed), len(e.Flows))
+		}
+		for i, mf := range e.Flows {
+			f, p := keyed[i], plain[i]
+			if mf.Decrypted == nil {
+				if f.Outcome != p.Outcome || f.Stage != p.Stage {
+					t.Errorf("%s #%d: the key log changed %s/%s to %s/%s", e.File, i+1, p.Outcome, p.Stage, f.Outcome, f.Stage)
+				}
+				continue
+			}
+			checked++
+			ok := false
+			for _, a := range f.Alerts {
+				ok = ok || a.Decrypted && a.From == mf.Decrypted.From && a.Description == mf.Decrypted.Description
+			}
+			if f.Badge != "ALERT" || !ok || p.Badge == "ALERT" {
+				t.Errorf("%s #%d: want ALERT with the %s's %s only with the key log; got %s then %s %+v", e.File, i+1,
+					mf.Decrypted.From, mf.Decrypted.Description, p.Badge, f.Badge, f.Alerts)
+			}
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d decrypted alerts checked", checked)
+	}
+}
+
+type stagedFlow struct {
+	keyedFlow
+	Stage string
+}
+
+func summaryJSONFull(t *testing.T, args ...string) []stagedFlow {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if code := run(append([]string{"summary", "--json"}, args...), &out, &errb); code != 0 {
+		t.Fatalf("summary %v: exit %d: %s", args, code, errb.String())
+	}
+	var flows []stagedFlow
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var f stagedFlow
+		if err := dec.Decode(&f); err != nil {
+			t.Fatal(err)
+		}
+		flows = append(flows, f)
+	}
+	return flows
+}
+
+// TestKeyLogNamesTheCertificateProblem: with the key log, a TLS 1.3
+// rejection is explained by the certificate it decrypted (expiry, name,
+// issuer), which without it the diagnosis can only list as possibilities;
+// a server refusing the client's certificate after the client's data reads
+// OK without the key log and ALERT with it.
+func TestKeyLogNamesTheCertificateProblem(t *testing.T) {
+	for _, c := range []struct{ capture, without, with string }{
+		{"keylog-expired-tls13-openssl", "has expired or is not yet valid", "expired on 2021-01-01"},
+		{"keylog-wrong-name-tls13-openssl", "(trust chain, hostname or expiry)", `name "www.pcapsurgery.test" not in the certificate`},
+		{"keylog-wrong-name-tls13-gnutls-openssl", "TLS 1.3 hides which", `name "name.pcapsurgery.test" not in the certificate`},
+		{"keylog-ccm-self-signed-tls13-openssl", "does not trust the certificate's issuer", "issued by CN=self.pcapsurgery.test"},
+		{"keylog-client-cert-refused-tls13-openssl", "handshake completed", "server sent fatal unknown_ca (encrypted; decrypted with the key log) after the client's Finished: the server rejected the client's certificate"},
+	} {
+		path, keys := "testdata/captures/"+c.capture+".pcap", "testdata/captures/keylog/"+c.capture+".keys"
+		plain := summaryJSON(t, path)[0]
+		keyed := summaryJSON(t, "--keylog", keys, path)[0]
+		if !strings.Contains(plain.Diagnosis, c.without) || strings.Contains(plain.Diagnosis, c.with) {
+			t.Errorf("%s without the key log: %s", c.capture, plain.Diagnosis)
+		}
+		if !strings.Contains(keyed.Diagnosis, c.with) || keyed.Badge != "ALERT" {
+			t.Errorf("%s with the key log: %s %s", c.capture, keyed.Badge, keyed.Diagnosis)
+		}
+	}
+}

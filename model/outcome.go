@@ -68,7 +68,11 @@ type Verdict struct {
 func stageAfter(f *decode.Flow) Stage {
 	t := &f.TLS
 	switch {
-	case t.Finished[decode.FromClient] || t.Finished[decode.FromServer]:
+	case t.Finished[decode.FromClient]:
+		return StageClientFlight
+	case t.Finished[decode.FromServer] && !(t.ServerHello != nil && t.ServerHello.TLS13()):
+		// A TLS 1.3 server's Finished (read with a key log) ends its own
+		// flight: what follows it is still the answer to that flight.
 		return StageClientFlight
 	case hasEvent(f, decode.FromClient, decode.EvHandshake, tlswire.ClientKeyExchange),
 		hasEvent(f, decode.FromClient, decode.EvHandshake, tlswire.CertificateType):
