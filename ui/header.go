@@ -56,7 +56,18 @@ func (m Model) header() string {
 	if rw > 0 {
 		avail -= rw + 2
 	}
+	// The sparkline only where the counts keep their form beside it: they
+	// come first.
+	spark := m.headerSpark()
+	if sw := ansi.StringWidth(spark); sw > 0 && avail-sw-2 > 0 && m.totals(avail-sw-2) == m.totals(avail) {
+		avail -= sw + 2
+	} else {
+		spark = ""
+	}
 	left := m.st.HeaderFile.Render(name) + "  " + m.totals(max(0, avail))
+	if spark != "" {
+		left += "  " + m.st.Muted.Render(spark)
+	}
 	gap := w - ansi.StringWidth(left) - rw
 	if gap < 1 {
 		return ansi.Truncate(left, w, "~")

@@ -131,7 +131,7 @@ func (m *Model) apply(b model.Batch) tea.Cmd {
 			vis = append(vis, int32(i))
 		}
 		m.list.SetData(m.flows, vis, -1)
-		return nil
+		return m.respark() // nothing once loading is over
 	}
 	if len(m.flows) != oldLen || len(fs) > 0 {
 		m.list.SetData(m.flows, m.list.Visible(), -1)

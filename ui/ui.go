@@ -84,6 +84,9 @@ type Model struct {
 	sortKey      model.SortKey
 	reverse      bool
 	visCounts    outcomeCounts // outcomes of the visible flows, with the result that made them
+	spark        []int         // the visible flows' failures over time, for the header (headerspark.go)
+	sparkSpan    model.Span
+	sparkGen     int
 	filterGen    int
 	groupGen     int // the newest grouping asked for
 	inflight     int // filter commands still reading flows

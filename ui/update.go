@@ -40,12 +40,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case filterResultMsg:
 		m, cmd := m.onFilterResult(msg)
-		if m.mode == modeGroups && msg.Gen == m.filterGen { // f, then tab before the list had its answer
+		if msg.Gen != m.filterGen {
+			return m, cmd
+		}
+		cmd = tea.Batch(cmd, m.respark())
+		if m.mode == modeGroups { // f, then tab before the list had its answer
 			return m, tea.Batch(cmd, m.regroup(m.groups.By(), m.groups.Column()))
 		}
 		return m, cmd
 	case groupResultMsg:
 		return m.onGroupResult(msg)
+	case sparkResultMsg:
+		return m.onSparkResult(msg)
 	case summarySavedMsg:
 		return m.onSummarySaved(msg)
 	case filterbar.ChangedMsg:
