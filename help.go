@@ -47,10 +47,10 @@ func orUnknown(s string) string {
 const usageText = `pcapsurgery - find where TLS handshakes failed in a packet capture, and cut out the evidence
 
 Usage:
-  pcapsurgery [--local] [--max-held SIZE] [--keylog KEYS]... FILE
+  pcapsurgery [--local] [--max-held SIZE] [--keylog KEYS]... FILE...
                                         explore FILE (the summary table when output is not a terminal);
                                         times in UTC, or local time with --local or when TZ is set
-  pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE
+  pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE...
   pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]... [--with-secrets]
   pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE] [--keylog KEYS]...
   pcapsurgery completion bash|zsh|fish
@@ -58,6 +58,7 @@ Usage:
   pcapsurgery --version
 
 FILE is a pcap or pcapng capture, optionally gzip-compressed; - reads standard input.
+Several files or a directory (rotated captures) are read as one, in time order.
 --max-held SIZE is the memory budget for bytes held across flows while they wait
 (out-of-order segments, unfinished handshake messages), e.g. 512M or 2G; default
 256M. Past it the flows holding most stop being decoded and show PARTIAL.
@@ -106,7 +107,7 @@ func groupKeysHelp() string {
 }
 
 var commandHelp = map[string]string{
-	"summary": `Usage: pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE
+	"summary": `Usage: pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE...
 
 Prints one line per TCP connection (id, client, server, SNI, badge, version,
 cipher, alert, first packet time), then totals by outcome and what was skipped.

@@ -18,7 +18,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
-	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 	"github.com/pcapsurgery/pcapsurgery/decode/keylog"
 	"github.com/pcapsurgery/pcapsurgery/model"
 	"github.com/pcapsurgery/pcapsurgery/ui"
@@ -74,10 +73,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args[0]) > 1 && args[0][0] == '-' {
 		return usageError(stderr, "unknown flag %s", args[0])
 	}
-	if len(args) > 1 {
+	if _, err := os.Stat(args[0]); len(args) > 1 && err != nil {
 		return usageError(stderr, "unknown command %q (commands: summary, export, diff, completion, help)", args[0])
 	}
-	return explore(args[0], local, stdout, stderr, decode.DefaultMaxHeld, nil)
+	return explore(args, local, stdout, stderr, decode.DefaultMaxHeld, nil)
 }
 
 // takeLocal removes the explorer's --local flag. Times are UTC unless it is
@@ -106,19 +105,19 @@ func usageError(stderr io.Writer, format string, a ...any) int {
 
 // explore opens the explorer, or prints the summary table when standard
 // output is not a terminal (pcapsurgery FILE | cat).
-func explore(path string, loc *time.Location, stdout, stderr io.Writer, maxHeld int64, keyFiles keyLogFiles) int {
+func explore(paths []string, loc *time.Location, stdout, stderr io.Writer, maxHeld int64, keyFiles keyLogFiles) int {
 	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
 		args := []string{"--max-held", strconv.FormatInt(maxHeld, 10)}
 		for _, k := range keyFiles {
 			args = append(args, "--keylog", k)
 		}
-		return summary(append(args, path), stdout, stderr)
+		return summary(append(args, paths...), stdout, stderr)
 	}
 	keys, code := readKeyLogs(keyFiles, stderr)
 	if code != exitOK {
 		return code
 	}
-	src, err := capture.Open(path)
+	src, err := openInput(paths)
 	if err != nil {
 		say(stderr, "pcapsurgery: %v\n", err)
 		return exitCapture
@@ -127,7 +126,7 @@ func explore(path string, loc *time.Location, stdout, stderr io.Writer, maxHeld 
 	l := model.NewLoader(src)
 	l.SetMaxHeld(maxHeld)
 	l.SetKeyLog(keys)
-	if err := ui.Run(ui.Options{Path: path, Loader: l, Stderr: stderr, Location: loc}); err != nil {
+	if err := ui.Run(ui.Options{Path: inputLabel(paths), Loader: l, Stderr: stderr, Location: loc}); err != nil {
 		say(stderr, "pcapsurgery: %v\n", err)
 		return exitCapture
 	}
@@ -143,7 +142,14 @@ func load(ctx context.Context, path string, stderr io.Writer, packetsOnly bool, 
 
 // loadKeyed is load with a key log to decrypt TLS handshakes with (nil: none).
 func loadKeyed(ctx context.Context, path string, stderr io.Writer, packetsOnly bool, maxHeld int64, keys *keylog.Log) (*model.Loader, int) {
-	src, err := capture.Open(path)
+	return loadInputs(ctx, []string{path}, stderr, packetsOnly, maxHeld, keys)
+}
+
+// loadInputs is loadKeyed for one or several captures read as one (files,
+// directories: inputs.go).
+func loadInputs(ctx context.Context, paths []string, stderr io.Writer, packetsOnly bool, maxHeld int64, keys *keylog.Log) (*model.Loader, int) {
+	path := inputLabel(paths)
+	src, err := openInput(paths)
 	if err != nil {
 		say(stderr, "pcapsurgery: %v\n", err)
 		return nil, exitCapture
@@ -198,10 +204,11 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	byKeys := fs.String("by", "", "one line per group of flows: KEY or KEY,KEY2")
 	maxHeld := maxHeldFlag(fs)
 	keyFiles := keyLogFlag(fs)
-	path, code, ok := parseOneFile(fs, args, stderr)
+	paths, code, ok := parseFiles(fs, args, stderr)
 	if !ok {
 		return code
 	}
+	path := paths[0]
 	filter, err := model.ParseFilter(*expr)
 	if err != nil {
 		return filterUsageError(stderr, *expr, err)
@@ -216,10 +223,10 @@ func summary(args []string, stdout, stderr io.Writer) int {
 			return usageError(stderr, "--by: %v", err)
 		}
 	}
-	if by == nil && liveInput(path) {
+	if by == nil && len(paths) == 1 && liveInput(path) {
 		return summaryLive(path, *asJSON, selected(filter, *failures), int64(*maxHeld), keys, stdout, stderr)
 	}
-	l, code := loadKeyed(context.Background(), path, stderr, false, int64(*maxHeld), keys)
+	l, code := loadInputs(context.Background(), paths, stderr, false, int64(*maxHeld), keys)
 	if l == nil {
 		return code
 	}
@@ -274,6 +281,9 @@ func export(args []string, stdout, stderr io.Writer) int {
 	filter, err := model.ParseFilter(*expr)
 	if err != nil {
 		return filterUsageError(stderr, *expr, err)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return usageError(stderr, "export reads one capture file, and %s is a directory: give the file that holds the flow (summary on the directory shows the flows; their IDs count across the files)", path)
 	}
 	if msg := notRereadable(path); msg != "" {
 		return usageError(stderr, "export reads the capture twice (once to find the flows, once to copy their packets): %s; save it to a file and give that", msg)
@@ -343,13 +353,37 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 // parseOneFile parses flags given before or after the single FILE argument.
 // When ok is false the caller exits with code (0 after -h).
 func parseOneFile(fs *flag.FlagSet, args []string, stderr io.Writer) (path string, code int, ok bool) {
-	var files []string
+	files, code, ok := parseArgs(fs, args)
+	if !ok {
+		return "", code, false
+	}
+	if len(files) != 1 {
+		return "", usageError(stderr, "%s needs exactly one capture FILE (got %d)", fs.Name(), len(files)), false
+	}
+	return files[0], exitOK, true
+}
+
+// parseFiles parses flags given before, between or after one or more FILE
+// (or directory) arguments, read as one capture.
+func parseFiles(fs *flag.FlagSet, args []string, stderr io.Writer) (paths []string, code int, ok bool) {
+	files, code, ok := parseArgs(fs, args)
+	if !ok {
+		return nil, code, false
+	}
+	if len(files) == 0 {
+		return nil, usageError(stderr, "%s needs a capture FILE (or several, or a directory)", fs.Name()), false
+	}
+	return files, exitOK, true
+}
+
+// parseArgs parses flags anywhere among the file arguments.
+func parseArgs(fs *flag.FlagSet, args []string) (files []string, code int, ok bool) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return "", exitOK, false
+				return nil, exitOK, false
 			}
-			return "", exitUsage, false
+			return nil, exitUsage, false
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -358,10 +392,7 @@ func parseOneFile(fs *flag.FlagSet, args []string, stderr io.Writer) (path strin
 		files = append(files, args[0])
 		args = args[1:]
 	}
-	if len(files) != 1 {
-		return "", usageError(stderr, "%s needs exactly one capture FILE (got %d)", fs.Name(), len(files)), false
-	}
-	return files[0], exitOK, true
+	return files, exitOK, true
 }
 
 func plural(n int) string {

@@ -74,9 +74,9 @@ func exploreWithFlags(args []string, loc *time.Location, stdout, stderr io.Write
 	fs.Usage = func() { fmt.Fprint(stderr, usageText) }
 	maxHeld := maxHeldFlag(fs)
 	keyFiles := keyLogFlag(fs)
-	path, code, ok := parseOneFile(fs, args, stderr)
+	paths, code, ok := parseFiles(fs, args, stderr)
 	if !ok {
 		return code
 	}
-	return explore(path, loc, stdout, stderr, int64(*maxHeld), *keyFiles)
+	return explore(paths, loc, stdout, stderr, int64(*maxHeld), *keyFiles)
 }

@@ -31,12 +31,14 @@ func (s *Source) readPcapHeader() error {
 	}
 	// The link-type field's upper bits carry FCS information; the type is the low 16.
 	s.linkType = LinkType(s.order.u32(h[20:]))
-	s.section = 1
+	s.section++ // a pcap file is one section with one interface
+	s.local = s.local[:0]
 	s.addInterface(Interface{
 		LinkType:      s.linkType,
 		SnapLen:       int(s.order.u32(h[16:])),
 		TSResolOption: resol,
 	}, newTSConv(resol, 0))
+	s.pcapIface = len(s.state) - 1 // 0 unless files before it were read (many.go)
 	return nil
 }
 
@@ -69,12 +71,13 @@ func (s *Source) pcapPacket(start int64, rec []byte) Packet {
 	s.n++
 	n := len(rec)
 	return Packet{
-		Index:    s.n,
-		TS:       time.Unix(int64(s.order.u32(rec)), int64(s.order.u32(rec[4:]))*s.tsMul),
-		LinkType: s.linkType,
-		CapLen:   n - pcapRecordHeaderLen,
-		OrigLen:  int(s.order.u32(rec[12:])),
-		Offset:   start,
-		Data:     rec[pcapRecordHeaderLen:n:n],
+		Index:     s.n,
+		Interface: s.pcapIface,
+		TS:        time.Unix(int64(s.order.u32(rec)), int64(s.order.u32(rec[4:]))*s.tsMul),
+		LinkType:  s.linkType,
+		CapLen:    n - pcapRecordHeaderLen,
+		OrigLen:   int(s.order.u32(rec[12:])),
+		Offset:    start,
+		Data:      rec[pcapRecordHeaderLen:n:n],
 	}
 }

@@ -58,6 +58,11 @@ func (s *Source) Prefetch(ctx context.Context, prepare func(*Batch)) <-chan *Bat
 				return
 			}
 			done := s.fill(b)
+			if done && s.advance(b.Err) {
+				done, b.Last, b.Err = false, false, nil // the next file follows
+			} else if done {
+				b.Err = s.endErr(b.Err)
+			}
 			if prepare != nil {
 				prepare(b)
 			}

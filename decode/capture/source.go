@@ -43,8 +43,9 @@ type Source struct {
 	batchSize int // 0: prefetchBytes
 
 	// pcap
-	tsMul    int64 // nanoseconds per unit of the record's fraction field
-	linkType LinkType
+	tsMul     int64 // nanoseconds per unit of the record's fraction field
+	linkType  LinkType
+	pcapIface int // the file's interface, as a global index
 
 	// pcapng
 	section int         // sections seen so far
@@ -58,6 +59,12 @@ type Source struct {
 	secrets        [][]byte // TLS key logs from Decryption Secrets Blocks, not yet taken (secrets.go; under mu)
 	secretBytes    int
 	secretsDropped int
+
+	// Several files read as one (many.go): the files still to read, the one
+	// being read, and the first damage met (reported at the end).
+	rest    []string
+	current string
+	damaged error
 
 	identity    Identity // the file opened, for export to check (identity.go)
 	hasIdentity bool
@@ -99,24 +106,35 @@ func NewSource(r io.Reader, size int64) (*Source, error) {
 
 func newSource(r io.Reader, size int64, bufSize int) (*Source, error) {
 	s := &Source{size: size, count: &countingReader{r: r}}
+	if err := s.start(bufSize); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// start reads a file's header from s.count's reader, clearing what belongs
+// to the file before (several files read as one: many.go).
+func (s *Source) start(bufSize int) error {
+	s.gz, s.seeker, s.off, s.done, s.parsed = nil, nil, 0, false, 0
+	s.carry = s.carry[:0]
 	raw := bufio.NewReaderSize(s.count, bufSize)
 	s.br = raw
 	head, err := sniff(raw, bufSize)
 	kind := kindOf(head)
 	if kind == kindUnknown && err != nil && err != io.EOF {
-		return nil, err // a read error before we could even tell what this is
+		return err // a read error before we could even tell what this is
 	}
 	if kind == kindGzip {
 		if s.gz, err = gzip.NewReader(raw); err != nil {
-			return nil, fmt.Errorf("gzip-compressed file, but unreadable: %w", err)
+			return fmt.Errorf("gzip-compressed file, but unreadable: %w", err)
 		}
 		s.br = bufio.NewReaderSize(s.gz, bufSize)
 		head, err = sniff(s.br, bufSize)
 		if len(head) < 4 && err != nil && err != io.EOF {
-			return nil, fmt.Errorf("gzip-compressed file, but unreadable: %w", err)
+			return fmt.Errorf("gzip-compressed file, but unreadable: %w", err)
 		}
 		if kind = kindOf(head); kind == kindUnknown || kind == kindGzip {
-			return nil, fmt.Errorf("%w: gzip-compressed, and the content %s", ErrNotCapture, describe(head))
+			return fmt.Errorf("%w: gzip-compressed, and the content %s", ErrNotCapture, describe(head))
 		}
 	}
 	s.kind = kind
@@ -126,12 +144,9 @@ func newSource(r io.Reader, size int64, bufSize int) (*Source, error) {
 	case kindPcapng:
 		err = s.readSectionHeader()
 	default:
-		return nil, fmt.Errorf("%w: %s", ErrNotCapture, describe(head))
+		return fmt.Errorf("%w: %s", ErrNotCapture, describe(head))
 	}
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
+	return err
 }
 
 // sniff peeks at the first bytes: the 4 of a magic number, and only when
@@ -161,8 +176,11 @@ func (s *Source) Next() (Packet, error) {
 		p, err = s.nextPcapng(-1)
 	}
 	if err != nil {
+		if s.advance(err) {
+			return s.Next()
+		}
 		s.done = true
-		return Packet{}, err
+		return Packet{}, s.endErr(err)
 	}
 	return p, nil
 }

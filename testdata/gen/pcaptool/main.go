@@ -7,6 +7,9 @@
 //	pcaptool drop    -in A.pcap -out B.pcap -records 6-8,10  leave out these records (a capture point that
 //	                  dropped them, or a capture started late: -records 1-5)
 //	pcaptool keep    -in A.pcap -out B.pcap -records 1-4     keep only these records (a capture stopped early)
+//	pcaptool split   -in A.pcap -out PREFIX -bytes 1000000   cut into rotated files as tcpdump -C does:
+//	                  PREFIX.0, PREFIX.1, ... each with the file header and whole records, a new one
+//	                  started once a file holds -bytes (a connection spans files)
 //	pcaptool wrap    -in A.pcap -out B.pcap -encap KIND  put every Ethernet frame's IP packet (or the
 //	                  whole frame) into a tunnel: pppoe, mpls, ipip, sit, gre, gretap, erspan2, erspan3,
 //	                  gtpu (see wrap.go)
@@ -27,7 +30,7 @@ import (
 func main() {
 	log.SetFlags(0)
 	if len(os.Args) < 2 {
-		log.Fatal("usage: pcaptool vlan|corrupt|cut|drop|keep|wrap ...")
+		log.Fatal("usage: pcaptool vlan|corrupt|cut|drop|keep|split|wrap ...")
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	in := fs.String("in", "", "input pcap")
@@ -39,6 +42,7 @@ func main() {
 	keep := fs.Int("keep", 20, "bytes of the cut record to keep (16-byte header + data)")
 	records := fs.String("records", "", "1-based record numbers and ranges, e.g. 1-4,7")
 	encap := fs.String("encap", "", "wrap: tunnel kind")
+	size := fs.Int("bytes", 1000000, "split: bytes of records a file holds before the next starts")
 	fs.Parse(os.Args[2:])
 
 	switch os.Args[1] {
@@ -112,6 +116,34 @@ func main() {
 			off = end
 		}
 		check(os.WriteFile(*out, out_, 0o644))
+	case "split":
+		b, err := os.ReadFile(*in)
+		check(err)
+		bo := order(b)
+		files := 0
+		var cur []byte
+		flush := func() {
+			check(os.WriteFile(*out+"."+strconv.Itoa(files), cur, 0o644))
+			files++
+			cur = nil
+		}
+		for off := 24; off+16 <= len(b); {
+			end := off + 16 + int(bo.Uint32(b[off+8:]))
+			if end > len(b) {
+				log.Fatalf("a record runs past the end of %s", *in)
+			}
+			if cur == nil {
+				cur = append(cur, b[:24]...)
+			}
+			cur = append(cur, b[off:end]...)
+			if len(cur)-24 >= *size {
+				flush()
+			}
+			off = end
+		}
+		if cur != nil {
+			flush()
+		}
 	default:
 		log.Fatalf("unknown command %q", os.Args[1])
 	}
