@@ -60,6 +60,9 @@ func checkInput(refs RefLister, input string) error {
 	if !ok || s.Source() == nil {
 		return nil
 	}
+	if s.Source().Files() {
+		return fmt.Errorf("cannot export from %s: it was read from several capture files, and export reads one; open the file that holds the flow and export from there", input)
+	}
 	id, ok := s.Source().Identity()
 	if !ok {
 		return fmt.Errorf("cannot export from %s: it was not a regular file, or could not be read, when it was opened, so its packets cannot be read a second time; save the capture to a file and open that", input)
