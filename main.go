@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -248,12 +249,21 @@ func summary(args []string, stdout, stderr io.Writer) int {
 func groupSummary(stdout io.Writer, l *model.Loader, by []model.GroupKey, keep func(*model.Flow) bool, asJSON bool) error {
 	span := l.Span()
 	gr := model.NewGrouper(by, span, model.GroupBuckets)
-	matching(l, keep, gr.Add)
-	groups := gr.Groups(model.GroupByFailures)
 	if asJSON {
-		return model.WriteGroupJSON(stdout, groups, by, span)
+		gr.WithTimings() // percentiles per group in the JSON
 	}
-	return model.WriteGroupTable(stdout, groups, by, span, model.GroupBuckets)
+	matching(l, keep, gr.Add)
+	if asJSON { // one group built at a time: memory by the grouper's slots, not by Groups
+		set := gr.Sorted(model.GroupByFailures)
+		bw := bufio.NewWriterSize(stdout, 256<<10)
+		for i := range set.Len() {
+			if err := model.WriteGroupJSON(bw, []model.Group{set.Full(i)}, by, span); err != nil {
+				return err
+			}
+		}
+		return bw.Flush()
+	}
+	return model.WriteGroupTable(stdout, gr.Groups(model.GroupByFailures), by, span, model.GroupBuckets)
 }
 
 func export(args []string, stdout, stderr io.Writer) int {

@@ -176,6 +176,7 @@ type Group struct {
 	Last     time.Time        // latest flow end
 	Buckets  []int            // failures by flow start, over the span; read-only (groups without failures share one)
 	Sub      []Group          // the second level, when grouping by two keys
+	Timings  *GroupTimings    // phase timings' percentiles; nil unless the grouper kept them (WithTimings)
 }
 
 const numOutcomes = 13

@@ -27,6 +27,8 @@ type Grouper struct {
 	names   map[nameSlotKey]int32
 	spark   []int32 // each failing slot's buckets, one run of buckets each
 	nsub    int     // second-level slots
+	timed   bool    // WithTimings: keep the phase timings
+	times   []timeRec
 }
 
 // slotStore holds slots in fixed chunks: growing never copies them, and a
@@ -107,8 +109,17 @@ func (gr *Grouper) Add(f *Flow) {
 	first, last := instantOf(f.First), instantOf(f.Last)
 	id := gr.slot(gr.by[0], -1, f)
 	gr.count(id, first, last, oi, bucket)
+	sub := int32(-1)
 	if len(gr.by) > 1 {
-		gr.count(gr.slot(gr.by[1], id, f), first, last, oi, bucket)
+		sub = gr.slot(gr.by[1], id, f)
+		gr.count(sub, first, last, oi, bucket)
+	}
+	if gr.timed {
+		if sub >= 0 {
+			gr.addTimings(f, id, sub)
+		} else {
+			gr.addTimings(f, id)
+		}
 	}
 }
 
@@ -222,6 +233,9 @@ func (gr *Grouper) Sorted(col GroupColumn) *GroupSet {
 		}
 	}
 	gr.sortSlots(s.top, col)
+	if gr.timed && s.tstart == nil {
+		s.tstart = gr.sortTimes()
+	}
 	if gr.nsub > 0 { // each first-level slot's children, in one array
 		start := make([]int32, n+1)
 		for i := range int32(n) {
@@ -251,12 +265,13 @@ func (gr *Grouper) Sorted(col GroupColumn) *GroupSet {
 
 // GroupSet is a grouping in order, built into Groups one at a time.
 type GroupSet struct {
-	gr    *Grouper
-	col   GroupColumn
-	top   []int32 // first-level slots in order
-	start []int32 // with two keys: slot i's children are subs[start[i]:start[i+1]]
-	subs  []int32
-	zero  []int // the Buckets of groups without failures (read-only)
+	gr     *Grouper
+	col    GroupColumn
+	top    []int32 // first-level slots in order
+	start  []int32 // with two keys: slot i's children are subs[start[i]:start[i+1]]
+	subs   []int32
+	zero   []int   // the Buckets of groups without failures (read-only)
+	tstart []int32 // with timings: slot i's records are gr.times[tstart[i]:tstart[i+1]]
 }
 
 // Len is the number of first-level groups.
@@ -338,6 +353,7 @@ func (s *GroupSet) group(id int32, key []string) Group {
 	for i, n := range sl.outcomes {
 		g.Outcomes[i] = int(n)
 	}
+	g.Timings = s.timingsOf(id)
 	if sl.spark >= 0 {
 		g.Buckets = make([]int, s.gr.buckets)
 		for i, n := range s.gr.spark[sl.spark : int(sl.spark)+s.gr.buckets] {

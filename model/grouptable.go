@@ -136,6 +136,9 @@ func appendGroup(b []byte, g *Group, by []GroupKey, span Span) []byte {
 	b = appendKeyString(b, "last", stamp(g.Last))
 	b = appendKey(b, "failures_over_time")
 	b = appendList(b, g.Buckets, appendInt)
+	if g.Timings != nil {
+		b = appendGroupTimings(b, g.Timings)
+	}
 	b = appendKeyString(b, "span_start", stamp(span.From))
 	b = appendKeyString(b, "span_end", stamp(span.To))
 	return append(b, "}\n"...)
