@@ -51,7 +51,7 @@ Usage:
                                         explore FILE (the summary table when output is not a terminal);
                                         times in UTC, or local time with --local or when TZ is set
   pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE...
-  pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]... [--with-secrets]
+  pcapsurgery export FILE... (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]... [--with-secrets]
   pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE] [--keylog KEYS]...
   pcapsurgery completion bash|zsh|fish
   pcapsurgery help [COMMAND]
@@ -134,7 +134,7 @@ Examples:
   pcapsurgery summary --json --filter 'alert:unknown_ca' capture.pcap
   pcapsurgery summary --by server,ja4 --failures capture.pcapng
 `,
-	"export": `Usage: pcapsurgery export FILE (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]... [--with-secrets]
+	"export": `Usage: pcapsurgery export FILE... (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]... [--with-secrets]
 
 Writes the packets of one flow, or of every flow matching EXPR, to OUT with
 their original bytes and timestamps. OUT ending in .pcapng gives pcapng, else

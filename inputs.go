@@ -29,5 +29,5 @@ func inputLabel(paths []string) string {
 	if len(paths) == 1 {
 		return paths[0]
 	}
-	return fmt.Sprintf("%d inputs", len(paths))
+	return fmt.Sprintf("%d files", len(paths))
 }

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 	"github.com/pcapsurgery/pcapsurgery/decode/keylog"
 	"github.com/pcapsurgery/pcapsurgery/model"
 	"github.com/pcapsurgery/pcapsurgery/ui"
@@ -107,6 +108,9 @@ func usageError(stderr io.Writer, format string, a ...any) int {
 // explore opens the explorer, or prints the summary table when standard
 // output is not a terminal (pcapsurgery FILE | cat).
 func explore(paths []string, loc *time.Location, stdout, stderr io.Writer, maxHeld int64, keyFiles keyLogFiles) int {
+	if files, err := capture.ExpandPaths(paths); err == nil {
+		paths = files // a directory stands for its files
+	}
 	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
 		args := []string{"--max-held", strconv.FormatInt(maxHeld, 10)}
 		for _, k := range keyFiles {
@@ -276,10 +280,11 @@ func export(args []string, stdout, stderr io.Writer) int {
 	maxHeld := maxHeldFlag(fs)
 	keyFiles := keyLogFlag(fs)
 	withSecrets := fs.Bool("with-secrets", false, "embed the exported flows' TLS secrets (only theirs) in the pcapng")
-	path, code, ok := parseOneFile(fs, args, stderr)
+	paths, code, ok := parseFiles(fs, args, stderr)
 	if !ok {
 		return code
 	}
+	path := inputLabel(paths)
 	switch {
 	case *out == "":
 		return usageError(stderr, "export needs -o OUT")
@@ -292,11 +297,13 @@ func export(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return filterUsageError(stderr, *expr, err)
 	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return usageError(stderr, "export reads one capture file, and %s is a directory: give the file that holds the flow (summary on the directory shows the flows; their IDs count across the files)", path)
-	}
-	if msg := notRereadable(path); msg != "" {
-		return usageError(stderr, "export reads the capture twice (once to find the flows, once to copy their packets): %s; save it to a file and give that", msg)
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			continue // its files, read as one with the others
+		}
+		if msg := notRereadable(p); msg != "" {
+			return usageError(stderr, "export reads the capture twice (once to find the flows, once to copy their packets): %s; save it to a file and give that", msg)
+		}
 	}
 	keys, code := readKeyLogs(*keyFiles, stderr)
 	if code != exitOK {
@@ -304,7 +311,7 @@ func export(args []string, stdout, stderr io.Writer) int {
 	}
 	in := catchInterrupts(stderr)
 	defer in.stop()
-	l, code := loadKeyed(in.ctx, path, stderr, *flowID != 0 && !*evidence && !*withSecrets, int64(*maxHeld), keys)
+	l, code := loadInputs(in.ctx, paths, stderr, *flowID != 0 && !*evidence && !*withSecrets, int64(*maxHeld), keys)
 	if sig := in.caught(); sig != nil {
 		say(stderr, "pcapsurgery: interrupted (%s) while reading %s: nothing was written\n", sig, path)
 		return in.status()
@@ -383,7 +390,10 @@ func parseFiles(fs *flag.FlagSet, args []string, stderr io.Writer) (paths []stri
 	if len(files) == 0 {
 		return nil, usageError(stderr, "%s needs a capture FILE (or several, or a directory)", fs.Name()), false
 	}
-	return files, exitOK, true
+	if files, err := capture.ExpandPaths(files); err == nil {
+		return files, exitOK, true // a directory stands for its files
+	}
+	return files, exitOK, true // openInput says what is wrong
 }
 
 // parseArgs parses flags anywhere among the file arguments.

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -100,6 +101,53 @@ func TestRotatedFilesReadAsOne(t *testing.T) {
 			if got := summaryOf(append(flags, in...)...); got != want {
 				t.Errorf("summary %v %v differs from the whole capture's:\n--- got\n%s\n--- want\n%s", flags, in, got, want)
 			}
+		}
+	}
+}
+
+// TestExportSpansRotatedFiles exports from the rotated files what it
+// exports from the whole capture: a flow by ID, the flows a filter
+// matches, and their evidence, packet for packet.
+func TestExportSpansRotatedFiles(t *testing.T) {
+	orig := filepath.Join("ui", "testdata", "mix40.pcap")
+	head, recs := pcapParts(t, orig)
+	dir := t.TempDir()
+	a, b := len(recs)/3, 2*len(recs)/3
+	for name, data := range map[string][]byte{
+		"2.pcap.gz": gzipBytes(t, append(append([]byte(nil), head...), bytes.Join(recs[a:b], nil)...)),
+		"1.pcap":    append(append([]byte(nil), head...), bytes.Join(recs[:a], nil)...),
+		"3.pcap":    append(append([]byte(nil), head...), bytes.Join(recs[b:], nil)...),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	export := func(name, in string, args ...string) []byte {
+		t.Helper()
+		var o, e bytes.Buffer
+		p := filepath.Join(out, name)
+		if code := run(append([]string{"export", in, "-o", p}, args...), &o, &e); code != exitOK {
+			t.Fatalf("export %s %v: exit %d: %s", in, args, code, e.String())
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	for i, args := range [][]string{
+		{"--flow", "20"},
+		{"--filter", "outcome:ok"},
+		{"--filter", "outcome:ok", "--evidence"},
+	} {
+		want := export("whole"+strconv.Itoa(i)+".pcap", orig, args...)
+		got := export("split"+strconv.Itoa(i)+".pcap", dir, args...)
+		if len(want) <= 24 {
+			t.Fatalf("export %v from the whole capture wrote no packets", args)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("export %v from the rotated files: %d bytes, from the whole capture %d: they differ", args, len(got), len(want))
 		}
 	}
 }

@@ -15,6 +15,12 @@ import (
 // in that range, every such packet is the flow's, since a tuple belongs to
 // one flow at a time and a new connection on it starts a new flow.
 func ReadFlowPackets(path string, flows []FlowPackets, evidenceOnly bool, fn func(capture.Packet) error) error {
+	return ReadFlowPacketsIn([]string{path}, flows, evidenceOnly, fn)
+}
+
+// ReadFlowPacketsIn is ReadFlowPackets for the files a capture.Source of
+// several read, in that order.
+func ReadFlowPacketsIn(paths []string, flows []FlowPackets, evidenceOnly bool, fn func(capture.Packet) error) error {
 	var listed []capture.Ref
 	var scan []FlowPackets
 	for _, f := range flows {
@@ -31,14 +37,14 @@ func ReadFlowPackets(path string, flows []FlowPackets, evidenceOnly bool, fn fun
 	slices.SortFunc(listed, func(a, b capture.Ref) int { return cmp.Compare(a.Offset, b.Offset) })
 	listed = slices.CompactFunc(listed, func(a, b capture.Ref) bool { return a.Offset == b.Offset })
 	if len(scan) == 0 {
-		return capture.ReadRecords(path, listed, fn)
+		return capture.ReadRecordsIn(paths, listed, fn)
 	}
-	return scanFlows(path, listed, scan, fn)
+	return scanFlows(paths, listed, scan, fn)
 }
 
 // scanFlows reads from the first packet any flow needs to the last one and
 // keeps the listed packets and those of the scanned flows.
-func scanFlows(path string, listed []capture.Ref, scan []FlowPackets, fn func(capture.Packet) error) error {
+func scanFlows(paths []string, listed []capture.Ref, scan []FlowPackets, fn func(capture.Packet) error) error {
 	from := capture.Ref{Index: scan[0].From.Index, Offset: scan[0].From.Offset}
 	to := scan[0].To
 	tab := newFlowTable() // its hash and endpoint test, not its map
@@ -60,7 +66,7 @@ func scanFlows(path string, listed []capture.Ref, scan []FlowPackets, fn func(ca
 	}
 	dec := packet.NewDecoder()
 	var seg packet.Segment
-	return capture.ScanRecords(path, from, to, func(p capture.Packet) error {
+	return capture.ScanRecordsIn(paths, from, to, func(p capture.Packet) error {
 		for len(listed) > 0 && listed[0].Offset < p.Offset {
 			listed = listed[1:] // not a record start: nothing to keep there
 		}

@@ -105,7 +105,8 @@ func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (Expo
 	if len(req.Secrets) > 0 && !isPcapng(req.Out) {
 		return res, errors.New("secrets can only be embedded in pcapng: name the output .pcapng")
 	}
-	if err := checkDestination(req.Input, req.Out, req.Overwrite); err != nil {
+	inputs := exportInputs(refs, req.Input)
+	if err := checkDestinations(inputs, req.Out, req.Overwrite); err != nil {
 		return res, err
 	}
 	if err := checkInput(refs, req.Input); err != nil {
@@ -163,7 +164,7 @@ func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (Expo
 	}
 
 	done := ctx.Done()
-	err = decode.ReadFlowPackets(req.Input, list, req.Mode == ExportEvidence, func(p capture.Packet) error {
+	err = decode.ReadFlowPacketsIn(inputs, list, req.Mode == ExportEvidence, func(p capture.Packet) error {
 		select {
 		case <-done:
 			return errStop
@@ -198,7 +199,7 @@ func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (Expo
 	}
 	// Check again just before the rename: the destination may have changed
 	// while we were reading (a symlink or the input put there meanwhile).
-	if err := checkDestination(req.Input, req.Out, req.Overwrite); err != nil {
+	if err := checkDestinations(inputs, req.Out, req.Overwrite); err != nil {
 		return res, err
 	}
 	if err := checkInput(refs, req.Input); err != nil {
@@ -240,6 +241,25 @@ func hasPackets(flows []decode.FlowPackets, mode ExportMode) bool {
 // checkDestination refuses to write onto the input (by any name: the same
 // path, a symlink or a hard link), through a symlink, onto something that is
 // not a regular file, or onto an existing file without confirmation.
+// exportInputs is the files the packets are read from: those a Source of
+// several files read (rotated captures), in its order, else input.
+func exportInputs(refs RefLister, input string) []string {
+	if s, ok := refs.(sourcer); ok && s.Source() != nil && s.Source().Files() {
+		return s.Source().Paths()
+	}
+	return []string{input}
+}
+
+// checkDestinations is checkDestination against every input file.
+func checkDestinations(inputs []string, out string, overwrite bool) error {
+	for _, in := range inputs {
+		if err := checkDestination(in, out, overwrite); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func checkDestination(input, out string, overwrite bool) error {
 	dir := filepath.Dir(out)
 	st, err := os.Stat(dir)

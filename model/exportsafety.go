@@ -61,7 +61,10 @@ func checkInput(refs RefLister, input string) error {
 		return nil
 	}
 	if s.Source().Files() {
-		return fmt.Errorf("cannot export from %s: it was read from several capture files, and export reads one; open the file that holds the flow and export from there", input)
+		// Rotated files: each is read again whole and its packets found by
+		// the offsets of the first read; a file that changed since then
+		// shows as packets not found (capture.ReadRecordsIn).
+		return nil
 	}
 	id, ok := s.Source().Identity()
 	if !ok {

@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -83,6 +84,7 @@ func OpenMany(paths []string) (*Source, error) {
 	s.size = 0
 	for _, f := range files {
 		s.size += f.size
+		s.paths = append(s.paths, f.path)
 		if f.path != s.current {
 			s.rest = append(s.rest, f.path)
 		}
@@ -93,6 +95,82 @@ func OpenMany(paths []string) (*Source, error) {
 
 // Files reports whether the source reads several files.
 func (s *Source) Files() bool { return s.current != "" }
+
+// Paths lists the files a source of several reads, in the order it reads
+// them (nil for one file).
+func (s *Source) Paths() []string { return slices.Clone(s.paths) }
+
+// ReadRecordsIn is ReadRecords for the files a Source of several read (in
+// that order; one path is ReadRecords): packets are found by the offsets
+// that Source gave them, reading the files through once.
+func ReadRecordsIn(paths []string, refs []Ref, fn func(Packet) error) error {
+	if len(paths) == 1 {
+		return ReadRecords(paths[0], refs, fn)
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	refs = slices.Clone(refs)
+	slices.SortFunc(refs, func(a, b Ref) int { return cmp.Compare(a.Offset, b.Offset) })
+	missed := 0
+	err := walkMany(paths, refs[len(refs)-1].Offset, func(p Packet) (bool, error) {
+		for len(refs) > 0 && refs[0].Offset < p.Offset {
+			refs, missed = refs[1:], missed+1
+		}
+		if len(refs) == 0 || refs[0].Offset != p.Offset {
+			return len(refs) > 0, nil
+		}
+		refs = refs[1:]
+		return len(refs) > 0, fn(p)
+	})
+	if err == nil && missed+len(refs) > 0 {
+		err = fmt.Errorf("%d packets were not found again in the files: they changed since they were read", missed+len(refs))
+	}
+	return err
+}
+
+// ScanRecordsIn is ScanRecords for the files a Source of several read.
+func ScanRecordsIn(paths []string, from Ref, to int64, fn func(Packet) error) error {
+	if len(paths) == 1 {
+		return ScanRecords(paths[0], from, to, fn)
+	}
+	return walkMany(paths, to, func(p Packet) (bool, error) {
+		if p.Offset < from.Offset {
+			return true, nil
+		}
+		return true, fn(p)
+	})
+}
+
+// walkMany reads the files as one Source up to offset last, calling fn
+// with each packet until it says to stop or fails.
+func walkMany(paths []string, last int64, fn func(Packet) (more bool, err error)) error {
+	s, err := OpenMany(paths)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	for {
+		p, err := s.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			var d *DamageError
+			if errors.As(err, &d) {
+				return nil // the first read met it too: what it listed lies before
+			}
+			return err
+		}
+		if p.Offset > last {
+			return nil
+		}
+		more, err := fn(p)
+		if err != nil || !more {
+			return err
+		}
+	}
+}
 
 // firstPacket opens a capture and reads the time of its first packet (zero
 // when it has none) and its size.
@@ -135,6 +213,9 @@ func (s *Source) advance(err error) bool {
 		}
 		s.file, s.current = f, path
 		s.count.r = f // the same counter: BytesRead adds up over the files
+		// Offsets run on as if the files' streams were one, so every packet's
+		// offset is unique and export can find it again (ReadRecordsIn).
+		s.base += s.off
 		if err := s.start(readBufSize); err != nil {
 			s.keepDamage(path, err)
 			continue

@@ -77,7 +77,7 @@ func (s *Source) pcapPacket(start int64, rec []byte) Packet {
 		LinkType:  s.linkType,
 		CapLen:    n - pcapRecordHeaderLen,
 		OrigLen:   int(s.order.u32(rec[12:])),
-		Offset:    start,
+		Offset:    s.base + start,
 		Data:      rec[pcapRecordHeaderLen:n:n],
 	}
 }

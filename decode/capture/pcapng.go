@@ -285,7 +285,7 @@ func (s *Source) readPacket(start int64, typ uint32, length int) (Packet, error)
 		Interface: g,
 		CapLen:    int(capLen),
 		OrigLen:   int(origLen),
-		Offset:    start,
+		Offset:    s.base + start,
 		Data:      b[dataAt:end:end],
 	}, nil
 }

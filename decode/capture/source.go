@@ -65,6 +65,8 @@ type Source struct {
 	rest    []string
 	current string
 	damaged error
+	paths   []string // every file, in the order read
+	base    int64    // added to offsets: where this file starts in the files read as one stream
 
 	identity    Identity // the file opened, for export to check (identity.go)
 	hasIdentity bool
