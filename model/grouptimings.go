@@ -19,6 +19,15 @@ type GroupTimings [numPhases]PhaseStats
 
 const numPhases = 5
 
+// The phases' places in GroupTimings.
+const (
+	PhaseNetworkRTT = iota
+	PhaseServerAnswer
+	PhaseClientAnswer
+	PhaseFirstAppData
+	PhaseCloseWait
+)
+
 // phaseNames are the JSON names, as a flow's "timings" has them.
 var phaseNames = [numPhases]string{"syn_to_syn_ack_ms", "client_hello_to_server_hello_ms",
 	"server_flight_to_client_ms", "first_app_data_ms", "close_wait_ms"}
@@ -127,3 +136,6 @@ func appendGroupTimings(b []byte, t *GroupTimings) []byte {
 	}
 	return append(b, '}')
 }
+
+// Timed reports whether the set's groups carry Timings.
+func (s *GroupSet) Timed() bool { return s != nil && s.tstart != nil }

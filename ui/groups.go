@@ -54,8 +54,12 @@ func (m *Model) regroup(by []model.GroupKey, col model.GroupColumn) tea.Cmd {
 	vis := m.list.Visible()
 	gen, flows, vis := m.groupGen, m.flows[:len(m.flows):len(m.flows)], vis[:len(vis):len(vis)]
 	by = slices.Clone(by)
+	timed := m.lay.width >= groupview.TimingsFrom // a pass over each flow's timeline: only with room to show it
 	return func() tea.Msg {
 		gr := model.NewGrouper(levelsOf(by), model.SpanOf(flows), model.GroupBuckets)
+		if timed {
+			gr.WithTimings()
+		}
 		for _, i := range vis {
 			gr.Add(&flows[i])
 		}

@@ -70,3 +70,20 @@ func TestGroupViewOutcomeBar(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupViewAnswerTimes: at 200 columns each row shows the server's
+// answer time (ClientHello to ServerHello) p50/p90 over the group's flows,
+// as summary --by --json computes it; at 80 columns the column gives way.
+func TestGroupViewAnswerTimes(t *testing.T) {
+	_, flows := loadCapture(t, "../testdata/demo.pcapng")
+	m := press(t, loaded(t, 200, 50, flows, Options{Path: "demo.pcapng"}), "tab")
+	lines := strings.Split(noColor(t, m), "\n")
+	if !strings.Contains(lines[2], "ANSWER P50/P90") || !strings.Contains(lines[3], "192.0.2.20:443") ||
+		!strings.Contains(lines[3], " 2.2ms/7.6ms ") {
+		t.Errorf("200 columns: no answer times on the first server's row:\n%s", strings.Join(lines[:5], "\n"))
+	}
+	m = press(t, loaded(t, 80, 24, flows, Options{Path: "demo.pcapng"}), "tab")
+	if s := screen(m); strings.Contains(s, "ANSWER") {
+		t.Errorf("80 columns: the answer column should give way:\n%s", s)
+	}
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/pcapsurgery/pcapsurgery/keymap"
 	"github.com/pcapsurgery/pcapsurgery/model"
+	"github.com/pcapsurgery/pcapsurgery/ui/flowlist"
 	"github.com/pcapsurgery/pcapsurgery/ui/styles"
 )
 
@@ -305,7 +306,12 @@ const (
 	wordsW   = 16
 	barW     = 6 // the outcome bar; wider from wideFrom
 	barWide  = 10
+	answerW  = 15 // "12.3ms/1.52s"
 )
+
+// TimingsFrom is the width from which the rows show the server's answer
+// time (ClientHello to ServerHello) p50/p90, when the grouping kept timings.
+const TimingsFrom = 160
 
 // View is the title line, the column head and one line per row.
 func (m Model) View() string {
@@ -323,6 +329,10 @@ func (m Model) View() string {
 	if wide {
 		fixed += 2 * (timeW + 1)
 	}
+	timed := m.width >= TimingsFrom && m.set.Timed()
+	if timed {
+		fixed += answerW + 1
+	}
 	keyW := min(40, m.keyMax, max(12, m.width-fixed-wordsW))
 	title := "counting groups by " + model.GroupTitle(m.by) + "..."
 	if !m.counting && m.set != nil {
@@ -334,6 +344,9 @@ func (m Model) View() string {
 		padLeft("SHARE", shareW), pad("FAILURES OVER TIME", spark)}
 	if wide {
 		cols = append(cols, pad("FIRST", timeW), pad("LAST", timeW))
+	}
+	if timed {
+		cols = append(cols, pad("ANSWER P50/P90", answerW))
 	}
 	head := strings.Join(append(cols, "OUTCOMES"), " ")
 	lines = append(lines, m.st.ColumnHead.Render(pad(head, m.width)))
@@ -358,6 +371,9 @@ func (m Model) View() string {
 		if wide {
 			cells = append(cells, m.clock(g.First), m.clock(g.Last))
 		}
+		if timed {
+			cells = append(cells, pad(answer(g.Timings), answerW))
+		}
 		plain := strings.Join(append(cells, m.bar(&g, bw, false), m.counts(&g)), " ")
 		if r == m.cursor {
 			lines = append(lines, m.st.Selected.Render(pad(plain, m.width)))
@@ -380,6 +396,16 @@ func (m Model) View() string {
 		lines = append(lines[:m.height-1], m.st.Warn.Render(pad(m.note, m.width)))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// answer is the server's answer time (ClientHello to ServerHello) p50/p90
+// over the group's flows that showed one, "-" when none did.
+func answer(t *model.GroupTimings) string {
+	if t == nil || t[model.PhaseServerAnswer].N == 0 {
+		return "-"
+	}
+	a := t[model.PhaseServerAnswer]
+	return flowlist.Duration(a.P50) + "/" + flowlist.Duration(a.P90)
 }
 
 func plural(n int, what string) string {
