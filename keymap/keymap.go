@@ -75,6 +75,9 @@ type Help struct {
 // Close only once the result is on show, when any key closes it.
 type Export struct {
 	Toggle, Confirm, Cancel, Overwrite, Keep, Close key.Binding
+	// Secrets embeds the flows' TLS secrets (pcapng); a control key, since
+	// letters go to the path.
+	Secrets key.Binding
 }
 
 func b(help, desc string, keys ...string) key.Binding {
@@ -166,6 +169,7 @@ func Default() KeyMap {
 		},
 		Export: Export{
 			Toggle:    b("tab", "whole / evidence", "tab"),
+			Secrets:   b("ctrl+s", "TLS secrets", "ctrl+s"),
 			Confirm:   b("enter", "export", "enter"),
 			Cancel:    b("esc", "cancel", "esc"),
 			Overwrite: b("y", "overwrite", "y"),
@@ -200,6 +204,7 @@ const (
 // its footer and its own hint line say what it accepts.
 func (e *Export) SetState(s ExportState) {
 	e.Toggle.SetEnabled(s == ExportEditing)
+	e.Secrets.SetEnabled(s == ExportEditing)
 	e.Confirm.SetEnabled(s == ExportEditing)
 	e.Cancel.SetEnabled(s == ExportEditing || s == ExportConfirming)
 	e.Overwrite.SetEnabled(s == ExportConfirming)
@@ -295,7 +300,7 @@ func (e Export) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (e Export) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{e.Toggle, e.Confirm, e.Cancel, e.Overwrite, e.Keep, e.Close}}
+	return [][]key.Binding{{e.Toggle, e.Secrets, e.Confirm, e.Cancel, e.Overwrite, e.Keep, e.Close}}
 }
 
 // Group is one mode's bindings with its title, in help and README order.

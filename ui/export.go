@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -39,6 +40,19 @@ func evidenceName(name string) string {
 func (m Model) runExport(r exportdlg.RequestMsg) tea.Cmd {
 	refs, jobs := m.refs, m.exports
 	req := model.ExportRequest{Input: m.opts.Path, Flows: r.Flows, Mode: r.Mode, Out: r.Out, Overwrite: r.Overwrite}
+	if r.Secrets {
+		var flows []*model.Flow
+		for _, id := range r.Flows {
+			if id >= 1 && id <= len(m.flows) {
+				flows = append(flows, &m.flows[id-1])
+			}
+		}
+		if req.Secrets = model.ExportSecrets(flows); req.Secrets == nil {
+			return func() tea.Msg {
+				return exportdlg.DoneMsg{Err: errors.New("no key log has secrets for these flows: start with --keylog FILE or SSLKEYLOGFILE, or untick the TLS secrets")}
+			}
+		}
+	}
 	return func() tea.Msg {
 		res, err := jobs.run(refs, req)
 		return exportdlg.DoneMsg{Path: res.Path, Packets: res.Packets, Err: err}

@@ -28,6 +28,7 @@ type RequestMsg struct {
 	Mode      model.ExportMode
 	Out       string
 	Overwrite bool
+	Secrets   bool // embed the flows' TLS secrets (pcapng Decryption Secrets Block)
 }
 
 // DoneMsg is the export's result, sent back by the parent.
@@ -49,18 +50,19 @@ const (
 
 // Model is the dialog.
 type Model struct {
-	keys  keymap.Export
-	st    styles.Styles
-	ti    lineedit.Model
-	flows []int
-	what  string    // "flow 12" or "37 flows matching the filter"
-	names [2]string // the suggested file name for each mode
-	mode  model.ExportMode
-	state state
-	msg   string
-	note  string // after an evidence export: why the file looks cut
-	err   bool
-	width int
+	keys    keymap.Export
+	st      styles.Styles
+	ti      lineedit.Model
+	flows   []int
+	what    string    // "flow 12" or "37 flows matching the filter"
+	names   [2]string // the suggested file name for each mode
+	mode    model.ExportMode
+	secrets bool // embed the flows' TLS secrets
+	state   state
+	msg     string
+	note    string // after an evidence export: why the file looks cut
+	err     bool
+	width   int
 
 	home, cwd string // to show where a path will go, read when the dialog opens
 	dir       string // the absolute directory the path writes to
@@ -81,6 +83,7 @@ func (m *Model) Open(flows []int, what, whole, evidence string) tea.Cmd {
 	m.flows, m.what, m.state, m.msg, m.note, m.err = flows, what, editing, "", "", false
 	m.names = [2]string{whole, evidence}
 	m.mode = model.ExportWhole
+	m.secrets = false
 	m.home, _ = os.UserHomeDir()
 	m.cwd, _ = os.Getwd()
 	m.ti.SetValue(whole)
@@ -161,7 +164,7 @@ func (m *Model) SetStyles(st styles.Styles) {
 }
 
 func (m Model) request(overwrite bool) tea.Cmd {
-	r := RequestMsg{Flows: m.flows, Mode: m.mode, Out: m.Path(), Overwrite: overwrite}
+	r := RequestMsg{Flows: m.flows, Mode: m.mode, Out: m.Path(), Overwrite: overwrite, Secrets: m.secrets}
 	return func() tea.Msg { return r }
 }
 
@@ -239,6 +242,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Toggle):
 			m.toggle()
 			return m, nil
+		case key.Matches(msg, m.keys.Secrets):
+			m.secrets = !m.secrets
+			m.msg, m.err = "", false
+			return m, nil
 		case key.Matches(msg, m.keys.Confirm):
 			switch {
 			case strings.TrimSpace(m.ti.Value()) == "":
@@ -246,6 +253,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 				return m, nil
 			case m.dirErr != "":
 				m.msg, m.err = "cannot write to "+model.Printable(m.dir)+": "+m.dirErr, true
+				return m, nil
+			case m.secrets && !model.IsPcapngName(m.Path()):
+				m.msg, m.err = "TLS secrets go only in pcapng: name the file .pcapng", true
 				return m, nil
 			}
 			m.state, m.msg, m.err = running, "writing...", false
@@ -286,6 +296,7 @@ func (m Model) View() string {
 		m.ti.View(),
 		m.st.Muted.Render(cutLeft(dir, inner)),
 		whole + "   " + evidence,
+		secretsLine(m.secrets),
 		"format: " + format + " (by extension: .pcapng gives pcapng)",
 	}
 	if m.msg != "" {
@@ -360,4 +371,12 @@ func wrapWords(s string, w int) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// secretsLine shows whether the flows' TLS secrets go into the file.
+func secretsLine(on bool) string {
+	if on {
+		return "[x] with the flows' TLS secrets (only theirs; pcapng)"
+	}
+	return "[ ] with the flows' TLS secrets (ctrl+s; pcapng)"
 }
