@@ -44,6 +44,7 @@ func (fs *flowState) track(d Dir, seg *packet.Segment) {
 	if !t.ok[d] {
 		t.data[d], t.sent[d], t.ok[d] = start, start, true
 	}
+	fs.sizes(d, seg, end)
 	if seg.PayloadLen > 0 && after(end, t.data[d]) || seg.Has(packet.FlagSYN) && after(start, t.data[d]) {
 		t.data[d] = end
 	}

@@ -333,5 +333,5 @@ func (fs *flowState) finish() bool {
 			fs.stop(d)
 		}
 	}
-	return changed
+	return fs.settleSizes() || changed // after the holes above are known
 }

@@ -84,6 +84,7 @@ type TCPFacts struct {
 	OutOfOrderSegments [2]int32
 	Net                [2]NetSide     // each side as the network showed it (TTL, DF, SYN options)
 	Origin             [2]OriginMarks // TTLs and IP IDs that tell a side's own RST/FIN/alert from a forged one
+	Sizes              [2]SegSizes    // segment sizes sent, resent and acknowledged, for MTU black holes
 	CloseWait          int64          // ns the side that closed first (FIN or RST) waited since the peer's last packet
 	CloseWaitKnown     bool           // CloseWait holds a time: the peer had sent something before the close
 	CloseBy            Dir            // who closed first (when CloseWaitKnown)

@@ -75,6 +75,7 @@ type flowState struct {
 	dec       *decryptState // TLS decryption with the key log's secrets (decrypt.go); nil without them
 	lastAt    [2]int64      // Unix ns of each side's latest packet (when Net has NetSeen), for TCPFacts.CloseWait
 	ttl       uint8         // TTL of the packet being decoded (for an alert's OriginMarks)
+	sz        sizeTrack     // segment sizes behind TCPFacts.Sizes (sizes.go)
 }
 
 // active reports whether direction d still needs its bytes decoded.
@@ -188,6 +189,8 @@ func (fs *flowState) flip(basis ClientBasis) {
 	swap2(&f.TCP.OutOfOrderSegments)
 	swap2(&f.TCP.Net)
 	swap2(&f.TCP.Origin)
+	swap2(&f.TCP.Sizes)
+	fs.sz.flip()
 	swap2(&fs.lastAt)
 	f.TCP.CloseBy ^= 1
 	swap2(&f.TLS.CCS)

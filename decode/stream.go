@@ -55,6 +55,9 @@ func (fs *flowState) payload(d Dir, seg *packet.Segment, index int) bool {
 
 // gap stops direction d at a hole that never filled.
 func (fs *flowState) gap(d Dir, missing int64) {
+	if s := fs.d[d]; s != nil {
+		fs.sz.holeAt[d] = s.re.next
+	}
 	fs.f.TCP.Gap[d] = max(missing, 1)
 	fs.event(d, EvGap, 0, int(min(missing, 1<<30)))
 	fs.problem(d, fmt.Sprintf("%d bytes missing from the capture; decoding stopped there", missing))

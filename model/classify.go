@@ -35,6 +35,9 @@ func Classify(f *decode.Flow) Verdict {
 	if n := f.TLS.NotKept; n != "" {
 		v.Diagnosis += "; " + n
 	}
+	if s := blackHoleAtSender(f, v); s != "" {
+		v.Diagnosis = s
+	}
 	if s := slowServerNote(f); s != "" {
 		v.Diagnosis += "; " + s
 	}
@@ -65,6 +68,9 @@ func classify(f *decode.Flow) Verdict {
 		return plaintextReply(f)
 	}
 	if v, ok := bytesMissing(f); ok {
+		if bh, ok := blackHoleAtReceiver(f); ok {
+			return bh // the client's ACKs say the path lost them, not the capture
+		}
 		return v
 	}
 	if t.NotTLS != "" {

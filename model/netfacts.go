@@ -11,16 +11,30 @@ type NetworkReport struct {
 // NetSideReport is one side: IP TTL and the TCP options of its SYN or
 // SYN-ACK. Options are null when that side's SYN was not captured.
 type NetSideReport struct {
-	From          string `json:"from"` // "syn" (its SYN or SYN-ACK) or "first_packet"
-	IPVersion     int    `json:"ip_version"`
-	TTL           int    `json:"ttl"`         // IPv4 TTL or IPv6 hop limit as captured
-	InitialTTL    int    `json:"initial_ttl"` // the usual start value at or above it (32, 64, 128, 255): inference
-	Hops          int    `json:"hops"`        // initial_ttl - ttl
-	DF            *bool  `json:"df"`          // null for IPv6 (no such bit)
-	MSS           *int   `json:"mss"`
-	WindowScale   *int   `json:"window_scale"`
-	SACKPermitted *bool  `json:"sack_permitted"`
-	Timestamps    *bool  `json:"timestamps"`
+	From          string         `json:"from"` // "syn" (its SYN or SYN-ACK) or "first_packet"
+	IPVersion     int            `json:"ip_version"`
+	TTL           int            `json:"ttl"`         // IPv4 TTL or IPv6 hop limit as captured
+	InitialTTL    int            `json:"initial_ttl"` // the usual start value at or above it (32, 64, 128, 255): inference
+	Hops          int            `json:"hops"`        // initial_ttl - ttl
+	DF            *bool          `json:"df"`          // null for IPv6 (no such bit)
+	MSS           *int           `json:"mss"`
+	WindowScale   *int           `json:"window_scale"`
+	SACKPermitted *bool          `json:"sack_permitted"`
+	Timestamps    *bool          `json:"timestamps"`
+	Segments      SegmentsReport `json:"segments"`
+}
+
+// SegmentsReport is one side's payload segment sizes (for path MTU black
+// holes): the largest captured, the largest the peer is known to have
+// acknowledged (a lower bound), the largest resent and never acknowledged,
+// how many were resent, and whether a hole in its bytes was never
+// acknowledged by the peer (the path lost them, not the capture).
+type SegmentsReport struct {
+	Max            int  `json:"max"`
+	MaxAcked       int  `json:"max_acked"`
+	UnackedResent  int  `json:"max_unacked_resent"`
+	Resent         int  `json:"resent"`
+	HoleNeverAcked bool `json:"hole_never_acked"`
 }
 
 // InitialTTL is the usual initial TTL a seen TTL most likely started from:
@@ -39,16 +53,17 @@ func InitialTTL(seen uint8) (initial, hops int) {
 // Network builds the "network" object from a flow's facts.
 func Network(f *decode.Flow) NetworkReport {
 	return NetworkReport{
-		Client: netSideReport(f.TCP.Net[decode.FromClient], f.TCP.MSS[decode.FromClient]),
-		Server: netSideReport(f.TCP.Net[decode.FromServer], f.TCP.MSS[decode.FromServer]),
+		Client: netSideReport(f.TCP.Net[decode.FromClient], f.TCP.MSS[decode.FromClient], f.TCP.Sizes[decode.FromClient]),
+		Server: netSideReport(f.TCP.Net[decode.FromServer], f.TCP.MSS[decode.FromServer], f.TCP.Sizes[decode.FromServer]),
 	}
 }
 
-func netSideReport(n decode.NetSide, mss uint16) *NetSideReport {
+func netSideReport(n decode.NetSide, mss uint16, z decode.SegSizes) *NetSideReport {
 	if !n.Has(decode.NetSeen) {
 		return nil
 	}
-	r := &NetSideReport{From: "first_packet", IPVersion: 4, TTL: int(n.TTL)}
+	r := &NetSideReport{From: "first_packet", IPVersion: 4, TTL: int(n.TTL), Segments: SegmentsReport{
+		Max: int(z.Max), MaxAcked: int(z.MaxAcked), UnackedResent: int(z.UnackedRetrans), Resent: int(z.Resent), HoleNeverAcked: z.GapUnacked}}
 	r.InitialTTL, r.Hops = InitialTTL(n.TTL)
 	if n.Has(decode.NetIPv6) {
 		r.IPVersion = 6

@@ -11,13 +11,13 @@ import (
 // and without the reports' pointers (TestAppendFlowMatchesEncodingJSON).
 func appendNetwork(b []byte, f *decode.Flow) []byte {
 	b = append(b, `{"client":`...)
-	b = appendNetSide(b, f.TCP.Net[decode.FromClient], f.TCP.MSS[decode.FromClient])
+	b = appendNetSide(b, f.TCP.Net[decode.FromClient], f.TCP.MSS[decode.FromClient], f.TCP.Sizes[decode.FromClient])
 	b = append(b, `,"server":`...)
-	b = appendNetSide(b, f.TCP.Net[decode.FromServer], f.TCP.MSS[decode.FromServer])
+	b = appendNetSide(b, f.TCP.Net[decode.FromServer], f.TCP.MSS[decode.FromServer], f.TCP.Sizes[decode.FromServer])
 	return append(b, '}')
 }
 
-func appendNetSide(b []byte, n decode.NetSide, mss uint16) []byte {
+func appendNetSide(b []byte, n decode.NetSide, mss uint16, z decode.SegSizes) []byte {
 	if !n.Has(decode.NetSeen) {
 		return append(b, "null"...)
 	}
@@ -44,7 +44,8 @@ func appendNetSide(b []byte, n decode.NetSide, mss uint16) []byte {
 		b = strconv.AppendBool(b, n.Has(decode.NetDF))
 	}
 	if !syn {
-		return append(b, `,"mss":null,"window_scale":null,"sack_permitted":null,"timestamps":null}`...)
+		b = append(b, `,"mss":null,"window_scale":null,"sack_permitted":null,"timestamps":null`...)
+		return appendSegments(b, z)
 	}
 	b = appendKey(b, "mss")
 	if mss > 0 {
@@ -60,7 +61,17 @@ func appendNetSide(b []byte, n decode.NetSide, mss uint16) []byte {
 	}
 	b = appendKeyBool(b, "sack_permitted", n.Has(decode.NetSACK))
 	b = appendKeyBool(b, "timestamps", n.Has(decode.NetTimestamps))
-	return append(b, '}')
+	return appendSegments(b, z)
+}
+
+// appendSegments ends a side's object with its "segments".
+func appendSegments(b []byte, z decode.SegSizes) []byte {
+	b = strconv.AppendInt(append(b, `,"segments":{"max":`...), int64(z.Max), 10)
+	b = appendKeyInt(b, "max_acked", int64(z.MaxAcked))
+	b = appendKeyInt(b, "max_unacked_resent", int64(z.UnackedRetrans))
+	b = appendKeyInt(b, "resent", int64(z.Resent))
+	b = appendKeyBool(b, "hole_never_acked", z.GapUnacked)
+	return append(b, "}}"...)
 }
 
 func appendTimings(b []byte, t Timings) []byte {
