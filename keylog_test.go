@@ -25,8 +25,10 @@ type keyedFlow struct {
 	Certificates []struct{ Subject string }
 	Decrypted    *bool
 	Decryption   *struct {
-		Error string
-		ALPN  string
+		Error             string
+		ALPN              string
+		EarlyDataAccepted bool `json:"early_data_accepted"`
+		Records           [2]int
 	}
 }
 
@@ -312,6 +314,30 @@ func TestKeyLogNamesTheCertificateProblem(t *testing.T) {
 		}
 		if !strings.Contains(keyed.Diagnosis, c.with) || keyed.Badge != "ALERT" {
 			t.Errorf("%s with the key log: %s %s", c.capture, keyed.Badge, keyed.Diagnosis)
+		}
+	}
+}
+
+// TestKeyLogHRRAndEarlyData: a HelloRetryRequest (the second ClientHello
+// keeps the client random) and PSK resumption with 0-RTT decrypt with the
+// key logs their clients wrote; EncryptedExtensions says whether the server
+// took the early data.
+func TestKeyLogHRRAndEarlyData(t *testing.T) {
+	for _, c := range []struct {
+		capture string
+		id      int
+		early   bool
+	}{
+		{"hrr-openssl", 1, false},
+		{"hrr-go-gnutls", 1, false},
+		{"early-data-tls13-openssl", 2, true},
+		{"early-data-tls13-gnutls", 2, true},
+		{"early-data-rejected-tls13-openssl", 1, false},
+	} {
+		f := summaryJSON(t, "--keylog", "testdata/captures/keylog/"+c.capture+".keys", "testdata/captures/"+c.capture+".pcap")[c.id-1]
+		d := f.Decryption
+		if f.Decrypted == nil || !*f.Decrypted || d == nil || d.Error != "" || d.Records[0] == 0 || d.Records[1] == 0 || d.EarlyDataAccepted != c.early {
+			t.Errorf("%s #%d: decrypted %v %+v", c.capture, c.id, f.Decrypted, d)
 		}
 	}
 }

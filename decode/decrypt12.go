@@ -20,15 +20,14 @@ const extEncryptThenMAC = 22
 func (fs *flowState) start12() {
 	dec, t := fs.dec, &fs.f.TLS
 	facts := t.Decrypt
-	if dec.started12 {
+	sh := t.ServerHello
+	if dec.started12 || sh == nil {
+		// No ServerHello yet: a TLS 1.3 client's compatibility
+		// change_cipher_spec before its 0-RTT data. TLS 1.2 has none there.
 		return
 	}
 	dec.started12 = true
-	sh := t.ServerHello
 	switch {
-	case sh == nil:
-		facts.Failed = "no ServerHello was read: its random and suite are needed to decrypt"
-		return
 	case sh.Version() != tlswire.VersionTLS12:
 		facts.Failed = fmt.Sprintf("%s records are not decrypted (only TLS 1.2 and 1.3)", registry.Version(sh.Version()))
 		return
