@@ -5,6 +5,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pcapsurgery/pcapsurgery/model"
 )
@@ -74,18 +75,35 @@ func (l *liveState) packetRate() float64 {
 	return float64(z.packets-a.packets) / (z.at - a.at).Seconds()
 }
 
-// line is the live header under the title: LIVE (or PAUSED) and the rates.
+// liveLine is the line under the header on live input: LIVE (or PAUSED)
+// and the rates, the parts that matter most first; the rest are left out
+// when the line is narrow, so the pause key's hint stays on screen.
 func (m Model) liveLine() string {
 	l, p := m.live, m.prog
-	state := "LIVE"
-	keys := "p pauses · q quits"
+	state := "LIVE " + m.fileName()
+	keys := "(p pauses, q quits)"
 	if l.paused {
-		state = fmt.Sprintf("PAUSED (input still read: %s held)", plural(l.held, "flow update"))
-		keys = "p resumes · q quits"
+		state = fmt.Sprintf("PAUSED %s (input still read: %s held)", m.fileName(), plural(l.held, "flow update"))
+		keys = "(p resumes)"
 	}
-	return fmt.Sprintf("%s %s %s: %.0f pkts/s  %s/min  %s open  %s pkts  %s flows  %s  (%s)",
-		m.spin.View(), state, m.fileName(), l.packetRate(), plural(len(l.fails), "failure"), count(int64(len(l.open))),
-		count(int64(p.packets)), count(int64(len(m.flows))), humanBytes(p.bytes), keys)
+	parts := []string{
+		m.spin.View() + " " + state + ":",
+		fmt.Sprintf("%.0f pkts/s", l.packetRate()),
+		plural(len(l.fails), "failure") + "/min",
+		count(int64(len(l.open))) + " open",
+		count(int64(p.packets)) + " pkts",
+		count(int64(len(m.flows))) + " flows",
+		humanBytes(p.bytes),
+	}
+	room := m.lay.width - ansi.StringWidth(keys) - 2
+	line := parts[0]
+	for _, part := range parts[1:] {
+		if ansi.StringWidth(line)+2+ansi.StringWidth(part) > room {
+			break
+		}
+		line += "  " + part
+	}
+	return line + "  " + keys
 }
 
 // togglePause pauses the view or resumes it with every update held meanwhile.
