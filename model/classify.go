@@ -346,6 +346,11 @@ func noServerHello(f *decode.Flow) Verdict {
 		n := retransRounds(t)
 		seen = fmt.Sprintf("the ClientHello (%d bytes, %d segment%s%s) was retransmitted %d time%s and never answered%s",
 			t.ClientHelloLen, t.ClientHelloSegments, plural(int(t.ClientHelloSegments)), helloKeyShareWords(f), n, plural(n), helloAckWords(f))
+		if z := f.TCP.Sizes[client]; t.ClientHelloSegments > 1 && z.Resent > 0 && int32(z.Resent) == t.ClientHelloRetrans {
+			// Every resend was of its largest segment: the rest got through.
+			seen = fmt.Sprintf("the ClientHello (%d bytes, %d segments%s) was never answered: its %d-byte segment was resent %d times, the rest not%s",
+				t.ClientHelloLen, t.ClientHelloSegments, helloKeyShareWords(f), z.Max, z.Resent, helloAckWords(f))
+		}
 		means = "likely packet loss or a middlebox dropping it"
 		if mtuSuspect(f) {
 			means = "it is larger than one MSS, so a path MTU problem is likely (a middlebox dropping large segments)"

@@ -115,3 +115,11 @@ cap_start "$CAP/middlebox-blackhole-client.pcap"
 go_client middlebox-blackhole-c 40521 $S4:443 mtu.pcapsurgery.test -ca "$PKI/ca.pem" -groups X25519 -timeout 6s
 cap_stop; scap_stop; srv_wait
 keys_join middlebox-blackhole middlebox-blackhole-c
+
+# Cross-checked with tshark on the captures made here (ip.ttl, ip.id, tcp.analysis.*):
+# - middlebox-sni-reset: the router's RST has ip.ttl 64, ip.id 0 against the server's 63; the
+#   server's own RST (SO_LINGER 0) ip.ttl 63, ip.id one past its ACK's: close_origin agrees.
+# - middlebox-split-hello: tcp.analysis.retransmission on 6 frames, all the 1448-byte first
+#   segment; the server's ACK stays at 1 and SACKs the second segment (1449-1515).
+# - middlebox-blackhole-server: 9 retransmissions of the 1448-byte segment (1500-byte packets,
+#   ip.flags.df 1); -client: tcp.analysis.lost_segment on the 349-byte segment after the hole.
