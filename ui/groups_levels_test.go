@@ -51,6 +51,10 @@ func TestGroupViewTwoLevels(t *testing.T) {
 	if strings.Contains(screen(m), "▾") {
 		t.Errorf("h did not close the second level:\n%s", screen(m))
 	}
+	m = press(t, m, "l", "s")
+	if strings.Contains(screen(m), "▾") || m.groups.Column() != model.GroupByFlows {
+		t.Errorf("s with a second level open: the order is %v and it stays open on another group:\n%s", m.groups.Column(), screen(m))
+	}
 	m = press(t, m, "H")
 	if by := m.groups.By(); len(by) != 1 {
 		t.Errorf("H from the first second key: grouped by %v, want one level", by)

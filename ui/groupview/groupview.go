@@ -242,7 +242,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(k, gk.Sort):
 		i := slices.Index(model.GroupColumns, m.col)
 		m.col = model.GroupColumns[(i+1)%len(model.GroupColumns)]
-		m.cursor, m.top = 0, 0
+		m.cursor, m.top, m.open = 0, 0, -1 // the open group moves in the new order
 		return m, m.regroup(m.by)
 	case key.Matches(k, gk.NextKey), key.Matches(k, gk.PrevKey):
 		step := 1
