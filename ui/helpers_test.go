@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 	"github.com/pcapsurgery/pcapsurgery/model"
+	"github.com/pcapsurgery/pcapsurgery/ui/exportdlg"
 )
 
 // capturePath is a small real capture from testdata/captures.
@@ -54,7 +56,7 @@ func drive(t testing.TB, m Model, msg tea.Msg) Model {
 		msg, queue = queue[0], queue[1:]
 		next, cmd := m.Update(msg)
 		m = next.(Model)
-		queue = append(queue, run(cmd)...)
+		queue = append(queue, runFor(t, cmd)...)
 	}
 	return m
 }
@@ -62,7 +64,7 @@ func drive(t testing.TB, m Model, msg tea.Msg) Model {
 // driveCmd runs cmd and feeds its messages to m, as drive does.
 func driveCmd(t testing.TB, m Model, cmd tea.Cmd) Model {
 	t.Helper()
-	for _, msg := range run(cmd) {
+	for _, msg := range runFor(t, cmd) {
 		m = drive(t, m, msg)
 	}
 	return m
@@ -79,7 +81,17 @@ func newLoader(t testing.TB, path string) *model.Loader {
 	return model.NewLoader(src)
 }
 
-func run(cmd tea.Cmd) []tea.Msg {
+func run(cmd tea.Cmd) []tea.Msg { return runFor(nil, cmd) }
+
+// late holds, per test, the commands run dropped while they still ran: a
+// slow one (an export on a loaded machine) can be awaited with awaitLate
+// instead of being lost.
+var late = struct {
+	sync.Mutex
+	chans map[testing.TB][]chan tea.Msg
+}{chans: map[testing.TB][]chan tea.Msg{}}
+
+func runFor(t testing.TB, cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
 	}
@@ -93,14 +105,60 @@ func run(cmd tea.Cmd) []tea.Msg {
 		case tea.BatchMsg:
 			var out []tea.Msg
 			for _, c := range msg {
-				out = append(out, run(c)...)
+				out = append(out, runFor(t, c)...)
 			}
 			return out
 		}
 		return []tea.Msg{msg}
 	case <-time.After(300 * time.Millisecond):
+		if t != nil {
+			late.Lock()
+			if late.chans[t] == nil {
+				t.Cleanup(func() { late.Lock(); delete(late.chans, t); late.Unlock() })
+			}
+			late.chans[t] = append(late.chans[t], ch)
+			late.Unlock()
+		}
 		return nil
 	}
+}
+
+// pressExport presses keys in the export dialog and, when they started an
+// export, waits for its result however long a loaded machine takes.
+func pressExport(t testing.TB, m Model, keys ...string) Model {
+	t.Helper()
+	m = press(t, m, keys...)
+	if strings.Contains(screen(m), "writing...") {
+		m = awaitLate[exportdlg.DoneMsg](t, m, 30*time.Second)
+	}
+	return m
+}
+
+// awaitLate waits up to limit for a dropped command of t's to return a T,
+// and drives m with it. Other late messages (ticks, flash expiry) are
+// left alone.
+func awaitLate[T tea.Msg](t testing.TB, m Model, limit time.Duration) Model {
+	t.Helper()
+	for end := time.Now().Add(limit); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+		late.Lock()
+		chans := late.chans[t]
+		for i, ch := range chans {
+			select {
+			case msg := <-ch:
+				if _, ok := msg.(T); ok {
+					late.chans[t] = append(chans[:i:i], chans[i+1:]...)
+					late.Unlock()
+					return drive(t, m, msg)
+				}
+				ch <- msg // not ours: leave it for whoever waits for it
+			default:
+			}
+		}
+		late.Unlock()
+	}
+	var zero T
+	t.Fatalf("no %T arrived within %v", zero, limit)
+	return m
 }
 
 // keys sends key presses: runes as typed text, or named keys.

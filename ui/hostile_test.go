@@ -77,7 +77,7 @@ func TestHostileTextOnScreen(t *testing.T) {
 			os.Remove(path)
 			m = press(t, m, "e", "ctrl+u")
 			m = typeText(t, m, filepath.Join(dir, "out.pcap"))
-			m = press(t, m, "enter")
+			m = pressExport(t, m, "enter")
 			check("export error", m)
 			if !strings.Contains(screen(m), "cannot read the source capture") {
 				t.Errorf("no export error shown:\n%s", screen(m))

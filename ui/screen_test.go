@@ -438,7 +438,7 @@ func TestExportDialog(t *testing.T) {
 		if f := footerLine(show(running.(Model))); !strings.Contains(f, "q quit") || strings.Contains(f, "enter") {
 			t.Errorf("writing: footer %q, want only how to quit", f)
 		}
-		m = press(t, m, "enter")
+		m = pressExport(t, m, "enter")
 		if s = show(m); !strings.Contains(s, "wrote") || !strings.Contains(footerLine(s), "any key close") {
 			t.Fatalf("whole export:\n%s", s)
 		}
@@ -449,7 +449,7 @@ func TestExportDialog(t *testing.T) {
 		if got := m.dlg.Path(); !strings.HasSuffix(got, "_evidence.pcap") {
 			t.Errorf("evidence default name = %q", got)
 		}
-		m = press(t, m, "enter")
+		m = pressExport(t, m, "enter")
 		s = show(m)
 		if strings.Contains(s, "overwrite?") || !strings.Contains(s, "wrote") {
 			t.Fatalf("second export (evidence) asked or failed:\n%s", s)
@@ -472,7 +472,7 @@ func TestExportDialog(t *testing.T) {
 		if s = show(m); !strings.Contains(s, "directory: "+home) {
 			t.Errorf("~ not expanded in the dialog:\n%s", s)
 		}
-		m = press(t, m, "enter")
+		m = pressExport(t, m, "enter")
 		if _, err := os.Stat(filepath.Join(home, "ticket.pcap")); err != nil {
 			t.Errorf("~/ticket.pcap not written to HOME: %v\n%s", err, show(m))
 		}
@@ -480,7 +480,7 @@ func TestExportDialog(t *testing.T) {
 		// Again: the question, and the footer offers its answers.
 		m = press(t, m, "x", "e", "ctrl+u")
 		m = typeText(t, m, "~/ticket.pcap")
-		m = press(t, m, "enter")
+		m = pressExport(t, m, "enter")
 		s = show(m)
 		for _, want := range []string{"y overwrite", "n keep", "esc cancel"} {
 			if !strings.Contains(footerLine(s), want) {

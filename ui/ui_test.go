@@ -326,7 +326,7 @@ func TestExport(t *testing.T) {
 	if !strings.Contains(screen(m), "format: pcapng") {
 		t.Error("format does not follow the extension")
 	}
-	m = press(t, m, "enter")
+	m = pressExport(t, m, "enter")
 	s := screen(m)
 	if !regexp.MustCompile(`wrote \d+ packets to`).MatchString(s) {
 		t.Fatalf("no result shown:\n%s", s)
@@ -343,7 +343,7 @@ func TestExport(t *testing.T) {
 	before, _ := os.ReadFile(out)
 	m = press(t, m, "e", "ctrl+u")
 	m = typeText(t, m, out)
-	m = press(t, m, "tab", "enter")
+	m = pressExport(t, m, "tab", "enter")
 	if !strings.Contains(screen(m), "overwrite? y/n") {
 		t.Fatalf("no overwrite question:\n%s", screen(m))
 	}
@@ -351,7 +351,7 @@ func TestExport(t *testing.T) {
 	if after, _ := os.ReadFile(out); !bytes.Equal(before, after) {
 		t.Fatal("n changed the file")
 	}
-	m = press(t, m, "enter", "y")
+	m = pressExport(t, pressExport(t, m, "enter"), "y")
 	if !strings.Contains(screen(m), "wrote") {
 		t.Fatalf("y did not overwrite:\n%s", screen(m))
 	}
@@ -381,7 +381,7 @@ func TestExportAllMatching(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "alerts.pcap")
 	m = press(t, m, "ctrl+u")
 	m = typeText(t, m, out)
-	m = press(t, m, "enter")
+	m = pressExport(t, m, "enter")
 	if !strings.Contains(screen(m), "wrote") {
 		t.Fatalf("E export failed:\n%s", screen(m))
 	}
