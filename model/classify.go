@@ -316,8 +316,12 @@ func noServerHello(f *decode.Flow) Verdict {
 	}
 	if ended && end.Kind == decode.EvRST {
 		if end.Dir == server {
+			means := "likely a firewall or IPS rejecting %s, server policy, or nothing TLS behind the port"
+			if injectedReset(f, server) {
+				means = "likely a firewall or IPS on the path rejecting %s"
+			}
 			return Verdict{Outcome: Reset, Stage: StageClientHello, Who: "server", Diagnosis: fmt.Sprintf(
-				"%s reset the connection %s after the ClientHello%s: likely a firewall or IPS rejecting %s, server policy, or nothing TLS behind the port",
+				"%s reset the connection %s after the ClientHello%s: "+means,
 				resetSender(f, server, ""), roundDur(waited), sniNote(f), rejectedPart(f))}
 		}
 		if t.ClientHelloRetrans == 0 && waited < time.Second {
@@ -421,7 +425,7 @@ func stoppedMidHandshake(f *decode.Flow) Verdict {
 }
 
 func resetHint(f *decode.Flow, d decode.Dir, stage Stage) string {
-	if d == client && stage == StageServerFlight && certificateSent(f) {
+	if d == client && !injectedReset(f, d) && stage == StageServerFlight && certificateSent(f) {
 		if why := certProblems(f); why != "" {
 			return ": likely the certificate (" + why + ")"
 		}

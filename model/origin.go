@@ -131,10 +131,18 @@ func originNote(f *decode.Flow, v Verdict) string {
 // when its RST was likely injected, a RST in its name (the flow shows the
 // address, not who sent it). Verdict.Who stays the side the packet names.
 func resetSender(f *decode.Flow, d decode.Dir, article string) string {
-	if o, ok := closeOrigin(f, Reset); ok && o.Kind == "rst" && o.From == d.String() && o.Verdict == OriginInjected {
+	if injectedReset(f, d) {
 		return "a RST in the " + d.String() + "'s name"
 	}
 	return article + d.String()
+}
+
+// injectedReset reports a RST in side d's name that was likely injected:
+// then no cause on d's side (its policy, its certificate check) may be
+// named for it.
+func injectedReset(f *decode.Flow, d decode.Dir) bool {
+	o, ok := closeOrigin(f, Reset)
+	return ok && o.Kind == "rst" && o.From == d.String() && o.Verdict == OriginInjected
 }
 
 // evidence words the comparisons that were made.

@@ -28,6 +28,10 @@ func TestInjectedResetNamesItsEvidence(t *testing.T) {
 			t.Errorf("blocked SNI: %s %q, want RST with %q", blocked.Outcome, blocked.Diagnosis, want)
 		}
 	}
+	// A reset the server never sent names no cause on the server's side.
+	if strings.Contains(blocked.Diagnosis, "server policy") || strings.Contains(blocked.Diagnosis, "nothing TLS behind") {
+		t.Errorf("blocked SNI: the diagnosis blames the server for a reset it likely did not send: %q", blocked.Diagnosis)
+	}
 	o, ok := closeOrigin(&blocked.Flow, blocked.Outcome)
 	if !ok || o.Verdict != OriginInjected || o.TTL != 64 || o.SideTTLMin != 63 || o.DeviceHops == nil || *o.DeviceHops != 1 {
 		t.Errorf("blocked SNI close_origin %+v, want likely_injected, TTL 64 against 63, 1 hop", o)
