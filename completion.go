@@ -11,7 +11,7 @@ _pcapsurgery() {
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=( $(compgen -W "summary export diff completion help --help --version --max-held" -- "$cur") $(compgen -f -- "$cur") )
+        COMPREPLY=( $(compgen -W "summary export diff capture completion help --help --version --max-held" -- "$cur") $(compgen -f -- "$cur") )
         return
     fi
     case "${COMP_WORDS[1]}" in
@@ -22,8 +22,14 @@ _pcapsurgery() {
                 *) COMPREPLY=( $(compgen -W "--flow --filter --evidence -o --force --max-held --keylog --with-secrets" -- "$cur") $(compgen -f -- "$cur") ) ;;
             esac ;;
         diff) COMPREPLY=( $(compgen -W "--json --max-held --keylog" -- "$cur") $(compgen -f -- "$cur") ) ;;
+        capture)
+            case "$prev" in
+                -w) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
+                capture) COMPREPLY=( $(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur") ) ;;
+                *) COMPREPLY=( $(compgen -W "-w --force --duration --json --max-held port host net tcp and or not" -- "$cur") ) ;;
+            esac ;;
         completion) COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;
-        help) COMPREPLY=( $(compgen -W "summary export diff completion filter" -- "$cur") ) ;;
+        help) COMPREPLY=( $(compgen -W "summary export diff capture completion filter" -- "$cur") ) ;;
     esac
 }
 complete -o filenames -F _pcapsurgery pcapsurgery
@@ -36,6 +42,7 @@ _pcapsurgery() {
     'summary:print one line (or JSON object) per flow'
     'export:write flows to a new capture'
     'diff:compare a flow with a working one, or two flows'
+    'capture:capture an interface live (Linux)'
     'completion:print a shell completion script'
     'help:show help for a command'
   )
@@ -48,8 +55,9 @@ _pcapsurgery() {
     summary) _arguments '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--by[group flows by KEY or KEY,KEY2]:keys:(server sni client clientnet ja4 ja4a outcome alert version cipher issuer)' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '*:capture:_files' ;;
     export) _arguments '--flow[flow ID]:id:' '--filter[filter expression]:expr:' '--evidence[handshake evidence only]' '-o[output file]:file:_files' '--force[overwrite]' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '--with-secrets[embed the flows TLS secrets (pcapng)]' '*:capture:_files' ;;
     diff) _arguments '--json[one JSON object]' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '*:capture:_files' ;;
+    capture) _arguments '-w[also write the packets to a pcap file]:file:_files' '--force[overwrite]' '--duration[stop after this long]:duration:' '--json[one JSON object per flow]' '--max-held[memory budget for held bytes]:size:' '1:interface:_net_interfaces' '*:filter:(port host net tcp and or not)' ;;
     completion) _values 'shell' bash zsh fish ;;
-    help) _values 'topic' summary export diff completion filter ;;
+    help) _values 'topic' summary export diff capture completion filter ;;
   esac
 }
 _pcapsurgery "$@"
@@ -59,10 +67,11 @@ const fishCompletion = `# fish completion for pcapsurgery
 complete -c pcapsurgery -n '__fish_use_subcommand' -a summary -d 'print one line (or JSON object) per flow'
 complete -c pcapsurgery -n '__fish_use_subcommand' -a export -d 'write flows to a new capture'
 complete -c pcapsurgery -n '__fish_use_subcommand' -a diff -d 'compare a flow with a working one, or two flows'
+complete -c pcapsurgery -n '__fish_use_subcommand' -a capture -d 'capture an interface live (Linux)'
 complete -c pcapsurgery -n '__fish_use_subcommand' -a completion -d 'print a shell completion script'
 complete -c pcapsurgery -n '__fish_use_subcommand' -a help -d 'show help for a command'
 complete -c pcapsurgery -n '__fish_use_subcommand' -l version -d 'print the version'
-complete -c pcapsurgery -n '__fish_seen_subcommand_from summary diff' -l json -d 'JSON output'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from summary diff capture' -l json -d 'JSON output'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary export' -l filter -r -d 'filter expression'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l failures -d 'only failures'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l by -x -a 'server sni client clientnet ja4 ja4a outcome alert version cipher issuer' -d 'group flows by KEY or KEY,KEY2'
@@ -72,9 +81,12 @@ complete -c pcapsurgery -l with-secrets -d 'embed the exported flows TLS secrets
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l flow -r -d 'flow ID'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l evidence -d 'handshake evidence only'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -s o -r -F -d 'output file'
-complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l force -d 'overwrite the output'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from export capture' -l force -d 'overwrite the output'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from capture' -s w -r -F -d 'also write the packets to a pcap file'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from capture' -l duration -r -d 'stop after this long'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from capture' -a '(__fish_print_interfaces)' -d 'interface'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
-complete -c pcapsurgery -n '__fish_seen_subcommand_from help' -a 'summary export diff completion filter'
+complete -c pcapsurgery -n '__fish_seen_subcommand_from help' -a 'summary export diff capture completion filter'
 `
 
 func completion(args []string, stdout, stderr io.Writer) int {

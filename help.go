@@ -53,6 +53,8 @@ Usage:
   pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE...
   pcapsurgery export FILE... (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]... [--with-secrets]
   pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE] [--keylog KEYS]...
+  pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--max-held SIZE]
+                                        capture an interface live (Linux; needs CAP_NET_RAW)
   pcapsurgery completion bash|zsh|fish
   pcapsurgery help [COMMAND]
   pcapsurgery --version
@@ -72,6 +74,7 @@ Examples:
   pcapsurgery summary --json capture.pcap | jq 'select(.outcome=="alert")'
   pcapsurgery export capture.pcapng --flow 17 --evidence -o ticket-4711.pcap
   pcapsurgery diff capture.pcapng 17
+  sudo pcapsurgery capture eth0 port 443 -w night.pcap
 
 Exit status: 0 success, 1 the capture could not be read (or export failed, or diff found no
 flow to compare), 2 usage error.
@@ -183,6 +186,40 @@ Examples:
   pcapsurgery diff capture.pcapng 17
   pcapsurgery diff capture.pcapng 17 4 --json
 `,
+	"capture": `Usage: pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--max-held SIZE]
+
+Captures packets on the network interface IFACE itself (an AF_PACKET socket:
+no libpcap, no tcpdump) and shows the flows as they arrive, in the explorer
+when output is a terminal, else as summary lines, each printed once its
+outcome is settled (as summary does on a pipe). Ctrl-C, SIGTERM, SIGHUP or
+--duration ends the capture; the flows still open are printed then.
+
+FILTER picks packets in the kernel before they are read (one argument or
+several words): tcp, port N (TCP or UDP), host ADDR, net CIDR (IPv4 or IPv6),
+joined with and, or, not and parentheses; and binds tighter than or.
+Packets of other protocols (ARP, ...) never match a filter.
+
+Flags:
+  -w FILE          also write the captured packets to FILE (pcap), under a
+                   temporary name renamed at the end
+  --force          overwrite FILE if it exists
+  --duration D     stop after D (30s, 5m, 1h); default: until interrupted
+  --json           when output is not a terminal: one JSON object per flow
+  --max-held SIZE  memory budget for bytes held across flows (default 256M)
+
+Needs the CAP_NET_RAW capability: run it with sudo, or once:
+  sudo setcap cap_net_raw+ep $(which pcapsurgery)
+Linux only; elsewhere: tcpdump -i IFACE -U -w - 'port 443' | pcapsurgery -
+
+Exit status: 0 the capture ended (also by Ctrl-C), 1 the interface could
+not be captured (no permission, no such interface) or -w failed, 2 usage
+error (a malformed filter says where).
+
+Examples:
+  sudo pcapsurgery capture eth0 port 443
+  sudo pcapsurgery capture eth0 'port 443 and not net 10.0.0.0/8' -w night.pcap
+  sudo pcapsurgery capture eth0 port 443 --duration 10m --json > flows.jsonl
+`,
 	"completion": `Usage: pcapsurgery completion bash|zsh|fish
 
 Prints a shell completion script. For example:
@@ -207,4 +244,6 @@ func help(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func helpTopics() []string { return []string{"summary", "export", "diff", "completion", "filter"} }
+func helpTopics() []string {
+	return []string{"summary", "export", "diff", "capture", "completion", "filter"}
+}

@@ -62,6 +62,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return export(args[1:], stdout, stderr)
 	case "diff":
 		return diff(args[1:], stdout, stderr)
+	case "capture":
+		return captureIface(args[1:], stdout, stderr)
 	case "completion":
 		return completion(args[1:], stdout, stderr)
 	}
@@ -76,7 +78,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "unknown flag %s", args[0])
 	}
 	if _, err := os.Stat(args[0]); len(args) > 1 && err != nil {
-		return usageError(stderr, "unknown command %q (commands: summary, export, diff, completion, help)", args[0])
+		return usageError(stderr, "unknown command %q (commands: summary, export, diff, capture, completion, help)", args[0])
 	}
 	return explore(args, local, stdout, stderr, decode.DefaultMaxHeld, nil)
 }

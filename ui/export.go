@@ -15,6 +15,9 @@ import (
 // openExport shows the dialog for ids; one is the single flow whose
 // default name is suggested (0 for a filtered set).
 func (m Model) openExport(ids []int, what string, one int) (Model, tea.Cmd) {
+	if m.opts.Iface != "" {
+		return m, m.status.Flash(statusbar.Error, "export needs a capture file: capture with -w FILE, then export from that file")
+	}
 	if m.opts.Path == "-" || m.opts.Path == "" {
 		return m, m.status.Flash(statusbar.Error, "export needs a capture file: standard input cannot be read a second time")
 	}

@@ -31,6 +31,7 @@ import (
 // Options is what main hands the UI.
 type Options struct {
 	Path     string         // capture path as given; "-" is standard input (export then refused)
+	Iface    string         // set instead of Path for an interface captured live: its name shows, export is refused
 	Loader   *model.Loader  // not started: the UI runs it
 	Stderr   io.Writer      // where a line goes once the screen is restored (an interrupted export); nil: nowhere
 	Location *time.Location // the zone times are shown in; nil is UTC

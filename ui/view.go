@@ -70,6 +70,9 @@ func (m Model) content() string {
 }
 
 func (m Model) fileName() string {
+	if m.opts.Iface != "" {
+		return model.Printable(m.opts.Iface)
+	}
 	if m.opts.Path == "-" {
 		return "stdin"
 	}

@@ -1,0 +1,226 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// TestCaptureInterfaceInNamespaces runs `capture` on one end of a veth pair
+// between two network namespaces that the test creates, while a Go TLS
+// client in the other namespace makes one good handshake and one that the
+// client rejects (it does not trust the certificate), and checks that both
+// flows come out of summary --json with the right badges.
+func TestCaptureInterfaceInNamespaces(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("capture test skipped: needs root (network namespaces and CAP_NET_RAW)")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		t.Skip("capture test skipped: no ip command (iproute2) to make network namespaces")
+	}
+	id := os.Getpid() % 100000
+	nsA, nsB := fmt.Sprintf("pcs-ifcap-%d-a", id), fmt.Sprintf("pcs-ifcap-%d-b", id)
+	vethA, vethB := fmt.Sprintf("pcsa%d", id), fmt.Sprintf("pcsb%d", id)
+	ipCmd := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %s: %v: %s", strings.Join(args, " "), err, out)
+		}
+	}
+	ipCmd("netns", "add", nsA)
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", nsA).Run() })
+	ipCmd("netns", "add", nsB)
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", nsB).Run() })
+	ipCmd("link", "add", vethA, "netns", nsA, "type", "veth", "peer", "name", vethB, "netns", nsB)
+	ipCmd("-n", nsA, "addr", "add", "10.77.0.1/24", "dev", vethA)
+	ipCmd("-n", nsB, "addr", "add", "10.77.0.2/24", "dev", vethB)
+	ipCmd("-n", nsA, "link", "set", vethA, "up")
+	ipCmd("-n", nsB, "link", "set", vethB, "up")
+
+	cert, pool := selfSigned(t, "good.test")
+	ln := inNamespace(t, nsA, func() (net.Listener, error) {
+		return tls.Listen("tcp", "10.77.0.1:8443", &tls.Config{Certificates: []tls.Certificate{cert}})
+	})
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(3 * time.Second))
+				if c.(*tls.Conn).Handshake() != nil {
+					return
+				}
+				// An answer to a request, then the client closes first: a
+				// plain working exchange.
+				if _, err := c.Read(make([]byte, 64)); err == nil {
+					c.Write(bytes.Repeat([]byte("hello "), 200))
+					io.Copy(io.Discard, c)
+				}
+			}()
+		}
+	}()
+
+	var out, errOut bytes.Buffer
+	code := make(chan int, 1)
+	saved := filepath.Join(t.TempDir(), "captured.pcap")
+	ready := make(chan error, 1)
+	go func() {
+		// The socket is opened on this thread, so in namespace A; the
+		// reading goes on on other threads.
+		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+		err := enterNamespace(nsA)
+		ready <- err
+		if err != nil {
+			code <- -1
+			return
+		}
+		code <- run([]string{"capture", "--json", "--duration", "3s", "-w", saved, vethA, "port 8443 and host 10.77.0.1"}, &out, &errOut)
+	}()
+	if err := <-ready; err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // the socket is open and bound by now
+
+	inNamespace(t, nsB, func() (struct{}, error) {
+		c, err := tls.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}, "tcp", "10.77.0.1:8443", &tls.Config{ServerName: "good.test", RootCAs: pool})
+		if err != nil {
+			return struct{}{}, fmt.Errorf("the good handshake failed: %v", err)
+		}
+		c.Write([]byte("GET / HTTP/1.0\r\n\r\n"))
+		io.ReadAtLeast(c, make([]byte, 1200), 1200)
+		c.Close()
+		_, err = tls.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}, "tcp", "10.77.0.1:8443", &tls.Config{ServerName: "bad.test", MaxVersion: tls.VersionTLS12})
+		if err == nil {
+			return struct{}{}, fmt.Errorf("the client trusted a certificate it has no root for")
+		}
+		return struct{}{}, nil
+	})
+
+	select {
+	case c := <-code:
+		if c != exitOK {
+			t.Fatalf("capture exited %d: %s", c, errOut.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("capture --duration 3s did not end within 15 s")
+	}
+	type flowLine struct {
+		Server  string `json:"server"`
+		Outcome string `json:"outcome"`
+		Badge   string `json:"badge"`
+		Hello   *struct {
+			SNI string `json:"sni"`
+		} `json:"client_hello"`
+		Alerts []struct {
+			From        string `json:"from"`
+			Description string `json:"description"`
+		} `json:"alerts"`
+	}
+	bySNI := map[string]flowLine{}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var f flowLine
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatalf("summary line %q: %v", line, err)
+		}
+		if f.Hello != nil {
+			bySNI[f.Hello.SNI] = f
+		}
+	}
+	good, bad := bySNI["good.test"], bySNI["bad.test"]
+	if good.Outcome != "ok" || good.Badge != "OK 1.3" || good.Server != "10.77.0.1:8443" {
+		t.Errorf("good handshake: outcome %q badge %q server %q, want ok, OK 1.3, 10.77.0.1:8443\n%s", good.Outcome, good.Badge, good.Server, out.String())
+	}
+	if bad.Outcome != "alert" || bad.Badge != "ALERT" || len(bad.Alerts) == 0 || bad.Alerts[0].From != "client" || bad.Alerts[0].Description != "bad_certificate" {
+		t.Errorf("rejected certificate: outcome %q badge %q alerts %+v, want ALERT with the client's bad_certificate\n%s", bad.Outcome, bad.Badge, bad.Alerts, out.String())
+	}
+	// -w kept what was captured: read back, it tells the same story.
+	var again, againErr bytes.Buffer
+	if c := run([]string{"summary", saved}, &again, &againErr); c != exitOK || !strings.Contains(again.String(), "2 flows: 1 ok, 1 alert") {
+		t.Errorf("summary of the -w file: exit %d, %s%s; want the 2 flows", c, again.String(), againErr.String())
+	}
+	if len(bySNI) != 2 {
+		t.Errorf("%d TLS flows captured, want the 2 made (the filter keeps port 8443 only)\n%s", len(bySNI), out.String())
+	}
+}
+
+// inNamespace runs fn on a thread in the named network namespace; sockets
+// it opens stay there. The thread is thrown away afterwards.
+func inNamespace[T any](t *testing.T, ns string, fn func() (T, error)) T {
+	t.Helper()
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+		if err := enterNamespace(ns); err != nil {
+			ch <- result{err: err}
+			return
+		}
+		v, err := fn()
+		ch <- result{v, err}
+	}()
+	r := <-ch
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	return r.v
+}
+
+func enterNamespace(ns string) error {
+	fd, err := unix.Open("/var/run/netns/"+ns, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("opening namespace %s: %w", ns, err)
+	}
+	defer unix.Close(fd)
+	if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
+		return fmt.Errorf("entering namespace %s: %w", ns, err)
+	}
+	return nil
+}
+
+// selfSigned makes a certificate for name and a pool that trusts it.
+func selfSigned(t *testing.T, name string) (tls.Certificate, *x509.CertPool) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(c)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
+}
