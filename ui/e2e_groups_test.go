@@ -1,11 +1,8 @@
 package ui
 
 import (
-	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,46 +18,10 @@ func TestE2ETmuxGroups(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test skipped under -short")
 	}
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux not installed")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "pcapsurgery")
-	build := exec.Command("go", "build", "-o", bin, "github.com/pcapsurgery/pcapsurgery")
-	build.Dir = ".."
-	if outb, err := build.CombinedOutput(); err != nil {
-		t.Skipf("cannot build the binary: %v\n%s", err, outb)
-	}
+	tmux, dir, bin := e2eBinary(t)
 	capPath, _ := filepath.Abs(filepath.Join("testdata", "mix40.pcap"))
-	sess := "pcapsurgery-e2e-groups-" + strconv.Itoa(os.Getpid())
-	tm := func(args ...string) string {
-		t.Helper()
-		o, err := exec.Command(tmux, args...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, o)
-		}
-		return string(o)
-	}
-	tm("new-session", "-d", "-s", sess, "-x", "120", "-y", "40", "-c", dir,
-		"env", "TERM=xterm-256color", "NO_COLOR=1", bin, capPath)
-	t.Cleanup(func() { exec.Command(tmux, "kill-session", "-t", sess).Run() })
-	screenHas := func(what string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		var s string
-		for ctx.Err() == nil {
-			s = tm("capture-pane", "-p", "-t", sess)
-			if strings.Contains(s, what) {
-				return s
-			}
-			time.Sleep(50 * time.Millisecond) // polling with a deadline
-		}
-		t.Fatalf("screen never showed %q:\n%s", what, s)
-		return s
-	}
-	send := func(keys ...string) { t.Helper(); tm(append([]string{"send-keys", "-t", sess}, keys...)...) }
+	sess := startTmux(t, tmux, "e2e-groups", dir, "env", "TERM=xterm-256color", "NO_COLOR=1", bin, capPath)
+	screenHas, send := sess.screenHas, sess.send
 
 	screenHas("40 flows")
 	send("Tab")
@@ -93,9 +54,9 @@ func TestE2ETmuxGroups(t *testing.T) {
 	screenHas("CLIENT") // the list's column head: back in the list (q right after esc would read as alt+q)
 	send("q")
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if exec.Command(tmux, "has-session", "-t", sess).Run() != nil {
+		if exec.Command(tmux, "has-session", "-t", sess.name).Run() != nil {
 			return // the program quit and took the session with it
 		}
 	}
-	t.Errorf("q did not quit the program:\n%s", tm("capture-pane", "-p", "-t", sess))
+	t.Errorf("q did not quit the program:\n%s", sess.screen())
 }

@@ -5,7 +5,6 @@ package ui
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -26,17 +25,7 @@ func TestE2EExplorerInterruptedMidExport(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("end-to-end test skipped under -short and -race (the binary in tmux is not raced)")
 	}
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux not installed")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "pcapsurgery")
-	build := exec.Command("go", "build", "-o", bin, "github.com/pcapsurgery/pcapsurgery")
-	build.Dir = ".."
-	if outb, err := build.CombinedOutput(); err != nil {
-		t.Skipf("cannot build the binary: %v\n%s", err, outb)
-	}
+	tmux, dir, bin := e2eBinary(t)
 	in := filepath.Join(dir, "big.pcap.gz")
 	if err := bigcap.WriteFile(in, 256<<20, true); err != nil {
 		t.Fatal(err)
@@ -45,19 +34,9 @@ func TestE2EExplorerInterruptedMidExport(t *testing.T) {
 		t.Run(way, func(t *testing.T) {
 			work := t.TempDir()
 			errFile := filepath.Join(work, "stderr.txt")
-			sess := "pcapsurgery-int-" + strconv.Itoa(os.Getpid()) + "-" + way
-			tm := func(args ...string) string {
-				t.Helper()
-				o, err := exec.Command(tmux, args...).CombinedOutput()
-				if err != nil {
-					t.Fatalf("tmux %v: %v\n%s", args, err, o)
-				}
-				return string(o)
-			}
-			tm("new-session", "-d", "-s", sess, "-x", "120", "-y", "40", "-c", work,
+			sess := startTmux(t, tmux, "int-"+way, work,
 				"sh", "-c", "exec env TERM=xterm-256color NO_COLOR=1 "+bin+" "+in+" 2>"+errFile)
-			t.Cleanup(func() { exec.Command(tmux, "kill-session", "-t", sess).Run() })
-			pid, err := strconv.Atoi(strings.TrimSpace(tm("display", "-p", "-t", sess, "#{pane_pid}")))
+			pid, err := strconv.Atoi(strings.TrimSpace(sess.run("display", "-p", "-t", sess.name, "#{pane_pid}")))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,16 +46,16 @@ func TestE2EExplorerInterruptedMidExport(t *testing.T) {
 			loaded := func(screen string) bool {
 				return strings.Contains(screen, "1 flow:") && !strings.Contains(screen, "loading ")
 			}
-			for !loaded(tm("capture-pane", "-p", "-t", sess)) {
+			for !loaded(sess.screen()) {
 				if ctx.Err() != nil {
-					t.Fatalf("the capture never loaded:\n%s", tm("capture-pane", "-p", "-t", sess))
+					t.Fatalf("the capture never loaded:\n%s", sess.screen())
 				}
 				time.Sleep(50 * time.Millisecond) // polling with a deadline
 			}
-			tm("send-keys", "-t", sess, "e")
-			tm("send-keys", "-t", sess, "C-u")
-			tm("send-keys", "-t", sess, "-l", "flow.pcap")
-			tm("send-keys", "-t", sess, "Enter")
+			sess.send("e")
+			sess.send("C-u")
+			sess.send("-l", "flow.pcap")
+			sess.send("Enter")
 			for {
 				if m, _ := filepath.Glob(filepath.Join(work, ".pcapsurgery-*.tmp")); len(m) > 0 {
 					break
@@ -85,20 +64,20 @@ func TestE2EExplorerInterruptedMidExport(t *testing.T) {
 					t.Skip("the export ended before its temporary file was seen: a faster machine than this test assumes")
 				}
 				if ctx.Err() != nil {
-					t.Fatalf("the export never started:\n%s", tm("capture-pane", "-p", "-t", sess))
+					t.Fatalf("the export never started:\n%s", sess.screen())
 				}
 				time.Sleep(time.Millisecond) // polling with a deadline
 			}
 			sent := time.Now()
 			switch way {
 			case "q":
-				tm("send-keys", "-t", sess, "q")
+				sess.send("q")
 			case "SIGTERM":
 				syscall.Kill(pid, syscall.SIGTERM)
 			case "SIGINT":
 				syscall.Kill(pid, syscall.SIGINT)
 			case "hangup":
-				tm("kill-session", "-t", sess)
+				sess.run("kill-session", "-t", sess.name)
 			}
 			for syscall.Kill(pid, 0) == nil {
 				if ctx.Err() != nil {

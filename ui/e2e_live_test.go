@@ -3,12 +3,9 @@
 package ui
 
 import (
-	"context"
 	"encoding/binary"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -24,17 +21,7 @@ func TestE2ETmuxLivePipe(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("end-to-end test skipped under -short and -race (the binary in tmux is not raced)")
 	}
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux not installed")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "pcapsurgery")
-	build := exec.Command("go", "build", "-o", bin, "github.com/pcapsurgery/pcapsurgery")
-	build.Dir = ".."
-	if outb, err := build.CombinedOutput(); err != nil {
-		t.Skipf("cannot build the binary: %v\n%s", err, outb)
-	}
+	tmux, dir, bin := e2eBinary(t)
 	data, err := os.ReadFile(filepath.Join("testdata", "mix40.pcap"))
 	if err != nil {
 		t.Fatal(err)
@@ -44,42 +31,12 @@ func TestE2ETmuxLivePipe(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("no FIFO here: %v", err)
 	}
-	sess := "pcapsurgery-live-" + strconv.Itoa(os.Getpid())
-	tm := func(args ...string) string {
-		t.Helper()
-		o, err := exec.Command(tmux, args...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, o)
-		}
-		return string(o)
-	}
-	tm("new-session", "-d", "-s", sess, "-x", "120", "-y", "40", "-c", dir,
-		"sh", "-c", "cat "+fifo+" | env TERM=xterm-256color NO_COLOR=1 "+bin+" -")
-	t.Cleanup(func() { exec.Command(tmux, "kill-session", "-t", sess).Run() })
+	sess := startTmux(t, tmux, "live", dir, "sh", "-c", "cat "+fifo+" | env TERM=xterm-256color NO_COLOR=1 "+bin+" -")
 	w, err := os.OpenFile(fifo, os.O_WRONLY, 0) // waits for cat to open it
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	screenHas := func(what ...string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		var s string
-		for ctx.Err() == nil {
-			s = tm("capture-pane", "-p", "-t", sess)
-			all := true
-			for _, x := range what {
-				all = all && strings.Contains(s, x)
-			}
-			if all {
-				return s
-			}
-			time.Sleep(50 * time.Millisecond) // polling with a deadline
-		}
-		t.Fatalf("screen never showed %q:\n%s", what, s)
-		return s
-	}
 	write := func(rs [][]byte) {
 		t.Helper()
 		for _, r := range rs {
@@ -93,27 +50,27 @@ func TestE2ETmuxLivePipe(t *testing.T) {
 	half := len(recs) / 2
 	write(recs[:half])
 	// Rows before the end of the input: flow 1's row and the live header.
-	s := screenHas("LIVE stdin", "pkts/s", "failures/min", "10.16.", "OK 1.3")
+	s := sess.screenHas("LIVE stdin", "pkts/s", "failures/min", "10.16.", "OK 1.3")
 	if strings.Contains(s, "40 flows") {
 		t.Fatalf("all 40 flows on screen from half the packets:\n%s", s)
 	}
-	tm("send-keys", "-t", sess, "p")
-	screenHas("PAUSED")
+	sess.send("p")
+	sess.screenHas("PAUSED")
 	write(recs[half:])
 	// Paused: the input is still read (the held updates are counted) but
 	// the list keeps its flows.
-	s = screenHas("PAUSED", "held")
+	s = sess.screenHas("PAUSED", "held")
 	if strings.Contains(s, "40 flows:") {
 		t.Errorf("the list took new flows while paused:\n%s", s)
 	}
-	tm("send-keys", "-t", sess, "p")
-	screenHas("LIVE stdin", "40 flows")
+	sess.send("p")
+	sess.screenHas("LIVE stdin", "40 flows")
 	w.Close()
-	s = screenHas("40 flows:", "input ended")
+	s = sess.screenHas("40 flows:", "input ended")
 	if strings.Contains(s, "LIVE") {
 		t.Errorf("the live header stayed after the input ended:\n%s", s)
 	}
-	tm("send-keys", "-t", sess, "q")
+	sess.send("q")
 }
 
 // splitRecords cuts little-endian pcap records (16-byte header and data).

@@ -1,12 +1,9 @@
 package ui
 
 import (
-	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,47 +20,11 @@ func TestE2ETmux(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test skipped under -short")
 	}
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux not installed")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "pcapsurgery")
-	build := exec.Command("go", "build", "-o", bin, "github.com/pcapsurgery/pcapsurgery")
-	build.Dir = ".."
-	if outb, err := build.CombinedOutput(); err != nil {
-		t.Skipf("cannot build the binary (main.go not landed or broken?): %v\n%s", err, outb)
-	}
+	tmux, dir, bin := e2eBinary(t)
 	capPath, _ := filepath.Abs(filepath.Join("testdata", "mix40.pcap"))
 	out := filepath.Join(dir, "old126.pcap")
-	sess := "pcapsurgery-e2e-" + strconv.Itoa(os.Getpid())
-	tm := func(args ...string) string {
-		t.Helper()
-		o, err := exec.Command(tmux, args...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, o)
-		}
-		return string(o)
-	}
-	tm("new-session", "-d", "-s", sess, "-x", "120", "-y", "40", "-c", dir,
-		"env", "TERM=xterm-256color", "NO_COLOR=1", bin, capPath)
-	t.Cleanup(func() { exec.Command(tmux, "kill-session", "-t", sess).Run() })
-	screenHas := func(what string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		var s string
-		for ctx.Err() == nil {
-			s = tm("capture-pane", "-p", "-t", sess)
-			if strings.Contains(s, what) {
-				return s
-			}
-			time.Sleep(50 * time.Millisecond) // polling with a deadline
-		}
-		t.Fatalf("screen never showed %q:\n%s", what, s)
-		return s
-	}
-	send := func(keys ...string) { t.Helper(); tm(append([]string{"send-keys", "-t", sess}, keys...)...) }
+	sess := startTmux(t, tmux, "e2e", dir, "env", "TERM=xterm-256color", "NO_COLOR=1", bin, capPath)
+	screenHas, send := sess.screenHas, sess.send
 
 	screenHas("40 flows")
 
@@ -138,7 +99,7 @@ func TestE2ETmux(t *testing.T) {
 	send("q")
 	quit := false
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if exec.Command(tmux, "has-session", "-t", sess).Run() != nil {
+		if exec.Command(tmux, "has-session", "-t", sess.name).Run() != nil {
 			quit = true // the program quit and took the session with it
 			break
 		}
