@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"io"
 	"strconv"
 
@@ -17,7 +15,7 @@ func diff(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "the comparison as one JSON object")
 	maxHeld := maxHeldFlag(fs)
 	keyFiles := keyLogFlag(fs)
-	pos, code, ok := parsePositional(fs, args)
+	pos, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
 	}
@@ -85,23 +83,4 @@ func flowByID(l *model.Loader, id int) model.Flow {
 		}
 	})
 	return out
-}
-
-// parsePositional parses flags given before, between or after the
-// positional arguments. When ok is false the caller exits with code.
-func parsePositional(fs *flag.FlagSet, args []string) (pos []string, code int, ok bool) {
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, exitOK, false
-			}
-			return nil, exitUsage, false
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, exitOK, true
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }

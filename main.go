@@ -398,7 +398,8 @@ func parseFiles(fs *flag.FlagSet, args []string, stderr io.Writer) (paths []stri
 	return files, exitOK, true // openInput says what is wrong
 }
 
-// parseArgs parses flags anywhere among the file arguments.
+// parseArgs parses flags given before, between or after the positional
+// arguments. When ok is false the caller exits with code.
 func parseArgs(fs *flag.FlagSet, args []string) (files []string, code int, ok bool) {
 	for {
 		if err := fs.Parse(args); err != nil {
