@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -103,7 +104,7 @@ func TestCaptureInterfaceInNamespaces(t *testing.T) {
 	if err := <-ready; err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond) // the socket is open and bound by now
+	waitForPacketSocket(t, nsA)
 
 	inNamespace(t, nsB, func() (struct{}, error) {
 		c, err := tls.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}, "tcp", "10.77.0.1:8443", &tls.Config{ServerName: "good.test", RootCAs: pool})
@@ -223,4 +224,55 @@ func selfSigned(t *testing.T, name string) (tls.Certificate, *x509.CertPool) {
 	pool := x509.NewCertPool()
 	pool.AddCert(c)
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
+}
+
+// TestCaptureWithoutCapNetRaw runs the binary with CAP_NET_RAW taken out of
+// its bounding set (root keeps the rest): it must say what is missing and
+// how to get it, and exit 1.
+func TestCaptureWithoutCapNetRaw(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("builds the binary; the child process is not raced")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("capability test skipped: needs root to drop one capability from")
+	}
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Skip("capability test skipped: no setpriv (util-linux)")
+	}
+	bin := buildBinary(t, t.TempDir())
+	var stderr bytes.Buffer
+	cmd := exec.Command("setpriv", "--bounding-set=-net_raw", bin, "capture", "lo", "port 443")
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitCapture {
+		t.Fatalf("exit %v, want %d; stderr %q", err, exitCapture, stderr.String())
+	}
+	for _, want := range []string{"needs the CAP_NET_RAW capability", "sudo", "setcap cap_net_raw+ep $(which pcapsurgery)"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr %q does not say %q", stderr.String(), want)
+		}
+	}
+}
+
+// waitForPacketSocket waits until a packet socket is open in namespace ns
+// (the capture's), so the handshakes are not made before it listens.
+func waitForPacketSocket(t *testing.T, ns string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		out, err := exec.Command("ip", "netns", "exec", ns, "cat", "/proc/net/packet").Output()
+		if err != nil {
+			t.Fatalf("reading %s's packet sockets: %v", ns, err)
+		}
+		// A header, then a line a socket: sk RefCnt Type Proto Iface R ...;
+		// R is 1 once it is bound, which is after its filter is attached.
+		for _, line := range strings.Split(string(out), "\n")[1:] {
+			if f := strings.Fields(line); len(f) > 5 && f[5] == "1" {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the capture did not open its packet socket within 10 s")
 }

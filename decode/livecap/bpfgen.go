@@ -121,14 +121,50 @@ func (g *gen) equalElse(v uint32, f int) {
 
 func (g *gen) jump(t int) { g.ins = append(g.ins, item{op: bpf.Jump{}, jt: t, ja: true}) }
 
+// relax gives every conditional jump longer than 255 instructions (what
+// its 8-bit offset holds) a trampoline: an unconditional jump placed right
+// after it, which it reaches instead.
+func (g *gen) relax() {
+	for changed := true; changed; {
+		changed = false
+		for i := 0; i < len(g.ins); i++ {
+			if !g.ins[i].cond {
+				continue
+			}
+			if g.labels[g.ins[i].jt]-i-1 > 255 {
+				g.ins[i].jt = g.trampoline(i, g.ins[i].jt)
+				changed = true
+			}
+			if g.labels[g.ins[i].jf]-i-1 > 255 {
+				g.ins[i].jf = g.trampoline(i, g.ins[i].jf)
+				changed = true
+			}
+		}
+	}
+}
+
+// trampoline inserts a jump to target after instruction i and returns its label.
+func (g *gen) trampoline(i, target int) int {
+	for l, at := range g.labels {
+		if at > i {
+			g.labels[l]++
+		}
+	}
+	g.ins = append(g.ins[:i+1], append([]item{{op: bpf.Jump{}, jt: target, ja: true}}, g.ins[i+1:]...)...)
+	l := g.label()
+	g.labels[l] = i + 1
+	return l
+}
+
 func (g *gen) resolve() ([]bpf.Instruction, error) {
+	g.relax()
 	out := make([]bpf.Instruction, len(g.ins))
 	for i, it := range g.ins {
 		switch {
 		case it.cond:
 			jt, jf := g.labels[it.jt]-i-1, g.labels[it.jf]-i-1
 			if jt < 0 || jf < 0 || jt > 255 || jf > 255 {
-				return nil, &FilterError{Msg: "too complex to compile (a jump goes beyond 255 instructions); make it shorter"}
+				return nil, fmt.Errorf("capture filter: internal error: jump %d/%d at %d", jt, jf, i) // relax prevents it
 			}
 			op := it.op.(bpf.JumpIf)
 			op.SkipTrue, op.SkipFalse = uint8(jt), uint8(jf)

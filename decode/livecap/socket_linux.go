@@ -126,6 +126,9 @@ func (c *Capture) Stream(ctx context.Context, w io.Writer) error {
 			if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
 				continue
 			}
+			if errors.Is(err, unix.ENETDOWN) {
+				return fmt.Errorf("%s is down (ip link set %s up)", c.iface, c.iface)
+			}
 			return fmt.Errorf("reading from %s: %w", c.iface, err)
 		}
 		if ll, ok := from.(*unix.SockaddrLinklayer); ok && c.lo && ll.Pkttype == unix.PACKET_OUTGOING {
