@@ -133,7 +133,11 @@ func explore(paths []string, loc *time.Location, stdout, stderr io.Writer, maxHe
 	l := model.NewLoader(src)
 	l.SetMaxHeld(maxHeld)
 	l.SetKeyLog(keys)
-	if err := ui.Run(ui.Options{Path: inputLabel(paths), Loader: l, Stderr: stderr, Location: loc}); err != nil {
+	var reopen model.Reopener // K in the explorer re-reads the capture with a key log
+	if !contains(paths, "-") {
+		reopen = func() (*capture.Source, error) { return openInput(paths) }
+	}
+	if err := ui.Run(ui.Options{Path: inputLabel(paths), Loader: l, Stderr: stderr, Location: loc, Reopen: reopen}); err != nil {
 		say(stderr, "pcapsurgery: %v\n", err)
 		return exitCapture
 	}

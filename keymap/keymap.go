@@ -15,6 +15,7 @@ type KeyMap struct {
 	Help      Help
 	GroupView GroupView
 	Compare   Compare
+	KeyLog    KeyLog
 }
 
 // Global bindings work in every mode (? only while no text input has focus).
@@ -33,6 +34,7 @@ type List struct {
 	Groups                                  key.Binding // to the group view
 	Compare, Mark                           key.Binding // compare with the closest working flow; mark two to compare
 	Pause                                   key.Binding // live input only: freeze the list, keep reading
+	KeyLog                                  key.Binding // load a key log file and re-analyse the capture with it
 }
 
 // GroupView is the group view: flows counted by a key, Enter lists a
@@ -63,6 +65,13 @@ type Compare struct {
 // Filter is the filter input; every other key edits the text.
 type Filter struct {
 	Apply, Clear, Complete, Prev, Next key.Binding
+}
+
+// KeyLog is the key log prompt; every other key edits the path. Open is
+// the list's key that opens it, listed here in help (as Compare does, so
+// the list's help column keeps its length).
+type KeyLog struct {
+	Open, Load, Cancel key.Binding
 }
 
 // Help is the help screen: it scrolls, and only these keys close it.
@@ -113,6 +122,7 @@ func Default() KeyMap {
 			Compare:   b("c", "compare to working", "c"),
 			Mark:      b("m", "mark / compare two", "m"),
 			Pause:     b("p", "pause/resume (live input)", "p"),
+			KeyLog:    b("K", "load key log", "K"),
 		},
 		GroupView: GroupView{
 			Up:       b("up/k", "up", "up", "k"),
@@ -166,6 +176,11 @@ func Default() KeyMap {
 			Complete: b("tab", "complete field or value", "tab"),
 			Prev:     b("up", "older filter (history)", "up"),
 			Next:     b("down", "newer filter (history)", "down"),
+		},
+		KeyLog: KeyLog{
+			Open:   b("K", "open (flow list)", "K"),
+			Load:   b("enter", "load and re-analyse", "enter"),
+			Cancel: b("esc", "cancel", "esc"),
 		},
 		Export: Export{
 			Toggle:    b("tab", "whole / evidence", "tab"),
@@ -286,6 +301,12 @@ func (f Filter) FullHelp() [][]key.Binding {
 }
 
 // ShortHelp implements help.KeyMap.
+func (k KeyLog) ShortHelp() []key.Binding { return []key.Binding{k.Load, k.Cancel} }
+
+// FullHelp implements help.KeyMap.
+func (k KeyLog) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Open, k.Load, k.Cancel}} }
+
+// ShortHelp implements help.KeyMap.
 func (h Help) ShortHelp() []key.Binding { return []key.Binding{h.Close, h.Down, h.Up, h.PageDown} }
 
 // FullHelp implements help.KeyMap.
@@ -330,6 +351,7 @@ func (k KeyMap) Groups() []Group {
 		{"Export dialog", flat(all.Export.FullHelp())},
 		{"Group view", flat(all.GroupView.FullHelp())},
 		{"Comparison", flat(all.Compare.FullHelp())},
+		{"Key log prompt", flat(all.KeyLog.FullHelp())},
 		{"Help screen", flat(all.Help.FullHelp())},
 		{"Everywhere", flat(all.Global.FullHelp())},
 	}

@@ -36,6 +36,8 @@ type Loader struct {
 	src   *capture.Source
 	mu    sync.Mutex
 	an    *decode.Analyzer
+	keys  *keylog.Log    // what SetKeyLog gave, for a reload with more (keylogfile.go)
+	held  int64          // what SetMaxHeld gave
 	cross map[int]string // flow ID -> what other flows say of it (splitHelloNotes), once the load is done
 }
 
@@ -54,12 +56,12 @@ func NewPacketLoader(src *capture.Source) *Loader {
 
 // SetKeyLog gives the load secrets to decrypt TLS handshakes with (nil:
 // none). Call before Run.
-func (l *Loader) SetKeyLog(k *keylog.Log) { l.an.SetKeyLog(k) }
+func (l *Loader) SetKeyLog(k *keylog.Log) { l.keys = k; l.an.SetKeyLog(k) }
 
 // SetMaxHeld sets the budget for bytes held across all flows (segments
 // behind a hole, unfinished handshake messages); n <= 0 keeps
 // decode.DefaultMaxHeld. Call before Run.
-func (l *Loader) SetMaxHeld(n int64) { l.an.SetMaxHeld(n) }
+func (l *Loader) SetMaxHeld(n int64) { l.held = n; l.an.SetMaxHeld(n) }
 
 // Run reads until the end of the source or ctx is cancelled. If emit is not
 // nil it receives batches of changed flows at most every 100 ms (or 5,000

@@ -163,15 +163,16 @@ func (m Model) matching() []int {
 }
 
 // takePending applies the load batches held while a filter or a grouping was
-// being computed, once none is in flight.
+// being computed, once none is in flight (and reports a key log reload
+// once that leaves its flows settled).
 func (m Model) takePending() (Model, tea.Cmd) {
 	if m.holding() || len(m.pending) == 0 {
-		return m, nil
+		return m, m.afterReload()
 	}
 	var cmds []tea.Cmd
 	for _, b := range m.pending {
 		cmds = append(cmds, m.apply(b))
 	}
 	m.pending = nil
-	return m, tea.Batch(cmds...)
+	return m, tea.Batch(append(cmds, m.afterReload())...)
 }

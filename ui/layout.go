@@ -40,6 +40,7 @@ func (m *Model) relayout(w, h int) {
 	m.detail.SetSize(m.lay.width, m.lay.body)
 	m.fbar.SetWidth(m.lay.width)
 	m.dlg.SetWidth(m.lay.width)
+	m.klIn.SetWidth(max(10, m.lay.width-len(keyLogPrompt)-1))
 	m.status.SetWidth(m.lay.width)
 	m.bar.SetWidth(max(10, min(40, m.lay.width/5)))
 }

@@ -94,7 +94,7 @@ func (m Model) onBatch(msg loadBatchMsg) (Model, tea.Cmd) {
 		m.pending = mergePending(append(m.pending, msg.Batch))
 		return m, tea.Batch(cmds...)
 	}
-	cmds = append(cmds, m.apply(msg.Batch))
+	cmds = append(cmds, m.apply(msg.Batch), m.afterReload())
 	return m, tea.Batch(cmds...)
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/pcapsurgery/pcapsurgery/ui/filterbar"
 	"github.com/pcapsurgery/pcapsurgery/ui/flowlist"
 	"github.com/pcapsurgery/pcapsurgery/ui/groupview"
+	"github.com/pcapsurgery/pcapsurgery/ui/lineedit"
 	"github.com/pcapsurgery/pcapsurgery/ui/statusbar"
 	"github.com/pcapsurgery/pcapsurgery/ui/styles"
 )
@@ -35,6 +36,7 @@ type Options struct {
 	Loader   *model.Loader  // not started: the UI runs it
 	Stderr   io.Writer      // where a line goes once the screen is restored (an interrupted export); nil: nowhere
 	Location *time.Location // the zone times are shown in; nil is UTC
+	Reopen   model.Reopener // opens the capture again for a key log reload (K); nil when it cannot be re-read
 }
 
 // mode is what has the keyboard.
@@ -48,6 +50,7 @@ const (
 	modeHelp
 	modeGroups  // the group view in place of the list
 	modeCompare // two flows compared, in place of the list or pane
+	modeKeyLog  // the key log prompt over the list
 )
 
 // Model is the root.
@@ -60,6 +63,9 @@ type Model struct {
 	exports *exportJobs // shared by every copy: leaving cancels and waits for them
 
 	// loading
+	loader   *model.Loader    // the load on show: Options.Loader, or a key log reload's (keylog.go)
+	reload   *reloadState     // a key log reload in progress, to report once done
+	reloads  *reloadedLoaders // shared by every copy: their files close when the program ends
 	cancel   context.CancelFunc
 	ctx      context.Context
 	batches  chan model.Batch
@@ -104,6 +110,7 @@ type Model struct {
 	detail     detail.Model
 	fbar       filterbar.Model
 	dlg        exportdlg.Model
+	klIn       lineedit.Model // the key log prompt's path
 	status     statusbar.Model
 }
 
@@ -114,6 +121,9 @@ func New(opts Options) Model {
 	m := Model{
 		opts:    opts,
 		exports: newExportJobs(),
+		reloads: &reloadedLoaders{},
+		klIn:    newKeyLogInput(),
+		loader:  opts.Loader,
 		keys:    keys,
 		st:      st,
 		loading: true,
@@ -163,6 +173,7 @@ func Run(opts Options) error {
 	}()
 	_, err := p.Run()
 	close(ran)
+	defer m.reloads.close() // after the exports, which may read them
 	signal.Stop(hup)
 	if m.cancel != nil {
 		m.cancel()
@@ -199,6 +210,7 @@ func (m Model) quit() (Model, tea.Cmd) {
 func (m *Model) setStyles(st styles.Styles) {
 	m.st = st
 	m.list.SetStyles(st)
+	m.klIn.SetMuted(st.Muted)
 	m.groups.SetStyles(st)
 	m.cmp.SetStyles(st)
 	m.detail.SetStyles(st)

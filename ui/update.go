@@ -68,6 +68,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.dlg, cmd = m.dlg.Update(msg)
 		return m, cmd
+	case keyLogReadMsg:
+		return m.onKeyLogRead(msg)
 	case statusbar.ExpiredMsg:
 		m.status = m.status.Update(msg)
 		return m, nil
@@ -80,7 +82,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) typing() bool {
-	return m.mode == modeFilter || (m.mode == modeExport && m.dlg.Typing())
+	return m.mode == modeFilter || m.mode == modeKeyLog || (m.mode == modeExport && m.dlg.Typing())
 }
 
 // toInput hands a message to the input with focus, if any.
@@ -91,6 +93,8 @@ func (m Model) toInput(msg tea.Msg) (Model, tea.Cmd) {
 		m.fbar, cmd = m.fbar.Update(msg)
 	case m.mode == modeExport:
 		m.dlg, cmd = m.dlg.Update(msg)
+	case m.mode == modeKeyLog:
+		m.klIn, cmd = m.klIn.Update(msg)
 	}
 	return m, cmd
 }
@@ -112,6 +116,8 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch m.mode {
 	case modeFilter:
 		return m.filterKey(k)
+	case modeKeyLog:
+		return m.keyLogKey(k)
 	case modeExport:
 		if m.dlg.Running() && key.Matches(k, m.keys.List.Quit) {
 			return m.quit() // as from the list under it: nothing here takes q
@@ -176,6 +182,8 @@ func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.compareClosest(m.list.Selected())
 	case key.Matches(k, lk.Mark):
 		return m.markOrCompare(m.list.Selected())
+	case key.Matches(k, lk.KeyLog):
+		return m.openKeyLog()
 	case key.Matches(k, lk.Pause):
 		return m.togglePause()
 	case key.Matches(k, lk.Reverse):

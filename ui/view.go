@@ -114,6 +114,16 @@ func (m Model) body() []string {
 		s = m.list.View()
 	}
 	lines := strings.Split(s, "\n")
+	if m.mode == modeKeyLog && n > 0 { // the prompt on the body's last line
+		keep := n - 1
+		if len(lines) > keep {
+			lines = lines[:keep]
+		}
+		for len(lines) < keep {
+			lines = append(lines, "")
+		}
+		lines = append(lines, m.keyLogLine())
+	}
 	if m.mode == modeExport {
 		dlg := strings.Split(m.dlg.View(), "\n")
 		keep := max(0, n-len(dlg))
@@ -142,6 +152,8 @@ func (m Model) helpKeys() help.KeyMap {
 		return m.keys.Help
 	case modeFilter:
 		return footer{mode: m.keys.Filter, tail: &g.ForceQuit}
+	case modeKeyLog:
+		return footer{mode: m.keys.KeyLog, tail: &g.ForceQuit}
 	case modeExport:
 		if m.dlg.Running() { // no dialog key works now; q quits as from the list
 			return footer{mode: m.dlg.Keys(), tail: &m.keys.List.Quit}
