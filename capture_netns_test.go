@@ -85,26 +85,10 @@ func TestCaptureInterfaceInNamespaces(t *testing.T) {
 		}
 	}()
 
-	var out, errOut bytes.Buffer
-	code := make(chan int, 1)
 	saved := filepath.Join(t.TempDir(), "captured.pcap")
-	ready := make(chan error, 1)
-	go func() {
-		// The socket is opened on this thread, so in namespace A; the
-		// reading goes on on other threads.
-		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
-		err := enterNamespace(nsA)
-		ready <- err
-		if err != nil {
-			code <- -1
-			return
-		}
-		code <- run([]string{"capture", "--json", "--duration", "3s", "-w", saved, vethA, "port 8443 and host 10.77.0.1"}, &out, &errOut)
-	}()
-	if err := <-ready; err != nil {
-		t.Fatal(err)
-	}
-	waitForPacketSocket(t, nsA)
+	onVeth := startCapture(t, nsA, "--json", "--duration", "3s", "-w", saved, vethA, "port 8443 and host 10.77.0.1")
+	onAny := startCapture(t, nsA, "--json", "--duration", "3s", "any", "tcp", "and", "port", "8443")
+	waitForPacketSockets(t, nsA, 2)
 
 	inNamespace(t, nsB, func() (struct{}, error) {
 		c, err := tls.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}, "tcp", "10.77.0.1:8443", &tls.Config{ServerName: "good.test", RootCAs: pool})
@@ -121,10 +105,50 @@ func TestCaptureInterfaceInNamespaces(t *testing.T) {
 		return struct{}{}, nil
 	})
 
+	checkCapturedFlows(t, vethA, onVeth)
+	checkCapturedFlows(t, "any", onAny)
+	// -w kept what was captured: read back, it tells the same story.
+	var again, againErr bytes.Buffer
+	if c := run([]string{"summary", saved}, &again, &againErr); c != exitOK || !strings.Contains(again.String(), "2 flows: 1 ok, 1 alert") {
+		t.Errorf("summary of the -w file: exit %d, %s%s; want the 2 flows", c, again.String(), againErr.String())
+	}
+}
+
+// runningCapture is a capture command started in a namespace.
+type runningCapture struct {
+	out, errOut bytes.Buffer
+	code        chan int
+}
+
+// startCapture runs `capture args...` in namespace ns: its socket is opened
+// on a thread there; the reading goes on on other threads.
+func startCapture(t *testing.T, ns string, args ...string) *runningCapture {
+	cp := &runningCapture{code: make(chan int, 1)}
+	ready := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+		err := enterNamespace(ns)
+		ready <- err
+		if err != nil {
+			cp.code <- -1
+			return
+		}
+		cp.code <- run(append([]string{"capture"}, args...), &cp.out, &cp.errOut)
+	}()
+	if err := <-ready; err != nil {
+		t.Fatal(err)
+	}
+	return cp
+}
+
+// checkCapturedFlows waits for the capture to end and checks the two
+// handshakes' badges in its summary --json.
+func checkCapturedFlows(t *testing.T, iface string, cp *runningCapture) {
+	t.Helper()
 	select {
-	case c := <-code:
+	case c := <-cp.code:
 		if c != exitOK {
-			t.Fatalf("capture exited %d: %s", c, errOut.String())
+			t.Fatalf("capture on %s exited %d: %s", iface, c, cp.errOut.String())
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("capture --duration 3s did not end within 15 s")
@@ -142,7 +166,7 @@ func TestCaptureInterfaceInNamespaces(t *testing.T) {
 		} `json:"alerts"`
 	}
 	bySNI := map[string]flowLine{}
-	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(cp.out.String()), "\n") {
 		var f flowLine
 		if err := json.Unmarshal([]byte(line), &f); err != nil {
 			t.Fatalf("summary line %q: %v", line, err)
@@ -153,18 +177,13 @@ func TestCaptureInterfaceInNamespaces(t *testing.T) {
 	}
 	good, bad := bySNI["good.test"], bySNI["bad.test"]
 	if good.Outcome != "ok" || good.Badge != "OK 1.3" || good.Server != "10.77.0.1:8443" {
-		t.Errorf("good handshake: outcome %q badge %q server %q, want ok, OK 1.3, 10.77.0.1:8443\n%s", good.Outcome, good.Badge, good.Server, out.String())
+		t.Errorf("%s: good handshake: outcome %q badge %q server %q, want ok, OK 1.3, 10.77.0.1:8443\n%s", iface, good.Outcome, good.Badge, good.Server, cp.out.String())
 	}
 	if bad.Outcome != "alert" || bad.Badge != "ALERT" || len(bad.Alerts) == 0 || bad.Alerts[0].From != "client" || bad.Alerts[0].Description != "bad_certificate" {
-		t.Errorf("rejected certificate: outcome %q badge %q alerts %+v, want ALERT with the client's bad_certificate\n%s", bad.Outcome, bad.Badge, bad.Alerts, out.String())
-	}
-	// -w kept what was captured: read back, it tells the same story.
-	var again, againErr bytes.Buffer
-	if c := run([]string{"summary", saved}, &again, &againErr); c != exitOK || !strings.Contains(again.String(), "2 flows: 1 ok, 1 alert") {
-		t.Errorf("summary of the -w file: exit %d, %s%s; want the 2 flows", c, again.String(), againErr.String())
+		t.Errorf("%s: rejected certificate: outcome %q badge %q alerts %+v, want ALERT with the client's bad_certificate\n%s", iface, bad.Outcome, bad.Badge, bad.Alerts, cp.out.String())
 	}
 	if len(bySNI) != 2 {
-		t.Errorf("%d TLS flows captured, want the 2 made (the filter keeps port 8443 only)\n%s", len(bySNI), out.String())
+		t.Errorf("%s: %d TLS flows captured, want the 2 made (the filter keeps port 8443 only)\n%s", iface, len(bySNI), cp.out.String())
 	}
 }
 
@@ -255,9 +274,9 @@ func TestCaptureWithoutCapNetRaw(t *testing.T) {
 	}
 }
 
-// waitForPacketSocket waits until a packet socket is open in namespace ns
-// (the capture's), so the handshakes are not made before it listens.
-func waitForPacketSocket(t *testing.T, ns string) {
+// waitForPacketSockets waits until n packet sockets are bound in namespace
+// ns (the captures'), so the handshakes are not made before they listen.
+func waitForPacketSockets(t *testing.T, ns string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -267,12 +286,16 @@ func waitForPacketSocket(t *testing.T, ns string) {
 		}
 		// A header, then a line a socket: sk RefCnt Type Proto Iface R ...;
 		// R is 1 once it is bound, which is after its filter is attached.
+		bound := 0
 		for _, line := range strings.Split(string(out), "\n")[1:] {
 			if f := strings.Fields(line); len(f) > 5 && f[5] == "1" {
-				return
+				bound++
 			}
+		}
+		if bound >= n {
+			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatal("the capture did not open its packet socket within 10 s")
+	t.Fatalf("the captures did not bind %d packet sockets within 10 s", n)
 }

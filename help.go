@@ -188,11 +188,12 @@ Examples:
 `,
 	"capture": `Usage: pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--max-held SIZE]
 
-Captures packets on the network interface IFACE itself (an AF_PACKET socket:
-no libpcap, no tcpdump) and shows the flows as they arrive, in the explorer
-when output is a terminal, else as summary lines, each printed once its
-outcome is settled (as summary does on a pipe). Ctrl-C, SIGTERM, SIGHUP or
---duration ends the capture; the flows still open are printed then.
+Captures packets on the network interface IFACE (any: every interface)
+itself, through an AF_PACKET socket (no libpcap, no tcpdump), and shows the
+flows as they arrive: in the explorer when output is a terminal, else as
+summary lines, each printed once its outcome is settled (as summary does on
+a pipe). Ctrl-C, SIGTERM, SIGHUP or --duration ends the capture; the flows
+still open are printed then.
 
 FILTER picks packets in the kernel before they are read (one argument or
 several words): tcp, port N (TCP or UDP), host ADDR, net CIDR (IPv4 or IPv6),

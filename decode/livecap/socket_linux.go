@@ -25,7 +25,11 @@ type Capture struct {
 	iface string
 	link  Link
 	lo    bool // loopback: each packet also shows as outgoing, kept once
+	any   bool // every interface: IP packets without their link header (LINKTYPE_RAW)
 }
+
+// AnyInterface captures on every interface at once, as tcpdump -i any.
+const AnyInterface = "any"
 
 // Open opens a packet socket on iface (in the calling thread's network
 // namespace) with the filter attached in the kernel before any packet can
@@ -33,14 +37,20 @@ type Capture struct {
 func Open(iface string, f Filter) (*Capture, error) {
 	// Protocol 0 receives nothing until bind: the filter is attached first,
 	// so no unfiltered packet slips in.
-	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0)
+	// On every interface link headers differ, so the kernel strips them
+	// (SOCK_DGRAM) and the packets are written as raw IP.
+	typ := unix.SOCK_RAW
+	if iface == AnyInterface {
+		typ = unix.SOCK_DGRAM
+	}
+	fd, err := unix.Socket(unix.AF_PACKET, typ|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) {
 			return nil, &ErrPermission{Iface: iface}
 		}
 		return nil, fmt.Errorf("opening a packet socket: %w", err)
 	}
-	c := &Capture{fd: fd, iface: iface}
+	c := &Capture{fd: fd, iface: iface, any: iface == AnyInterface}
 	if err := c.setup(f); err != nil {
 		unix.Close(fd)
 		return nil, err
@@ -49,6 +59,10 @@ func Open(iface string, f Filter) (*Capture, error) {
 }
 
 func (c *Capture) setup(f Filter) error {
+	if c.any {
+		c.link = LinkRawIP
+		return c.attach(f, 0)
+	}
 	ifr, err := unix.NewIfreq(c.iface)
 	if err != nil {
 		return fmt.Errorf("interface %q: %w", c.iface, err)
@@ -66,8 +80,14 @@ func (c *Capture) setup(f Filter) error {
 	case unix.ARPHRD_NONE:
 		c.link = LinkRawIP
 	default:
-		return fmt.Errorf("interface %q has link type %d (ARPHRD); capture reads Ethernet, loopback and raw IP (tun) interfaces: use tcpdump -U -w - for it", c.iface, hw)
+		return fmt.Errorf("interface %q has link type %d (ARPHRD); capture reads Ethernet, loopback and raw IP (tun) interfaces, and any: use tcpdump -U -w - for it", c.iface, hw)
 	}
+	return c.attach(f, index)
+}
+
+// attach attaches the filter, sets the socket up and binds it to the
+// interface (index 0: all of them).
+func (c *Capture) attach(f Filter, index int) error {
 	prog, err := f.Compile(c.link)
 	if err != nil {
 		return err
@@ -131,8 +151,8 @@ func (c *Capture) Stream(ctx context.Context, w io.Writer) error {
 			}
 			return fmt.Errorf("reading from %s: %w", c.iface, err)
 		}
-		if ll, ok := from.(*unix.SockaddrLinklayer); ok && c.lo && ll.Pkttype == unix.PACKET_OUTGOING {
-			continue // as libpcap does: the same packet comes back as incoming
+		if ll, ok := from.(*unix.SockaddrLinklayer); ok && c.skip(ll) {
+			continue
 		}
 		kept := n
 		if flags&unix.MSG_TRUNC != 0 || kept > snapLen {
@@ -148,6 +168,20 @@ func (c *Capture) Stream(ctx context.Context, w io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// skip drops a loopback packet's outgoing copy (as libpcap does: the same
+// packet comes back as incoming) and, on any, what is not IP (ARP...),
+// which a raw-IP capture cannot hold.
+func (c *Capture) skip(ll *unix.SockaddrLinklayer) bool {
+	if ll.Pkttype == unix.PACKET_OUTGOING && (c.lo || c.any && ll.Hatype == unix.ARPHRD_LOOPBACK) {
+		return true
+	}
+	if c.any {
+		proto := htons(ll.Protocol)
+		return proto != unix.ETH_P_IP && proto != unix.ETH_P_IPV6
+	}
+	return false
 }
 
 // timestamp is the kernel's receive time from the control message, or now.
