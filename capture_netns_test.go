@@ -90,7 +90,8 @@ func TestCaptureInterfaceInNamespaces(t *testing.T) {
 	saved := filepath.Join(t.TempDir(), "captured.pcap")
 	onVeth := startCapture(t, nsA, "--json", "--duration", "3s", "-w", saved, vethA, "port 8443 and host 10.77.0.1")
 	onAny := startCapture(t, nsA, "--json", "--duration", "3s", "any", "tcp", "and", "port", "8443")
-	waitForPacketSockets(t, nsA, 2)
+	onlyFailed := startCapture(t, nsA, "--json", "--duration", "3s", "--failures", vethA, "port 8443")
+	waitForPacketSockets(t, nsA, 3)
 
 	inNamespace(t, nsB, func() (struct{}, error) {
 		c, err := tls.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}, "tcp", "10.77.0.1:8443", &tls.Config{ServerName: "good.test", RootCAs: pool})
@@ -109,6 +110,10 @@ func TestCaptureInterfaceInNamespaces(t *testing.T) {
 
 	checkCapturedFlows(t, vethA, onVeth)
 	checkCapturedFlows(t, "any", onAny)
+	if c := <-onlyFailed.code; c != exitOK || strings.Count(onlyFailed.out.String(), "\n") != 1 ||
+		!strings.Contains(onlyFailed.out.String(), `"sni":"bad.test"`) {
+		t.Errorf("capture --failures: exit %d, want the one failed flow only:\n%s%s", c, onlyFailed.out.String(), onlyFailed.errOut.String())
+	}
 	// -w kept what was captured: read back, it tells the same story.
 	var again, againErr bytes.Buffer
 	if c := run([]string{"summary", saved}, &again, &againErr); c != exitOK || !strings.Contains(again.String(), "2 flows: 1 ok, 1 alert") {

@@ -29,6 +29,8 @@ func captureIface(args []string, stdout, stderr io.Writer) int {
 	force := fs.Bool("force", false, "overwrite the -w file if it exists")
 	duration := fs.Duration("duration", 0, "stop after this long (e.g. 30s, 5m); 0: until interrupted")
 	asJSON := fs.Bool("json", false, "when output is not a terminal: one JSON object per flow per line")
+	expr := fs.String("filter", "", "when output is not a terminal: only flows matching this filter expression")
+	failures := fs.Bool("failures", false, "when output is not a terminal: only failed flows")
 	maxHeld := maxHeldFlag(fs)
 	words, code, ok := parseArgs(fs, args)
 	if !ok {
@@ -44,6 +46,15 @@ func captureIface(args []string, stdout, stderr io.Writer) int {
 	filter, err := livecap.ParseFilter(strings.Join(words[1:], " "))
 	if err != nil {
 		return usageError(stderr, "%v", err)
+	}
+	flowFilter, err := model.ParseFilter(*expr)
+	if err != nil {
+		return filterUsageError(stderr, *expr, err)
+	}
+	f, isFile := stdout.(*os.File)
+	explorer := isFile && term.IsTerminal(int(f.Fd()))
+	if explorer && (*expr != "" || *failures) {
+		return usageError(stderr, "--filter and --failures choose the lines printed when output is not a terminal; in the explorer, press / to filter")
 	}
 	if !livecap.Supported {
 		say(stderr, "pcapsurgery: %v\n", livecap.ErrUnsupported)
@@ -97,10 +108,10 @@ func captureIface(args []string, stdout, stderr io.Writer) int {
 	}
 	l := model.NewLoader(src)
 	l.SetMaxHeld(int64(*maxHeld))
-	if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if explorer {
 		err = ui.Run(ui.Options{Iface: iface, Loader: l, Stderr: stderr})
 	} else {
-		err = captureSummary(l, *asJSON, stdout)
+		err = captureSummary(l, *asJSON, selected(flowFilter, *failures), stdout)
 	}
 	cancel()
 	pr.Close() // a writer still blocked on a full pipe gets EPIPE and stops
@@ -129,8 +140,8 @@ func captureIface(args []string, stdout, stderr io.Writer) int {
 
 // captureSummary prints each flow as its outcome becomes known, then the
 // flows still open when the capture ends.
-func captureSummary(l *model.Loader, asJSON bool, stdout io.Writer) error {
-	lw := model.NewLiveWriter(stdout, asJSON, func(*model.Flow) bool { return true })
+func captureSummary(l *model.Loader, asJSON bool, keep func(*model.Flow) bool, stdout io.Writer) error {
+	lw := model.NewLiveWriter(stdout, asJSON, keep)
 	var werr error
 	damage := l.Run(context.Background(), func(b model.Batch) {
 		if werr == nil {

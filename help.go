@@ -53,7 +53,7 @@ Usage:
   pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE...
   pcapsurgery export FILE... (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]... [--with-secrets]
   pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE] [--keylog KEYS]...
-  pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--max-held SIZE]
+  pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--filter EXPR] [--failures] [--max-held SIZE]
                                         capture an interface live (Linux; needs CAP_NET_RAW)
   pcapsurgery completion bash|zsh|fish
   pcapsurgery help [COMMAND]
@@ -186,7 +186,7 @@ Examples:
   pcapsurgery diff capture.pcapng 17
   pcapsurgery diff capture.pcapng 17 4 --json
 `,
-	"capture": `Usage: pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--max-held SIZE]
+	"capture": `Usage: pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--filter EXPR] [--failures] [--max-held SIZE]
 
 Captures packets on the network interface IFACE (any: every interface)
 itself, through an AF_PACKET socket (no libpcap, no tcpdump), and shows the
@@ -206,6 +206,9 @@ Flags:
   --force          overwrite FILE if it exists
   --duration D     stop after D (30s, 5m, 1h); default: until interrupted
   --json           when output is not a terminal: one JSON object per flow
+  --filter EXPR    when output is not a terminal: only flows matching EXPR
+                   (pcapsurgery help filter; in the explorer, press /)
+  --failures       when output is not a terminal: only failed flows
   --max-held SIZE  memory budget for bytes held across flows (default 256M)
 
 Needs the CAP_NET_RAW capability: run it with sudo, or once:
@@ -220,6 +223,7 @@ Examples:
   sudo pcapsurgery capture eth0 port 443
   sudo pcapsurgery capture eth0 'port 443 and not net 10.0.0.0/8' -w night.pcap
   sudo pcapsurgery capture eth0 port 443 --duration 10m --json > flows.jsonl
+  sudo pcapsurgery capture any port 443 --failures --json | logger -t tls
 `,
 	"completion": `Usage: pcapsurgery completion bash|zsh|fish
 
@@ -228,7 +232,7 @@ Prints a shell completion script. For example:
   pcapsurgery completion zsh > "${fpath[1]}/_pcapsurgery"
   pcapsurgery completion fish > ~/.config/fish/completions/pcapsurgery.fish
 `,
-	"filter": "Filter expressions (summary --filter, export --filter, and / in the explorer)\n\n" +
+	"filter": "Filter expressions (summary, export and capture --filter, and / in the explorer)\n\n" +
 		model.FilterHelpText(80),
 }
 
