@@ -43,7 +43,7 @@ func newKeyLogInput() lineedit.Model {
 func (m Model) openKeyLog() (Model, tea.Cmd) {
 	switch {
 	case m.loader == nil || m.opts.Reopen == nil || m.live != nil:
-		return m, m.status.Flash(statusbar.Error, "cannot load a key log here: the capture came from standard input or a pipe and cannot be read again; start with --keylog FILE")
+		return m, m.status.Flash(statusbar.Error, "cannot load a key log here: this input (standard input, a pipe or an interface) cannot be read again; start with --keylog FILE")
 	case m.loading:
 		return m, m.status.Flash(statusbar.Error, "still loading: load a key log once the capture is read")
 	}
