@@ -24,6 +24,7 @@ func TestCaptureUsage(t *testing.T) {
 		{[]string{"capture", "lo", "udp"}, exitUsage, `filter: unknown word "udp"`},
 		{[]string{"capture", "--duration", "-1s", "lo"}, exitUsage, "--duration must not be negative"},
 		{[]string{"capture", "--bogus", "lo"}, exitUsage, "flag provided but not defined: -bogus"},
+		{[]string{"capture", "--filter", "nosuchkey:x", "lo", "port 443"}, exitUsage, `--filter: unknown filter key "nosuchkey"`},
 	} {
 		var out, errOut bytes.Buffer
 		if code := run(c.args, &out, &errOut); code != c.code || !strings.Contains(errOut.String(), c.says) {
