@@ -54,12 +54,12 @@ func diff(args []string, stdout, stderr io.Writer) int {
 	if len(ids) == 2 {
 		c = model.Compare(flows[0], flows[1], model.MatchPicked)
 	} else {
-		other, rule, found := model.Closest(&flows[0], l.Each)
+		oid, rule, found := model.BuildClosestIndex(l.Each).Closest(&flows[0])
 		if !found {
 			say(stderr, "pcapsurgery: no flow completed its handshake to the same server address or SNI as flow %d; give a second flow ID to compare it with any flow\n", ids[0])
 			return exitCapture
 		}
-		c = model.Compare(flows[0], other, rule)
+		c = model.Compare(flows[0], flowByID(l, oid), rule)
 	}
 	var err error
 	if *asJSON {

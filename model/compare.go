@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -31,7 +32,8 @@ func (f *Flow) Completed() bool { return f.Outcome == OK || f.Outcome == Resumed
 // offers (version first, then suite, then group: the comparison can then
 // name what else differs), then a full handshake
 // over a resumed one, then the nearest in time. ok is false when no flow
-// qualifies.
+// qualifies. It reads every flow: ClosestIndex gives the same answer from
+// the few candidates, for choices made again and again.
 func Closest(target *Flow, each func(func(*Flow))) (best Flow, rule MatchRule, ok bool) {
 	var bestKey closestKey
 	each(func(c *Flow) {
@@ -97,7 +99,12 @@ func rawSNI(f *Flow) string {
 	return ""
 }
 
+// absDur is |d|; Sub saturates at the smallest Duration for times over
+// 292 years apart, whose negation would stay negative (the nearest).
 func absDur(d time.Duration) time.Duration {
+	if d == math.MinInt64 {
+		return math.MaxInt64
+	}
 	if d < 0 {
 		return -d
 	}

@@ -174,5 +174,8 @@ func (m Model) takePending() (Model, tea.Cmd) {
 		cmds = append(cmds, m.apply(b))
 	}
 	m.pending = nil
+	if !m.loading { // the last batch was among them
+		cmds = append(cmds, m.indexClosest())
+	}
 	return m, tea.Batch(append(cmds, m.afterReload())...)
 }

@@ -114,6 +114,8 @@ func (m Model) onKeyLogRead(msg keyLogReadMsg) (Model, tea.Cmd) {
 	m.filterGen++
 	m.groupGen++
 	m.sparkGen++
+	m.flowsGen++
+	m.closest = nil
 	m.flows, m.outcomes, m.pending = nil, nil, nil
 	m.counts = map[model.Outcome]int{}
 	m.visCounts = outcomeCounts{}

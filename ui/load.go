@@ -95,6 +95,9 @@ func (m Model) onBatch(msg loadBatchMsg) (Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	}
 	cmds = append(cmds, m.apply(msg.Batch), m.afterReload())
+	if msg.Done {
+		cmds = append(cmds, m.indexClosest())
+	}
 	return m, tea.Batch(cmds...)
 }
 
@@ -104,6 +107,8 @@ func (m Model) onBatch(msg loadBatchMsg) (Model, tea.Cmd) {
 func (m *Model) apply(b model.Batch) tea.Cmd {
 	fs := b.Flows
 	oldLen := len(m.flows)
+	m.flowsGen++
+	m.closest = nil
 	top := oldLen
 	for i := range fs {
 		top = max(top, fs[i].ID)

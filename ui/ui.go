@@ -81,7 +81,9 @@ type Model struct {
 	flows    []model.Flow
 	outcomes []uint8 // outcomeIndex of each flow, for counting a filter's result
 	counts   map[model.Outcome]int
-	pending  []model.Batch // batches held while a filter command reads flows
+	pending  []model.Batch       // batches held while a filter command reads flows
+	flowsGen int                 // counts changes to flows: an index of older flows is stale
+	closest  *model.ClosestIndex // the completed flows by server, for c; nil when stale (compare.go)
 
 	// the order on screen. filter is what the list shows: the text in the
 	// bar while it parses, else applied, the last filter Enter accepted.

@@ -52,6 +52,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onGroupResult(msg)
 	case sparkResultMsg:
 		return m.onSparkResult(msg)
+	case closestIndexMsg:
+		return m.onClosestIndex(msg)
 	case summarySavedMsg:
 		return m.onSummarySaved(msg)
 	case filterbar.ChangedMsg:
