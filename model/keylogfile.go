@@ -27,6 +27,13 @@ type Reopener func() (*capture.Source, error)
 func (l *Loader) WithKeyLogFile(path string, reopen Reopener) (*Loader, KeyLogRead, error) {
 	keys := l.keys.Clone()
 	before := keys.Stats()
+	// Only a regular file: a FIFO would block the read for good, a
+	// directory or a device says nothing useful.
+	if st, err := os.Stat(path); err != nil {
+		return nil, KeyLogRead{}, err
+	} else if !st.Mode().IsRegular() {
+		return nil, KeyLogRead{}, fmt.Errorf("%s is not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, KeyLogRead{}, err

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/capture"
@@ -60,6 +62,15 @@ func TestWithKeyLogFile(t *testing.T) {
 
 	if _, _, err := first.WithKeyLogFile(filepath.Join(t.TempDir(), "none"), reopen); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
+	}
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err == nil {
+		if _, _, err := first.WithKeyLogFile(fifo, reopen); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("FIFO: %v", err)
+		}
+	}
+	if _, _, err := first.WithKeyLogFile(t.TempDir(), reopen); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("directory: %v", err)
 	}
 	gone := errors.New("gone")
 	if _, _, err := first.WithKeyLogFile(file, func() (*capture.Source, error) { return nil, gone }); !errors.Is(err, gone) {
