@@ -109,7 +109,11 @@ func captureIface(args []string, stdout, stderr io.Writer) int {
 	l := model.NewLoader(src)
 	l.SetMaxHeld(int64(*maxHeld))
 	if explorer {
-		err = ui.Run(ui.Options{Iface: iface, Loader: l, Stderr: stderr})
+		label := iface // the header says what is captured: LIVE eth0 port 443
+		if !filter.Empty() {
+			label += " " + strings.Join(strings.Fields(filter.String()), " ")
+		}
+		err = ui.Run(ui.Options{Iface: label, Loader: l, Stderr: stderr})
 	} else {
 		err = captureSummary(l, *asJSON, selected(flowFilter, *failures), stdout)
 	}

@@ -506,3 +506,17 @@ func TestEnterAppliesTheTypedFilterAtOnce(t *testing.T) {
 		t.Errorf("stale results changed the list (%d visible, %d in flight)", len(m.list.Visible()), m.inflight)
 	}
 }
+
+// TestExportInterfaceCaptureRefused: during `capture IFACE` the header
+// names the interface and export points to -w instead of trying to reread
+// a file named like the interface.
+func TestExportInterfaceCaptureRefused(t *testing.T) {
+	m := loaded(t, 100, 24, mix(t), Options{Iface: "eth0 port 443"})
+	if !strings.Contains(screen(m), "eth0 port 443") {
+		t.Errorf("the header does not name the captured interface:\n%s", screen(m))
+	}
+	m = press(t, m, "e")
+	if m.mode == modeExport || !strings.Contains(screen(m), "capture with -w FILE") {
+		t.Errorf("export during an interface capture must point to -w:\n%s", screen(m))
+	}
+}
