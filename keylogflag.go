@@ -50,7 +50,7 @@ func readKeyLogs(files keyLogFiles, stderr io.Writer) (*keylog.Log, int) {
 			return true
 		}
 		after := l.Stats()
-		if p := diffStats(before, after).Problems(); p != "" {
+		if p := after.Since(before).Problems(); p != "" {
 			say(stderr, "pcapsurgery: warning: key log %s: %s\n", path, p)
 		}
 		if after.Secrets == before.Secrets && after.Lines > before.Lines {
@@ -70,13 +70,6 @@ func readKeyLogs(files keyLogFiles, stderr io.Writer) (*keylog.Log, int) {
 }
 
 // diffStats is what one file added to the counts.
-func diffStats(a, b keylog.Stats) keylog.Stats {
-	return keylog.Stats{Lines: b.Lines - a.Lines, Secrets: b.Secrets - a.Secrets, Randoms: b.Randoms - a.Randoms,
-		Ignored: b.Ignored - a.Ignored, Malformed: b.Malformed - a.Malformed, BadHex: b.BadHex - a.BadHex,
-		BadLength: b.BadLength - a.BadLength, TooLong: b.TooLong - a.TooLong, Dropped: b.Dropped - a.Dropped,
-		Duplicate: b.Duplicate - a.Duplicate}
-}
-
 func contains(l []string, s string) bool {
 	for _, v := range l {
 		if v == s {

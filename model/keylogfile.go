@@ -5,7 +5,6 @@ import (
 	"os"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/capture"
-	"github.com/pcapsurgery/pcapsurgery/decode/keylog"
 )
 
 // KeyLogRead is what one key log file added: counts only, never a secret.
@@ -45,11 +44,7 @@ func (l *Loader) WithKeyLogFile(path string, reopen Reopener) (*Loader, KeyLogRe
 	}
 	after := keys.Stats()
 	read := KeyLogRead{Lines: after.Lines - before.Lines, Secrets: after.Secrets - before.Secrets}
-	read.Problems = keylog.Stats{
-		Malformed: after.Malformed - before.Malformed, BadHex: after.BadHex - before.BadHex,
-		BadLength: after.BadLength - before.BadLength, TooLong: after.TooLong - before.TooLong,
-		Dropped: after.Dropped - before.Dropped, Duplicate: after.Duplicate - before.Duplicate,
-	}.Problems()
+	read.Problems = after.Since(before).Problems()
 	src, err := reopen()
 	if err != nil {
 		return nil, read, fmt.Errorf("reopening the capture: %w", err)

@@ -47,7 +47,7 @@ func TestWithKeyLogFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer next.Source().Close()
-	if read.Lines != 3 || read.Secrets != 2 || read.Problems != "1 with a wrong length skipped" {
+	if read.Lines != 3 || read.Secrets != 2 || read.Problems != "skipped 1 with a wrong length" {
 		t.Errorf("read %+v", read)
 	}
 	if own.Len() != 0 {

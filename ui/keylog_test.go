@@ -65,7 +65,7 @@ func TestKeyLogKeyDecrypts(t *testing.T) {
 		t.Errorf("with the key log, want ALERT bad_certificate:\n%s", after)
 	}
 	status := lastLine(after)
-	for _, want := range []string{"3 lines read, 2 secrets", "1 flow newly decrypted", "1 not key log lines skipped", sortWord} {
+	for _, want := range []string{"3 lines read, 2 secrets", "1 flow newly decrypted", "skipped 1 not in key log form", sortWord} {
 		if !strings.Contains(status, want) {
 			t.Errorf("status line lacks %q: %s", want, status)
 		}

@@ -111,7 +111,17 @@ type Stats struct {
 	Duplicate int // a secret already known with a different value (the first is kept)
 }
 
-// Problems is a one-line account of the lines not used, or "" when every line was.
+// Since is what was counted after before: the account of one more file
+// read into the same Log.
+func (s Stats) Since(before Stats) Stats {
+	return Stats{Lines: s.Lines - before.Lines, Secrets: s.Secrets - before.Secrets, Randoms: s.Randoms - before.Randoms,
+		Ignored: s.Ignored - before.Ignored, Malformed: s.Malformed - before.Malformed, BadHex: s.BadHex - before.BadHex,
+		BadLength: s.BadLength - before.BadLength, TooLong: s.TooLong - before.TooLong, Dropped: s.Dropped - before.Dropped,
+		Duplicate: s.Duplicate - before.Duplicate}
+}
+
+// Problems is a one-line account of the lines not used, or "" when every
+// line was: "skipped 1 not in key log form, 2 with bad hex".
 func (s Stats) Problems() string {
 	var parts []string
 	add := func(n int, what string) {
@@ -119,7 +129,7 @@ func (s Stats) Problems() string {
 			parts = append(parts, fmt.Sprintf("%d %s", n, what))
 		}
 	}
-	add(s.Malformed, "not key log lines")
+	add(s.Malformed, "not in key log form")
 	add(s.BadHex, "with bad hex")
 	add(s.BadLength, "with a wrong length")
 	add(s.TooLong, fmt.Sprintf("over %d bytes", MaxLine))
@@ -128,7 +138,7 @@ func (s Stats) Problems() string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return strings.Join(parts, ", ") + " skipped"
+	return "skipped " + strings.Join(parts, ", ")
 }
 
 // Log holds secrets by client random. Build it with Read, then share it

@@ -44,7 +44,7 @@ func TestReadEveryLabelAndBadLines(t *testing.T) {
 	if s == nil || !s.Has(ServerHandshakeTraffic) || len(s.Get(ServerHandshakeTraffic)) != 48 || s.Get(ServerTraffic0)[0] != 0xab {
 		t.Fatalf("secrets not found by client random")
 	}
-	if p := st.Problems(); p != "1 not key log lines, 2 with bad hex, 2 with a wrong length, 1 contradicting an earlier line skipped" {
+	if p := st.Problems(); p != "skipped 1 not in key log form, 2 with bad hex, 2 with a wrong length, 1 contradicting an earlier line" {
 		t.Errorf("problems line %q", p)
 	}
 }
