@@ -17,8 +17,8 @@ import (
 // flows are kept by server address and SNI, and within those by what the
 // server chose and in time order, so a choice reads a few candidates, not a
 // million flows. It gives exactly Closest's answer for the flows added.
-// A flow's fields must not change after Add; when flows change (a live
-// capture), build a new index. Not safe for concurrent Add and Closest.
+// A live capture's flows change: Replace follows them where it can. Not
+// safe for concurrent use.
 type ClosestIndex struct {
 	buckets map[serverKey]*closestBucket
 	byAddr  map[netip.AddrPort][]*closestBucket
@@ -102,10 +102,7 @@ func (x *ClosestIndex) Add(f *Flow) {
 			x.bySNI[k.sni] = append(x.bySNI[k.sni], b)
 		}
 	}
-	ch := serverChoice{version: f.Verdict.Version, resumed: f.Outcome == Resumed}
-	if sh := f.TLS.ServerHello; sh != nil {
-		ch.hasSH, ch.suite, ch.group = true, sh.CipherSuite, negotiatedGroup(&f.TLS)
-	}
+	ch := choiceOf(f)
 	i := slices.IndexFunc(b.classes, func(c closestClass) bool { return c.choice == ch })
 	if i < 0 {
 		b.classes = append(b.classes, closestClass{choice: ch, sorted: true})
@@ -117,6 +114,18 @@ func (x *ClosestIndex) Add(f *Flow) {
 		c.sorted = false // flows out of time order: sorted on the first Closest
 	}
 	c.entries = append(c.entries, e)
+}
+
+// Replace follows a flow that changed from old to f (old zero when f is
+// new). It is false when the index cannot follow (old was indexed and what
+// the index keeps of it changed): build a new one then.
+func (x *ClosestIndex) Replace(old, f *Flow) bool {
+	if old.ID == 0 || !old.Completed() {
+		x.Add(f)
+		return true
+	}
+	return f.Completed() && old.ID == f.ID && old.First.Equal(f.First) && old.Server == f.Server &&
+		foldSNI(rawSNI(old)) == foldSNI(rawSNI(f)) && choiceOf(old) == choiceOf(f)
 }
 
 // Closest is Closest(target, every flow added): the ID of the working flow
@@ -166,6 +175,14 @@ func (x *ClosestIndex) best(target *Flow, tier int, bs []*closestBucket) (int, b
 		}
 	}
 	return bestKey.id, found
+}
+
+func choiceOf(f *Flow) serverChoice {
+	ch := serverChoice{version: f.Verdict.Version, resumed: f.Outcome == Resumed}
+	if sh := f.TLS.ServerHello; sh != nil {
+		ch.hasSH, ch.suite, ch.group = true, sh.CipherSuite, negotiatedGroup(&f.TLS)
+	}
+	return ch
 }
 
 // fit is offersChoice for a flow whose server made this choice.

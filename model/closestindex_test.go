@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"math/rand/v2"
+	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
@@ -153,4 +154,58 @@ func BenchmarkClosestIndex1M(b *testing.B) {
 			Closest(&flows[(i*7919)%len(flows)], eachOf(flows...))
 		}
 	})
+}
+
+// TestClosestIndexFollowsALiveCapture feeds the index as the explorer does
+// while flows arrive: each flow first unfinished, then as it ended, in
+// batches out of ID and time order. It answers as the scan over the flows
+// at the end; a completed flow that changes what the index keeps of it is
+// refused, so the explorer builds a new index.
+func TestClosestIndexFollowsALiveCapture(t *testing.T) {
+	final := synthClosestFlows(2000, rand.New(rand.NewPCG(9, 9)))
+	r := rand.New(rand.NewPCG(10, 10))
+	now := make([]Flow, len(final))
+	x := NewClosestIndex()
+	put := func(f Flow) {
+		if !x.Replace(&now[f.ID-1], &f) {
+			t.Fatalf("#%d: index refused a change it can follow", f.ID)
+		}
+		now[f.ID-1] = f
+	}
+	order := r.Perm(len(final))
+	for i, j := range order {
+		early := final[j]
+		early.Verdict = Verdict{Outcome: NoServerHello, Badge: "NO SH"}
+		put(early)
+		if i >= 10 {
+			put(final[order[i-10]]) // ends ten flows later
+		}
+	}
+	for _, j := range order[len(order)-10:] {
+		put(final[j])
+		put(final[j]) // the same flow again in a later batch: nothing changes
+	}
+	for i := range final {
+		want, wantRule, wantOK := Closest(&final[i], eachOf(final...))
+		id, rule, ok := x.Closest(&final[i])
+		if ok != wantOK || rule != wantRule || ok && id != want.ID {
+			t.Errorf("closest to #%d: index says #%d %q %v, scan says #%d %q %v", final[i].ID, id, rule, ok, want.ID, wantRule, wantOK)
+		}
+	}
+	var done *Flow
+	for i := range now {
+		if now[i].Completed() {
+			done = &now[i]
+			break
+		}
+	}
+	moved := *done
+	moved.Server = netip.MustParseAddrPort("198.51.100.1:443")
+	failed := *done
+	failed.Verdict = Verdict{Outcome: Alert, Badge: "ALERT"}
+	for _, f := range []Flow{moved, failed} {
+		if x.Replace(done, &f) {
+			t.Errorf("the index follows #%d becoming %v %s: it would still offer it", f.ID, f.Server, f.Badge)
+		}
+	}
 }

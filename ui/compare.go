@@ -39,7 +39,7 @@ type closestIndexMsg struct {
 // ended, so the first c does not read every flow (a quarter of a second at
 // a million). Batches wait meanwhile, as for a filter.
 func (m *Model) indexClosest() tea.Cmd {
-	if len(m.flows) == 0 {
+	if len(m.flows) == 0 || m.closest != nil { // none, or one kept up to date since a c
 		return nil
 	}
 	m.inflight++

@@ -108,7 +108,6 @@ func (m *Model) apply(b model.Batch) tea.Cmd {
 	fs := b.Flows
 	oldLen := len(m.flows)
 	m.flowsGen++
-	m.closest = nil
 	top := oldLen
 	for i := range fs {
 		top = max(top, fs[i].ID)
@@ -122,6 +121,9 @@ func (m *Model) apply(b model.Batch) tea.Cmd {
 		}
 		if old := &m.flows[idx]; old.ID != 0 {
 			m.counts[old.Outcome]--
+		}
+		if m.closest != nil && !m.closest.Replace(&m.flows[idx], f) {
+			m.closest = nil // built again at the next c
 		}
 		m.flows[idx] = *f
 		m.outcomes[idx] = outcomeIndex(f.Outcome)
