@@ -64,13 +64,6 @@ type closestEntry struct {
 
 func (e closestEntry) time() time.Time { return time.Unix(e.sec, int64(e.nsec)) }
 
-func (e closestEntry) before(o closestEntry) bool {
-	if d := timeCmp(e, o); d != 0 {
-		return d < 0
-	}
-	return e.id < o.id
-}
-
 // NewClosestIndex makes an empty index.
 func NewClosestIndex() *ClosestIndex {
 	return &ClosestIndex{
@@ -84,11 +77,18 @@ func NewClosestIndex() *ClosestIndex {
 func BuildClosestIndex(each func(func(*Flow))) *ClosestIndex {
 	x := NewClosestIndex()
 	each(x.Add)
+	for _, b := range x.buckets {
+		for i := range b.classes {
+			b.classes[i].sort()
+		}
+	}
 	return x
 }
 
 // Add indexes f if its handshake completed; other flows are never chosen.
-func (x *ClosestIndex) Add(f *Flow) {
+func (x *ClosestIndex) Add(f *Flow) { x.add(f, false) }
+
+func (x *ClosestIndex) add(f *Flow, inPlace bool) {
 	if !f.Completed() {
 		return
 	}
@@ -110,10 +110,19 @@ func (x *ClosestIndex) Add(f *Flow) {
 	}
 	c := &b.classes[i]
 	e := closestEntry{sec: f.First.Unix(), nsec: int32(f.First.Nanosecond()), id: int32(f.ID)}
-	if n := len(c.entries); n > 0 && e.before(c.entries[n-1]) {
-		c.sorted = false // flows out of time order: sorted on the first Closest
+	n := len(c.entries)
+	switch {
+	case n == 0 || entryCmp(e, c.entries[n-1]) >= 0:
+		c.entries = append(c.entries, e)
+	case inPlace && c.sorted:
+		// A live flow that ended after later ones: usually near the end,
+		// so little moves, and no sort of the whole class at the next c.
+		at, _ := slices.BinarySearchFunc(c.entries, e, entryCmp)
+		c.entries = slices.Insert(c.entries, at, e)
+	default:
+		c.entries = append(c.entries, e)
+		c.sorted = false // sorted once, at the end of a build or at the next Closest
 	}
-	c.entries = append(c.entries, e)
 }
 
 // Replace follows a flow that changed from old to f (old zero when f is
@@ -121,7 +130,7 @@ func (x *ClosestIndex) Add(f *Flow) {
 // the index keeps of it changed): build a new one then.
 func (x *ClosestIndex) Replace(old, f *Flow) bool {
 	if old.ID == 0 || !old.Completed() {
-		x.Add(f)
+		x.add(f, true)
 		return true
 	}
 	return f.Completed() && old.ID == f.ID && old.First.Equal(f.First) && old.Server == f.Server &&
@@ -200,15 +209,7 @@ func (ch serverChoice) fit(target *Flow) int {
 // the smallest distance. Normally one or two entries; more only when
 // distances saturate (times centuries apart) and compare equal.
 func (c *closestClass) nearest(target *Flow) []closestEntry {
-	if !c.sorted {
-		slices.SortFunc(c.entries, func(a, b closestEntry) int {
-			if d := timeCmp(a, b); d != 0 {
-				return d
-			}
-			return int(a.id) - int(b.id)
-		})
-		c.sorted = true
-	}
+	c.sort()
 	es := c.entries
 	t := target.First
 	at := closestEntry{sec: t.Unix(), nsec: int32(t.Nanosecond())}
@@ -250,6 +251,21 @@ func (c *closestClass) nearest(target *Flow) []closestEntry {
 		i = start
 	}
 	return out
+}
+
+func (c *closestClass) sort() {
+	if !c.sorted {
+		slices.SortFunc(c.entries, entryCmp)
+		c.sorted = true
+	}
+}
+
+// entryCmp orders by time, then ID.
+func entryCmp(a, b closestEntry) int {
+	if d := timeCmp(a, b); d != 0 {
+		return d
+	}
+	return cmp.Compare(a.id, b.id)
 }
 
 func timeCmp(a, b closestEntry) int {

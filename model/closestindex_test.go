@@ -185,6 +185,13 @@ func TestClosestIndexFollowsALiveCapture(t *testing.T) {
 		put(final[j])
 		put(final[j]) // the same flow again in a later batch: nothing changes
 	}
+	for _, b := range x.buckets {
+		for _, c := range b.classes {
+			if !c.sorted {
+				t.Fatalf("flows ending out of time order left a class to sort at the next c (%d flows)", len(c.entries))
+			}
+		}
+	}
 	for i := range final {
 		want, wantRule, wantOK := Closest(&final[i], eachOf(final...))
 		id, rule, ok := x.Closest(&final[i])
