@@ -420,6 +420,8 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 			fs.event(d, EvEncryptedHandshake, tlswire.CertificateType, 3)
 			fs.lastMsg = "client's empty Certificate"
 			return
+		case fs.clientCertificateRecord(s, length):
+			return
 		}
 		f.TLS.Finished[d] = true
 		fs.event(d, EvEncryptedHandshake, tlswire.Finished, length)
@@ -550,4 +552,48 @@ func messageName(typ uint8) string {
 		return "KeyUpdate"
 	}
 	return fmt.Sprintf("handshake message %d", typ)
+}
+
+// tls13FinishedLen is the size of an unpadded encrypted TLS 1.3 Finished
+// under suite: 4-byte header, the suite's hash, content type, AEAD tag
+// (RFC 8446 4.4.4); 0 for a suite we do not know.
+func tls13FinishedLen(suite uint16) int {
+	switch suite {
+	case 0x1301, 0x1303, 0x1304: // SHA-256, 16-byte tag
+		return 4 + 32 + 1 + 16
+	case 0x1302: // SHA-384
+		return 4 + 48 + 1 + 16
+	case 0x1305: // AES-128-CCM-8: 8-byte tag
+		return 4 + 32 + 1 + 8
+	}
+	return 0
+}
+
+// clientCertificateRecord takes a TLS 1.3 client's first two encrypted
+// records for the Certificate and CertificateVerify a server asked for
+// when they are larger than the suite's fixed-size Finished (known by
+// size): otherwise the certificate was taken for the Finished, and the
+// real Finished for application data. A third such record is taken for
+// the Finished as before, so a padded Finished still ends the handshake.
+func (fs *flowState) clientCertificateRecord(s *dirState, length int) bool {
+	n := int(s.encRecords)
+	if fs.earlyDone {
+		n-- // its EndOfEarlyData came first
+	}
+	sh := fs.f.TLS.ServerHello
+	if sh == nil || n > 2 {
+		return false
+	}
+	fin := tls13FinishedLen(sh.CipherSuite)
+	if fin == 0 || length <= fin {
+		return false
+	}
+	if n == 1 {
+		fs.event(FromClient, EvEncryptedHandshake, tlswire.CertificateType, length)
+		fs.lastMsg = "client's Certificate"
+	} else {
+		fs.event(FromClient, EvEncryptedHandshake, tlswire.CertificateVerify, length)
+		fs.lastMsg = "client's CertificateVerify"
+	}
+	return true
 }

@@ -231,8 +231,11 @@ func completedVerdict(f *decode.Flow) Verdict {
 	}
 	if who, ok := tls13PostHandshakeAlert(f); ok {
 		why := "likely a fatal alert refusing the client's certificate or its Finished, though a close_notify looks the same; TLS 1.3 hides which, a key log would show it"
-		if hasEvent(f, client, decode.EvEncryptedHandshake, tlswire.CertificateType) {
+		switch seen, empty := clientEncryptedCertificate(f); {
+		case seen && empty:
 			why = "the client's first encrypted record has the size of an empty Certificate (asked for one, it had none), so the server most likely refused to go on without one (certificate_required; encrypted, a key log would confirm it)"
+		case seen:
+			why = "the client's first encrypted records are larger than a Finished, so they are a Certificate and CertificateVerify (known by size): the server asked for a client certificate, got one, and most likely rejected it (e.g. unknown_ca or bad_certificate; encrypted, a key log would confirm it)"
 		}
 		return Verdict{Outcome: EncryptedAlert, Stage: StageClientFlight, Who: who,
 			Diagnosis: "the server answered the client's Finished with a short encrypted record and closed: " + why}
@@ -271,6 +274,18 @@ func earlyDataNote(f *decode.Flow) string {
 	return what + "; whether the server accepted it is only in the encrypted EncryptedExtensions"
 }
 
+// clientEncryptedCertificate reports a TLS 1.3 client Certificate known by
+// the size of its encrypted record, and whether it was the empty one (its
+// event holds the 3-byte body decode knows it by).
+func clientEncryptedCertificate(f *decode.Flow) (seen, empty bool) {
+	for _, e := range f.Events {
+		if e.Dir == client && e.Kind == decode.EvEncryptedHandshake && e.Code == tlswire.CertificateType {
+			return true, e.Len <= 3
+		}
+	}
+	return false, false
+}
+
 // tls13PostHandshakeAlert spots a TLS 1.3 server that answered the client's
 // Finished at once with one alert-sized record (19 bytes, a little more if
 // padded) and closed: it rejected the client's certificate, or its absence.
@@ -286,8 +301,8 @@ func tls13PostHandshakeAlert(f *decode.Flow) (string, bool) {
 	// A client that sent data first may have got a tiny answer, not an
 	// alert, unless it had sent an empty Certificate (it was asked for one).
 	c := t.AppData[client]
-	unasked := c.Records == 0 || c.First.After(s.First) ||
-		hasEvent(f, client, decode.EvEncryptedHandshake, tlswire.CertificateType)
+	_, emptyCert := clientEncryptedCertificate(f)
+	unasked := c.Records == 0 || c.First.After(s.First) || emptyCert
 	if s.Records == 1 && s.FirstLen > 0 && s.FirstLen <= 24 && closed && prompt && unasked {
 		return "server", true
 	}
