@@ -25,6 +25,7 @@ func TestTLS13ClientCertificateKnownBySize(t *testing.T) {
 	}{
 		{"accepted", tls.RequireAnyClientCert, true, model.OK, "handshake completed with TLS 1.3"},
 		{"refused", tls.RequireAndVerifyClientCert, false, model.EncryptedAlert, "got one, and most likely rejected it"},
+		{"refused after the client sent data", tls.RequireAndVerifyClientCert, true, model.EncryptedAlert, "got one, and most likely rejected it"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			client := &tls.Config{ServerName: "wrap.example.test", InsecureSkipVerify: true, MinVersion: tls.VersionTLS13,

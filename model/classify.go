@@ -300,9 +300,12 @@ func tls13PostHandshakeAlert(f *decode.Flow) (string, bool) {
 	prompt := s.First.Sub(finished) < time.Second
 	// A client that sent data first may have got a tiny answer, not an
 	// alert, unless it had sent an empty Certificate (it was asked for one).
+	// A client that sent a certificate is also past that doubt when the
+	// record is exactly an alert's size (2 bytes under a 16- or 8-byte tag).
 	c := t.AppData[client]
-	_, emptyCert := clientEncryptedCertificate(f)
-	unasked := c.Records == 0 || c.First.After(s.First) || emptyCert
+	certSent, emptyCert := clientEncryptedCertificate(f)
+	alertSized := s.FirstLen == 2+1+16 || s.FirstLen == 2+1+8
+	unasked := c.Records == 0 || c.First.After(s.First) || emptyCert || certSent && alertSized
 	if s.Records == 1 && s.FirstLen > 0 && s.FirstLen <= 24 && closed && prompt && unasked {
 		return "server", true
 	}
