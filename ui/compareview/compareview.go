@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pcapsurgery/pcapsurgery/ui/cells"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -175,13 +177,13 @@ func (m Model) value(r model.CompareRow, v string) string {
 func (m *Model) sideBySide(s model.CompareSection) {
 	col := (m.width - 2 - fieldWidth - 2) / 2
 	idA, idB := "#"+strconv.Itoa(m.c.A.ID), "#"+strconv.Itoa(m.c.B.ID)
-	m.lines = append(m.lines, m.st.Section.Render(pad(s.Title, fieldWidth+2)+pad(idA, col+1)+idB))
+	m.lines = append(m.lines, m.st.Section.Render(cells.Pad(s.Title, fieldWidth+2)+cells.Pad(idA, col+1)+idB))
 	for _, r := range s.Rows {
 		as, bs := wrap(r.A, col), wrap(r.B, col)
 		for i := 0; i < max(len(as), len(bs)); i++ {
 			lead := "  " + strings.Repeat(" ", fieldWidth)
 			if i == 0 {
-				lead = m.mark(r) + " " + pad(r.Field, fieldWidth)
+				lead = m.mark(r) + " " + cells.Pad(r.Field, fieldWidth)
 			}
 			a, b := "", ""
 			if i < len(as) {
@@ -190,7 +192,7 @@ func (m *Model) sideBySide(s model.CompareSection) {
 			if i < len(bs) {
 				b = bs[i]
 			}
-			m.lines = append(m.lines, lead+m.value(r, pad(a, col))+" "+m.value(r, b))
+			m.lines = append(m.lines, lead+m.value(r, cells.Pad(a, col))+" "+m.value(r, b))
 		}
 	}
 }
@@ -204,7 +206,7 @@ func (m *Model) stacked(s model.CompareSection) {
 	for _, r := range s.Rows {
 		m.lines = append(m.lines, m.mark(r)+" "+r.Field)
 		for _, p := range [2][2]string{{idA, r.A}, {idB, r.B}} {
-			indent := "    " + pad(p[0], lw) + " "
+			indent := "    " + cells.Pad(p[0], lw) + " "
 			for i, l := range wrap(p[1], m.width-ansi.StringWidth(indent)) {
 				lead := indent
 				if i > 0 {
@@ -248,13 +250,4 @@ func wrap(s string, w int) []string {
 		return lines
 	}
 	return append(lines, line)
-}
-
-// pad fills s with spaces to w cells (cutting it when longer).
-func pad(s string, w int) string {
-	sw := ansi.StringWidth(s)
-	if sw > w {
-		return ansi.Truncate(s, w, "")
-	}
-	return s + strings.Repeat(" ", w-sw)
 }

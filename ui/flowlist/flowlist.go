@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pcapsurgery/pcapsurgery/ui/cells"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -262,7 +264,7 @@ func (m Model) View() string {
 		p := m.offset + i
 		if p >= len(m.visible) {
 			if p == 0 && i == 0 {
-				b.WriteString(m.st.Muted.Render(pad("no flows match", m.width)))
+				b.WriteString(m.st.Muted.Render(cells.Pad("no flows match", m.width)))
 			}
 			continue
 		}
@@ -297,7 +299,7 @@ func (m Model) header() string {
 	if more != "" && ansi.StringWidth(s)+2+len(more) <= m.width {
 		s += strings.Repeat(" ", m.width-ansi.StringWidth(s)-len(more)) + more
 	}
-	return pad(s, m.width)
+	return cells.Pad(s, m.width)
 }
 
 // row renders one flow; unselected rows come from the cache. The selected
@@ -305,13 +307,13 @@ func (m Model) header() string {
 func (m Model) row(idx int32, selected bool) string {
 	f := &m.flows[idx]
 	if selected {
-		return m.st.Selected.Render(pad(m.cells(f, false), m.width))
+		return m.st.Selected.Render(cells.Pad(m.cells(f, false), m.width))
 	}
 	k := rowKey{id: idx, version: f.Flow.Version, width: m.width, layout: m.layout}
 	if s, ok := m.cache[k]; ok {
 		return s
 	}
-	s := pad(m.cells(f, true), m.width)
+	s := cells.Pad(m.cells(f, true), m.width)
 	m.cache[k] = s // the map is shared by value copies: a cache, not state
 	return s
 }
@@ -422,12 +424,4 @@ func cell(s string, w int, right bool) string {
 		return p + s
 	}
 	return s + p
-}
-
-func pad(s string, w int) string {
-	sw := ansi.StringWidth(s)
-	if sw > w {
-		return ansi.Truncate(s, w, "")
-	}
-	return s + strings.Repeat(" ", w-sw)
 }

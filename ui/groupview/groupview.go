@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pcapsurgery/pcapsurgery/ui/cells"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -339,17 +341,17 @@ func (m Model) View() string {
 		title = fmt.Sprintf("%s of %s flows by %s  failures over %s", plural(m.set.Len(), "group"),
 			strconv.Itoa(m.flows), model.GroupTitle(m.by), m.axis())
 	}
-	lines := []string{m.st.Title.Render(pad(title, m.width))}
-	cols := []string{pad(model.GroupTitle(m.by), keyW), padLeft("FLOWS", numW), padLeft("FAILS", numW),
-		padLeft("SHARE", shareW), pad("FAILURES OVER TIME", spark)}
+	lines := []string{m.st.Title.Render(cells.Pad(title, m.width))}
+	cols := []string{cells.Pad(model.GroupTitle(m.by), keyW), padLeft("FLOWS", numW), padLeft("FAILS", numW),
+		padLeft("SHARE", shareW), cells.Pad("FAILURES OVER TIME", spark)}
 	if wide {
-		cols = append(cols, pad("FIRST", timeW), pad("LAST", timeW))
+		cols = append(cols, cells.Pad("FIRST", timeW), cells.Pad("LAST", timeW))
 	}
 	if timed {
-		cols = append(cols, pad("ANSWER P50/P90", answerW))
+		cols = append(cols, cells.Pad("ANSWER P50/P90", answerW))
 	}
 	head := strings.Join(append(cols, "OUTCOMES"), " ")
-	lines = append(lines, m.st.ColumnHead.Render(pad(head, m.width)))
+	lines = append(lines, m.st.ColumnHead.Render(cells.Pad(head, m.width)))
 	if m.set.Len() == 0 && !m.counting {
 		lines = append(lines, "no flows match the filter")
 	}
@@ -365,35 +367,35 @@ func (m Model) View() string {
 		case len(m.by) > 1:
 			name = "▸ " + name
 		}
-		cells := []string{pad(model.Clip(name, keyW), keyW),
+		row := []string{cells.Pad(model.Clip(name, keyW), keyW),
 			padLeft(strconv.Itoa(g.Flows), numW), padLeft(strconv.Itoa(g.Failures), numW),
 			padLeft(model.SharePercent(g.Share()), shareW), model.Sparkline(g.Buckets)}
 		if wide {
-			cells = append(cells, m.clock(g.First), m.clock(g.Last))
+			row = append(row, m.clock(g.First), m.clock(g.Last))
 		}
 		if timed {
-			cells = append(cells, pad(answer(g.Timings), answerW))
+			row = append(row, cells.Pad(answer(g.Timings), answerW))
 		}
-		plain := strings.Join(append(cells, m.bar(&g, bw, false), m.counts(&g)), " ")
+		plain := strings.Join(append(row, m.bar(&g, bw, false), m.counts(&g)), " ")
 		if r == m.cursor {
-			lines = append(lines, m.st.Selected.Render(pad(plain, m.width)))
+			lines = append(lines, m.st.Selected.Render(cells.Pad(plain, m.width)))
 			continue
 		}
 		// The bar in its badges' colours: the glyphs alone still tell
 		// failures (█) from successes (░) and the rest (▒).
-		left := strings.Join(cells, " ") + " "
+		left := strings.Join(row, " ") + " "
 		if ansi.StringWidth(left) >= m.width {
-			lines = append(lines, pad(plain, m.width))
+			lines = append(lines, cells.Pad(plain, m.width))
 			continue
 		}
-		rest := pad(" "+m.counts(&g), m.width-ansi.StringWidth(left)-bw)
+		rest := cells.Pad(" "+m.counts(&g), m.width-ansi.StringWidth(left)-bw)
 		lines = append(lines, left+m.bar(&g, bw, true)+rest)
 	}
 	for len(lines) < m.height-1 {
 		lines = append(lines, "")
 	}
 	if m.note != "" && m.height >= 4 {
-		lines = append(lines[:m.height-1], m.st.Warn.Render(pad(m.note, m.width)))
+		lines = append(lines[:m.height-1], m.st.Warn.Render(cells.Pad(m.note, m.width)))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -420,15 +422,4 @@ func padLeft(s string, w int) string {
 		return strings.Repeat(" ", w-sw) + s
 	}
 	return s
-}
-
-func pad(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	sw := ansi.StringWidth(s)
-	if sw > w {
-		return ansi.Truncate(s, w, "")
-	}
-	return s + strings.Repeat(" ", w-sw)
 }
