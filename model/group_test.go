@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -255,25 +256,13 @@ func TestGroupBucketsByFlowStart(t *testing.T) {
 		got[g.Key[0]] = g.Buckets
 	}
 	for k, want := range map[string][]int{"alert": {1, 1, 0, 1}, "reset": {0, 0, 0, 1}, "ok": {0, 0, 0, 0}} {
-		if !equalInts(got[k], want) {
+		if !slices.Equal(got[k], want) {
 			t.Errorf("%s buckets %v, want %v", k, got[k], want)
 		}
 	}
 	if s := Sparkline(got["alert"]); s != "██ █" {
 		t.Errorf("sparkline %q", s)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestSparklineScalesToPeak(t *testing.T) {

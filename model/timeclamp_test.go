@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -21,7 +22,7 @@ func TestTimesOutsideNanosecondRange(t *testing.T) {
 	for _, i := range idx {
 		got = append(got, flows[i].ID)
 	}
-	if want := []int{3, 2, 4, 1}; !equalInts(got, want) {
+	if want := []int{3, 2, 4, 1}; !slices.Equal(got, want) {
 		t.Errorf("time order %v, want %v (1500, 2026, 2200, 3000)", got, want)
 	}
 	f, err := ParseFilter("after:2100-01-01")

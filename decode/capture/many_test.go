@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -58,7 +59,7 @@ func TestOpenManyOrderAndDamage(t *testing.T) {
 				t.Errorf("%s: packet %d has number %d; numbers must run on across files", read, i+1, p.Index)
 			}
 		}
-		if want := []int64{10, 11, 20, 30}; !equalInts(secs, want) {
+		if want := []int64{10, 11, 20, 30}; !slices.Equal(secs, want) {
 			t.Fatalf("%s: packets at %v s, want %v (files in first-packet order, the cut record left out)", read, secs, want)
 		}
 		if got[2].LinkType != 101 || got[2].Interface != 1 || got[3].Interface != 2 {
@@ -73,16 +74,4 @@ func TestOpenManyOrderAndDamage(t *testing.T) {
 			t.Errorf("%s: damage reported as a clean end", read)
 		}
 	}
-}
-
-func equalInts(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
