@@ -57,9 +57,9 @@ func helloAckWords(f *decode.Flow) string {
 	case !ok || t.ClientHelloSegments < 2:
 		return ""
 	case acked == 0:
-		return "; the server acknowledged none of it"
+		return "; the server's cumulative ACK covers none of it (SACK blocks are not read)"
 	case acked < end:
-		return fmt.Sprintf("; the server acknowledged only its first %d of %d bytes", acked, end)
+		return fmt.Sprintf("; the server's cumulative ACK covers only its first %d of %d bytes (SACK blocks are not read)", acked, end)
 	}
 	return ""
 }

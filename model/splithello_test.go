@@ -21,7 +21,7 @@ func TestSplitHelloMiddleboxIsNamed(t *testing.T) {
 	}
 	f := flows[1]
 	for _, want := range []string{
-		"the ClientHello (1509 bytes, 2 segments, X25519MLKEM768 key share offered) was never answered: its 1448-byte segment was resent 6 times, the rest not; the server acknowledged none of it",
+		"the ClientHello (1509 bytes, 2 segments, X25519MLKEM768 key share offered) was never answered: its 1448-byte segment was resent 6 times, the rest not; the server's cumulative ACK covers none of it (SACK blocks are not read)",
 		"a middlebox on the path likely drops ClientHellos split over segments; the server never saw it complete (flow 1 to the same server sent its 277-byte ClientHello in one segment and was answered)",
 	} {
 		if f.Outcome != NoServerHello || !strings.Contains(f.Diagnosis, want) {
