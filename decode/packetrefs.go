@@ -11,15 +11,21 @@ import (
 // rest are known only by the byte range the flow spans, which export scans
 // for the flow's endpoints. So a flow's memory does not grow with the data
 // it carried: the same connections with 4x the data need no more.
+//
+// Deltas count from the flow's first packet, so a SYN takes 2 bytes, and
+// the first few packets fit in the struct itself: a scan or a refused SYN
+// (most flows of a SYN flood) makes no heap object. The rest spill to buf.
 type PacketRefs struct {
-	buf        []byte
-	listed     int32 // packets in buf
-	total      int32 // packets of the flow (a flow of 2^31 packets would need 3 TB of capture)
+	buf        []byte // the packets after those in inline, once they did not fit
 	lastIndex  int
 	lastOff    int64
 	firstIndex int   // the flow's first packet
 	firstOff   int64 // its offset
 	end        int64 // offset of the flow's last packet
+	listed     int32 // packets listed (inline and buf)
+	total      int32 // packets of the flow (a flow of 2^31 packets would need 3 TB of capture)
+	inline     [15]byte
+	inlineN    uint8 // bytes used in inline
 }
 
 // PacketRef is one packet's place in the source, and whether it is part of
@@ -35,6 +41,7 @@ type PacketRef struct {
 func (r *PacketRefs) Add(index int, offset int64, evidence, all bool) {
 	if r.total == 0 {
 		r.firstIndex, r.firstOff = index, offset
+		r.lastIndex, r.lastOff = index, offset
 	}
 	r.total++
 	r.end = offset
@@ -45,8 +52,14 @@ func (r *PacketRefs) Add(index int, offset int64, evidence, all bool) {
 	if evidence {
 		d |= 1
 	}
-	r.buf = binary.AppendUvarint(r.buf, d)
-	r.buf = binary.AppendUvarint(r.buf, uint64(offset-r.lastOff))
+	var one [2 * binary.MaxVarintLen64]byte
+	e := binary.AppendUvarint(one[:0], d)
+	e = binary.AppendUvarint(e, uint64(offset-r.lastOff))
+	if n := int(r.inlineN); r.buf == nil && n+len(e) <= len(r.inline) {
+		r.inlineN += uint8(copy(r.inline[n:], e))
+	} else {
+		r.buf = append(r.buf, e...)
+	}
 	r.lastIndex, r.lastOff = index, offset
 	r.listed++
 }
@@ -54,9 +67,14 @@ func (r *PacketRefs) Add(index int, offset int64, evidence, all bool) {
 // Listed decodes the packets listed exactly, in order.
 func (r *PacketRefs) Listed() []PacketRef {
 	out := make([]PacketRef, 0, r.listed)
-	var idx int
-	var off int64
-	b := r.buf
+	idx, off := r.firstIndex, r.firstOff
+	out, idx, off = appendRefs(out, r.inline[:r.inlineN], idx, off)
+	out, _, _ = appendRefs(out, r.buf, idx, off)
+	return out
+}
+
+// appendRefs decodes the entries in b, which count from idx and off.
+func appendRefs(out []PacketRef, b []byte, idx int, off int64) ([]PacketRef, int, int64) {
 	for len(b) > 0 {
 		d, k := binary.Uvarint(b)
 		if k <= 0 {
@@ -72,8 +90,11 @@ func (r *PacketRefs) Listed() []PacketRef {
 		off += int64(o)
 		out = append(out, PacketRef{Index: idx, Offset: off, Evidence: d&1 == 1})
 	}
-	return out
+	return out, idx, off
 }
+
+// size is the bytes the listed packets take.
+func (r *PacketRefs) size() int { return int(r.inlineN) + len(r.buf) }
 
 // FlowPackets is where one flow's packets are: what export needs to find
 // them again without rereading the whole capture.

@@ -1,6 +1,9 @@
 package decode
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestPacketRefsListEvidenceAndSpanTheRest(t *testing.T) {
 	var r PacketRefs
@@ -46,7 +49,7 @@ func TestPacketRefsCompact(t *testing.T) {
 		r.Add(i*3, off, true, false)
 		off += 1514 + 16
 	}
-	if per := float64(len(r.buf)) / 10000; per > 3.5 {
+	if per := float64(r.size()) / 10000; per > 3.5 {
 		t.Errorf("%.1f bytes per packet, want <= 3.5", per)
 	}
 }
@@ -62,5 +65,42 @@ func TestPacketRefsDoNotGrowWithData(t *testing.T) {
 	}
 	if cap(r.buf) != before || r.total != 99_999 {
 		t.Errorf("size %d -> %d bytes over 100,000 data packets (%d packets)", before, cap(r.buf), r.total)
+	}
+}
+
+// A SYN flood's flows (a SYN, maybe a RST) list their packets without a
+// heap object each: a million of them made a million small slices.
+func TestPacketRefsFirstPacketsNeedNoAllocation(t *testing.T) {
+	allocs := testing.AllocsPerRun(100, func() {
+		var r PacketRefs
+		r.Add(1_000_000, 600_000_000, true, false)
+		r.Add(1_000_350, 600_040_000, true, false)
+		if r.buf != nil {
+			t.Fatalf("a SYN and its RST spilled out of the inline refs (%d bytes)", r.size())
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations for a SYN and a RST, want 0", allocs)
+	}
+}
+
+// Packets listed across the inline bytes and the spilled ones come back
+// in order, exactly.
+func TestPacketRefsRoundTripAcrossSpill(t *testing.T) {
+	var r PacketRefs
+	var want []PacketRef
+	idx, off := 7, int64(5_000)
+	for i := range 40 {
+		p := PacketRef{Index: idx, Offset: off, Evidence: i%3 != 1}
+		r.Add(p.Index, p.Offset, p.Evidence, true)
+		want = append(want, p)
+		idx += 1 + i*i*97
+		off += int64(60 + i*i*i*1000)
+	}
+	if r.inlineN == 0 || r.buf == nil {
+		t.Fatalf("fixture: want both inline (%d bytes) and spilled (%d bytes) refs", r.inlineN, len(r.buf))
+	}
+	if got := r.Listed(); !slices.Equal(got, want) {
+		t.Errorf("listed %+v\nwant %+v", got, want)
 	}
 }
