@@ -30,16 +30,21 @@ func (a *Analyzer) Predecode() func(*capture.Batch) {
 			pd = &predecoded{}
 			b.Aux = pd
 		}
-		n := len(b.Packets)
-		pd.segs = grow(pd.segs, n)
-		pd.skips = grow(pd.skips, n)
-		pd.hash = grow(pd.hash, n)
-		for i := range b.Packets {
-			p, seg := &b.Packets[i], &pd.segs[i]
-			pd.skips[i] = dec.Decode(p.LinkType, p.Data, seg)
-			if pd.skips[i] == packet.SkipNone {
-				pd.hash[i] = table.hash(seg.Src, seg.Dst, seg.SrcPort, seg.DstPort)
-			}
+		pd.fill(dec, table, b.Packets)
+	}
+}
+
+// fill decodes packets and hashes their endpoints with table's seed.
+func (pd *predecoded) fill(dec *packet.Decoder, table *flowTable, packets []capture.Packet) {
+	n := len(packets)
+	pd.segs = grow(pd.segs, n)
+	pd.skips = grow(pd.skips, n)
+	pd.hash = grow(pd.hash, n)
+	for i := range packets {
+		p, seg := &packets[i], &pd.segs[i]
+		pd.skips[i] = dec.Decode(p.LinkType, p.Data, seg)
+		if pd.skips[i] == packet.SkipNone {
+			pd.hash[i] = table.hash(seg.Src, seg.Dst, seg.SrcPort, seg.DstPort)
 		}
 	}
 }

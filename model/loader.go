@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 
@@ -35,7 +36,7 @@ const (
 type Loader struct {
 	src   *capture.Source
 	mu    sync.Mutex
-	an    *decode.Analyzer
+	an    *decode.Sharded
 	keys  *keylog.Log    // what SetKeyLog gave, for a reload with more (keylogfile.go)
 	held  int64          // what SetMaxHeld gave
 	cross map[int]string // flow ID -> what other flows say of it (splitHelloNotes), once the load is done
@@ -43,15 +44,36 @@ type Loader struct {
 
 // NewLoader prepares a load of src.
 func NewLoader(src *capture.Source) *Loader {
-	return &Loader{src: src, an: decode.NewAnalyzer()}
+	return &Loader{src: src, an: decode.NewSharded(shardsFor(src), false)}
 }
 
 // NewPacketLoader prepares a load that finds flows and their packets without
 // decoding TLS: enough to export whole flows by ID, in about half the time.
 func NewPacketLoader(src *capture.Source) *Loader {
-	an := decode.NewAnalyzer()
-	an.TCPOnly = true
-	return &Loader{src: src, an: an}
+	return &Loader{src: src, an: decode.NewSharded(shardsFor(src), true)}
+}
+
+// minShardedBytes is the smallest capture analysed on every core: below
+// it a load takes a few tens of milliseconds on one. shardCount, when
+// set, replaces GOMAXPROCS (tests set both).
+var (
+	minShardedBytes int64 = 8 << 20
+	shardCount      int
+)
+
+// shardsFor is how many shards analyse src: one per core (GOMAXPROCS) for
+// a file of known size big enough to gain from it, else one, which is the
+// analyzer alone on the loader's goroutine. Input of unknown size (a pipe,
+// live capture) stays on one: its batches are small and come as packets
+// arrive.
+func shardsFor(src *capture.Source) int {
+	if size := src.Size(); size < 0 || size < minShardedBytes {
+		return 1
+	}
+	if shardCount > 0 {
+		return shardCount
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // SetKeyLog gives the load secrets to decrypt TLS handshakes with (nil:
@@ -67,7 +89,7 @@ func (l *Loader) SetMaxHeld(n int64) { l.held = n; l.an.SetMaxHeld(n) }
 // nil it receives batches of changed flows at most every 100 ms (or 5,000
 // flows), and a final batch with Done set. It returns the damage error, if any.
 // Reading and frame decoding run on their own goroutine (capture.Prefetch,
-// Analyzer.Predecode), analysis on this one.
+// Sharded.Predecode), analysis on this one, or on one per shard.
 func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
