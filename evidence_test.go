@@ -191,7 +191,7 @@ func contradictions(f *model.Flow) []string {
 	var out []string
 	d := f.Diagnosis
 	low := strings.ToLower(d)
-	t := &f.TLS
+	t := f.TLS
 
 	// A certificate cause needs a certificate: one in clear, or a TLS 1.3
 	// full handshake (no PSK) whose encrypted server flight carried it.

@@ -173,6 +173,7 @@ func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 	slot := a.slotFor() // zeroed: fields are set, not the whole kilobyte rewritten
 	f := &slot.f
 	f.ID, f.First, f.Last = len(a.flows)+1, p.TS, p.TS
+	f.TLS = emptyTLS
 	switch {
 	case seg.Has(packet.FlagSYN) && !seg.Has(packet.FlagACK):
 		f.Client, f.Server, f.ClientBasis = src, dst, BySYN
@@ -296,8 +297,12 @@ func (f *Flow) snapshot() Flow {
 func (f *Flow) snapshotInto(c *Flow) {
 	*c = *f
 	c.Events = slices.Clone(f.Events)
-	c.TLS.Alerts = slices.Clone(f.TLS.Alerts)
-	c.TLS.Decrypt = f.TLS.Decrypt.clone()
+	if f.TLS != emptyTLS {
+		t := *f.TLS
+		t.Alerts = slices.Clone(t.Alerts)
+		t.Decrypt = t.Decrypt.clone()
+		c.TLS = &t
+	}
 }
 
 // compact moves a finished flow's timeline into an event slab at its exact

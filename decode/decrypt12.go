@@ -18,7 +18,7 @@ const extEncryptThenMAC = 22
 // master secret when the first ChangeCipherSpec is seen. Extended master
 // secret changes nothing here: the key log holds the master secret itself.
 func (fs *flowState) start12() {
-	dec, t := fs.dec, &fs.f.TLS
+	dec, t := fs.dec, fs.f.TLS
 	facts := t.Decrypt
 	sh := t.ServerHello
 	if dec.started12 || sh == nil {

@@ -54,7 +54,10 @@ type Flow struct {
 	PacketsDir  [2]int32
 
 	TCP TCPFacts
-	TLS TLSFacts
+	// TLS is never nil in a flow the analyzer made: a flow that never
+	// carried payload (a scan, a refused SYN) points at one shared empty
+	// value, which nothing may write, instead of paying 500 bytes for it.
+	TLS *TLSFacts
 
 	Events    []Event // bounded timeline, in capture order
 	EventsCut int32   // events dropped once the cap was reached
@@ -158,6 +161,10 @@ type TLSFacts struct {
 
 	JA3Hash, JA3SHash, JA4 string // fingerprints (the full JA3 strings are not kept: memory per flow)
 }
+
+// emptyTLS is the TLS facts of every flow that has none yet: read only.
+// flowState.tls gives a flow its own before the first write.
+var emptyTLS = &TLSFacts{}
 
 // SSLv2Facts is what a pure SSL 2.0 handshake showed in clear.
 type SSLv2Facts struct {

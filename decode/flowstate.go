@@ -87,12 +87,22 @@ func (fs *flowState) state(d Dir) *dirState {
 	if s := fs.d[d]; s != nil {
 		return s
 	}
+	fs.tls() // the first payload: TLS facts from here on
 	s := fs.shared.newDirState(d)
 	if fs.hasISN[d] {
 		s.re.start(fs.isn[d] + 1)
 	}
 	fs.d[d] = s
 	return s
+}
+
+// tls returns the flow's own TLS facts, made on the first write: the flow
+// shares emptyTLS until then (see Flow.TLS).
+func (fs *flowState) tls() *TLSFacts {
+	if fs.f.TLS == emptyTLS || fs.f.TLS == nil {
+		fs.f.TLS = new(TLSFacts)
+	}
+	return fs.f.TLS
 }
 
 // finished is the decoding state of every direction that needs no more
@@ -136,8 +146,8 @@ func (fs *flowState) stopClosed() {
 
 // problem records why direction d stopped being decoded.
 func (fs *flowState) problem(d Dir, why string) {
-	if fs.f.TLS.Problem[d] == "" {
-		fs.f.TLS.Problem[d] = why
+	if t := fs.tls(); t.Problem[d] == "" {
+		t.Problem[d] = why
 	}
 	fs.salvage(d)
 	fs.stop(d)
@@ -193,6 +203,17 @@ func (fs *flowState) flip(basis ClientBasis) {
 	fs.sz.flip()
 	swap2(&fs.lastAt)
 	f.TCP.CloseBy ^= 1
+	if f.TLS != emptyTLS {
+		fs.flipTLS()
+	}
+	for i := range f.Events {
+		f.Events[i].Dir ^= 1
+	}
+}
+
+// flipTLS is flip for the flow's own TLS facts and decryption state.
+func (fs *flowState) flipTLS() {
+	f := fs.f
 	swap2(&f.TLS.CCS)
 	swap2(&f.TLS.Finished)
 	swap2(&f.TLS.Encrypted)
@@ -210,9 +231,6 @@ func (fs *flowState) flip(basis ClientBasis) {
 		swap2(&dec.opened)
 		swap2(&dec.v12)
 		swap2(&dec.hs)
-	}
-	for i := range f.Events {
-		f.Events[i].Dir ^= 1
 	}
 	for i := range f.TLS.Alerts {
 		f.TLS.Alerts[i].From ^= 1
@@ -316,12 +334,12 @@ func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 		fs.event(d, EvACK, 0, 0)
 	}
 	if d == FromServer && fs.chEndOK && seg.Has(packet.FlagACK) && int32(seg.Ack-fs.chEnd) >= 0 {
-		f.TLS.ClientHelloAcked = true
+		fs.tls().ClientHelloAcked = true
 	}
 	if d == FromServer && fs.hasISN[FromClient] && f.TLS.ServerHello == nil && seg.Has(packet.FlagACK) && !seg.Has(packet.FlagSYN) {
 		// How much of the client's hello got through: a split one may stop after its first segment.
 		if n := int32(seg.Ack - fs.isn[FromClient] - 1); n > f.TLS.ClientAckedBytes && n < 1<<20 {
-			f.TLS.ClientAckedBytes = n
+			fs.tls().ClientAckedBytes = n
 		}
 	}
 	if (f.TCP.RST[0] || f.TCP.RST[1]) || (f.TCP.FIN[0] && f.TCP.FIN[1]) {

@@ -159,6 +159,9 @@ func FuzzTLSStream(f *testing.F) {
 
 func checkBounds(t *testing.T, fs *flowState) {
 	t.Helper()
+	if EmptyTLSWritten() {
+		t.Fatal("a flow wrote the TLS facts flows without payload share")
+	}
 	for _, s := range fs.d {
 		if s == nil {
 			continue

@@ -158,7 +158,7 @@ func (fs *flowState) wantsCertHead(s *dirState, typ uint8) bool {
 // certHead parses the certificates wholly inside the head of an oversized
 // Certificate message and says how much was read.
 func (fs *flowState) certHead(head []byte) string {
-	t := &fs.f.TLS
+	t := fs.f.TLS
 	t.Certificates, t.CertificateTotal = fs.shared.certs.parse(head, fs.tls13)
 	return fmt.Sprintf("its first %d bytes were read (%d whole certificates in them, the first %d shown), the rest passed over",
 		len(head), t.CertificateTotal, len(t.Certificates))
@@ -451,7 +451,7 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 // a record of the Finished message's size when the server refused the early
 // data and no EndOfEarlyData comes.
 func (fs *flowState) earlyData(length int) bool {
-	t := &fs.f.TLS
+	t := fs.f.TLS
 	if t.ClientHello == nil || !t.ClientHello.EarlyData || t.Finished[FromClient] || fs.earlyDone || t.HelloRetry != nil {
 		return false
 	}
@@ -486,14 +486,14 @@ func finishedRecordLen(suite uint16) int {
 // accepted the PSK, and the record has its size, 4 + 1 + 16 = 21 bytes (an
 // alert is 19, a Finished at least 49; padding may add a little).
 func (fs *flowState) endOfEarlyData(length int) bool {
-	t := &fs.f.TLS
+	t := fs.f.TLS
 	return t.ClientHello != nil && t.ClientHello.EarlyData && t.ServerHello != nil &&
 		t.ServerHello.SelectedPSK >= 0 && length > endOfEarlyDataMin && length <= maxEncryptedAlertLen
 }
 
 // updateDone notes when the handshake has finished from both sides' view.
 func (fs *flowState) updateDone() {
-	t := &fs.f.TLS
+	t := fs.f.TLS
 	if fs.tls13 {
 		fs.hsDone = t.Finished[FromClient]
 	} else {

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/pcapsurgery/pcapsurgery/decode"
 	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 	"github.com/pcapsurgery/pcapsurgery/decode/internal/synth"
 	"github.com/pcapsurgery/pcapsurgery/model"
@@ -84,6 +85,9 @@ func FuzzPipeline(f *testing.F) {
 		defer cancel()
 		if err := l.Run(ctx, nil); err == context.DeadlineExceeded {
 			t.Fatal("loading did not finish in 20 s")
+		}
+		if decode.EmptyTLSWritten() {
+			t.Fatal("a flow wrote the TLS facts flows without payload share")
 		}
 		flows := l.Flows()
 		var js, table bytes.Buffer

@@ -48,7 +48,7 @@ func Classify(f *decode.Flow) Verdict {
 }
 
 func classify(f *decode.Flow) Verdict {
-	tcp, t := &f.TCP, &f.TLS
+	tcp, t := &f.TCP, f.TLS
 	switch {
 	case tcp.RefusedByRST && f.Payload[client] == 0:
 		return Verdict{Outcome: Refused, Stage: StageTCP, Who: "server", Diagnosis: refusedText(f.Server.Port())}
@@ -179,7 +179,7 @@ func notTLSVerdict(f *decode.Flow) Verdict {
 
 // noClientHello covers TLS flows whose ClientHello we never read.
 func noClientHello(f *decode.Flow) Verdict {
-	t, tcp := &f.TLS, &f.TCP
+	t, tcp := f.TLS, &f.TCP
 	switch {
 	case t.Problem[client] != "":
 		return Verdict{Outcome: Partial, Stage: StageUnknown, Diagnosis: "client's bytes not decodable: " + t.Problem[client]}
@@ -219,7 +219,7 @@ func closer(f *decode.Flow) (who, how string) {
 }
 
 func completedVerdict(f *decode.Flow) Verdict {
-	t := &f.TLS
+	t := f.TLS
 	if a := firstFatal(f); a != nil {
 		if a.Decrypted && a.From == server && t.ServerHello.TLS13() {
 			// The key log shows what size alone only guessed: the server
@@ -290,7 +290,7 @@ func clientEncryptedCertificate(f *decode.Flow) (seen, empty bool) {
 // Finished at once with one alert-sized record (19 bytes, a little more if
 // padded) and closed: it rejected the client's certificate, or its absence.
 func tls13PostHandshakeAlert(f *decode.Flow) (string, bool) {
-	t := &f.TLS
+	t := f.TLS
 	if !t.ServerHello.TLS13() {
 		return "", false
 	}
@@ -322,7 +322,7 @@ func alpnNote(alpn string) string {
 // noServerHello covers a ClientHello that got no ServerHello. Who closed
 // first, and when, comes from the timeline's first FIN or RST.
 func noServerHello(f *decode.Flow) Verdict {
-	t := &f.TLS
+	t := f.TLS
 	if t.Problem[server] != "" {
 		return Verdict{Outcome: Partial, Stage: StageClientHello, Diagnosis: "server's answer not decodable: " + t.Problem[server]}
 	}
@@ -422,7 +422,7 @@ func mtuSuspect(f *decode.Flow) bool {
 // stoppedMidHandshake covers a handshake that got past the hellos and then
 // stopped with no alert in clear.
 func stoppedMidHandshake(f *decode.Flow) Verdict {
-	t := &f.TLS
+	t := f.TLS
 	stage := stageAfter(f)
 	after := stageWords(f, stage)
 	if e, ok := firstClose(f); ok {

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/pcapsurgery/pcapsurgery/decode"
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
 
@@ -189,7 +190,7 @@ func (x *ClosestIndex) best(target *Flow, tier int, bs []*closestBucket) (int, b
 func choiceOf(f *Flow) serverChoice {
 	ch := serverChoice{version: f.Verdict.Version, resumed: f.Outcome == Resumed}
 	if sh := f.TLS.ServerHello; sh != nil {
-		ch.hasSH, ch.suite, ch.group = true, sh.CipherSuite, negotiatedGroup(&f.TLS)
+		ch.hasSH, ch.suite, ch.group = true, sh.CipherSuite, negotiatedGroup(f.TLS)
 	}
 	return ch
 }
@@ -197,6 +198,7 @@ func choiceOf(f *Flow) serverChoice {
 // fit is offersChoice for a flow whose server made this choice.
 func (ch serverChoice) fit(target *Flow) int {
 	c := Flow{}
+	c.TLS = &decode.TLSFacts{}
 	c.Verdict.Version = ch.version
 	if ch.hasSH {
 		c.TLS.ServerHello = &tlswire.ServerHello{CipherSuite: ch.suite, KeyShareGroup: ch.group}

@@ -125,7 +125,7 @@ func offersChoice(ch *tlswire.ClientHello, c *Flow) int {
 	if slices.Contains(ch.CipherSuites, sh.CipherSuite) {
 		n += 2
 	}
-	if g := negotiatedGroup(&c.TLS); g != 0 && slices.Contains(ch.SupportedGroups, g) {
+	if g := negotiatedGroup(c.TLS); g != 0 && slices.Contains(ch.SupportedGroups, g) {
 		n++
 	}
 	return n

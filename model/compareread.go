@@ -71,7 +71,7 @@ func helloReadings(a, b *Flow) []string {
 		out = append(out, chose+"; this client offers "+vName+" but not that suite (it offers "+
 			suitesFor(ca.CipherSuites, v)+")"+answered(a)+": likely no cipher suite in common")
 	default:
-		if g := negotiatedGroup(&b.TLS); g != 0 && len(ca.SupportedGroups) > 0 && !slices.Contains(ca.SupportedGroups, g) {
+		if g := negotiatedGroup(b.TLS); g != 0 && len(ca.SupportedGroups) > 0 && !slices.Contains(ca.SupportedGroups, g) {
 			out = append(out, "the server used "+registry.Group(g)+" for the working client (#"+strconv.Itoa(b.ID)+
 				"); this client does not offer it (it offers "+names(ca.SupportedGroups, registry.Group, 6)+
 				")"+answered(a)+": likely no key exchange group in common")
@@ -201,7 +201,7 @@ func sniReading(a, b *Flow) string {
 // sizeReading: a ClientHello in more segments than the working one that
 // never got an answer nor a full acknowledgement.
 func sizeReading(a, b *Flow) string {
-	ta, tb := &a.TLS, &b.TLS
+	ta, tb := a.TLS, b.TLS
 	if ta.ClientHelloSegments <= 1 || ta.ClientHelloSegments <= tb.ClientHelloSegments || ta.ClientHelloAcked ||
 		(a.Outcome != NoServerHello && a.Outcome != Reset) {
 		return ""

@@ -71,7 +71,7 @@ func clientHelloRows(a, b *Flow) []CompareRow {
 	if ca == nil || cb == nil {
 		return []CompareRow{row("ClientHello", helloPresence(ca != nil), helloPresence(cb != nil))}
 	}
-	ta, tb := &a.TLS, &b.TLS
+	ta, tb := a.TLS, b.TLS
 	return []CompareRow{
 		row("legacy version", registry.Version(ca.LegacyVersion), registry.Version(cb.LegacyVersion)),
 		listRow("versions", ca.SupportedVersions, cb.SupportedVersions, registry.Version, false),
@@ -180,7 +180,7 @@ func serverHelloRows(a, b *Flow) []CompareRow {
 	return append(rows,
 		row("version", registry.Version(sa.Version()), registry.Version(sb.Version())),
 		row("cipher suite", registry.CipherSuiteShort(sa.CipherSuite), registry.CipherSuiteShort(sb.CipherSuite)),
-		row("key exchange group", groupText(&a.TLS), groupText(&b.TLS)),
+		row("key exchange group", groupText(a.TLS), groupText(b.TLS)),
 		row("ALPN", alpnChosen(sa), alpnChosen(sb)),
 		listRow("extensions", sa.Extensions, sb.Extensions, registry.Extension, true),
 		row("resumed", yesNo(a.Outcome == Resumed), yesNo(b.Outcome == Resumed)),

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
 )
 
 // jsonFlow is the part of a summary --json line the grouping test reads.
@@ -246,6 +248,7 @@ func TestGroupBucketsByFlowStart(t *testing.T) {
 	gr := NewGrouper([]GroupKey{ByOutcome}, span, 4)
 	for i, o := range []Outcome{Alert, Alert, OK, Reset, Alert} {
 		var f Flow
+		f.TLS = &decode.TLSFacts{}
 		f.Outcome = o
 		f.First = t0.Add(time.Duration(i) * time.Minute)
 		f.Last = f.First.Add(time.Second)

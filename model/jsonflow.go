@@ -15,7 +15,7 @@ import (
 // without building the report or reflecting over it, which cost more per
 // flow than decoding the flow did.
 func appendFlow(b []byte, f *Flow, lists *codeListCache) []byte {
-	t := &f.TLS
+	t := f.TLS
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, int64(f.ID), 10)
 	b = append(b, `,"client":"`...)

@@ -15,7 +15,7 @@ import (
 // What was read in clear still stands: a completed handshake, a fatal alert,
 // a plaintext protocol recognised from its first bytes.
 func bytesMissing(f *decode.Flow) (Verdict, bool) {
-	t, tcp := &f.TLS, &f.TCP
+	t, tcp := f.TLS, &f.TCP
 	if completed(f) || firstFatal(f) != nil || t.NotTLS != "" && t.NotTLS != "unknown" {
 		return Verdict{}, false
 	}
@@ -59,7 +59,7 @@ func snapText(f *decode.Flow) string {
 // uncapturedText says which side's bytes are missing and what the rest of
 // the flow suggests they held.
 func uncapturedText(f *decode.Flow) string {
-	tcp, t := &f.TCP, &f.TLS
+	tcp, t := &f.TCP, f.TLS
 	var parts []string
 	for _, d := range []decode.Dir{server, client} {
 		switch {
@@ -193,7 +193,7 @@ func handshakeRTT(f *decode.Flow) (time.Duration, bool) {
 // plaintextReply covers a client that sent a ClientHello and got plaintext
 // back: TLS sent to a port that does not speak it.
 func plaintextReply(f *decode.Flow) Verdict {
-	t := &f.TLS
+	t := f.TLS
 	proto := t.NotTLS
 	what := "in plaintext " + proto
 	if proto == "unknown" {
@@ -239,7 +239,7 @@ func plainLineWords(proto, line string) string {
 // read in clear, or a TLS 1.3 full handshake (no PSK accepted) whose server
 // flight is encrypted. A diagnosis names a certificate cause only then.
 func certificateSent(f *decode.Flow) bool {
-	t := &f.TLS
+	t := f.TLS
 	if len(t.Certificates) > 0 || hasEvent(f, server, decode.EvHandshake, tlswire.CertificateType) {
 		return true
 	}

@@ -66,7 +66,7 @@ type Verdict struct {
 
 // stageAfter maps the last handshake message seen to a stage.
 func stageAfter(f *decode.Flow) Stage {
-	t := &f.TLS
+	t := f.TLS
 	switch {
 	case t.Finished[decode.FromClient]:
 		return StageClientFlight
@@ -122,7 +122,7 @@ func firstEncryptedAlert(f *decode.Flow) *decode.AlertFact {
 
 // completed reports whether the handshake finished from both sides.
 func completed(f *decode.Flow) bool {
-	t := &f.TLS
+	t := f.TLS
 	if t.ServerHello == nil {
 		return false
 	}
@@ -136,7 +136,7 @@ func completed(f *decode.Flow) bool {
 
 // resumed reports an abbreviated handshake.
 func resumed(f *decode.Flow) bool {
-	t := &f.TLS
+	t := f.TLS
 	ch, sh := t.ClientHello, t.ServerHello
 	if ch == nil || sh == nil {
 		return false

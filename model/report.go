@@ -137,7 +137,7 @@ func decryptionReport(d *decode.DecryptFacts) (*bool, *DecryptionReport) {
 
 // Report builds a flow's JSON form.
 func Report(f *Flow) FlowReport {
-	t := &f.TLS
+	t := f.TLS
 	r := FlowReport{
 		ID: f.ID, Client: f.Client.String(), Server: f.Server.String(), ClientBy: string(f.ClientBasis),
 		Start: stamp(f.First), End: stamp(f.Last), Packets: f.Packets, Bytes: f.Bytes,

@@ -51,7 +51,7 @@ func helloAckedBytes(t *decode.TLSFacts) (int, bool) {
 // helloAckWords says how much of a split ClientHello the server
 // acknowledged ("" when the capture cannot tell: no SYN, or all of it).
 func helloAckWords(f *decode.Flow) string {
-	t := &f.TLS
+	t := f.TLS
 	acked, ok := helloAckedBytes(t)
 	switch end := int(t.ClientHelloEnd); {
 	case !ok || t.ClientHelloSegments < 2:
@@ -79,7 +79,7 @@ func splitHelloNotes(flows []*decode.Flow) map[int]string {
 	var byServer map[netip.AddrPort]*served
 	var suspects []*decode.Flow
 	for _, f := range flows {
-		t := &f.TLS
+		t := f.TLS
 		if t.ClientHello == nil {
 			continue
 		}

@@ -28,7 +28,7 @@ func TestSplitHelloMiddleboxIsNamed(t *testing.T) {
 			t.Errorf("ML-KEM client: %s %q, want NO SH with %q", f.Outcome, f.Diagnosis, want)
 		}
 	}
-	if n, ok := helloAckedBytes(&f.TLS); !ok || n != 0 {
+	if n, ok := helloAckedBytes(f.TLS); !ok || n != 0 {
 		t.Errorf("acked_bytes %d %v, want 0", n, ok)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
 )
 
 // Times a pcapng file can state but int64 nanoseconds cannot hold still
@@ -13,6 +15,7 @@ func TestTimesOutsideNanosecondRange(t *testing.T) {
 	var flows []Flow
 	for i, y := range []int{3000, 2026, 1500, 2200} {
 		var fl Flow
+		fl.TLS = &decode.TLSFacts{}
 		fl.ID, fl.First = i+1, at(y)
 		flows = append(flows, fl)
 	}

@@ -169,7 +169,7 @@ func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f'
 
 // hellos shows what the client offered beside what the server chose.
 func (r *renderer) hellos(f *model.Flow) {
-	t := &f.TLS
+	t := f.TLS
 	ch, sh := t.ClientHello, t.ServerHello
 	if ch == nil && sh == nil && t.HelloRetry == nil {
 		return
@@ -282,7 +282,7 @@ func sslv2Choices(v2 *decode.SSLv2Facts, w int) []string {
 }
 
 func choices(f *model.Flow, w int) []string {
-	t := &f.TLS
+	t := f.TLS
 	var out []string
 	add := func(ls []string) { out = append(out, ls...) }
 	if hrr := t.HelloRetry; hrr != nil {
@@ -341,7 +341,7 @@ func choices(f *model.Flow, w int) []string {
 }
 
 func (r *renderer) certs(f *model.Flow) {
-	t := &f.TLS
+	t := f.TLS
 	if len(t.Certificates) == 0 {
 		return
 	}
@@ -412,7 +412,7 @@ func (r *renderer) certs(f *model.Flow) {
 
 // ends lists alerts, resets and closes with who sent them.
 func (r *renderer) ends(f *model.Flow) {
-	t := &f.TLS
+	t := f.TLS
 	var ls []string
 	for _, a := range t.Alerts {
 		s := "encrypted alert"
@@ -455,7 +455,7 @@ func (r *renderer) ends(f *model.Flow) {
 
 // facts covers fingerprints, TCP oddities and decoder notes.
 func (r *renderer) facts(f *model.Flow) {
-	t := &f.TLS
+	t := f.TLS
 	var fps []string
 	fps = append(fps, kv("JA4", nonEmpty(model.Printable(t.JA4)), r.w)...)
 	fps = append(fps, kv("JA3", nonEmpty(model.Printable(t.JA3Hash)), r.w)...)

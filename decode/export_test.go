@@ -1,0 +1,8 @@
+package decode
+
+import "reflect"
+
+// EmptyTLSWritten reports whether anything wrote the TLS facts every flow
+// without payload shares (Flow.TLS): the tests and fuzz targets that feed
+// captures check it after each.
+func EmptyTLSWritten() bool { return !reflect.DeepEqual(*emptyTLS, TLSFacts{}) }
