@@ -32,6 +32,7 @@ func captureIface(args []string, stdout, stderr io.Writer) int {
 	expr := fs.String("filter", "", "when output is not a terminal: only flows matching this filter expression")
 	failures := fs.Bool("failures", false, "when output is not a terminal: only failed flows")
 	maxHeld := maxHeldFlag(fs)
+	live := liveFlags(fs)
 	words, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
@@ -109,6 +110,8 @@ func captureIface(args []string, stdout, stderr io.Writer) int {
 	l := model.NewLoader(src)
 	l.SetMaxHeld(int64(*maxHeld))
 	if explorer {
+		startSpool(l, *live, stderr)
+		defer l.Close()
 		label := iface // the header says what is captured: LIVE eth0 port 443
 		if !filter.Empty() {
 			label += " " + strings.Join(strings.Fields(filter.String()), " ")

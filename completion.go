@@ -11,7 +11,7 @@ _pcapsurgery() {
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=( $(compgen -W "summary export diff capture completion help --help --version --max-held" -- "$cur") $(compgen -f -- "$cur") )
+        COMPREPLY=( $(compgen -W "summary export diff capture completion help --help --version --max-held --spool" -- "$cur") $(compgen -f -- "$cur") )
         return
     fi
     case "${COMP_WORDS[1]}" in
@@ -26,7 +26,7 @@ _pcapsurgery() {
             case "$prev" in
                 -w) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
                 capture) COMPREPLY=( $(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur") ) ;;
-                *) COMPREPLY=( $(compgen -W "-w --force --duration --json --filter --failures --max-held port host net tcp and or not" -- "$cur") ) ;;
+                *) COMPREPLY=( $(compgen -W "-w --force --duration --json --filter --failures --max-held --spool port host net tcp and or not" -- "$cur") ) ;;
             esac ;;
         completion) COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;
         help) COMPREPLY=( $(compgen -W "summary export diff capture completion filter" -- "$cur") ) ;;
@@ -55,7 +55,7 @@ _pcapsurgery() {
     summary) _arguments '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--by[group flows by KEY or KEY,KEY2]:keys:(server sni client clientnet ja4 ja4a outcome alert version cipher issuer)' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '*:capture:_files' ;;
     export) _arguments '--flow[flow ID]:id:' '--filter[filter expression]:expr:' '--evidence[handshake evidence only]' '-o[output file]:file:_files' '--force[overwrite]' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '--with-secrets[embed the flows TLS secrets (pcapng)]' '*:capture:_files' ;;
     diff) _arguments '--json[one JSON object]' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '*:capture:_files' ;;
-    capture) _arguments '-w[also write the packets to a pcap file]:file:_files' '--force[overwrite]' '--duration[stop after this long]:duration:' '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--max-held[memory budget for held bytes]:size:' '1:interface:_net_interfaces' '*:filter:(port host net tcp and or not)' ;;
+    capture) _arguments '-w[also write the packets to a pcap file]:file:_files' '--force[overwrite]' '--duration[stop after this long]:duration:' '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--max-held[memory budget for held bytes]:size:' '--spool[raw packets kept for export on live input]:size:' '1:interface:_net_interfaces' '*:filter:(port host net tcp and or not)' ;;
     completion) _values 'shell' bash zsh fish ;;
     help) _values 'topic' summary export diff capture completion filter ;;
   esac
@@ -76,6 +76,7 @@ complete -c pcapsurgery -n '__fish_seen_subcommand_from summary export capture' 
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary capture' -l failures -d 'only failures'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l by -x -a 'server sni client clientnet ja4 ja4a outcome alert version cipher issuer' -d 'group flows by KEY or KEY,KEY2'
 complete -c pcapsurgery -l max-held -r -d 'memory budget for held bytes'
+complete -c pcapsurgery -l spool -r -d 'raw packets kept for export on live input'
 complete -c pcapsurgery -l keylog -r -F -d 'TLS key log file'
 complete -c pcapsurgery -l with-secrets -d 'embed the exported flows TLS secrets (pcapng)'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l flow -r -d 'flow ID'

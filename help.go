@@ -47,13 +47,13 @@ func orUnknown(s string) string {
 const usageText = `pcapsurgery - find where TLS handshakes failed in a packet capture, and cut out the evidence
 
 Usage:
-  pcapsurgery [--local] [--max-held SIZE] [--keylog KEYS]... FILE...
+  pcapsurgery [--local] [--max-held SIZE] [--keylog KEYS]... [--spool SIZE] FILE...
                                         explore FILE (the summary table when output is not a terminal);
                                         times in UTC, or local time with --local or when TZ is set
   pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE...
   pcapsurgery export FILE... (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]... [--with-secrets]
   pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE] [--keylog KEYS]...
-  pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--filter EXPR] [--failures] [--max-held SIZE]
+  pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--filter EXPR] [--failures] [--max-held SIZE] [--spool SIZE]
                                         capture an interface live (Linux; needs CAP_NET_RAW)
   pcapsurgery completion bash|zsh|fish
   pcapsurgery help [COMMAND]
@@ -67,6 +67,9 @@ Several files or a directory (rotated captures) are read as one, in time order.
 --keylog KEYS reads TLS secrets (NSS key log format, what SSLKEYLOGFILE makes
 clients write; repeatable; SSLKEYLOGFILE is read too when set) to decrypt TLS 1.3
 handshakes: the certificate, and an encrypted alert's real description.
+--spool SIZE (explorer on live input: a pipe, standard input, capture) keeps the newest
+SIZE of raw packets in a temporary directory, removed on exit, so flows can be exported;
+default 256M, 0 keeps none.
 
 Examples:
   pcapsurgery capture.pcapng
@@ -186,7 +189,7 @@ Examples:
   pcapsurgery diff capture.pcapng 17
   pcapsurgery diff capture.pcapng 17 4 --json
 `,
-	"capture": `Usage: pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--filter EXPR] [--failures] [--max-held SIZE]
+	"capture": `Usage: pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--filter EXPR] [--failures] [--max-held SIZE] [--spool SIZE]
 
 Captures packets on the network interface IFACE (any: every interface)
 itself, through an AF_PACKET socket (no libpcap, no tcpdump), and shows the
@@ -210,6 +213,8 @@ Flags:
                    (pcapsurgery help filter; in the explorer, press /)
   --failures       when output is not a terminal: only failed flows
   --max-held SIZE  memory budget for bytes held across flows (default 256M)
+  --spool SIZE     in the explorer: the newest SIZE of raw packets kept in a
+                   temporary directory for export (default 256M; 0: none)
 
 Needs the CAP_NET_RAW capability: run it with sudo, or once:
   sudo setcap cap_net_raw+ep $(which pcapsurgery)

@@ -71,7 +71,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		return usageError(stderr, "--local needs a capture FILE")
 	}
-	if isMaxHeldFlag(args[0]) || isKeyLogFlag(args[0]) {
+	if isMaxHeldFlag(args[0]) || isKeyLogFlag(args[0]) || isLiveFlag(args[0]) {
 		return exploreWithFlags(args, local, stdout, stderr)
 	}
 	if len(args[0]) > 1 && args[0][0] == '-' {
@@ -80,7 +80,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if _, err := os.Stat(args[0]); len(args) > 1 && err != nil {
 		return usageError(stderr, "unknown command %q (commands: summary, export, diff, capture, completion, help)", args[0])
 	}
-	return explore(args, local, stdout, stderr, decode.DefaultMaxHeld, nil)
+	return explore(args, local, stdout, stderr, decode.DefaultMaxHeld, nil, defaultLiveLimits())
 }
 
 // takeLocal removes the explorer's --local flag. Times are UTC unless it is
@@ -109,7 +109,7 @@ func usageError(stderr io.Writer, format string, a ...any) int {
 
 // explore opens the explorer, or prints the summary table when standard
 // output is not a terminal (pcapsurgery FILE | cat).
-func explore(paths []string, loc *time.Location, stdout, stderr io.Writer, maxHeld int64, keyFiles keyLogFiles) int {
+func explore(paths []string, loc *time.Location, stdout, stderr io.Writer, maxHeld int64, keyFiles keyLogFiles, live liveLimits) int {
 	if files, err := capture.ExpandPaths(paths); err == nil {
 		paths = files // a directory stands for its files
 	}
@@ -133,6 +133,9 @@ func explore(paths []string, loc *time.Location, stdout, stderr io.Writer, maxHe
 	l := model.NewLoader(src)
 	l.SetMaxHeld(maxHeld)
 	l.SetKeyLog(keys)
+	startSpool(l, live, stderr)
+	// The spool goes whatever ends the explorer: q, SIGINT, SIGTERM, SIGHUP.
+	defer l.Close()
 	var reopen model.Reopener // K in the explorer re-reads the capture with a key log
 	if !contains(paths, "-") {
 		reopen = func() (*capture.Source, error) { return openInput(paths) }

@@ -68,15 +68,16 @@ func isKeyLogFlag(arg string) bool {
 		(name == "keylog" || strings.HasPrefix(name, "keylog="))
 }
 
-// exploreWithFlags is `pcapsurgery [--max-held SIZE] [--keylog FILE]... FILE`.
+// exploreWithFlags is `pcapsurgery [--max-held SIZE] [--keylog FILE]... [--spool SIZE] FILE`.
 func exploreWithFlags(args []string, loc *time.Location, stdout, stderr io.Writer) int {
 	fs := newFlagSet("explore", stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usageText) }
 	maxHeld := maxHeldFlag(fs)
 	keyFiles := keyLogFlag(fs)
+	live := liveFlags(fs)
 	paths, code, ok := parseFiles(fs, args, stderr)
 	if !ok {
 		return code
 	}
-	return explore(paths, loc, stdout, stderr, int64(*maxHeld), *keyFiles)
+	return explore(paths, loc, stdout, stderr, int64(*maxHeld), *keyFiles, *live)
 }

@@ -21,6 +21,33 @@ func ReadFlowPackets(path string, flows []FlowPackets, evidenceOnly bool, fn fun
 // ReadFlowPacketsIn is ReadFlowPackets for the files a capture.Source of
 // several read, in that order.
 func ReadFlowPacketsIn(paths []string, flows []FlowPackets, evidenceOnly bool, fn func(capture.Packet) error) error {
+	return ReadFlowPacketsFrom(files(paths), flows, evidenceOnly, fn)
+}
+
+// Records re-reads packets by the Index and Offset their first read gave
+// them: the capture files, or a live input's capture.Spool.
+type Records interface {
+	ReadRecords(refs []capture.Ref, fn func(capture.Packet) error) error
+	ScanRecords(from capture.Ref, to int64, fn func(capture.Packet) error) error
+}
+
+// FileRecords is Records over capture files read as one (a Source of
+// several files, in its order).
+func FileRecords(paths []string) Records { return files(paths) }
+
+// files is Records over capture files read as one.
+type files []string
+
+func (p files) ReadRecords(refs []capture.Ref, fn func(capture.Packet) error) error {
+	return capture.ReadRecordsIn(p, refs, fn)
+}
+
+func (p files) ScanRecords(from capture.Ref, to int64, fn func(capture.Packet) error) error {
+	return capture.ScanRecordsIn(p, from, to, fn)
+}
+
+// ReadFlowPacketsFrom is ReadFlowPackets reading from recs.
+func ReadFlowPacketsFrom(recs Records, flows []FlowPackets, evidenceOnly bool, fn func(capture.Packet) error) error {
 	var listed []capture.Ref
 	var scan []FlowPackets
 	for _, f := range flows {
@@ -37,14 +64,14 @@ func ReadFlowPacketsIn(paths []string, flows []FlowPackets, evidenceOnly bool, f
 	slices.SortFunc(listed, func(a, b capture.Ref) int { return cmp.Compare(a.Offset, b.Offset) })
 	listed = slices.CompactFunc(listed, func(a, b capture.Ref) bool { return a.Offset == b.Offset })
 	if len(scan) == 0 {
-		return capture.ReadRecordsIn(paths, listed, fn)
+		return recs.ReadRecords(listed, fn)
 	}
-	return scanFlows(paths, listed, scan, fn)
+	return scanFlows(recs, listed, scan, fn)
 }
 
 // scanFlows reads from the first packet any flow needs to the last one and
 // keeps the listed packets and those of the scanned flows.
-func scanFlows(paths []string, listed []capture.Ref, scan []FlowPackets, fn func(capture.Packet) error) error {
+func scanFlows(recs Records, listed []capture.Ref, scan []FlowPackets, fn func(capture.Packet) error) error {
 	from := capture.Ref{Index: scan[0].From.Index, Offset: scan[0].From.Offset}
 	to := scan[0].To
 	tab := newFlowTable() // its hash and endpoint test, not its map
@@ -66,7 +93,7 @@ func scanFlows(paths []string, listed []capture.Ref, scan []FlowPackets, fn func
 	}
 	dec := packet.NewDecoder()
 	var seg packet.Segment
-	return capture.ScanRecordsIn(paths, from, to, func(p capture.Packet) error {
+	return recs.ScanRecords(from, to, func(p capture.Packet) error {
 		for len(listed) > 0 && listed[0].Offset < p.Offset {
 			listed = listed[1:] // not a record start: nothing to keep there
 		}

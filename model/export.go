@@ -62,6 +62,9 @@ type ExportResult struct {
 	Path    string // the destination, as requested
 	Packets int    // packets written
 	Bytes   int64  // size of the file written
+	// Missing says which packets could not be written because they had
+	// left a live input's export spool ("" when none had).
+	Missing string
 }
 
 // ErrExists is returned, wrapped with the path, when the destination exists
@@ -96,7 +99,8 @@ var ErrInterrupted = errors.New("export interrupted")
 // offsets into another capture would export its packets.
 func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (ExportResult, error) {
 	res := ExportResult{Path: req.Out}
-	if req.Input == "-" || req.Input == "" {
+	spool := spoolOf(refs)
+	if spool == nil && (req.Input == "-" || req.Input == "") {
 		return res, errors.New("cannot export from standard input: save the capture to a file and open that")
 	}
 	if req.Out == "" {
@@ -105,11 +109,14 @@ func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (Expo
 	if len(req.Secrets) > 0 && !isPcapng(req.Out) {
 		return res, errors.New("secrets can only be embedded in pcapng: name the output .pcapng")
 	}
-	inputs := exportInputs(refs, req.Input)
+	var inputs []string // none for the spool, which is never a destination
+	if spool == nil {
+		inputs = exportInputs(refs, req.Input)
+	}
 	if err := checkDestinations(inputs, req.Out, req.Overwrite); err != nil {
 		return res, err
 	}
-	if err := checkInput(refs, req.Input); err != nil {
+	if err := checkSource(refs, req.Input, spool); err != nil {
 		return res, err
 	}
 	if ctx.Err() != nil {
@@ -163,8 +170,12 @@ func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (Expo
 		out = &pcapOut{w: bufio.NewWriterSize(cw, 64<<10), ifaces: ifaces}
 	}
 
+	var recs decode.Records = spool
+	if spool == nil {
+		recs = exportFiles(inputs)
+	}
 	done := ctx.Done()
-	err = decode.ReadFlowPacketsIn(inputs, list, req.Mode == ExportEvidence, func(p capture.Packet) error {
+	err = decode.ReadFlowPacketsFrom(recs, list, req.Mode == ExportEvidence, func(p capture.Packet) error {
 		select {
 		case <-done:
 			return errStop
@@ -181,6 +192,11 @@ func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (Expo
 	}
 	if err != nil {
 		return res, exportErr(req.Out, err)
+	}
+	if spool != nil {
+		if res.Missing, err = spoolMissing(spool, req, list, res.Packets); err != nil {
+			return res, err
+		}
 	}
 	if err := out.flush(); err != nil {
 		return res, exportErr(req.Out, err)
@@ -202,7 +218,7 @@ func ExportContext(ctx context.Context, refs RefLister, req ExportRequest) (Expo
 	if err := checkDestinations(inputs, req.Out, req.Overwrite); err != nil {
 		return res, err
 	}
-	if err := checkInput(refs, req.Input); err != nil {
+	if err := checkSource(refs, req.Input, spool); err != nil {
 		return res, err
 	}
 	if err := os.Rename(tmp.Name(), req.Out); err != nil {
@@ -252,6 +268,9 @@ func exportInputs(refs RefLister, input string) []string {
 
 // checkDestinations is checkDestination against every input file.
 func checkDestinations(inputs []string, out string, overwrite bool) error {
+	if len(inputs) == 0 {
+		return checkDestination("", out, overwrite)
+	}
 	for _, in := range inputs {
 		if err := checkDestination(in, out, overwrite); err != nil {
 			return err
@@ -271,9 +290,11 @@ func checkDestination(input, out string, overwrite bool) error {
 	case !st.IsDir():
 		return fmt.Errorf("cannot write %s: %s is not a directory", out, dir)
 	}
-	inSt, err := os.Stat(input)
-	if err != nil {
-		return fmt.Errorf("cannot read the source capture: %w", err)
+	var inSt fs.FileInfo
+	if input != "" {
+		if inSt, err = os.Stat(input); err != nil {
+			return fmt.Errorf("cannot read the source capture: %w", err)
+		}
 	}
 	lst, err := os.Lstat(out)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -282,7 +303,7 @@ func checkDestination(input, out string, overwrite bool) error {
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", out, err)
 	}
-	if outSt, err := os.Stat(out); err == nil && os.SameFile(inSt, outSt) {
+	if outSt, err := os.Stat(out); err == nil && inSt != nil && os.SameFile(inSt, outSt) {
 		return fmt.Errorf("refusing to write %s: it is the capture being read (%s)", out, input)
 	}
 	if lst.Mode()&fs.ModeSymlink != 0 {

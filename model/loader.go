@@ -40,6 +40,7 @@ type Loader struct {
 	keys  *keylog.Log    // what SetKeyLog gave, for a reload with more (keylogfile.go)
 	held  int64          // what SetMaxHeld gave
 	cross map[int]string // flow ID -> what other flows say of it (splitHelloNotes), once the load is done
+	spool *capture.Spool // live input's newest packets, for export (spool.go); nil for files
 }
 
 // NewLoader prepares a load of src.
@@ -96,7 +97,7 @@ func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
 	var damage error
 	last := time.Now().Add(firstBatchAfter - batchInterval)
 	packets := 0
-	batches := l.src.Prefetch(ctx, l.an.Predecode())
+	batches := l.src.Prefetch(ctx, l.prepare())
 	// A batch held back by the interval goes out when the timer fires, not
 	// with the next packets: on a pipe those may be minutes away.
 	timer := time.NewTimer(time.Hour)

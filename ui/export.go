@@ -15,10 +15,14 @@ import (
 // openExport shows the dialog for ids; one is the single flow whose
 // default name is suggested (0 for a filtered set).
 func (m Model) openExport(ids []int, what string, one int) (Model, tea.Cmd) {
-	if m.opts.Iface != "" {
+	spooled := false
+	if l, ok := m.refs.(*model.Loader); ok && l.Spool() != nil {
+		spooled = true // live input: the newest packets are kept for export
+	}
+	if m.opts.Iface != "" && !spooled {
 		return m, m.status.Flash(statusbar.Error, "export needs a capture file: capture with -w FILE, then export from that file")
 	}
-	if m.opts.Path == "-" || m.opts.Path == "" {
+	if (m.opts.Path == "-" || m.opts.Path == "") && !spooled {
 		return m, m.status.Flash(statusbar.Error, "export needs a capture file: standard input cannot be read a second time")
 	}
 	if m.refs == nil {
@@ -58,7 +62,7 @@ func (m Model) runExport(r exportdlg.RequestMsg) tea.Cmd {
 	}
 	return func() tea.Msg {
 		res, err := jobs.run(refs, req)
-		return exportdlg.DoneMsg{Path: res.Path, Packets: res.Packets, Err: err}
+		return exportdlg.DoneMsg{Path: res.Path, Packets: res.Packets, Err: err, Missing: res.Missing}
 	}
 }
 

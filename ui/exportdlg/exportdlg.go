@@ -36,6 +36,7 @@ type DoneMsg struct {
 	Path    string
 	Packets int
 	Err     error
+	Missing string // packets that had left a live input's export spool
 }
 
 type state int
@@ -205,7 +206,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			m.state, m.err = done, false
 			m.keys.SetState(keymap.ExportDone)
 			m.msg = fmt.Sprintf("wrote %d packets to %s", msg.Packets, model.Printable(msg.Path))
-			if m.mode == model.ExportEvidence {
+			if msg.Missing != "" {
+				m.msg += ", not all: see below"
+				m.note = "Missing: " + model.Printable(msg.Missing)
+			} else if m.mode == model.ExportEvidence {
 				m.note = "Handshake evidence only: bulk application data is left out on purpose, " +
 					"so Wireshark's \"Previous segment not captured\" on this file is expected."
 			}
