@@ -56,26 +56,46 @@ type flowState struct {
 	next      *flowState   // the next flow in this one's flowTable chain
 	d         [2]*dirState // pointers, so a flip never moves a state that is being fed
 	shared    *shared      // the analyzer's caches and slabs, used by every flow
+	lastAt    [2]int64     // Unix ns of each side's latest packet (when Net has NetSeen), for TCPFacts.CloseWait
 	isn       [2]uint32    // initial sequence numbers from SYN / SYN-ACK
+	otherISN  uint32       // a later SYN-ACK's different ISN (a retransmitting or load-balanced server)
+	seq       seqTrack     // how far each side was captured and acknowledged (acks.go)
+	acked     ackTrack     // the peer's highest acknowledgement of each side (sizes.go)
 	hasISN    [2]bool
-	otherISN  uint32 // a later SYN-ACK's different ISN (a retransmitting or load-balanced server)
 	hasOther  bool
-	tls13     bool
-	hsDone    bool   // handshake finished (both Finished, or TLS 1.3 client Finished)
-	earlyDone bool   // the client's EndOfEarlyData was seen: no more 0-RTT data
-	lastMsg   string // last handshake message seen, for "alert after ..."
-	plain     string // sniffed plaintext protocol
-	asked     bool   // a STARTTLS command was sent
-	chEnd     uint32 // client sequence number just past the ClientHello
-	chEndOK   bool
+	hsDone    bool // handshake finished (both Finished, or TLS 1.3 client Finished)
 	dirty     bool
-	closed    bool // both FINs or a RST: a new SYN on this tuple starts a new flow
+	closed    bool  // both FINs or a RST: a new SYN on this tuple starts a new flow
+	ttl       uint8 // TTL of the packet being decoded (for an alert's OriginMarks)
 	compacted bool
-	seq       seqTrack      // how far each side was captured and acknowledged (acks.go)
+
+	// What only a flow that carried payload needs; nil until then (see
+	// payloadState). Its fields read as the flow's own on the payload path.
+	*payloadState
+}
+
+// payloadState is the part of a flow's decoding state that only payload
+// needs: made with its first direction state or its first segment with
+// data, so a scan or a refused SYN (most flows of a SYN flood) never pays
+// for it.
+type payloadState struct {
 	dec       *decryptState // TLS decryption with the key log's secrets (decrypt.go); nil without them
-	lastAt    [2]int64      // Unix ns of each side's latest packet (when Net has NetSeen), for TCPFacts.CloseWait
-	ttl       uint8         // TTL of the packet being decoded (for an alert's OriginMarks)
+	lastMsg   string        // last handshake message seen, for "alert after ..."
+	plain     string        // sniffed plaintext protocol
 	sz        sizeTrack     // segment sizes behind TCPFacts.Sizes (sizes.go)
+	chEnd     uint32        // client sequence number just past the ClientHello
+	chEndOK   bool
+	asked     bool // a STARTTLS command was sent
+	tls13     bool
+	earlyDone bool // the client's EndOfEarlyData was seen: no more 0-RTT data
+}
+
+// payload returns the flow's payloadState, made on first use.
+func (fs *flowState) payloadExt() *payloadState {
+	if fs.payloadState == nil {
+		fs.payloadState = new(payloadState)
+	}
+	return fs.payloadState
 }
 
 // active reports whether direction d still needs its bytes decoded.
@@ -87,7 +107,8 @@ func (fs *flowState) state(d Dir) *dirState {
 	if s := fs.d[d]; s != nil {
 		return s
 	}
-	fs.tls() // the first payload: TLS facts from here on
+	fs.tls() // the first payload: TLS facts and payload state from here on
+	fs.payloadExt()
 	s := fs.shared.newDirState(d)
 	if fs.hasISN[d] {
 		s.re.start(fs.isn[d] + 1)
@@ -200,7 +221,10 @@ func (fs *flowState) flip(basis ClientBasis) {
 	swap2(&f.TCP.Net)
 	swap2(&f.TCP.Origin)
 	swap2(&f.TCP.Sizes)
-	fs.sz.flip()
+	fs.acked.flip()
+	if fs.payloadState != nil {
+		fs.sz.flip()
+	}
 	swap2(&fs.lastAt)
 	f.TCP.CloseBy ^= 1
 	if f.TLS != emptyTLS {
@@ -224,7 +248,8 @@ func (fs *flowState) flipTLS() {
 		swap2(&dc.Records)
 		swap2(&dc.AppProtocol)
 	}
-	if dec := fs.dec; dec != nil {
+	if fs.payloadState != nil && fs.dec != nil {
+		dec := fs.dec
 		swap2(&dec.keys)
 		swap2(&dec.stage)
 		swap2(&dec.failed)
@@ -333,7 +358,7 @@ func (fs *flowState) markTCP(d Dir, seg *packet.Segment) {
 		f.TCP.ACK = true
 		fs.event(d, EvACK, 0, 0)
 	}
-	if d == FromServer && fs.chEndOK && seg.Has(packet.FlagACK) && int32(seg.Ack-fs.chEnd) >= 0 {
+	if d == FromServer && fs.payloadState != nil && fs.chEndOK && seg.Has(packet.FlagACK) && int32(seg.Ack-fs.chEnd) >= 0 {
 		fs.tls().ClientHelloAcked = true
 	}
 	if d == FromServer && fs.hasISN[FromClient] && f.TLS.ServerHello == nil && seg.Has(packet.FlagACK) && !seg.Has(packet.FlagSYN) {

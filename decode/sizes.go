@@ -13,7 +13,8 @@ type SegSizes struct {
 	GapUnacked     bool   // a hole stopped decoding and the peer never acknowledged past its start
 }
 
-// sizeTrack follows the segments behind SegSizes, per direction.
+// sizeTrack follows the segments behind SegSizes, per direction. It is in
+// payloadState: a flow without data has no sizes to follow.
 type sizeTrack struct {
 	pendLen [2]uint16 // the largest segment not yet known acknowledged, and its end
 	pendEnd [2]uint32
@@ -21,9 +22,18 @@ type sizeTrack struct {
 	rtEnd   [2]uint32
 	bigLen  [2]uint16 // the largest segment, and its sequence number: a resend repeats both
 	bigSeq  [2]uint32
-	ack     [2]uint32 // the peer's highest acknowledgement of this side's bytes
-	ackOK   [2]bool
 	holeAt  [2]uint32 // where a hole stopped this side's decoding
+}
+
+// ackTrack is the peer's highest acknowledgement of each side's bytes.
+type ackTrack struct {
+	ack   [2]uint32
+	ackOK [2]bool
+}
+
+func (t *ackTrack) flip() {
+	swap2(&t.ack)
+	swap2(&t.ackOK)
 }
 
 func (t *sizeTrack) flip() {
@@ -33,8 +43,6 @@ func (t *sizeTrack) flip() {
 	swap2(&t.rtEnd)
 	swap2(&t.bigLen)
 	swap2(&t.bigSeq)
-	swap2(&t.ack)
-	swap2(&t.ackOK)
 	swap2(&t.holeAt)
 }
 
@@ -43,8 +51,9 @@ func (t *sizeTrack) flip() {
 // resends are counted: out-of-order arrivals must not read as resends, and
 // a black hole is about the largest.
 func (fs *flowState) sizes(d Dir, seg *packet.Segment, end uint32) {
-	t, z := &fs.sz, &fs.f.TCP.Sizes
+	z := &fs.f.TCP.Sizes
 	if n := uint16(min(seg.PayloadLen, 0xffff)); n > 0 {
+		t := &fs.payloadExt().sz
 		s := &z[d]
 		s.Max = max(s.Max, n)
 		resent := n == t.bigLen[d] && seg.Seq == t.bigSeq[d]
@@ -66,10 +75,13 @@ func (fs *flowState) sizes(d Dir, seg *packet.Segment, end uint32) {
 		return
 	}
 	o := d.Other()
-	if !t.ackOK[o] || after(seg.Ack, t.ack[o]) {
-		t.ack[o], t.ackOK[o] = seg.Ack, true
+	if a := &fs.acked; !a.ackOK[o] || after(seg.Ack, a.ack[o]) {
+		a.ack[o], a.ackOK[o] = seg.Ack, true
 	}
-	if t.pendLen[o] > 0 && !after(t.pendEnd[o], seg.Ack) {
+	if fs.payloadState == nil {
+		return // no side sent data: nothing waits for an acknowledgement
+	}
+	if t := &fs.sz; t.pendLen[o] > 0 && !after(t.pendEnd[o], seg.Ack) {
 		z[o].MaxAcked = max(z[o].MaxAcked, t.pendLen[o])
 		t.pendLen[o] = 0
 	}
@@ -78,15 +90,18 @@ func (fs *flowState) sizes(d Dir, seg *packet.Segment, end uint32) {
 // settleSizes sets what only the end of the capture can say; it reports
 // whether that changed anything.
 func (fs *flowState) settleSizes() bool {
-	t, z := &fs.sz, &fs.f.TCP.Sizes
+	if fs.payloadState == nil {
+		return false // no data: no resends, no holes
+	}
+	t, a, z := &fs.sz, &fs.acked, &fs.f.TCP.Sizes
 	was := *z
 	for d := FromClient; d <= FromServer; d++ {
 		z[d].UnackedRetrans = 0
-		if t.rtLen[d] > 0 && (!t.ackOK[d] || after(t.rtEnd[d], t.ack[d])) {
+		if t.rtLen[d] > 0 && (!a.ackOK[d] || after(t.rtEnd[d], a.ack[d])) {
 			z[d].UnackedRetrans = t.rtLen[d]
 		}
 		if fs.f.TCP.Gap[d] > 0 {
-			z[d].GapUnacked = !t.ackOK[d] || !after(t.ack[d], t.holeAt[d])
+			z[d].GapUnacked = !a.ackOK[d] || !after(a.ack[d], t.holeAt[d])
 		}
 	}
 	return *z != was

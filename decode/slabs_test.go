@@ -1,6 +1,11 @@
 package decode
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+	"github.com/pcapsurgery/pcapsurgery/decode/internal/synth"
+)
 
 // TestKeptTimelinesDoNotOverlap: timelines share an event slab, so an event
 // added to one after it was kept (a late RST) must not land in the next.
@@ -56,5 +61,39 @@ func TestRecycledStatesStartClean(t *testing.T) {
 	sh.recycle(big)
 	if b := sh.newDirState(FromClient); cap(b.rec.body) != 0 {
 		t.Errorf("a %d-byte record buffer was kept for reuse", cap(b.rec.body))
+	}
+}
+
+// TestFlowsWithoutPayloadOwnNothingMore: a SYN nobody answered and a SYN
+// answered by a RST share the empty TLS facts and have no payload state;
+// the first byte of data gives a flow its own.
+func TestFlowsWithoutPayloadOwnNothingMore(t *testing.T) {
+	a := NewAnalyzer()
+	feed := func(c *synth.Conn) {
+		for _, fr := range c.Frames {
+			a.Add(&capture.Packet{Index: 1, TS: fr.TS, LinkType: 1, CapLen: len(fr.Data), OrigLen: len(fr.Data), Data: fr.Data})
+		}
+	}
+	syn := synth.New("10.0.0.1:40000", "10.0.0.2:443")
+	syn.Append(syn.Segment(true, synth.SYN, 999, nil))
+	refused := synth.New("10.0.0.1:40001", "10.0.0.2:443")
+	refused.Append(refused.Segment(true, synth.SYN, 999, nil), refused.Segment(false, synth.RST|synth.ACK, 0, nil))
+	data := synth.New("10.0.0.1:40002", "10.0.0.2:443").Handshake()
+	data.Send(true, []byte("GET / HTTP/1.0\r\n\r\n"), 0)
+	feed(syn)
+	feed(refused)
+	feed(data)
+	a.Finish()
+	if len(a.flows) != 3 {
+		t.Fatalf("%d flows, want 3", len(a.flows))
+	}
+	for _, fs := range a.flows[:2] {
+		if fs.f.TLS != emptyTLS || fs.payloadState != nil || fs.refs.buf != nil {
+			t.Errorf("flow %d without payload owns TLS facts %v, payload state %v, refs %d bytes on the heap",
+				fs.f.ID, fs.f.TLS != emptyTLS, fs.payloadState != nil, len(fs.refs.buf))
+		}
+	}
+	if fs := a.flows[2]; fs.f.TLS == emptyTLS || fs.payloadState == nil || fs.f.TLS.NotTLS != "HTTP" {
+		t.Errorf("flow with data: own TLS facts %v (NotTLS %q), payload state %v", fs.f.TLS != emptyTLS, fs.f.TLS.NotTLS, fs.payloadState != nil)
 	}
 }
