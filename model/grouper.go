@@ -22,7 +22,9 @@ type Grouper struct {
 	span    Span
 	buckets int
 	slots   slotStore
-	keys    []string // slots[i]'s value of its level, as Value formats it
+	keys    []string    // slots[i]'s value of its level, as Value formats it
+	keyIDs  []uint32    // from a GroupIndex, instead of keys: slots[i]'s value number in dict
+	dict    [2][]string // from a GroupIndex: each level's values by number
 	addrs   map[addrSlotKey]int32
 	names   map[nameSlotKey]int32
 	spark   []int32 // each failing slot's buckets, one run of buckets each
@@ -44,13 +46,17 @@ func (st *slotStore) len() int { return st.n }
 
 func (st *slotStore) at(id int32) *groupSlot { return &st.chunks[id/slotChunk][id%slotChunk] }
 
-func (st *slotStore) add(s groupSlot) int32 {
+// next adds a slot and returns it to be filled in place.
+func (st *slotStore) next() *groupSlot {
 	if st.n%slotChunk == 0 {
-		st.chunks = append(st.chunks, make([]groupSlot, 0, slotChunk))
+		st.chunks = append(st.chunks, make([]groupSlot, slotChunk))
 	}
-	c := &st.chunks[len(st.chunks)-1]
-	*c = append(*c, s)
 	st.n++
+	return &st.chunks[len(st.chunks)-1][(st.n-1)%slotChunk]
+}
+
+func (st *slotStore) add(s groupSlot) int32 {
+	*st.next() = s
 	return int32(st.n - 1)
 }
 
@@ -169,6 +175,18 @@ func slotAddr(k GroupKey, parent int32, f *Flow) (addrSlotKey, bool) {
 	return addrSlotKey{parent: parent, port: ap.Port(), is4: a.Is4(), ip: a.As16()}, true
 }
 
+// key is slot id's value of its level.
+func (gr *Grouper) key(id int32) string {
+	if gr.keyIDs == nil {
+		return gr.keys[id]
+	}
+	level := 0
+	if gr.slots.at(id).parent >= 0 {
+		level = 1
+	}
+	return gr.dict[level][gr.keyIDs[id]]
+}
+
 func (gr *Grouper) newSlot(parent int32, key string) int32 {
 	gr.keys = append(grow(gr.keys, 1), key)
 	if parent >= 0 {
@@ -272,6 +290,10 @@ type GroupSet struct {
 	subs   []int32
 	zero   []int   // the Buckets of groups without failures (read-only)
 	tstart []int32 // with timings: slot i's records are gr.times[tstart[i]:tstart[i+1]]
+	// From a GroupIndex with one key: the groups whose failures concentrate
+	// on one value of contrast, by slot, in place of a second level.
+	conc     map[int32]concRec
+	contrast GroupKey
 }
 
 // Len is the number of first-level groups.
@@ -292,13 +314,13 @@ func (s *GroupSet) Column() GroupColumn { return s.col }
 func (s *GroupSet) Span() Span { return s.gr.span }
 
 // Key is the i-th group's value (its first level).
-func (s *GroupSet) Key(i int) string { return s.gr.keys[s.top[i]] }
+func (s *GroupSet) Key(i int) string { return s.gr.key(s.top[i]) }
 
 // At builds the i-th first-level group, without its second level (Sub
 // builds those: a server may have a million clients).
 func (s *GroupSet) At(i int) Group {
 	id := s.top[i]
-	return s.group(id, []string{s.gr.keys[id]})
+	return s.group(id, []string{s.gr.key(id)})
 }
 
 // SubLen is how many second-level groups the i-th group has.
@@ -314,7 +336,7 @@ func (s *GroupSet) SubLen(i int) int {
 func (s *GroupSet) Sub(i, j int) Group {
 	id := s.top[i]
 	sid := s.subs[int(s.start[id])+j]
-	return s.group(sid, []string{s.gr.keys[id], s.gr.keys[sid]})
+	return s.group(sid, []string{s.gr.key(id), s.gr.key(sid)})
 }
 
 // Full builds the i-th group with its second level.
@@ -333,6 +355,15 @@ func (s *GroupSet) Full(i int) Group {
 // second key, without building its second level: only the one group that
 // could hold every failure.
 func (s *GroupSet) Concentration(i int) (string, bool) {
+	if len(s.gr.by) == 1 && s.gr.keyIDs != nil {
+		c, ok := s.conc[s.top[i]]
+		if !ok {
+			return "", false
+		}
+		g := s.At(i)
+		g.Sub = []Group{{Key: []string{g.Key[0], s.gr.dict[1][c.id]}, Flows: int(c.flows), Failures: g.Failures}}
+		return g.Concentration(s.contrast)
+	}
 	if s.SubLen(i) == 0 {
 		return "", false
 	}
@@ -340,7 +371,7 @@ func (s *GroupSet) Concentration(i int) (string, bool) {
 	id := s.top[i]
 	for _, sid := range s.subs[s.start[id]:s.start[id+1]] {
 		if int(s.gr.slots.at(sid).failures) == g.Failures {
-			g.Sub = []Group{s.group(sid, []string{g.Key[0], s.gr.keys[sid]})}
+			g.Sub = []Group{s.group(sid, []string{g.Key[0], s.gr.key(sid)})}
 			return g.Concentration(s.gr.by[1])
 		}
 	}
@@ -398,7 +429,7 @@ func (gr *Grouper) sortSlots(ids []int32, col GroupColumn) {
 func (gr *Grouper) compareSort(ids []int32, col GroupColumn) {
 	slices.SortFunc(ids, func(a, b int32) int {
 		sa, sb := gr.slots.at(a), gr.slots.at(b)
-		if c := compareStat(col, slotStat(sa), slotStat(sb), func() int { return strings.Compare(gr.keys[a], gr.keys[b]) }); c != 0 {
+		if c := compareStat(col, slotStat(sa), slotStat(sb), func() int { return strings.Compare(gr.key(a), gr.key(b)) }); c != 0 {
 			return c
 		}
 		return int(a - b)

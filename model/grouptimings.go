@@ -63,6 +63,11 @@ func (gr *Grouper) addTimings(f *Flow, ids ...int32) {
 	}
 }
 
+// FlowTimings reads the phase timings of flows[i], for GroupIndex.Group.
+func FlowTimings(flows []Flow) func(int32) Timings {
+	return func(i int32) Timings { return PhaseTimings(&flows[i].Flow) }
+}
+
 // sortTimes orders the records by slot, phase and duration, and indexes
 // each slot's run.
 func (gr *Grouper) sortTimes() []int32 {

@@ -22,18 +22,6 @@ type groupResultMsg struct {
 	Flows int
 }
 
-// levelsOf is what the grouper groups by: the keys shown, or with one key
-// a hidden second level (the contrast key) for the note under the rows.
-func levelsOf(by []model.GroupKey) []model.GroupKey {
-	if len(by) > 1 {
-		return by
-	}
-	if c := by[0].Contrast(); c != by[0] {
-		return []model.GroupKey{by[0], c}
-	}
-	return by[:1]
-}
-
 // openGroups shows the group view of the flows the list shows (the filter
 // and failures-only apply to both).
 func (m Model) openGroups() (Model, tea.Cmd) {
@@ -42,28 +30,39 @@ func (m Model) openGroups() (Model, tea.Cmd) {
 	return m, m.regroup(m.groups.By(), m.groups.Column())
 }
 
+// indexGroups records flow f (at idx) in the group index as it arrives,
+// so a regroup reads numbers, not flows.
+func (m *Model) indexGroups(idx int, f *model.Flow) {
+	if m.gindex == nil {
+		m.gindex = model.NewGroupIndex()
+	}
+	m.gindex.Set(idx, f)
+}
+
 // regroup counts the visible flows by by, on the whole capture's time
 // axis, in a command: a million flows are no work for Update (STYLE §1.9).
-// Batches wait while it reads the flows, as they do for a filter. The
-// visible order is shared, not copied: a new filter result replaces it
-// and loading appends past its end, never writing what the command reads.
+// It reads the group index, not the flows (but for the timings, from
+// groupview.TimingsFrom columns: a pass over each flow's timeline).
+// Batches wait while it reads, as they do for a filter. The visible
+// order is shared, not copied: a new filter result replaces it and
+// loading appends past its end, never writing what the command reads.
 func (m *Model) regroup(by []model.GroupKey, col model.GroupColumn) tea.Cmd {
 	m.groupGen++
 	m.inflight++
 	m.groups.SetCounting(true)
+	if m.gindex == nil {
+		m.gindex = model.NewGroupIndex()
+	}
 	vis := m.list.Visible()
-	gen, flows, vis := m.groupGen, m.flows[:len(m.flows):len(m.flows)], vis[:len(vis):len(vis)]
+	gen, x, vis, span := m.groupGen, m.gindex, vis[:len(vis):len(vis)], m.gindex.Span()
+	var timings func(int32) model.Timings
+	if m.lay.width >= groupview.TimingsFrom { // only with room to show them
+		timings = model.FlowTimings(m.flows[:len(m.flows):len(m.flows)])
+	}
 	by = slices.Clone(by)
-	timed := m.lay.width >= groupview.TimingsFrom // a pass over each flow's timeline: only with room to show it
 	return func() tea.Msg {
-		gr := model.NewGrouper(levelsOf(by), model.SpanOf(flows), model.GroupBuckets)
-		if timed {
-			gr.WithTimings()
-		}
-		for _, i := range vis {
-			gr.Add(&flows[i])
-		}
-		return groupResultMsg{Gen: gen, By: by, Set: gr.Sorted(col), Flows: len(vis)}
+		set := x.Group(vis, by, span, model.GroupBuckets, col, timings)
+		return groupResultMsg{Gen: gen, By: by, Set: set, Flows: len(vis)}
 	}
 }
 

@@ -115,7 +115,7 @@ func (m Model) onKeyLogRead(msg keyLogReadMsg) (Model, tea.Cmd) {
 	m.groupGen++
 	m.sparkGen++
 	m.flowsGen++
-	m.closest = nil
+	m.closest, m.gindex = nil, nil
 	m.flows, m.outcomes, m.pending = nil, nil, nil
 	m.counts = map[model.Outcome]int{}
 	m.visCounts = outcomeCounts{}

@@ -126,6 +126,7 @@ func (m *Model) apply(b model.Batch) tea.Cmd {
 			m.closest = nil // built again at the next c
 		}
 		m.flows[idx] = *f
+		m.indexGroups(idx, f)
 		m.outcomes[idx] = outcomeIndex(f.Outcome)
 		m.counts[f.Outcome]++
 	}

@@ -79,7 +79,8 @@ type Model struct {
 
 	// data: flows[id-1]; counts by outcome kept as batches replace flows
 	flows    []model.Flow
-	outcomes []uint8 // outcomeIndex of each flow, for counting a filter's result
+	outcomes []uint8           // outcomeIndex of each flow, for counting a filter's result
+	gindex   *model.GroupIndex // each flow's group keys as numbers, for the group view (groups.go); replaced, never reset, on a reload
 	counts   map[model.Outcome]int
 	pending  []model.Batch       // batches held while a filter command reads flows
 	flowsGen int                 // counts changes to flows: an index of older flows is stale

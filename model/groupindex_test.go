@@ -1,0 +1,203 @@
+package model
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"net/netip"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
+	"github.com/pcapsurgery/pcapsurgery/decode/capture"
+)
+
+// loadFlows reads a bundled capture's flows.
+func loadFlows(t testing.TB, path string) []Flow {
+	t.Helper()
+	src, err := capture.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	l := NewLoader(src)
+	if err := l.Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return l.Flows()
+}
+
+// randomFlows are flows with a few clients, servers and outcomes, some
+// times before 1970 and past 2262, and some rows left empty (a batch's
+// flows come in any order, so the explorer holds places not filled yet).
+func randomFlows(n int) []Flow {
+	r := rand.New(rand.NewPCG(3, 4))
+	t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	outs := []Outcome{OK, Alert, Reset, Partial, Resumed, NoServerHello}
+	flows := make([]Flow, n)
+	for i := range flows {
+		f := &flows[i]
+		f.TLS = &decode.TLSFacts{}
+		if i%101 == 7 {
+			continue // an empty place
+		}
+		f.ID = i + 1
+		f.Client = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, byte(r.IntN(8)), byte(r.IntN(40))}), 4000)
+		f.Server = netip.AddrPortFrom(netip.AddrFrom4([4]byte{192, 0, 2, byte(r.IntN(5))}), 443)
+		f.Outcome = outs[r.IntN(len(outs))]
+		f.First = t0.Add(time.Duration(r.IntN(3600)) * time.Second)
+		switch i % 997 {
+		case 1:
+			f.First = time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC)
+		case 2:
+			f.First = time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		f.Last = f.First.Add(time.Duration(r.IntN(5000)) * time.Millisecond)
+	}
+	return flows
+}
+
+// TestGroupIndexEqualsGrouper: grouping from the index gives what the
+// Grouper gives from the flows, for every key alone (with where its
+// failures concentrate) and for pairs, in every order, over all flows and
+// over a filtered subset in another order, with and without timings.
+func TestGroupIndexEqualsGrouper(t *testing.T) {
+	sets := map[string][]Flow{"random": randomFlows(5000)}
+	for _, p := range []string{"../testdata/demo.pcapng", "../testdata/synth-mix.pcapng", "../testdata/captures/contrast.pcap"} {
+		sets[filepath.Base(p)] = loadFlows(t, p)
+	}
+	pairs := [][]GroupKey{{ByServer, ByJA4}, {ByClient, ByServer}, {BySNI, ByJA4a}, {ByOutcome, ByClientNet},
+		{ByIssuer, ByAlert}, {ByCipher, ByVersion}}
+	for _, k := range GroupKeys {
+		pairs = append(pairs, []GroupKey{k})
+	}
+	for name, flows := range sets {
+		x := NewGroupIndex()
+		for i := len(flows) - 1; i >= 0; i-- { // any order
+			x.Set(i, &flows[i])
+		}
+		span := SpanOf(flows)
+		if got := x.Span(); !got.From.Equal(span.From) || !got.To.Equal(span.To) {
+			t.Errorf("%s: index span %v, flows' %v", name, got, span)
+		}
+		all := make([]int32, len(flows))
+		var some []int32
+		for i := range all {
+			all[i] = int32(i)
+			if j := len(flows) - 1 - i; j%3 != 0 {
+				some = append(some, int32(j))
+			}
+		}
+		for _, by := range pairs {
+			for vi, vis := range [][]int32{all, some} {
+				for _, col := range GroupColumns {
+					timed := col == GroupByFailures
+					want := referenceGroups(flows, vis, by, span, col, timed)
+					var tf func(int32) Timings
+					if timed {
+						tf = FlowTimings(flows)
+					}
+					got := x.Group(vis, by, span, GroupBuckets, col, tf)
+					if got.Len() != want.Len() {
+						t.Fatalf("%s %v vis %d %s: %d groups, want %d", name, by, vi, col, got.Len(), want.Len())
+					}
+					for i := range got.Len() {
+						g, w := got.Full(i), want.Full(i)
+						if len(by) == 1 {
+							w.Sub = nil
+						}
+						if !reflect.DeepEqual(g, w) {
+							t.Fatalf("%s %v vis %d %s: group %d\n got %+v\nwant %+v", name, by, vi, col, i, g, w)
+						}
+						gl, gok := got.Concentration(i)
+						wl, wok := want.Concentration(i)
+						if gl != wl || gok != wok {
+							t.Fatalf("%s %v %s: group %d concentration %q %v, want %q %v", name, by, col, i, gl, gok, wl, wok)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// referenceGroups groups as the view did before the index: the Grouper
+// over the flows, a single key checked against its contrast key as a
+// hidden second level.
+func referenceGroups(flows []Flow, vis []int32, by []GroupKey, span Span, col GroupColumn, timed bool) *GroupSet {
+	levels := by
+	if len(by) == 1 {
+		levels = []GroupKey{by[0], by[0].Contrast()}
+	}
+	gr := NewGrouper(levels, span, GroupBuckets)
+	if timed {
+		gr.WithTimings()
+	}
+	for _, i := range vis {
+		gr.Add(&flows[i])
+	}
+	return gr.Sorted(col)
+}
+
+// TestBucketerEqualsSpanBucket: the instants' buckets are Span.Bucket's,
+// inside the span, at its ends, outside it and far from it.
+func TestBucketerEqualsSpanBucket(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	t0 := time.Date(2026, 12, 2, 9, 14, 0, 123, time.UTC)
+	spans := []Span{{t0, t0.Add(7 * time.Minute)}, {t0, t0.Add(3 * time.Nanosecond)}, {t0, t0},
+		{t0, t0.Add(100 * 365 * 24 * time.Hour)}, {time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC), t0}}
+	far := []time.Time{{}, time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(100000000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for _, s := range spans {
+		for _, n := range []int{1, 2, GroupBuckets, 1000} {
+			b := newBucketer(s, n)
+			ts := append([]time.Time{s.From, s.To, s.From.Add(1), s.To.Add(-1), s.To.Add(1), s.From.Add(-1)}, far...)
+			for range 2000 {
+				ts = append(ts, s.From.Add(time.Duration(r.Int64N(min(int64(s.To.Sub(s.From)), math.MaxInt64-2)+2))-1))
+			}
+			for _, tm := range ts {
+				if got, want := b.at(instantOf(tm)), s.Bucket(tm, n); got != want {
+					t.Fatalf("span %v, %d buckets, %v: %d, want %d", s, n, tm, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestGroupIndexSpanFollowsChanges: the span follows flows that change,
+// also when the flow that held an end of it moves inwards.
+func TestGroupIndexSpanFollowsChanges(t *testing.T) {
+	flows := randomFlows(300)[8:58] // no empty place: the ends are real flows' times
+	x := NewGroupIndex()
+	check := func(step string) {
+		t.Helper()
+		want, got := SpanOf(flows), x.Span()
+		if !got.From.Equal(want.From) || !got.To.Equal(want.To) {
+			t.Fatalf("%s: span %v, want %v", step, got, want)
+		}
+	}
+	for i := range flows {
+		x.Set(i, &flows[i])
+	}
+	check("set")
+	lo, hi := 0, 0
+	for i := range flows {
+		if flows[i].First.Before(flows[lo].First) {
+			lo = i
+		}
+		if flows[i].Last.After(flows[hi].Last) {
+			hi = i
+		}
+	}
+	flows[lo].First = flows[lo].Last
+	x.Set(lo, &flows[lo])
+	check("earliest start moved later")
+	flows[hi].Last = flows[hi].First
+	x.Set(hi, &flows[hi])
+	check("latest end moved earlier")
+	flows[3].Last = flows[3].Last.Add(time.Hour)
+	x.Set(3, &flows[3])
+	check("an end moved later")
+}
