@@ -5,8 +5,10 @@ import (
 	"cmp"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 	"github.com/pcapsurgery/pcapsurgery/decode/keylog"
@@ -31,17 +33,23 @@ const MaxShards = 64
 // one goroutine feeds it, and it runs the shards itself.
 type Sharded struct {
 	shards []*Analyzer
-	one    *Analyzer   // the only shard, or nil
-	refs   []shardRef  // flow ID-1 -> where the flow is
-	before []int       // per shard: its flows before the batch
-	newAt  [][]int32   // per shard: batch positions of the packets that started its flows in the batch
-	owner  []uint8     // per batch position: 1 + the shard whose flow it started, or 0
-	keys   *keylog.Log // the secrets every shard decrypts with
+	one    *Analyzer         // the only shard, or nil
+	refs   []shardRef        // flow ID-1 -> where the flow is
+	before []int             // per shard: its flows before the batch
+	newAt  [][]int32         // per shard: batch positions of the packets that started its flows in the batch
+	owner  []uint8           // per batch position: 1 + the shard whose flow it started, or 0
+	ids    [][]int           // per shard: the IDs of its flows from before[shard] on, not written into them yet (setIDs)
+	batch  predecoded        // the batch being added, decoded
+	at     [][]int32         // [part*shards+shard]: positions of the part's packets that go to the shard, in order
+	decs   []*packet.Decoder // per part of a batch
+	keys   *keylog.Log       // the secrets every shard decrypts with
 	// ownKeys: keys is the wrapper's own copy, which the capture's
 	// Decryption Secrets Blocks may add to.
 	ownKeys bool
 	maxHeld int64 // the budget across all shards (0: DefaultMaxHeld)
 	holders []shardHolding
+	work    time.Duration // with threadCPU: CPU time of the parallel steps
+	span    time.Duration // the same, counting only the slowest shard of each step
 }
 
 // shardRef is where a flow lives: its shard, and its index there.
@@ -54,13 +62,6 @@ type shardHolding struct {
 	holding
 	id int
 	a  *Analyzer
-}
-
-// shardedBatch is a batch's packets decoded, and which shard each goes to:
-// the batch's Aux.
-type shardedBatch struct {
-	predecoded
-	at [][]int32 // per shard: positions in the batch, in order
 }
 
 // NewSharded returns an empty analyzer of n shards (1 to MaxShards);
@@ -82,6 +83,12 @@ func NewSharded(n int, tcpOnly bool) *Sharded {
 	}
 	s.before = make([]int, n)
 	s.newAt = make([][]int32, n)
+	s.ids = make([][]int, n)
+	s.at = make([][]int32, n*n)
+	s.decs = make([]*packet.Decoder, n)
+	for i := range s.decs {
+		s.decs[i] = packet.NewDecoder()
+	}
 	for _, a := range s.shards {
 		a.shared.held.max = math.MaxInt64 // the wrapper enforces the budget across shards
 	}
@@ -142,72 +149,106 @@ func (s *Sharded) Held() int64 {
 	return n
 }
 
-// Predecode is Analyzer.Predecode, which also sorts the packets by shard.
+// Predecode is Analyzer.Predecode with one shard. With more it is nil:
+// frame decoding runs on every shard's core in AddBatch, since on the
+// reading goroutine it would be work that every packet waits for on one
+// core, whatever the number of cores.
 func (s *Sharded) Predecode() func(*capture.Batch) {
 	if s.one != nil {
 		return s.one.Predecode()
 	}
-	dec := packet.NewDecoder()
-	return func(b *capture.Batch) { s.predecode(dec, b) }
+	return nil
 }
 
-// predecode may run on another goroutine than the analyzer: it reads only
-// the tables' seed, which never changes.
-func (s *Sharded) predecode(dec *packet.Decoder, b *capture.Batch) *shardedBatch {
-	sb, _ := b.Aux.(*shardedBatch)
-	if sb == nil {
-		sb = &shardedBatch{at: make([][]int32, len(s.shards))}
-		b.Aux = sb
-	}
-	sb.fill(dec, &s.shards[0].table, b.Packets)
-	for i := range sb.at {
-		sb.at[i] = sb.at[i][:0]
-	}
-	n := uint64(len(s.shards))
-	for i := range b.Packets {
-		shard := uint64(0) // a packet that is not TCP only counts
-		if sb.skips[i] == packet.SkipNone {
-			shard, _ = bits.Mul64(sb.hash[i], n)
-		}
-		sb.at[shard] = append(sb.at[shard], int32(i))
-	}
-	return sb
-}
-
-// AddBatch is Analyzer.AddBatch: every shard adds its packets of the batch
-// on its own goroutine (the first on the caller's), then the flows the
-// batch started get their IDs.
+// AddBatch is Analyzer.AddBatch. With shards it runs in two steps, each
+// on every shard's goroutine (the first on the caller's): each decodes
+// its part of the batch's frames and sorts them by shard; then each shard
+// adds its packets, in capture order. At the end the flows the batch
+// started get their IDs.
 func (s *Sharded) AddBatch(b *capture.Batch) {
 	if s.one != nil {
 		s.one.AddBatch(b)
 		return
 	}
-	sb, _ := b.Aux.(*shardedBatch)
-	if sb == nil || len(sb.segs) != len(b.Packets) {
-		sb = s.predecode(packet.NewDecoder(), b)
-	}
-	var wg sync.WaitGroup
-	for i, a := range s.shards {
-		s.before[i], s.newAt[i] = len(a.flows), s.newAt[i][:0]
-		if i > 0 && len(sb.at[i]) > 0 {
-			wg.Go(func() { s.run(i, b, sb) })
-		}
-	}
-	s.run(0, b, sb)
-	wg.Wait()
-	s.number(len(b.Packets))
+	m := len(b.Packets)
+	pd := &s.batch
+	pd.segs, pd.skips, pd.hash = grow(pd.segs, m), grow(pd.skips, m), grow(pd.hash, m)
+	s.parallel(func(part int) { s.decode(part, b.Packets) })
+	s.parallel(func(i int) { s.run(i, b.Packets) })
+	s.number(m)
 	s.enforce()
 }
 
+// parallel calls fn(i) for every shard i, each on its own goroutine but
+// the first, and waits for them all.
+func (s *Sharded) parallel(fn func(i int)) {
+	var took []time.Duration
+	if threadCPU != nil {
+		took = make([]time.Duration, len(s.shards))
+		step := fn
+		fn = func(i int) {
+			runtime.LockOSThread()
+			t := threadCPU()
+			step(i)
+			took[i] = threadCPU() - t
+			runtime.UnlockOSThread()
+		}
+	}
+	var wg sync.WaitGroup
+	for i := 1; i < len(s.shards); i++ {
+		wg.Go(func() { fn(i) })
+	}
+	fn(0)
+	wg.Wait()
+	if took != nil {
+		s.span += slices.Max(took)
+		for _, t := range took {
+			s.work += t
+		}
+	}
+}
+
+// threadCPU, when a benchmark sets it, reads the calling thread's CPU
+// time. Each step of a batch then adds the time of its slowest shard to
+// span and that of all to work: work/span is the speed-up the steps get
+// from a free core per shard, whatever else the machine runs.
+var threadCPU func() time.Duration
+
+// decode decodes part of a batch's frames (one of as many as shards) and
+// lists which shard each goes to. It reads only the tables' seed.
+func (s *Sharded) decode(part int, packets []capture.Packet) {
+	n := len(s.shards)
+	lo, hi := part*len(packets)/n, (part+1)*len(packets)/n
+	at := s.at[part*n : (part+1)*n]
+	for i := range at {
+		at[i] = at[i][:0]
+	}
+	pd, dec, table := &s.batch, s.decs[part], &s.shards[0].table
+	for i := lo; i < hi; i++ {
+		p, seg := &packets[i], &pd.segs[i]
+		pd.skips[i] = dec.Decode(p.LinkType, p.Data, seg)
+		shard := uint64(0) // a packet that is not TCP only counts
+		if pd.skips[i] == packet.SkipNone {
+			pd.hash[i] = table.hash(seg.Src, seg.Dst, seg.SrcPort, seg.DstPort)
+			shard, _ = bits.Mul64(pd.hash[i], uint64(n))
+		}
+		at[shard] = append(at[shard], int32(i))
+	}
+}
+
 // run adds shard i's packets of the batch, noting where its flows start.
-func (s *Sharded) run(i int, b *capture.Batch, sb *shardedBatch) {
-	a := s.shards[i]
-	newAt := s.newAt[i]
-	for _, j := range sb.at[i] {
-		n := len(a.flows)
-		a.add(&b.Packets[j], &sb.segs[j], sb.skips[j], sb.hash[j], true)
-		if len(a.flows) != n {
-			newAt = append(newAt, j)
+func (s *Sharded) run(i int, packets []capture.Packet) {
+	a, pd, n := s.shards[i], &s.batch, len(s.shards)
+	s.setIDs(i)
+	s.before[i] = len(a.flows)
+	newAt := s.newAt[i][:0]
+	for part := range n {
+		for _, j := range s.at[part*n+i] {
+			k := len(a.flows)
+			a.add(&packets[j], &pd.segs[j], pd.skips[j], pd.hash[j], true)
+			if len(a.flows) != k {
+				newAt = append(newAt, j)
+			}
 		}
 	}
 	s.newAt[i] = newAt
@@ -236,8 +277,27 @@ func (s *Sharded) number(n int) {
 		i := int(o - 1)
 		local := s.before[i] + next[i]
 		next[i]++
-		s.shards[i].flows[local].f.ID = len(s.refs) + 1
+		s.ids[i] = append(s.ids[i], len(s.refs)+1)
 		s.refs = append(s.refs, shardRef{int32(i), int32(local)})
+	}
+}
+
+// setIDs writes the IDs number gave shard i's flows into them. Each shard
+// does it at its next step, on its own core, where the flows are in its
+// cache (written here they cost most of the time number took); what
+// reads flows from outside calls settle first.
+func (s *Sharded) setIDs(i int) {
+	a := s.shards[i]
+	for k, id := range s.ids[i] {
+		a.flows[s.before[i]+k].f.ID = id
+	}
+	s.ids[i] = s.ids[i][:0]
+}
+
+// settle writes the IDs not written yet.
+func (s *Sharded) settle() {
+	for i := range s.ids {
+		s.setIDs(i)
 	}
 }
 
@@ -255,6 +315,7 @@ func (s *Sharded) enforce() {
 	if total <= limit {
 		return
 	}
+	s.settle() // the IDs break ties
 	s.holders = s.holders[:0]
 	for _, a := range s.shards {
 		for _, h := range a.shared.held.holders {
@@ -289,12 +350,10 @@ func (s *Sharded) Finish() {
 		s.one.Finish()
 		return
 	}
-	var wg sync.WaitGroup
-	for _, a := range s.shards[1:] {
-		wg.Go(a.Finish)
-	}
-	s.shards[0].Finish()
-	wg.Wait()
+	s.parallel(func(i int) {
+		s.setIDs(i)
+		s.shards[i].Finish()
+	})
 }
 
 // flow returns flow id's state, or nil.
@@ -310,6 +369,7 @@ func (s *Sharded) flow(id int) (*Analyzer, *flowState) {
 // TakeDirtyInto is Analyzer.TakeDirtyInto: the changed flows of every
 // shard, a shard at a time (a batch's flows come in no particular order).
 func (s *Sharded) TakeDirtyInto(slot func(i int) *Flow) {
+	s.settle()
 	off := 0
 	for _, a := range s.shards {
 		n := a.DirtyCount()
@@ -344,6 +404,7 @@ func (s *Sharded) Flows() []*Flow {
 	if s.one != nil {
 		return s.one.Flows()
 	}
+	s.settle()
 	out := make([]*Flow, len(s.refs))
 	for i, r := range s.refs {
 		out[i] = s.shards[r.shard].flows[r.local].f
@@ -356,6 +417,7 @@ func (s *Sharded) Packets(id int) FlowPackets {
 	if s.one != nil {
 		return s.one.Packets(id)
 	}
+	s.settle()
 	_, fs := s.flow(id)
 	if fs == nil {
 		return FlowPackets{}

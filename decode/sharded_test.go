@@ -99,8 +99,8 @@ func feedSharded(in shardInput, n, size int, tcpOnly bool, maxHeld int64) (shard
 		}
 		s.AddKeyLogText(logs)
 		b := &capture.Batch{Packets: in.packets[start:end]}
-		if start%(3*size) != 0 {
-			prepare(b) // and some batches decoded by AddBatch itself
+		if prepare != nil && start%(3*size) != 0 {
+			prepare(b) // one shard: some batches decoded ahead, some by AddBatch
 		}
 		s.AddBatch(b)
 		take()
