@@ -29,16 +29,31 @@ func (d Dir) String() string {
 // Other returns the opposite direction.
 func (d Dir) Other() Dir { return d ^ 1 }
 
-// ClientBasis says how the client side of a flow was decided.
-type ClientBasis string
+// ClientBasis says how the client side of a flow was decided: one byte a
+// flow, written as its String in text and JSON.
+type ClientBasis uint8
 
 const (
-	BySYN         ClientBasis = "syn"          // the side that sent the SYN
-	BySYNACK      ClientBasis = "syn-ack"      // the other side of a SYN-ACK
-	ByClientHello ClientBasis = "client_hello" // the side that sent a ClientHello
-	ByServerHello ClientBasis = "server_hello" // the other side of a ServerHello
-	ByPort        ClientBasis = "port"         // the higher (ephemeral) port
+	BySYN         ClientBasis = iota + 1 // the side that sent the SYN
+	BySYNACK                             // the other side of a SYN-ACK
+	ByClientHello                        // the side that sent a ClientHello
+	ByServerHello                        // the other side of a ServerHello
+	ByPort                               // the higher (ephemeral) port
 )
+
+var clientBasisNames = [...]string{BySYN: "syn", BySYNACK: "syn-ack", ByClientHello: "client_hello",
+	ByServerHello: "server_hello", ByPort: "port"}
+
+// String is the basis's name ("syn", "client_hello", ...; "" when not decided).
+func (b ClientBasis) String() string {
+	if int(b) < len(clientBasisNames) {
+		return clientBasisNames[b]
+	}
+	return ""
+}
+
+// MarshalText writes the name, as the JSON of a flow has always said it.
+func (b ClientBasis) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
 
 // Flow is what we know about one TCP connection. Every string field holds raw
 // bytes from the network: sanitise before display.
@@ -46,7 +61,6 @@ type Flow struct {
 	ID          int // 1-based, in order of first packet
 	Client      netip.AddrPort
 	Server      netip.AddrPort
-	ClientBasis ClientBasis
 	First, Last time.Time
 	Packets     int
 	Bytes       int64 // frame bytes on the wire (original lengths)
@@ -62,35 +76,41 @@ type Flow struct {
 	Events    []Event // bounded timeline, in capture order
 	EventsCut int32   // events dropped once the cap was reached
 
+	ClientBasis ClientBasis // how Client was decided (with EventsCut: no padding)
+
 	Version uint64 // goes up whenever the facts change
 }
 
-// TCPFacts covers the TCP side of the connection.
+// TCPFacts covers the TCP side of the connection. Fields go from the
+// widest to the narrowest so the struct has no padding: every flow has one.
 type TCPFacts struct {
-	SYN, SYNACK, ACK   bool  // three-way handshake steps seen
-	SYNRetries         int32 // SYNs retransmitted (same ISN)
-	RefusedByRST       bool  // SYN answered with RST
-	FIN                [2]bool
-	RST                [2]bool
-	MSS                [2]uint16 // MSS option each side announced
-	Retransmits        [2]int32  // segments wholly inside bytes already received
-	Overlaps           [2]int32  // overlaps whose bytes differed from the first copy (first copy kept)
-	Gap                [2]int64  // bytes missing when a hole stopped decoding (0 = none)
-	MidStream          bool      // the capture starts after the connection began
-	Truncated          bool      // snaplen or damage cut some packet short
-	TruncatedPayload   [2]bool   // a payload-bearing packet was cut short in this direction
-	SnapLen            int32     // bytes the capture kept of the first payload-bearing packet it cut short (0 = none)
-	SnapPacket         int32     // that packet's 1-based number in the capture
-	Uncaptured         [2]int64  // bytes of this direction the peer acknowledged that the capture does not hold
-	ReassemblyCapped   [2]bool   // the per-direction buffer cap stopped decoding
-	HeldDropped        [2]int64  // bytes this side held when the memory budget stopped its decoding (0 = never)
+	Gap         [2]int64 // bytes missing when a hole stopped decoding (0 = none)
+	Uncaptured  [2]int64 // bytes of this direction the peer acknowledged that the capture does not hold
+	HeldDropped [2]int64 // bytes this side held when the memory budget stopped its decoding (0 = never)
+	CloseWait   int64    // ns the side that closed first (FIN or RST) waited since the peer's last packet
+
+	SYNRetries         int32    // SYNs retransmitted (same ISN)
+	Retransmits        [2]int32 // segments wholly inside bytes already received
+	Overlaps           [2]int32 // overlaps whose bytes differed from the first copy (first copy kept)
 	OutOfOrderSegments [2]int32
-	Net                [2]NetSide     // each side as the network showed it (TTL, DF, SYN options)
+	SnapLen            int32          // bytes the capture kept of the first payload-bearing packet it cut short (0 = none)
+	SnapPacket         int32          // that packet's 1-based number in the capture
 	Origin             [2]OriginMarks // TTLs and IP IDs that tell a side's own RST/FIN/alert from a forged one
-	Sizes              [2]SegSizes    // segment sizes sent, resent and acknowledged, for MTU black holes
-	CloseWait          int64          // ns the side that closed first (FIN or RST) waited since the peer's last packet
-	CloseWaitKnown     bool           // CloseWait holds a time: the peer had sent something before the close
-	CloseBy            Dir            // who closed first (when CloseWaitKnown)
+
+	MSS   [2]uint16   // MSS option each side announced
+	Sizes [2]SegSizes // segment sizes sent, resent and acknowledged, for MTU black holes
+	Net   [2]NetSide  // each side as the network showed it (TTL, DF, SYN options)
+
+	SYN, SYNACK, ACK bool // three-way handshake steps seen
+	RefusedByRST     bool // SYN answered with RST
+	FIN              [2]bool
+	RST              [2]bool
+	MidStream        bool    // the capture starts after the connection began
+	Truncated        bool    // snaplen or damage cut some packet short
+	TruncatedPayload [2]bool // a payload-bearing packet was cut short in this direction
+	ReassemblyCapped [2]bool // the per-direction buffer cap stopped decoding
+	CloseWaitKnown   bool    // CloseWait holds a time: the peer had sent something before the close
+	CloseBy          Dir     // who closed first (when CloseWaitKnown)
 }
 
 // NetSide is one side of a flow as the network showed it, from its SYN or

@@ -231,7 +231,7 @@ func (fs *flowState) message(s *dirState, typ uint8, body []byte) {
 // clientHello records a ClientHello (the first, or the one after a HelloRetryRequest).
 func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length int) {
 	f := fs.f
-	if fs.dirOf(s) == FromServer && (f.ClientBasis == ByPort || f.ClientBasis == "") {
+	if fs.dirOf(s) == FromServer && (f.ClientBasis == ByPort || f.ClientBasis == 0) {
 		fs.flip(ByClientHello)
 	}
 	if f.ClientBasis == ByPort {

@@ -158,7 +158,7 @@ func TestMidStreamClientFoundByClientHello(t *testing.T) {
 	}
 	flows := analyze(t, synth.Pcap(c.Frames, 0))
 	f := &flows[0]
-	if f.Client.String() != "10.0.0.1:80" || f.ClientBasis != "client_hello" {
+	if f.Client.String() != "10.0.0.1:80" || f.ClientBasis.String() != "client_hello" {
 		t.Errorf("client %s by %s", f.Client, f.ClientBasis)
 	}
 	if f.Outcome != model.OK {

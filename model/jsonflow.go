@@ -23,7 +23,7 @@ func appendFlow(b []byte, f *Flow, lists *codeListCache) []byte {
 	b = append(b, `","server":"`...)
 	b = appendAddrPort(b, f.Server)
 	b = append(b, '"')
-	b = appendKeyString(b, "client_inferred_by", string(f.ClientBasis))
+	b = appendKeyString(b, "client_inferred_by", f.ClientBasis.String())
 	b = appendKeyTime(b, "start", f.First)
 	b = appendKeyTime(b, "end", f.Last)
 	b = appendKeyInt(b, "packets", int64(f.Packets))
