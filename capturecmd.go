@@ -109,8 +109,9 @@ func captureIface(args []string, stdout, stderr io.Writer) int {
 	}
 	l := model.NewLoader(src)
 	l.SetMaxHeld(int64(*maxHeld))
+	l.SetRetention(live.retain)
 	if explorer {
-		startSpool(l, *live, stderr)
+		startLive(l, *live, stderr)
 		defer l.Close()
 		label := iface // the header says what is captured: LIVE eth0 port 443
 		if !filter.Empty() {

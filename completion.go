@@ -11,11 +11,11 @@ _pcapsurgery() {
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=( $(compgen -W "summary export diff capture completion help --help --version --max-held --spool" -- "$cur") $(compgen -f -- "$cur") )
+        COMPREPLY=( $(compgen -W "summary export diff capture completion help --help --version --max-held --spool --retain-flows --retain-ok --retain-failed --idle" -- "$cur") $(compgen -f -- "$cur") )
         return
     fi
     case "${COMP_WORDS[1]}" in
-        summary) COMPREPLY=( $(compgen -W "--json --filter --failures --by --max-held --keylog" -- "$cur") $(compgen -f -- "$cur") ) ;;
+        summary) COMPREPLY=( $(compgen -W "--json --filter --failures --by --max-held --keylog --retain-flows --retain-ok --retain-failed --idle" -- "$cur") $(compgen -f -- "$cur") ) ;;
         export)
             case "$prev" in
                 -o) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
@@ -26,7 +26,7 @@ _pcapsurgery() {
             case "$prev" in
                 -w) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
                 capture) COMPREPLY=( $(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur") ) ;;
-                *) COMPREPLY=( $(compgen -W "-w --force --duration --json --filter --failures --max-held --spool port host net tcp and or not" -- "$cur") ) ;;
+                *) COMPREPLY=( $(compgen -W "-w --force --duration --json --filter --failures --max-held --spool --retain-flows --retain-ok --retain-failed --idle port host net tcp and or not" -- "$cur") ) ;;
             esac ;;
         completion) COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ) ;;
         help) COMPREPLY=( $(compgen -W "summary export diff capture completion filter" -- "$cur") ) ;;
@@ -52,10 +52,10 @@ _pcapsurgery() {
     return
   fi
   case $words[2] in
-    summary) _arguments '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--by[group flows by KEY or KEY,KEY2]:keys:(server sni client clientnet ja4 ja4a outcome alert version cipher issuer)' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '*:capture:_files' ;;
+    summary) _arguments '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--by[group flows by KEY or KEY,KEY2]:keys:(server sni client clientnet ja4 ja4a outcome alert version cipher issuer)' '--max-held[memory budget for held bytes]:size:' '--retain-flows[finished flows kept on live input]:count:' '--retain-ok[keep finished successes this long]:duration:' '--retain-failed[keep finished failures this long]:duration:' '--idle[idle time that finishes a connection]:duration:' '*--keylog[TLS key log file]:file:_files' '*:capture:_files' ;;
     export) _arguments '--flow[flow ID]:id:' '--filter[filter expression]:expr:' '--evidence[handshake evidence only]' '-o[output file]:file:_files' '--force[overwrite]' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '--with-secrets[embed the flows TLS secrets (pcapng)]' '*:capture:_files' ;;
     diff) _arguments '--json[one JSON object]' '--max-held[memory budget for held bytes]:size:' '*--keylog[TLS key log file]:file:_files' '*:capture:_files' ;;
-    capture) _arguments '-w[also write the packets to a pcap file]:file:_files' '--force[overwrite]' '--duration[stop after this long]:duration:' '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--max-held[memory budget for held bytes]:size:' '--spool[raw packets kept for export on live input]:size:' '1:interface:_net_interfaces' '*:filter:(port host net tcp and or not)' ;;
+    capture) _arguments '-w[also write the packets to a pcap file]:file:_files' '--force[overwrite]' '--duration[stop after this long]:duration:' '--json[one JSON object per flow]' '--filter[filter expression]:expr:' '--failures[only failures]' '--max-held[memory budget for held bytes]:size:' '--spool[raw packets kept for export on live input]:size:' '--retain-flows[finished flows kept on live input]:count:' '--retain-ok[keep finished successes this long]:duration:' '--retain-failed[keep finished failures this long]:duration:' '--idle[idle time that finishes a connection]:duration:' '1:interface:_net_interfaces' '*:filter:(port host net tcp and or not)' ;;
     completion) _values 'shell' bash zsh fish ;;
     help) _values 'topic' summary export diff capture completion filter ;;
   esac
@@ -77,6 +77,10 @@ complete -c pcapsurgery -n '__fish_seen_subcommand_from summary capture' -l fail
 complete -c pcapsurgery -n '__fish_seen_subcommand_from summary' -l by -x -a 'server sni client clientnet ja4 ja4a outcome alert version cipher issuer' -d 'group flows by KEY or KEY,KEY2'
 complete -c pcapsurgery -l max-held -r -d 'memory budget for held bytes'
 complete -c pcapsurgery -l spool -r -d 'raw packets kept for export on live input'
+complete -c pcapsurgery -l retain-flows -r -d 'live input: finished flows kept at most'
+complete -c pcapsurgery -l retain-ok -r -d 'live input: how long a finished success is kept'
+complete -c pcapsurgery -l retain-failed -r -d 'live input: how long a finished failure is kept'
+complete -c pcapsurgery -l idle -r -d 'live input: idle time after which a connection counts as finished'
 complete -c pcapsurgery -l keylog -r -F -d 'TLS key log file'
 complete -c pcapsurgery -l with-secrets -d 'embed the exported flows TLS secrets (pcapng)'
 complete -c pcapsurgery -n '__fish_seen_subcommand_from export' -l flow -r -d 'flow ID'

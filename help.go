@@ -47,13 +47,13 @@ func orUnknown(s string) string {
 const usageText = `pcapsurgery - find where TLS handshakes failed in a packet capture, and cut out the evidence
 
 Usage:
-  pcapsurgery [--local] [--max-held SIZE] [--keylog KEYS]... [--spool SIZE] FILE...
+  pcapsurgery [--local] [--max-held SIZE] [--keylog KEYS]... [--spool SIZE] [--retain-*] FILE...
                                         explore FILE (the summary table when output is not a terminal);
                                         times in UTC, or local time with --local or when TZ is set
-  pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE...
+  pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... [--retain-*] FILE...
   pcapsurgery export FILE... (--flow ID | --filter EXPR) [--evidence] -o OUT [--force] [--max-held SIZE] [--keylog KEYS]... [--with-secrets]
   pcapsurgery diff FILE ID [ID2] [--json] [--max-held SIZE] [--keylog KEYS]...
-  pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--filter EXPR] [--failures] [--max-held SIZE] [--spool SIZE]
+  pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--filter EXPR] [--failures] [--max-held SIZE] [--spool SIZE] [--retain-*]
                                         capture an interface live (Linux; needs CAP_NET_RAW)
   pcapsurgery completion bash|zsh|fish
   pcapsurgery help [COMMAND]
@@ -70,6 +70,12 @@ handshakes: the certificate, and an encrypted alert's real description.
 --spool SIZE (explorer on live input: a pipe, standard input, capture) keeps the newest
 SIZE of raw packets in a temporary directory, removed on exit, so flows can be exported;
 default 256M, 0 keeps none.
+On live input finished flows past a limit are dropped from memory (summary prints
+each before it goes): --retain-flows N keeps at most N finished flows, the oldest
+successes going first (default 50000); --retain-ok D and --retain-failed D drop
+them D after their last packet (defaults 10m and 1h); --idle D counts a connection
+with no packet for D as finished (default 2m). 0 turns a limit off. Files keep
+every flow.
 
 Examples:
   pcapsurgery capture.pcapng
@@ -113,7 +119,7 @@ func groupKeysHelp() string {
 }
 
 var commandHelp = map[string]string{
-	"summary": `Usage: pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... FILE...
+	"summary": `Usage: pcapsurgery summary [--json] [--filter EXPR] [--failures] [--by KEY[,KEY2]] [--max-held SIZE] [--keylog KEYS]... [--retain-*] FILE...
 
 Prints one line per TCP connection (id, client, server, SNI, badge, version,
 cipher, alert, first packet time), then totals by outcome and what was skipped.
@@ -132,6 +138,10 @@ Flags:
                    broken down under it (--json: one object per pair).
 @GROUPKEYS@
   --max-held SIZE  memory budget for bytes held across flows (default 256M)
+  --retain-flows N, --retain-ok D, --retain-failed D, --idle D
+                   on a pipe: finished flows kept in memory after they are
+                   printed (defaults 50000, 10m, 1h; 2m idle finishes a
+                   connection; 0 turns one off); see pcapsurgery --help
   --keylog KEYS    TLS key log (NSS format) to decrypt TLS 1.3 handshakes with;
                    repeatable; SSLKEYLOGFILE is read too when set
 
@@ -189,7 +199,7 @@ Examples:
   pcapsurgery diff capture.pcapng 17
   pcapsurgery diff capture.pcapng 17 4 --json
 `,
-	"capture": `Usage: pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--filter EXPR] [--failures] [--max-held SIZE] [--spool SIZE]
+	"capture": `Usage: pcapsurgery capture IFACE [FILTER] [-w FILE [--force]] [--duration D] [--json] [--filter EXPR] [--failures] [--max-held SIZE] [--spool SIZE] [--retain-*]
 
 Captures packets on the network interface IFACE (any: every interface)
 itself, through an AF_PACKET socket (no libpcap, no tcpdump), and shows the
@@ -215,6 +225,9 @@ Flags:
   --max-held SIZE  memory budget for bytes held across flows (default 256M)
   --spool SIZE     in the explorer: the newest SIZE of raw packets kept in a
                    temporary directory for export (default 256M; 0: none)
+  --retain-flows N, --retain-ok D, --retain-failed D, --idle D
+                   finished flows kept in memory (defaults 50000, 10m, 1h;
+                   2m idle finishes a connection; 0 turns one off)
 
 Needs the CAP_NET_RAW capability: run it with sudo, or once:
   sudo setcap cap_net_raw+ep $(which pcapsurgery)

@@ -29,7 +29,7 @@ func liveInput(path string) bool {
 // input ends after them. SIGINT, SIGTERM or SIGHUP stop the reading: the
 // open flows are printed as they stand, then the totals (on standard error
 // with --json, so standard output stays one JSON object a line).
-func summaryLive(path string, asJSON bool, keep func(*model.Flow) bool, maxHeld int64, keys *keylog.Log, stdout, stderr io.Writer) int {
+func summaryLive(path string, asJSON bool, keep func(*model.Flow) bool, maxHeld int64, keys *keylog.Log, retain model.Retention, stdout, stderr io.Writer) int {
 	src, err := capture.Open(path)
 	if err != nil {
 		say(stderr, "pcapsurgery: %v\n", err)
@@ -40,6 +40,7 @@ func summaryLive(path string, asJSON bool, keep func(*model.Flow) bool, maxHeld 
 	defer in.stop()
 	l := model.NewLoader(src)
 	l.SetMaxHeld(maxHeld)
+	l.SetRetention(retain)
 	if keys != nil {
 		l.SetKeyLog(keys)
 	}

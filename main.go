@@ -114,7 +114,7 @@ func explore(paths []string, loc *time.Location, stdout, stderr io.Writer, maxHe
 		paths = files // a directory stands for its files
 	}
 	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
-		args := []string{"--max-held", strconv.FormatInt(maxHeld, 10)}
+		args := append([]string{"--max-held", strconv.FormatInt(maxHeld, 10)}, retainArgs(live.retain)...)
 		for _, k := range keyFiles {
 			args = append(args, "--keylog", k)
 		}
@@ -133,7 +133,7 @@ func explore(paths []string, loc *time.Location, stdout, stderr io.Writer, maxHe
 	l := model.NewLoader(src)
 	l.SetMaxHeld(maxHeld)
 	l.SetKeyLog(keys)
-	startSpool(l, live, stderr)
+	startLive(l, live, stderr)
 	// The spool goes whatever ends the explorer: q, SIGINT, SIGTERM, SIGHUP.
 	defer l.Close()
 	var reopen model.Reopener // K in the explorer re-reads the capture with a key log
@@ -218,6 +218,8 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	byKeys := fs.String("by", "", "one line per group of flows: KEY or KEY,KEY2")
 	maxHeld := maxHeldFlag(fs)
 	keyFiles := keyLogFlag(fs)
+	retain := model.DefaultRetention
+	retainFlags(fs, &retain)
 	paths, code, ok := parseFiles(fs, args, stderr)
 	if !ok {
 		return code
@@ -238,7 +240,7 @@ func summary(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if by == nil && len(paths) == 1 && liveInput(path) {
-		return summaryLive(path, *asJSON, selected(filter, *failures), int64(*maxHeld), keys, stdout, stderr)
+		return summaryLive(path, *asJSON, selected(filter, *failures), int64(*maxHeld), keys, retain, stdout, stderr)
 	}
 	l, code := loadInputs(context.Background(), paths, stderr, false, int64(*maxHeld), keys)
 	if l == nil {

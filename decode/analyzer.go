@@ -32,6 +32,12 @@ type Analyzer struct {
 	stats  Stats
 	shared shared
 	slab   []flowSlot // room for the next flows (slabs.go)
+	// started is the last ID given; holes counts flows Drop removed from
+	// flows, and loose says one was: flows are then allocated one by one
+	// (retain.go).
+	started int
+	holes   int
+	loose   bool
 	// ownKeys: shared.keys is the analyzer's own copy, which the capture's
 	// Decryption Secrets Blocks may add to (decrypt.go).
 	ownKeys bool
@@ -172,7 +178,8 @@ func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 	dst := netip.AddrPortFrom(seg.Dst, seg.DstPort)
 	slot := a.slotFor() // zeroed: fields are set, not the whole kilobyte rewritten
 	f := &slot.f
-	f.ID, f.First, f.Last = len(a.flows)+1, p.TS, p.TS
+	a.started++
+	f.ID, f.First, f.Last = a.started, p.TS, p.TS
 	f.TLS = emptyTLS
 	switch {
 	case seg.Has(packet.FlagSYN) && !seg.Has(packet.FlagACK):
@@ -217,7 +224,7 @@ func tlsPort(p uint16) bool {
 // filled, records the capture cut short.
 func (a *Analyzer) Finish() {
 	for _, fs := range a.flows {
-		if fs.finish() {
+		if fs != nil && fs.finish() {
 			fs.f.Version++
 			if !fs.dirty {
 				fs.dirty = true
@@ -242,10 +249,7 @@ func (a *Analyzer) TakeDirtyInto(slot func(i int) *Flow) {
 // Touch marks flow id changed so the next TakeDirtyInto includes it: the
 // model learned something of it from other flows once all were known.
 func (a *Analyzer) Touch(id int) {
-	if id < 1 || id > len(a.flows) {
-		return
-	}
-	if fs := a.flows[id-1]; !fs.dirty && fs.f.ID == id {
+	if fs := a.byID(id); fs != nil && !fs.dirty {
 		fs.dirty = true
 		a.dirty = append(a.dirty, fs)
 	}
@@ -257,9 +261,11 @@ func (a *Analyzer) DirtyCount() int { return len(a.dirty) }
 // Flows returns the flows themselves (not copies): use only from the feeding
 // goroutine, or after feeding has finished.
 func (a *Analyzer) Flows() []*Flow {
-	out := make([]*Flow, len(a.flows))
-	for i, fs := range a.flows {
-		out[i] = fs.f
+	out := make([]*Flow, 0, len(a.flows)-a.holes)
+	for _, fs := range a.flows {
+		if fs != nil {
+			out = append(out, fs.f)
+		}
 	}
 	return out
 }
@@ -267,10 +273,10 @@ func (a *Analyzer) Flows() []*Flow {
 // Packets says where flow id's packets are; same rules as Flows. Without
 // TCPOnly only the evidence is listed (see PacketRefs).
 func (a *Analyzer) Packets(id int) FlowPackets {
-	if id < 1 || id > len(a.flows) {
+	fs := a.byID(id)
+	if fs == nil {
 		return FlowPackets{}
 	}
-	fs := a.flows[id-1]
 	return fs.refs.packets(fs.f)
 }
 

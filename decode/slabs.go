@@ -29,6 +29,7 @@ type shared struct {
 	spare  []*dirState // stopped direction states, for the next handshakes
 	held   heldBudget  // bytes held across all flows (budget.go)
 	keys   *keylog.Log // secrets to decrypt with (decrypt.go); nil without a key log
+	loose  bool        // flows are dropped (retain.go): no shared event slabs
 }
 
 // Recycling bounds: how many stopped states wait, and the largest record
@@ -68,6 +69,9 @@ func (sh *shared) recycle(s *dirState) {
 
 // slotFor returns a zeroed slot for a new flow.
 func (a *Analyzer) slotFor() *flowSlot {
+	if a.loose {
+		return &flowSlot{} // a dropped flow's memory must not be pinned by its slab's others
+	}
 	if len(a.slab) == 0 {
 		a.slab = make([]flowSlot, min(maxSlab, max(firstSlab, len(a.flows))))
 	}
@@ -79,7 +83,7 @@ func (a *Analyzer) slotFor() *flowSlot {
 // keepEvents copies a finished timeline into an event slab, at its exact
 // length (appending to it again would copy it out, never overwrite).
 func (sh *shared) keepEvents(ev []Event) []Event {
-	if len(ev) > eventSlab/8 {
+	if len(ev) > eventSlab/8 || sh.loose {
 		return append([]Event(nil), ev...) // rare long timelines get their own
 	}
 	if len(sh.events) < len(ev) {

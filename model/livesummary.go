@@ -19,7 +19,8 @@ type LiveWriter struct {
 	keep    func(*Flow) bool
 	table   *TableWriter
 	lists   codeListCache
-	printed []uint64 // bit ID-1: the flow's line is out
+	printed map[int]struct{} // flows whose line is out, while the loader still has them
+	open    map[int]Flow     // flows not printed yet, as last seen: printed as they stand if retention drops them
 	buf     []byte
 	err     error
 	n       int
@@ -35,7 +36,8 @@ var liveWidths = [tableColumns]string{"123456", "255.255.255.255:65535", "255.25
 // NewLiveWriter prints to w: JSON lines, or the table with fixed columns.
 // keep selects the flows printed (nil: all).
 func NewLiveWriter(w io.Writer, asJSON bool, keep func(*Flow) bool) *LiveWriter {
-	lw := &LiveWriter{w: bufio.NewWriterSize(w, 64<<10), json: asJSON, keep: keep, counts: map[Outcome]int{}}
+	lw := &LiveWriter{w: bufio.NewWriterSize(w, 64<<10), json: asJSON, keep: keep, counts: map[Outcome]int{},
+		printed: map[int]struct{}{}, open: map[int]Flow{}}
 	if !asJSON {
 		lw.table = NewTableWriter(lw.w)
 		lw.table.widen(&liveWidths)
@@ -44,12 +46,27 @@ func NewLiveWriter(w io.Writer, asJSON bool, keep func(*Flow) bool) *LiveWriter 
 }
 
 // Batch prints the batch's flows whose outcome has settled and that were
-// not printed yet, then flushes: a line is out when its flow settles.
+// not printed yet, then flushes: a line is out when its flow settles. A
+// flow retention drops before it settled (an idle connection) is printed
+// then, as it stands: nothing goes unreported.
 func (lw *LiveWriter) Batch(b Batch) error {
 	for i := range b.Flows {
-		if f := &b.Flows[i]; f.Settled() {
+		f := &b.Flows[i]
+		switch _, done := lw.printed[f.ID]; {
+		case done:
+		case f.Settled():
+			delete(lw.open, f.ID)
 			lw.print(f)
+		default:
+			lw.open[f.ID] = *f
 		}
+	}
+	for _, id := range b.Dropped {
+		if f, ok := lw.open[id]; ok {
+			delete(lw.open, id)
+			lw.print(&f)
+		}
+		delete(lw.printed, id) // its ID never comes again
 	}
 	return lw.flush()
 }
@@ -69,17 +86,10 @@ func (lw *LiveWriter) Finish(l *Loader, stats decode.Stats) error {
 func (lw *LiveWriter) Totals() string { return totalsLine(lw.n, lw.counts) }
 
 func (lw *LiveWriter) print(f *Flow) {
-	i := f.ID - 1
-	if i < 0 {
+	if _, done := lw.printed[f.ID]; done || f.ID < 1 {
 		return
 	}
-	for len(lw.printed) <= i/64 {
-		lw.printed = append(lw.printed, 0)
-	}
-	if lw.printed[i/64]&(1<<(i%64)) != 0 {
-		return
-	}
-	lw.printed[i/64] |= 1 << (i % 64)
+	lw.printed[f.ID] = struct{}{}
 	if lw.keep != nil && !lw.keep(f) {
 		return
 	}

@@ -21,6 +21,11 @@ type Batch struct {
 	Done      bool
 	Err       error // damage: what could not be read (what was read is kept)
 	Stats     decode.Stats
+	// Dropped are the flows retention dropped since the last batch (live
+	// input, Loader.SetRetention); each was in an earlier batch or is in
+	// this one's Flows. Retained counts every flow dropped so far.
+	Dropped  []int
+	Retained Retained
 }
 
 // How often a loading UI hears about progress. The first batch goes out
@@ -41,6 +46,7 @@ type Loader struct {
 	held  int64          // what SetMaxHeld gave
 	cross map[int]string // flow ID -> what other flows say of it (splitHelloNotes), once the load is done
 	spool *capture.Spool // live input's newest packets, for export (spool.go); nil for files
+	ret   *retainer      // live input's retention (retain.go); nil for files
 }
 
 // NewLoader prepares a load of src.
@@ -165,7 +171,13 @@ func (l *Loader) batch(packets int) Batch {
 	for i := range flows {
 		flows[i].Verdict = withCrossNote(&flows[i].Flow, l.cross)
 	}
-	return Batch{Flows: flows, BytesRead: l.src.BytesRead(), Total: l.src.Size(), Packets: packets, Stats: l.an.Stats()}
+	b := Batch{Flows: flows, BytesRead: l.src.BytesRead(), Total: l.src.Size(), Packets: packets, Stats: l.an.Stats()}
+	if l.ret != nil {
+		l.ret.observe(flows)
+		l.ret.expire(l.an.Drop)
+		l.ret.take(&b)
+	}
+	return b
 }
 
 // Flows classifies every flow; call after Run has returned.

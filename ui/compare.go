@@ -14,10 +14,10 @@ import (
 
 // compareClosest opens the comparison of flow id with its closest working flow.
 func (m Model) compareClosest(id int) (Model, tea.Cmd) {
-	if id <= 0 || id > len(m.flows) {
+	f := m.flowByID(id)
+	if f == nil {
 		return m, nil
 	}
-	f := &m.flows[id-1]
 	if m.closest == nil { // flows still arriving, or c before the index built at the end of loading
 		m.closest = model.BuildClosestIndex(m.eachFlow)
 	}
@@ -26,7 +26,11 @@ func (m Model) compareClosest(id int) (Model, tea.Cmd) {
 		return m, m.status.Flash(statusbar.Info, "no flow completed its handshake to the same server address or SNI as flow "+
 			itoa(id)+"; m marks a flow to compare it with any other")
 	}
-	return m.openCompare(model.Compare(*f, m.flows[oid-1], rule)), nil
+	o := m.flowByID(oid)
+	if o == nil { // the index is rebuilt whenever flows are dropped: never
+		return m, nil
+	}
+	return m.openCompare(model.Compare(*f, *o, rule)), nil
 }
 
 // closestIndexMsg carries an index of the flows as they were at flowsGen gen.
@@ -44,10 +48,13 @@ func (m *Model) indexClosest() tea.Cmd {
 	}
 	m.inflight++
 	gen, flows := m.flowsGen, m.flows[:len(m.flows):len(m.flows)]
+	outs := m.outcomes[:len(m.outcomes):len(m.outcomes)]
 	return func() tea.Msg {
 		return closestIndexMsg{gen: gen, x: model.BuildClosestIndex(func(fn func(*model.Flow)) {
 			for i := range flows {
-				fn(&flows[i])
+				if outs[i] != goneOutcome {
+					fn(&flows[i])
+				}
 			}
 		})}
 	}
@@ -64,23 +71,25 @@ func (m Model) onClosestIndex(msg closestIndexMsg) (Model, tea.Cmd) {
 // markOrCompare marks flow id, unmarks it, or compares it with the marked one.
 func (m Model) markOrCompare(id int) (Model, tea.Cmd) {
 	switch {
-	case id <= 0 || id > len(m.flows):
+	case m.flowByID(id) == nil:
 		return m, nil
 	case m.marked == id:
 		m.marked = 0
 		return m, m.status.Flash(statusbar.Info, "flow "+itoa(id)+" unmarked")
-	case m.marked == 0 || m.marked > len(m.flows):
+	case m.marked == 0 || m.flowByID(m.marked) == nil:
 		m.marked = id
 		return m, m.status.Flash(statusbar.Info, "flow "+itoa(id)+" marked; m on another flow compares the two")
 	}
-	a, b := m.flows[id-1], m.flows[m.marked-1]
+	a, b := *m.flowByID(id), *m.flowByID(m.marked)
 	m.marked = 0
 	return m.openCompare(model.Compare(a, b, model.MatchPicked)), nil
 }
 
 func (m Model) eachFlow(fn func(*model.Flow)) {
 	for i := range m.flows {
-		fn(&m.flows[i])
+		if m.outcomes[i] != goneOutcome {
+			fn(&m.flows[i])
+		}
 	}
 }
 

@@ -29,8 +29,8 @@ func (m Model) openExport(ids []int, what string, one int) (Model, tea.Cmd) {
 		return m, m.status.Flash(statusbar.Error, "export is not available: no capture loaded")
 	}
 	name := "pcapsurgery_" + strconv.Itoa(len(ids)) + "_flows.pcap"
-	if one > 0 && one <= len(m.flows) {
-		name = model.DefaultExportName(&m.flows[one-1])
+	if f := m.flowByID(one); f != nil {
+		name = model.DefaultExportName(f)
 	}
 	m.back, m.mode = m.mode, modeExport
 	m.relayout(m.lay.width, m.lay.height)
@@ -50,8 +50,8 @@ func (m Model) runExport(r exportdlg.RequestMsg) tea.Cmd {
 	if r.Secrets {
 		var flows []*model.Flow
 		for _, id := range r.Flows {
-			if id >= 1 && id <= len(m.flows) {
-				flows = append(flows, &m.flows[id-1])
+			if f := m.flowByID(id); f != nil {
+				flows = append(flows, f)
 			}
 		}
 		if req.Secrets = model.ExportSecrets(flows); req.Secrets == nil {

@@ -32,7 +32,10 @@ func (m *Model) refilter() tea.Cmd {
 	m.inflight++
 	gen, flows, f, failures, key, rev := m.filterGen, m.flows[:len(m.flows):len(m.flows)], m.filter, m.failuresOnly, m.sortKey, m.reverse
 	outs := m.outcomes[:len(m.outcomes):len(m.outcomes)]
-	sel := int32(m.list.Selected() - 1)
+	sel := int32(-1) // the selected flow's place, to keep the cursor on it
+	if vis, c := m.list.Visible(), m.list.Cursor(); c >= 0 && c < len(vis) {
+		sel = vis[c]
+	}
 	return func() tea.Msg {
 		var idx []int32
 		if f.Empty() && !failures {
@@ -43,6 +46,7 @@ func (m *Model) refilter() tea.Cmd {
 		} else {
 			idx = model.FilterFlows(flows, f, failures)
 		}
+		idx = withoutGone(outs, idx)
 		if key != model.SortTime || rev {
 			model.SortIndices(flows, idx, key, rev)
 		}
@@ -157,7 +161,7 @@ func (m Model) matching() []int {
 	vis := m.list.Visible()
 	ids := make([]int, len(vis))
 	for i, v := range vis {
-		ids[i] = int(v) + 1
+		ids[i] = m.flows[v].ID
 	}
 	return ids
 }

@@ -86,12 +86,15 @@ func (m Model) header() string {
 // add up to what the line claims.
 func (m Model) totals(avail int) string {
 	var c outcomeCounts
-	n := len(m.flows)
+	n := m.flowCount()
 	lead := plural(n, "flow")
+	if d := m.retained.Dropped(); d > 0 {
+		lead += " kept (" + count(int64(d)) + " dropped)"
+	}
 	if m.filtered() {
 		c = m.visCounts
 		n = len(m.list.Visible())
-		lead = strconv.Itoa(n) + " of " + plural(len(m.flows), "flow") + " match"
+		lead = strconv.Itoa(n) + " of " + plural(m.flowCount(), "flow") + " match"
 	} else {
 		for i, o := range model.Outcomes {
 			c[i] = m.counts[o]

@@ -116,7 +116,7 @@ func (m Model) onKeyLogRead(msg keyLogReadMsg) (Model, tea.Cmd) {
 	m.sparkGen++
 	m.flowsGen++
 	m.closest, m.gindex = nil, nil
-	m.flows, m.outcomes, m.pending = nil, nil, nil
+	m.flows, m.outcomes, m.pending, m.holes = nil, nil, nil, 0
 	m.counts = map[model.Outcome]int{}
 	m.visCounts = outcomeCounts{}
 	m.list.SetData(nil, nil, 0)
@@ -163,7 +163,7 @@ func (m *Model) keepCursor(id int) {
 		return
 	}
 	for i, v := range m.list.Visible() {
-		if int(v)+1 == id {
+		if m.flows[v].ID == id {
 			m.list.SetCursor(i)
 			return
 		}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -92,9 +93,13 @@ func (m Model) liveLine() string {
 		plural(len(l.fails), "failure") + "/min",
 		count(int64(len(l.open))) + " open",
 		count(int64(p.packets)) + " pkts",
-		count(int64(len(m.flows))) + " flows",
-		humanBytes(p.bytes),
+		count(int64(m.flowCount())) + " flows",
 	}
+	if r := m.retained; r.On {
+		parts = append(parts, retentionText(r))
+	}
+	parts = append(parts, humanBytes(p.bytes))
+
 	room := m.lay.width - ansi.StringWidth(keys) - 2
 	line := parts[0]
 	for _, part := range parts[1:] {
@@ -104,6 +109,41 @@ func (m Model) liveLine() string {
 		line += "  " + part
 	}
 	return line + "  " + keys
+}
+
+// retentionText says what live input keeps and what it dropped: "keeps
+// 50,000 finished (ok 10m, failed 1h): dropped 1,234 ok, 56 failed".
+func retentionText(r model.Retained) string {
+	var keeps []string
+	if r.Limits.Flows > 0 {
+		keeps = append(keeps, count(int64(r.Limits.Flows))+" finished")
+	}
+	var ages []string
+	if r.Limits.OKAge > 0 {
+		ages = append(ages, "ok "+shortDur(r.Limits.OKAge))
+	}
+	if r.Limits.FailAge > 0 {
+		ages = append(ages, "failed "+shortDur(r.Limits.FailAge))
+	}
+	if len(ages) > 0 {
+		keeps = append(keeps, "("+strings.Join(ages, ", ")+")")
+	}
+	s := "keeps " + strings.Join(keeps, " ")
+	if r.Dropped() == 0 {
+		return s + ": none dropped"
+	}
+	return s + ": dropped " + count(int64(r.OK)) + " ok, " + count(int64(r.Failed)) + " failed"
+}
+
+// shortDur is 10m, 1h, 1h30m, 90s.
+func shortDur(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return strings.TrimSuffix(d.String(), "0s")
+	}
+	return d.String()
 }
 
 // togglePause pauses the view or resumes it with every update held meanwhile.
@@ -140,5 +180,9 @@ func mergePending(bs []model.Batch) []model.Batch {
 	}
 	last := bs[len(bs)-1]
 	last.Flows = flows
+	last.Dropped = nil
+	for _, b := range bs {
+		last.Dropped = append(last.Dropped, b.Dropped...)
+	}
 	return []model.Batch{last}
 }

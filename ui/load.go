@@ -87,7 +87,11 @@ func (m Model) onBatch(msg loadBatchMsg) (Model, tea.Cmd) {
 		if msg.Err != nil {
 			cmds = append(cmds, m.status.Flash(statusbar.Error, "capture damaged: "+msg.Err.Error()+" (what was read is shown)"))
 		} else if m.live != nil {
-			cmds = append(cmds, m.status.Flash(statusbar.Info, "input ended: "+plural(msg.Packets, "packet")+" read"))
+			ended := "input ended: " + plural(msg.Packets, "packet") + " read"
+			if d := msg.Retained.Dropped(); d > 0 {
+				ended += "; " + plural(d, "finished flow") + " dropped from memory by retention"
+			}
+			cmds = append(cmds, m.status.Flash(statusbar.Info, ended))
 		}
 	}
 	if m.holding() {
@@ -101,28 +105,35 @@ func (m Model) onBatch(msg loadBatchMsg) (Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// apply replaces flows by ID and extends the visible order: directly in
-// capture order, or through a filter command otherwise. A batch's flows
-// come in any order: each goes to its ID's place.
+// apply replaces flows by ID, adds new ones in ID order, forgets the ones
+// retention dropped, and extends the visible order: directly in capture
+// order, or through a filter command otherwise. A batch's flows come in any
+// order.
 func (m *Model) apply(b model.Batch) tea.Cmd {
 	fs := b.Flows
 	oldLen := len(m.flows)
 	m.flowsGen++
-	top := oldLen
-	for i := range fs {
-		top = max(top, fs[i].ID)
+	if b.Retained.On {
+		m.retained = b.Retained
 	}
-	m.growFlows(top, b)
+	last := 0
+	if oldLen > 0 {
+		last = m.flows[oldLen-1].ID
+	}
+	var fresh []int // places in fs of flows newer than every flow held
 	for i := range fs {
 		f := &fs[i]
-		idx := f.ID - 1
-		if idx < 0 {
+		if f.ID > last {
+			fresh = append(fresh, i)
 			continue
 		}
-		if old := &m.flows[idx]; old.ID != 0 {
-			m.counts[old.Outcome]--
+		idx := m.indexOf(f.ID)
+		if idx < 0 {
+			continue // dropped already (a held batch merged with a later one)
 		}
-		if m.closest != nil && !m.closest.Replace(&m.flows[idx], f) {
+		old := &m.flows[idx]
+		m.counts[old.Outcome]--
+		if m.closest != nil && !m.closest.Replace(old, f) {
 			m.closest = nil // built again at the next c
 		}
 		m.flows[idx] = *f
@@ -130,22 +141,42 @@ func (m *Model) apply(b model.Batch) tea.Cmd {
 		m.outcomes[idx] = outcomeIndex(f.Outcome)
 		m.counts[f.Outcome]++
 	}
-	if id := m.detail.FlowID(); id > 0 && id <= len(m.flows) {
-		m.detail.Refresh(&m.flows[id-1])
+	if len(fresh) > 0 {
+		slices.SortFunc(fresh, func(a, b int) int { return fs[a].ID - fs[b].ID })
+		m.growFlows(oldLen+len(fresh), b)
+		var none model.Flow // Replace's "old" for a new flow
+		for _, i := range fresh {
+			f := &fs[i]
+			if m.closest != nil && !m.closest.Replace(&none, f) {
+				m.closest = nil
+			}
+			m.flows = append(m.flows, *f)
+			m.indexGroups(len(m.flows)-1, f)
+			m.outcomes = append(m.outcomes, outcomeIndex(f.Outcome))
+			m.counts[f.Outcome]++
+		}
+	}
+	if id := m.detail.FlowID(); id > 0 {
+		if f := m.flowByID(id); f != nil {
+			m.detail.Refresh(f)
+		}
 	}
 	if m.defaultOrder() {
 		vis := m.list.Visible()
-		for i := len(vis); i < len(m.flows); i++ {
+		for i := oldLen; i < len(m.flows); i++ {
 			vis = append(vis, int32(i))
 		}
 		m.list.SetData(m.flows, vis, -1)
-		return m.respark() // nothing once loading is over
+	}
+	dropped := m.dropFlows(b.Dropped) // after the new flows are in the order: a squeeze moves them too
+	if m.defaultOrder() {
+		return tea.Batch(dropped, m.respark()) // nothing once loading is over
 	}
 	if len(m.flows) != oldLen || len(fs) > 0 {
 		m.list.SetData(m.flows, m.list.Visible(), -1)
-		return m.refilter()
+		return tea.Batch(dropped, m.refilter())
 	}
-	return nil
+	return dropped
 }
 
 // growFlows makes room for n flows. While the file is read, room is made
@@ -154,7 +185,7 @@ func (m *Model) apply(b model.Batch) tea.Cmd {
 // a flow is about a kilobyte, and each copy held the old and the new list.
 // Once read, room grows by a quarter (later batches only update flows).
 func (m *Model) growFlows(n int, b model.Batch) {
-	if n <= len(m.flows) {
+	if n <= cap(m.flows) && n <= cap(m.outcomes) {
 		return
 	}
 	if n > cap(m.flows) || n > cap(m.outcomes) { // Grow rounds each up its own way
@@ -171,6 +202,4 @@ func (m *Model) growFlows(n int, b model.Batch) {
 		m.flows = slices.Grow(m.flows, want-len(m.flows))
 		m.outcomes = slices.Grow(m.outcomes, want-len(m.outcomes))
 	}
-	m.flows = m.flows[:n]
-	m.outcomes = m.outcomes[:n]
 }

@@ -77,10 +77,13 @@ type Model struct {
 	bar      progress.Model
 	live     *liveState // nil unless the input's size is unknown (a pipe)
 
-	// data: flows[id-1]; counts by outcome kept as batches replace flows
+	// data: flows in ID order, flows[id-1] unless retention dropped some
+	// (retain.go); counts by outcome kept as batches replace flows
 	flows    []model.Flow
-	outcomes []uint8           // outcomeIndex of each flow, for counting a filter's result
+	outcomes []uint8           // outcomeIndex of each flow, for counting a filter's result; goneOutcome once dropped
 	gindex   *model.GroupIndex // each flow's group keys as numbers, for the group view (groups.go); replaced, never reset, on a reload
+	holes    int               // dropped flows still in flows
+	retained model.Retained
 	counts   map[model.Outcome]int
 	pending  []model.Batch       // batches held while a filter command reads flows
 	flowsGen int                 // counts changes to flows: an index of older flows is stale

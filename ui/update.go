@@ -163,8 +163,8 @@ func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(k, lk.Quit):
 		return m.quit()
 	case key.Matches(k, lk.Copy):
-		if id := m.list.Selected(); id > 0 {
-			return m, m.copySummary(&m.flows[id-1])
+		if f := m.flowByID(m.list.Selected()); f != nil {
+			return m, m.copySummary(f)
 		}
 		return m, nil
 	case key.Matches(k, lk.Filter):
@@ -193,7 +193,7 @@ func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, m.refilter()
 	case key.Matches(k, lk.Export):
 		if id := m.list.Selected(); id > 0 {
-			return m.openExport([]int{id}, "flow "+itoa(id), m.flows[id-1].Flow.ID)
+			return m.openExport([]int{id}, "flow "+itoa(id), id)
 		}
 		return m, nil
 	case key.Matches(k, lk.ExportAll):
@@ -214,10 +214,11 @@ func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 
 // open shows a flow in the pane.
 func (m Model) open(id int) Model {
-	if id <= 0 || id > len(m.flows) {
+	f := m.flowByID(id)
+	if f == nil {
 		return m
 	}
-	m.detail.SetFlow(&m.flows[id-1])
+	m.detail.SetFlow(f)
 	m.mode = modeDetail
 	m.relayout(m.lay.width, m.lay.height)
 	return m
@@ -237,7 +238,9 @@ func (m Model) detailKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		}
 		m.list.SetCursor(m.list.Cursor() + step)
 		if id := m.list.Selected(); id > 0 && id != m.detail.FlowID() {
-			m.detail.SetFlow(&m.flows[id-1])
+			if f := m.flowByID(id); f != nil {
+				m.detail.SetFlow(f)
+			}
 		}
 		return m, nil
 	case key.Matches(k, dk.Copy):

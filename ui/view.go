@@ -86,7 +86,7 @@ func (m Model) fileName() string {
 // a running count when the size is unknown (standard input).
 func (m Model) progressLine() string {
 	p := m.prog
-	stats := fmt.Sprintf("%s pkts  %s flows  %s", count(int64(p.packets)), count(int64(len(m.flows))), p.elapsed.Truncate(100e6))
+	stats := fmt.Sprintf("%s pkts  %s flows  %s", count(int64(p.packets)), count(int64(m.flowCount())), p.elapsed.Truncate(100e6))
 	if m.live != nil {
 		return m.liveLine()
 	}

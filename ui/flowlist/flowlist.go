@@ -27,7 +27,7 @@ type OpenMsg struct{ ID int }
 // rowKey identifies a rendered row: a flow changes version when a batch
 // updates it, and a resize changes the width.
 type rowKey struct {
-	id      int32
+	id      int // the flow's ID, not its place: places move when live input drops flows
 	version uint64
 	width   int
 	layout  int // bumped whenever the columns change
@@ -117,7 +117,7 @@ func (m Model) Selected() int {
 	if m.cursor < 0 || m.cursor >= len(m.visible) {
 		return 0
 	}
-	return int(m.visible[m.cursor]) + 1
+	return m.flows[m.visible[m.cursor]].ID
 }
 
 // SetCursor moves the selection to position i.
@@ -309,7 +309,7 @@ func (m Model) row(idx int32, selected bool) string {
 	if selected {
 		return m.st.Selected.Render(cells.Pad(m.cells(f, false), m.width))
 	}
-	k := rowKey{id: idx, version: f.Flow.Version, width: m.width, layout: m.layout}
+	k := rowKey{id: f.ID, version: f.Flow.Version, width: m.width, layout: m.layout}
 	if s, ok := m.cache[k]; ok {
 		return s
 	}
