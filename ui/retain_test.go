@@ -149,6 +149,14 @@ func TestRetentionSqueeze(t *testing.T) {
 	if n := len(m.list.Visible()); n != 50 {
 		t.Errorf("%d visible without the filter, want 50", n)
 	}
+	if m.gindex.Len() != len(m.flows) {
+		t.Errorf("the group index has %d rows for %d flows", m.gindex.Len(), len(m.flows))
+	}
+	m = press(t, m, "tab")
+	if s := screen(m); !strings.Contains(s, "of 50 flows by") {
+		t.Errorf("the group view after the squeeze:\n%s", s)
+	}
+	m = press(t, m, "tab")
 	m = openFlow(t, m, 41)
 	if m.detail.FlowID() != 41 {
 		t.Errorf("opened flow %d, want 41", m.detail.FlowID())
