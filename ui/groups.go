@@ -41,39 +41,50 @@ func (m *Model) indexGroups(idx int, f *model.Flow) {
 
 // regroup counts the visible flows by by, on the whole capture's time
 // axis, in a command: a million flows are no work for Update (STYLE §1.9).
-// It reads the group index, not the flows (but for the timings, from
-// groupview.TimingsFrom columns: a pass over each flow's timeline).
-// Batches wait while it reads, as they do for a filter. The visible
-// order is shared, not copied: a new filter result replaces it and
-// loading appends past its end, never writing what the command reads.
+// It reads the group index, not the flows; the timings (from
+// groupview.TimingsFrom columns) follow in a second command, as they need
+// a pass over each flow's timeline. Batches wait while it reads, as they
+// do for a filter. The visible order is shared, not copied: a new filter
+// result replaces it and loading appends past its end, never writing what
+// the command reads.
 func (m *Model) regroup(by []model.GroupKey, col model.GroupColumn) tea.Cmd {
 	m.groupGen++
-	m.inflight++
 	m.groups.SetCounting(true)
+	return m.groupCmd(slices.Clone(by), col, false)
+}
+
+// groupCmd groups in a command, with the phase timings when timed.
+func (m *Model) groupCmd(by []model.GroupKey, col model.GroupColumn, timed bool) tea.Cmd {
+	m.inflight++
 	if m.gindex == nil {
 		m.gindex = model.NewGroupIndex()
 	}
 	vis := m.list.Visible()
 	gen, x, vis, span := m.groupGen, m.gindex, vis[:len(vis):len(vis)], m.gindex.Span()
 	var timings func(int32) model.Timings
-	if m.lay.width >= groupview.TimingsFrom { // only with room to show them
+	if timed {
 		timings = model.FlowTimings(m.flows[:len(m.flows):len(m.flows)])
 	}
-	by = slices.Clone(by)
 	return func() tea.Msg {
 		set := x.Group(vis, by, span, model.GroupBuckets, col, timings)
 		return groupResultMsg{Gen: gen, By: by, Set: set, Flows: len(vis)}
 	}
 }
 
-// onGroupResult shows the newest grouping, then takes held batches.
+// onGroupResult shows the newest grouping, then takes held batches; with
+// room for the timings, a grouping without them is followed by one with.
 func (m Model) onGroupResult(msg groupResultMsg) (Model, tea.Cmd) {
 	m.inflight--
-	if msg.Gen == m.groupGen {
+	current := msg.Gen == m.groupGen
+	if current {
 		m.groups.SetGroups(msg.By, msg.Set, msg.Flows)
 		m.groups.SetCounting(false)
 	}
-	return m.takePending()
+	m, cmd := m.takePending()
+	if current && !msg.Set.Timed() && m.lay.width >= groupview.TimingsFrom && m.mode == modeGroups {
+		cmd = tea.Batch(cmd, m.groupCmd(msg.By, msg.Set.Column(), true))
+	}
+	return m, cmd
 }
 
 func (m Model) groupsKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
