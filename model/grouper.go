@@ -230,12 +230,7 @@ func (gr *Grouper) count(id int32, first, last instant, oi, bucket int) {
 // Groups returns every group sorted by col (second-level groups inside
 // each, sorted the same way). Buckets is never nil.
 func (gr *Grouper) Groups(col GroupColumn) []Group {
-	set := gr.Sorted(col)
-	out := make([]Group, set.Len())
-	for i := range out {
-		out[i] = set.Full(i)
-	}
-	return out
+	return gr.Sorted(col).Groups()
 }
 
 // Sorted returns the groups sorted by col without building them: the
@@ -337,6 +332,15 @@ func (s *GroupSet) Sub(i, j int) Group {
 	id := s.top[i]
 	sid := s.subs[int(s.start[id])+j]
 	return s.group(sid, []string{s.gr.key(id), s.gr.key(sid)})
+}
+
+// Groups builds every group with its second level, in order.
+func (s *GroupSet) Groups() []Group {
+	out := make([]Group, s.Len())
+	for i := range out {
+		out[i] = s.Full(i)
+	}
+	return out
 }
 
 // Full builds the i-th group with its second level.

@@ -63,9 +63,12 @@ func (gr *Grouper) addTimings(f *Flow, ids ...int32) {
 	}
 }
 
+// TimingsOf is the flow's phase timings (a pass over its timeline).
+func TimingsOf(f *Flow) Timings { return PhaseTimings(&f.Flow) }
+
 // FlowTimings reads the phase timings of flows[i], for GroupIndex.Group.
 func FlowTimings(flows []Flow) func(int32) Timings {
-	return func(i int32) Timings { return PhaseTimings(&flows[i].Flow) }
+	return func(i int32) Timings { return TimingsOf(&flows[i]) }
 }
 
 // sortTimes orders the records by slot, phase and duration, and indexes
