@@ -77,6 +77,7 @@ func (a *Analyzer) add(p *capture.Packet, seg *packet.Segment, skip packet.Skip,
 		a.stats.Truncated++
 	}
 	fs := a.lookup(seg, p, h, hashed)
+	fs.own()
 	f := fs.f
 	d := FromServer
 	if seg.Src == f.Client.Addr() && seg.SrcPort == f.Client.Port() {
@@ -234,19 +235,22 @@ func (a *Analyzer) Finish() {
 	}
 }
 
-// TakeDirtyInto writes snapshots of the flows changed since the last call
-// where slot(i) says (i counts from 0, up to DirtyCount), so a loader can
-// place them without copying them again: a flow is most of a kilobyte. The
-// snapshots share nothing mutable with the analyzer.
-func (a *Analyzer) TakeDirtyInto(slot func(i int) *Flow) {
-	for i, fs := range a.dirty {
-		fs.f.snapshotInto(slot(i))
+// TakeDirty appends the flows changed since the last call to dst and
+// returns it. They are the analyzer's own flows, handed out: from now on
+// the analyzer never writes them again (its next change to one goes to a
+// copy, see own), so another goroutine may read them without a lock, and a
+// loader and its UI hold one copy of each flow, not two.
+func (a *Analyzer) TakeDirty(dst []*Flow) []*Flow {
+	for _, fs := range a.dirty {
+		dst = append(dst, fs.f)
+		fs.published = true
 		fs.dirty = false
 	}
 	a.dirty = a.dirty[:0]
+	return dst
 }
 
-// Touch marks flow id changed so the next TakeDirtyInto includes it: the
+// Touch marks flow id changed so the next TakeDirty includes it: the
 // model learned something of it from other flows once all were known.
 func (a *Analyzer) Touch(id int) {
 	if fs := a.byID(id); fs != nil && !fs.dirty {
@@ -255,7 +259,7 @@ func (a *Analyzer) Touch(id int) {
 	}
 }
 
-// DirtyCount is the number of flows changed since the last TakeDirtyInto.
+// DirtyCount is the number of flows changed since the last TakeDirty.
 func (a *Analyzer) DirtyCount() int { return len(a.dirty) }
 
 // Flows returns the flows themselves (not copies): use only from the feeding
@@ -291,22 +295,32 @@ func (a *Analyzer) Stats() Stats {
 	return s
 }
 
-// snapshot copies a flow for another goroutine. Parsed hellos and
-// certificates are never changed once set, so they are shared.
-func (f *Flow) snapshot() Flow {
-	var c Flow
-	f.snapshotInto(&c)
-	return c
+// own makes fs.f safe to write. A flow TakeDirty handed out is never
+// written again: the first change after that goes to a copy, which shares
+// only what is never changed once set (parsed hellos, certificates, the
+// backing arrays of slices that are only appended to are cloned where an
+// element is rewritten).
+func (fs *flowState) own() {
+	if !fs.published {
+		return
+	}
+	c := new(Flow)
+	fs.f.copyInto(c)
+	fs.f, fs.published = c, false
 }
 
-// snapshotInto is snapshot written to c.
-func (f *Flow) snapshotInto(c *Flow) {
+// copyInto copies a flow to c, cloning what the analyzer changes in place.
+func (f *Flow) copyInto(c *Flow) {
 	*c = *f
 	c.Events = slices.Clone(f.Events)
 	if f.TLS != emptyTLS {
 		t := *f.TLS
 		t.Alerts = slices.Clone(t.Alerts)
 		t.Decrypt = t.Decrypt.clone()
+		if t.SSLv2 != nil {
+			v2 := *t.SSLv2 // its encrypted record counts go up in place
+			t.SSLv2 = &v2
+		}
 		c.TLS = &t
 	}
 }
@@ -331,6 +345,7 @@ func (fs *flowState) finish() bool {
 			continue
 		}
 		changed = true
+		fs.own()
 		if len(s.line) > 0 && s.mode == modeUnknown {
 			fs.decide(s, d, s.line)
 		}

@@ -84,7 +84,7 @@ func TestKeyLogTurnsTheGuessIntoTheAlert(t *testing.T) {
 		if d.EncExt == nil || d.EncExt.ALPN != "h2" {
 			t.Errorf("EncryptedExtensions not read: %+v", d.EncExt)
 		}
-		if got := model.History(&f.Flow); got != "CsioxyfIL" {
+		if got := model.History(f.Flow); got != "CsioxyfIL" {
 			t.Errorf("history %s", got)
 		}
 	}

@@ -46,8 +46,8 @@ func TestEarlyDataAfterTheServersFlight(t *testing.T) {
 	} {
 		flows := analyzeFrames(t, earlyDataFlow(c.after...))
 		f := &flows[0]
-		if f.Outcome != model.Resumed || model.History(&f.Flow) != c.history+"d" {
-			t.Errorf("%s: %s %s (%s), want resumed %sd", c.name, f.Outcome, model.History(&f.Flow), f.Diagnosis, c.history)
+		if f.Outcome != model.Resumed || model.History(f.Flow) != c.history+"d" {
+			t.Errorf("%s: %s %s (%s), want resumed %sd", c.name, f.Outcome, model.History(f.Flow), f.Diagnosis, c.history)
 		}
 	}
 }

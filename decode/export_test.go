@@ -2,7 +2,10 @@ package decode
 
 import "reflect"
 
-// EmptyTLSWritten reports whether anything wrote the TLS facts every flow
+// EmptyTLSWritten reports whether anything wrote the shared empty flow
+// (NoFlow) or the TLS facts every flow
 // without payload shares (Flow.TLS): the tests and fuzz targets that feed
 // captures check it after each.
-func EmptyTLSWritten() bool { return !reflect.DeepEqual(*emptyTLS, TLSFacts{}) }
+func EmptyTLSWritten() bool {
+	return !reflect.DeepEqual(*emptyTLS, TLSFacts{}) || !reflect.DeepEqual(*noFlow, Flow{TLS: emptyTLS})
+}

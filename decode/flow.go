@@ -186,6 +186,13 @@ type TLSFacts struct {
 // flowState.tls gives a flow its own before the first write.
 var emptyTLS = &TLSFacts{}
 
+// NoFlow is an empty flow (ID 0), shared and read only: what a place in a
+// list of flows holds before its flow arrives, so readers need no nil
+// checks. Never write through it.
+func NoFlow() *Flow { return noFlow }
+
+var noFlow = &Flow{TLS: emptyTLS}
+
 // SSLv2Facts is what a pure SSL 2.0 handshake showed in clear.
 type SSLv2Facts struct {
 	ServerHello   bool     // SERVER-HELLO seen

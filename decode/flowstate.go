@@ -65,6 +65,7 @@ type flowState struct {
 	hasOther  bool
 	hsDone    bool // handshake finished (both Finished, or TLS 1.3 client Finished)
 	dirty     bool
+	published bool  // f was handed out (Analyzer.TakeDirty): it is never written again (own)
 	closed    bool  // both FINs or a RST: a new SYN on this tuple starts a new flow
 	ttl       uint8 // TTL of the packet being decoded (for an alert's OriginMarks)
 	compacted bool

@@ -366,16 +366,14 @@ func (s *Sharded) flow(id int) (*Analyzer, *flowState) {
 	return a, a.flows[r.local]
 }
 
-// TakeDirtyInto is Analyzer.TakeDirtyInto: the changed flows of every
-// shard, a shard at a time (a batch's flows come in no particular order).
-func (s *Sharded) TakeDirtyInto(slot func(i int) *Flow) {
+// TakeDirty is Analyzer.TakeDirty: the changed flows of every shard, a
+// shard at a time (a batch's flows come in no particular order).
+func (s *Sharded) TakeDirty(dst []*Flow) []*Flow {
 	s.settle()
-	off := 0
 	for _, a := range s.shards {
-		n := a.DirtyCount()
-		a.TakeDirtyInto(func(i int) *Flow { return slot(off + i) })
-		off += n
+		dst = a.TakeDirty(dst)
 	}
+	return dst
 }
 
 // Touch is Analyzer.Touch.

@@ -80,8 +80,7 @@ func feedSharded(in shardInput, n, size int, tcpOnly bool, maxHeld int64) (shard
 	prepare := s.Predecode()
 	var run shardRun
 	take := func() {
-		got := make([]decode.Flow, s.DirtyCount())
-		s.TakeDirtyInto(func(i int) *decode.Flow { return &got[i] })
+		got := s.TakeDirty(nil)
 		var b [][2]uint64
 		for _, f := range got {
 			b = append(b, [2]uint64{uint64(f.ID), f.Version})

@@ -93,8 +93,8 @@ func (fs *flowState) settleSizes() bool {
 	if fs.payloadState == nil {
 		return false // no data: no resends, no holes
 	}
-	t, a, z := &fs.sz, &fs.acked, &fs.f.TCP.Sizes
-	was := *z
+	t, a := &fs.sz, &fs.acked
+	z := fs.f.TCP.Sizes
 	for d := FromClient; d <= FromServer; d++ {
 		z[d].UnackedRetrans = 0
 		if t.rtLen[d] > 0 && (!a.ackOK[d] || after(t.rtEnd[d], a.ack[d])) {
@@ -104,5 +104,10 @@ func (fs *flowState) settleSizes() bool {
 			z[d].GapUnacked = !a.ackOK[d] || !after(a.ack[d], t.holeAt[d])
 		}
 	}
-	return *z != was
+	if z == fs.f.TCP.Sizes {
+		return false // unchanged: a flow handed out is not written, not even with the same values
+	}
+	fs.own()
+	fs.f.TCP.Sizes = z
+	return true
 }

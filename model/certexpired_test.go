@@ -12,7 +12,7 @@ import (
 // time must not be worded as a name mismatch or an expiry the flow does not
 // show: it points at the client's clock, as a likely cause.
 func TestCertificateExpiredOnValidLeafBlamesTheClock(t *testing.T) {
-	f := mustLoad(t, "../testdata/captures/untrusted-ca-tls12-openssl-gnutls.pcap").Flows()[0].Flow
+	f := *mustLoad(t, "../testdata/captures/untrusted-ca-tls12-openssl-gnutls.pcap").Flows()[0].Flow
 	if len(f.TLS.Alerts) == 0 || len(f.TLS.Certificates) == 0 {
 		t.Fatal("capture lost its alert or certificate")
 	}
@@ -27,7 +27,7 @@ func TestCertificateExpiredOnValidLeafBlamesTheClock(t *testing.T) {
 // A handshake_failure names no reason: after a client certificate was sent,
 // the rejected certificate is only the likely cause.
 func TestHandshakeFailureAfterClientCertIsLikely(t *testing.T) {
-	f := mustLoad(t, "../testdata/captures/client-cert-missing-tls12-openssl.pcap").Flows()[0].Flow
+	f := *mustLoad(t, "../testdata/captures/client-cert-missing-tls12-openssl.pcap").Flows()[0].Flow
 	if f.TLS.CertRequest == nil || len(f.TLS.Alerts) == 0 {
 		t.Fatal("capture lost its CertificateRequest or alert")
 	}

@@ -130,7 +130,7 @@ func (x *ClosestIndex) add(f *Flow, inPlace bool) {
 // new). It is false when the index cannot follow (old was indexed and what
 // the index keeps of it changed): build a new one then.
 func (x *ClosestIndex) Replace(old, f *Flow) bool {
-	if old.ID == 0 || !old.Completed() {
+	if old.Flow == nil || old.ID == 0 || !old.Completed() {
 		x.add(f, true)
 		return true
 	}
@@ -197,8 +197,7 @@ func choiceOf(f *Flow) serverChoice {
 
 // fit is offersChoice for a flow whose server made this choice.
 func (ch serverChoice) fit(target *Flow) int {
-	c := Flow{}
-	c.TLS = &decode.TLSFacts{}
+	c := Flow{Flow: &decode.Flow{TLS: &decode.TLSFacts{}}}
 	c.Verdict.Version = ch.version
 	if ch.hasSH {
 		c.TLS.ServerHello = &tlswire.ServerHello{CipherSuite: ch.suite, KeyShareGroup: ch.group}

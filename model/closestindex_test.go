@@ -66,7 +66,7 @@ func synthClosestFlows(n int, r *rand.Rand) []Flow {
 	groups := []uint16{0, 0x1d, 0x17, 0x18}
 	versions := []uint16{tlswire.VersionTLS13, tlswire.VersionTLS12, tlswire.VersionTLS10}
 	times := []time.Time{cmpT0, cmpT0.Add(time.Second), {}, time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC)}
-	flows := make([]Flow, n)
+	flows := newFlows(n)
 	for i := range flows {
 		at := time.Duration(r.IntN(50)) * time.Second
 		sni := snis[r.IntN(len(snis))]
@@ -122,7 +122,7 @@ func TestFoldSNIKeysWhatEqualFoldEquates(t *testing.T) {
 // flows loaded (the target: 16 ms): 90% of them to one server under one
 // name, the rest spread over others. Build is the one-time cost of the index.
 func BenchmarkClosestIndex1M(b *testing.B) {
-	flows := make([]Flow, 1_000_000)
+	flows := newFlows(1_000_000)
 	for i := range flows {
 		server, sni := "192.0.2.1:443", "api.example"
 		if i%10 == 0 {
@@ -206,9 +206,9 @@ func TestClosestIndexFollowsALiveCapture(t *testing.T) {
 			break
 		}
 	}
-	moved := *done
+	moved := done.Copy()
 	moved.Server = netip.MustParseAddrPort("198.51.100.1:443")
-	failed := *done
+	failed := done.Copy()
 	failed.Verdict = Verdict{Outcome: Alert, Badge: "ALERT"}
 	for _, f := range []Flow{moved, failed} {
 		if x.Replace(done, &f) {

@@ -234,7 +234,7 @@ func answered(a *Flow) string {
 // alertFrom is the description of the first clear fatal alert from side d
 // (0 client, 1 server), or 0.
 func alertFrom(f *Flow, d uint8) uint8 {
-	if al := firstFatal(&f.Flow); al != nil && uint8(al.From) == d {
+	if al := firstFatal(f.Flow); al != nil && uint8(al.From) == d {
 		return al.Description
 	}
 	return 0
@@ -257,7 +257,7 @@ func afterHelloReadings(a, b *Flow) []string {
 		return []string{"both got a ServerHello; the certificates are encrypted (TLS 1.3), so the capture cannot show whether the server sent both the same one"}
 	case a.TLS.CertRequest != nil && b.TLS.CertRequest == nil:
 		return []string{"the server asked this client for a certificate and not the working one: likely the client certificate policy differs between them"}
-	case a.TLS.CertRequest != nil && a.Who == "server" && !clientSentCertificate(&a.Flow) && clientSentCertificate(&b.Flow):
+	case a.TLS.CertRequest != nil && a.Who == "server" && !clientSentCertificate(a.Flow) && clientSentCertificate(b.Flow):
 		return []string{"the server asked both clients for a certificate; the working one (#" + strconv.Itoa(b.ID) +
 			") sent one and this one sent none" + answered(a) + ": likely the server requires a client certificate"}
 	}

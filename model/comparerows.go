@@ -313,7 +313,7 @@ func alertText(a decode.AlertFact) string {
 }
 
 func timingRows(a, b *Flow) []CompareRow {
-	pa, pb := PhaseTimings(&a.Flow), PhaseTimings(&b.Flow)
+	pa, pb := PhaseTimings(a.Flow), PhaseTimings(b.Flow)
 	ha, okA := a.HandshakeTime()
 	hb, okB := b.HandshakeTime()
 	return []CompareRow{

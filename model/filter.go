@@ -11,6 +11,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/pcapsurgery/pcapsurgery/decode"
 	"github.com/pcapsurgery/pcapsurgery/decode/registry"
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
@@ -631,7 +632,7 @@ func outcomeClass(fl *Flow) uint {
 // names, "fail", and the badges in lower case.
 var outcomeWords, outcomeWordSlice, outcomeWordList = func() (map[string]uint64, []string, string) {
 	bit := func(o Outcome) uint64 {
-		fl := Flow{Verdict: Verdict{Outcome: o}}
+		fl := Flow{Flow: &decode.Flow{}, Verdict: Verdict{Outcome: o}}
 		return 1 << outcomeClass(&fl)
 	}
 	closed := uint64(1) << outcomeClosedClass
@@ -789,7 +790,7 @@ func (t *filterTerm) match(fl *Flow, m *termMemo) bool {
 		}
 	case fkAlert:
 		// What anyContains(fl.AlertName()) says, from the table precompute made.
-		if a := firstFatal(&fl.Flow); a != nil {
+		if a := firstFatal(fl.Flow); a != nil {
 			return t.alerts[a.Description>>6]&(1<<(a.Description&63)) != 0
 		}
 		return t.encrypted && fl.Outcome == EncryptedAlert

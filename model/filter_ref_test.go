@@ -277,7 +277,7 @@ func variedFlows(n int) []Flow {
 	issuers := []string{"", "CN=R3,O=Let's Encrypt,C=US", "CN=Demo CA", "CN=\x00evil\u202e", "cn=r3"}
 	whos := []string{"", "client", "server", "Client"}
 	starts := []string{"", "SMTP", "imap", "Ftp"}
-	flows := make([]Flow, n)
+	flows := newFlows(n)
 	for i := range flows {
 		f := &flows[i]
 		f.ID = i + 1

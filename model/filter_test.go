@@ -64,7 +64,7 @@ func (t testFlow) build() Flow {
 	if v.Badge == "" {
 		v.Badge = badgeText(v)
 	}
-	return Flow{Flow: f, Verdict: v}
+	return Flow{Flow: &f, Verdict: v}
 }
 
 func testFlows() []Flow {
@@ -89,7 +89,7 @@ func testFlows() []Flow {
 		{id: 9, client: "10.0.0.10:9001", server: "[::ffff:198.51.100.7]:443", sni: "", outcome: NoServerHello,
 			who: "server", first: 9 * time.Second},
 	}
-	flows := make([]Flow, len(specs))
+	flows := newFlows(len(specs))
 	for i, s := range specs {
 		flows[i] = s.build()
 	}
@@ -388,7 +388,7 @@ func bigFlows(n int) []Flow {
 		chs = append(chs, &tlswire.ClientHello{SNI: s, ALPN: []string{"h2", "http/1.1"}})
 	}
 	shs := []*tlswire.ServerHello{nil, {CipherSuite: 0x1301, SelectedPSK: -1}, {CipherSuite: 0xc02f, SelectedPSK: -1}}
-	flows := make([]Flow, n)
+	flows := newFlows(n)
 	for i := range flows {
 		o := Outcomes[i*7%len(Outcomes)]
 		f := &flows[i]

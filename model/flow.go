@@ -7,15 +7,29 @@ import (
 	"math"
 )
 
-// Flow is a decoded connection with the model's verdict on it.
+// Flow is a decoded connection with the model's verdict on it. The decoded
+// part is the analyzer's own flow, shared and never written again once
+// handed out (decode.Analyzer.TakeDirty): copying a Flow copies a pointer
+// and the verdict, not a kilobyte of facts. Never write through it.
 type Flow struct {
-	decode.Flow
+	*decode.Flow
 	Verdict
 }
 
-// NewFlow classifies a decoded flow.
+// NewFlow classifies a decoded flow (a copy of f is kept).
 func NewFlow(f decode.Flow) Flow {
-	return Flow{Flow: f, Verdict: Classify(&f)}
+	return Flow{Flow: &f, Verdict: Classify(&f)}
+}
+
+// Empty is a place with no flow in it yet (ID 0): shared, read only.
+func Empty() Flow { return Flow{Flow: decode.NoFlow()} }
+
+// Copy returns f with its own copy of the decoded facts, which can then be
+// changed without touching f (what-if tests; hellos and certificates stay
+// shared, as they are never changed).
+func (f Flow) Copy() Flow {
+	c := *f.Flow
+	return Flow{Flow: &c, Verdict: f.Verdict}
 }
 
 // SNI is the ClientHello's server name, printable ("" when none).
@@ -56,7 +70,7 @@ func (f *Flow) ALPN() string {
 // AlertName names the first alert that ended the handshake ("" when none);
 // an encrypted one is "encrypted".
 func (f *Flow) AlertName() string {
-	if a := firstFatal(&f.Flow); a != nil {
+	if a := firstFatal(f.Flow); a != nil {
 		return registry.Alert(a.Description)
 	}
 	if f.Outcome == EncryptedAlert {

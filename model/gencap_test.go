@@ -74,7 +74,7 @@ func TestGencapMix(t *testing.T) {
 					f := &flows[i]
 					if shown[f.Outcome] < 2 {
 						shown[f.Outcome]++
-						t.Logf("flow %d %s %s %q: %s", f.ID, f.Badge, History(&f.Flow), f.SNI(), f.Diagnosis)
+						t.Logf("flow %d %s %s %q: %s", f.ID, f.Badge, History(f.Flow), f.SNI(), f.Diagnosis)
 					}
 				}
 			}

@@ -4,15 +4,19 @@ import (
 	"net/netip"
 	"syscall"
 	"testing"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
 )
 
 // flows1M are the demo's flows repeated a million times with distinct
 // clients (a /24 per 256 of them) and 200 servers.
 func flows1M(b *testing.B) []Flow {
 	base := loadFlows(b, "../testdata/demo.pcapng")
-	flows := make([]Flow, 1_000_000)
+	facts := make([]decode.Flow, 1_000_000) // each flow its own facts: they are changed below
+	flows := make([]Flow, len(facts))
 	for i := range flows {
-		f := base[i%len(base)]
+		facts[i] = *base[i%len(base)].Flow
+		f := Flow{Flow: &facts[i], Verdict: base[i%len(base)].Verdict}
 		f.ID = i + 1
 		a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
 		f.Client = netip.AddrPortFrom(a, 40000)

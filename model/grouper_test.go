@@ -16,7 +16,7 @@ func TestGrouperRadixOrderEqualsComparisons(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 	outs := []Outcome{OK, Alert, Reset, Partial, Resumed}
-	flows := make([]Flow, 20000)
+	flows := newFlows(20000)
 	for i := range flows {
 		f := &flows[i]
 		f.Client = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, byte(r.IntN(8)), byte(r.IntN(200))}), 4000)

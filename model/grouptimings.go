@@ -52,7 +52,7 @@ func (gr *Grouper) WithTimings() *Grouper {
 }
 
 func (gr *Grouper) addTimings(f *Flow, ids ...int32) {
-	t := PhaseTimings(&f.Flow)
+	t := PhaseTimings(f.Flow)
 	for p, ph := range t.phases() {
 		if !ph.Known {
 			continue
@@ -64,7 +64,7 @@ func (gr *Grouper) addTimings(f *Flow, ids ...int32) {
 }
 
 // TimingsOf is the flow's phase timings (a pass over its timeline).
-func TimingsOf(f *Flow) Timings { return PhaseTimings(&f.Flow) }
+func TimingsOf(f *Flow) Timings { return PhaseTimings(f.Flow) }
 
 // FlowTimings reads the phase timings of flows[i], for GroupIndex.Group.
 func FlowTimings(flows []Flow) func(int32) Timings {

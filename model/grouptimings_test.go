@@ -28,7 +28,7 @@ func TestGroupTimingsPercentiles(t *testing.T) {
 			if by[0].Value(f) != g.Key[0] || len(g.Key) > 1 && by[1].Value(f) != g.Key[1] {
 				continue
 			}
-			pt := PhaseTimings(&f.Flow)
+			pt := PhaseTimings(f.Flow)
 			for p, ph := range pt.phases() {
 				if ph.Known {
 					vals[p] = append(vals[p], ph.NS)

@@ -36,7 +36,7 @@ func appendFlow(b []byte, f *Flow, lists *codeListCache) []byte {
 	b = appendText(b, f.Diagnosis)
 	b = appendKey(b, "history")
 	b = append(b, '"')
-	b = appendHistory(b, &f.Flow) // letters only
+	b = appendHistory(b, f.Flow) // letters only
 	b = append(b, '"')
 	b = appendKeyNullable(b, "starttls", t.StartTLS)
 	b = appendKeyNullable(b, "not_tls", t.NotTLS)
@@ -51,7 +51,7 @@ func appendFlow(b []byte, f *Flow, lists *codeListCache) []byte {
 		return appendAlert(b, r)
 	})
 	b = appendKey(b, "reset_by")
-	if d, ok := endedBy(&f.Flow, decode.EvRST); ok {
+	if d, ok := endedBy(f.Flow, decode.EvRST); ok {
 		b = appendString(b, d.String())
 	} else {
 		b = append(b, "null"...)
@@ -69,9 +69,9 @@ func appendFlow(b []byte, f *Flow, lists *codeListCache) []byte {
 	} else {
 		b = append(b, "null"...)
 	}
-	b = appendNetwork(appendKey(b, "network"), &f.Flow)
-	b = appendTimings(appendKey(b, "timings"), PhaseTimings(&f.Flow))
-	b = appendCloseOrigin(appendKey(b, "close_origin"), &f.Flow, f.Outcome)
+	b = appendNetwork(appendKey(b, "network"), f.Flow)
+	b = appendTimings(appendKey(b, "timings"), PhaseTimings(f.Flow))
+	b = appendCloseOrigin(appendKey(b, "close_origin"), f.Flow, f.Outcome)
 	b = append(b, `,"problems":[`...)
 	n := 0
 	for _, p := range [...]string{t.Problem[0], t.Problem[1], t.NotKept} {

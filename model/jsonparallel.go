@@ -26,7 +26,7 @@ func (l *Loader) WriteJSONLines(w io.Writer, keep func(*Flow) bool) error {
 		var f Flow
 		return func(flows []*decode.Flow, b []byte) []byte {
 			for _, df := range flows {
-				f = Flow{Flow: *df, Verdict: withCrossNote(df, l.cross)}
+				f = Flow{Flow: df, Verdict: withCrossNote(df, l.cross)}
 				if keep == nil || keep(&f) {
 					b = appendFlow(b, &f, &lists)
 				}

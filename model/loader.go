@@ -47,6 +47,7 @@ type Loader struct {
 	cross map[int]string // flow ID -> what other flows say of it (splitHelloNotes), once the load is done
 	spool *capture.Spool // live input's newest packets, for export (spool.go); nil for files
 	ret   *retainer      // live input's retention (retain.go); nil for files
+	dirty []*decode.Flow // the changed flows of the batch being made (reused)
 }
 
 // NewLoader prepares a load of src.
@@ -166,11 +167,12 @@ func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
 
 // batch snapshots the changed flows; the lock is held.
 func (l *Loader) batch(packets int) Batch {
-	flows := make([]Flow, l.an.DirtyCount())
-	l.an.TakeDirtyInto(func(i int) *decode.Flow { return &flows[i].Flow })
-	for i := range flows {
-		flows[i].Verdict = withCrossNote(&flows[i].Flow, l.cross)
+	l.dirty = l.an.TakeDirty(l.dirty[:0])
+	flows := make([]Flow, len(l.dirty))
+	for i, df := range l.dirty {
+		flows[i] = Flow{Flow: df, Verdict: withCrossNote(df, l.cross)}
 	}
+	clear(l.dirty)
 	b := Batch{Flows: flows, BytesRead: l.src.BytesRead(), Total: l.src.Size(), Packets: packets, Stats: l.an.Stats()}
 	if l.ret != nil {
 		l.ret.observe(flows)
@@ -195,7 +197,7 @@ func (l *Loader) Each(fn func(*Flow)) {
 	defer l.mu.Unlock()
 	var f Flow
 	for _, df := range l.an.Flows() {
-		f = Flow{Flow: *df, Verdict: withCrossNote(df, l.cross)}
+		f = Flow{Flow: df, Verdict: withCrossNote(df, l.cross)}
 		fn(&f)
 	}
 }

@@ -59,7 +59,7 @@ func TestNetworkAndPhasesOnRealCaptures(t *testing.T) {
 	} {
 		l := loadWith(t, "../testdata/captures/"+tt.file, NewLoader)
 		f := l.Flows()[0]
-		n := Network(&f.Flow)
+		n := Network(f.Flow)
 		for i, want := range []side{tt.client, tt.server} {
 			got := []*NetSideReport{n.Client, n.Server}[i]
 			if got == nil || got.From != "syn" || got.IPVersion != want.ipv || got.TTL != want.ttl || got.Hops != want.hops ||
@@ -68,7 +68,7 @@ func TestNetworkAndPhasesOnRealCaptures(t *testing.T) {
 				t.Errorf("%s side %d: %+v, want %+v", tt.file, i, got, want)
 			}
 		}
-		p := PhaseTimings(&f.Flow)
+		p := PhaseTimings(f.Flow)
 		if got := [...]float64{ms(p.NetworkRTT), ms(p.ServerThink), ms(p.ClientAnswer), ms(p.FirstAppData), ms(p.CloseWait)}; got !=
 			[...]float64{tt.rtt, tt.think, tt.answer, tt.data, tt.waited} {
 			t.Errorf("%s phases (rtt, think, answer, data, waited) = %v, want %v", tt.file, got,
@@ -84,13 +84,13 @@ func TestNetworkAndPhasesOnRealCaptures(t *testing.T) {
 // side's first packet and the options are unknown, not zero.
 func TestMidstreamSidesFromFirstPacket(t *testing.T) {
 	f := loadWith(t, "../testdata/captures/midstream.pcap", NewLoader).Flows()[0]
-	n := Network(&f.Flow)
+	n := Network(f.Flow)
 	for _, s := range []*NetSideReport{n.Client, n.Server} {
 		if s == nil || s.From != "first_packet" || s.TTL != 64 || s.MSS != nil || s.WindowScale != nil || s.SACKPermitted != nil || s.Timestamps != nil {
 			t.Errorf("midstream side %+v, want TTL 64 from its first packet and no options", s)
 		}
 	}
-	if p := PhaseTimings(&f.Flow); p.NetworkRTT.Known || p.FirstAppData.Known {
+	if p := PhaseTimings(f.Flow); p.NetworkRTT.Known || p.FirstAppData.Known {
 		t.Errorf("midstream: round trip or first data known without the connection's start: %+v", p)
 	}
 }
@@ -118,7 +118,7 @@ func TestSlowServerIsNamed(t *testing.T) {
 	if want := "the server took 4.8s to answer the ClientHello (network round trip 61µs)"; !strings.Contains(f.Diagnosis, want) || f.Outcome != OK {
 		t.Errorf("slow-server.pcap: %s %q, want OK with %q", f.Outcome, f.Diagnosis, want)
 	}
-	real := loadWith(t, "../testdata/captures/tls13-go-h2-3seg.pcap", NewLoader).Flows()[0].Flow
+	real := *loadWith(t, "../testdata/captures/tls13-go-h2-3seg.pcap", NewLoader).Flows()[0].Flow
 	if v := Classify(&real); strings.Contains(v.Diagnosis, "to answer the ClientHello") {
 		t.Fatalf("a 6.6 ms answer called slow: %q", v.Diagnosis)
 	}

@@ -32,7 +32,7 @@ func TestInjectedResetNamesItsEvidence(t *testing.T) {
 	if strings.Contains(blocked.Diagnosis, "server policy") || strings.Contains(blocked.Diagnosis, "nothing TLS behind") {
 		t.Errorf("blocked SNI: the diagnosis blames the server for a reset it likely did not send: %q", blocked.Diagnosis)
 	}
-	o, ok := closeOrigin(&blocked.Flow, blocked.Outcome)
+	o, ok := closeOrigin(blocked.Flow, blocked.Outcome)
 	if !ok || o.Verdict != OriginInjected || o.TTL != 64 || o.SideTTLMin != 63 || o.DeviceHops == nil || *o.DeviceHops != 1 {
 		t.Errorf("blocked SNI close_origin %+v, want likely_injected, TTL 64 against 63, 1 hop", o)
 	}
@@ -54,7 +54,7 @@ func TestBundledResetsLookGenuine(t *testing.T) {
 			continue // made through a router that forges on purpose
 		}
 		for _, f := range loadWith(t, path, NewLoader).Flows() {
-			o, ok := closeOrigin(&f.Flow, f.Outcome)
+			o, ok := closeOrigin(f.Flow, f.Outcome)
 			if ok && o.Verdict != OriginGenuine {
 				t.Errorf("%s flow %d: close_origin %+v, want genuine", filepath.Base(path), f.ID, o)
 			}

@@ -142,7 +142,7 @@ func Report(f *Flow) FlowReport {
 		ID: f.ID, Client: f.Client.String(), Server: f.Server.String(), ClientBy: f.ClientBasis.String(),
 		Start: stamp(f.First), End: stamp(f.Last), Packets: f.Packets, Bytes: f.Bytes,
 		Outcome: f.Outcome, Badge: f.Badge, Stage: f.Stage, Diagnosis: Text(f.Diagnosis),
-		History: History(&f.Flow), JA4: t.JA4, JA3: t.JA3Hash, JA3S: t.JA3SHash,
+		History: History(f.Flow), JA4: t.JA4, JA3: t.JA3Hash, JA3S: t.JA3SHash,
 		Resumed: f.Outcome == Resumed, Alerts: []AlertReport{}, Certs: []CertReport{}, Problems: []Text{},
 	}
 	r.Who = optional(f.Who)
@@ -157,7 +157,7 @@ func Report(f *Flow) FlowReport {
 	for _, a := range t.Alerts {
 		r.Alerts = append(r.Alerts, alertReport(a))
 	}
-	if d, ok := endedBy(&f.Flow, decode.EvRST); ok {
+	if d, ok := endedBy(f.Flow, decode.EvRST); ok {
 		r.ResetBy = optional(d.String())
 	}
 	for _, c := range t.Certificates {
@@ -167,9 +167,9 @@ func Report(f *Flow) FlowReport {
 		v := float64(ms) / 1e6
 		r.HandshakeMS = &v
 	}
-	r.Network = Network(&f.Flow)
-	r.Timings = timingsReport(PhaseTimings(&f.Flow))
-	if o, ok := closeOrigin(&f.Flow, f.Outcome); ok {
+	r.Network = Network(f.Flow)
+	r.Timings = timingsReport(PhaseTimings(f.Flow))
+	if o, ok := closeOrigin(f.Flow, f.Outcome); ok {
 		r.CloseOrigin = &o
 	}
 	for _, p := range t.Problem {

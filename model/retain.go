@@ -135,7 +135,7 @@ func (r *retainer) observe(flows []Flow) {
 			m = &retainMark{}
 			r.marks[f.ID] = m
 		}
-		m.last, m.failed, m.closed = f.Last, f.Outcome.Failed(), closedConn(&f.Flow)
+		m.last, m.failed, m.closed = f.Last, f.Outcome.Failed(), closedConn(f.Flow)
 		if f.Last.After(r.now) {
 			r.now = f.Last
 		}

@@ -119,7 +119,7 @@ func TestRetentionByCount(t *testing.T) {
 	}
 	var finished, failedFinished, wantOK, wantFailed int
 	for _, f := range all {
-		if closedConn(&f.Flow) {
+		if closedConn(f.Flow) {
 			finished++
 			if f.Outcome.Failed() {
 				failedFinished++
@@ -132,7 +132,7 @@ func TestRetentionByCount(t *testing.T) {
 	keptFinished := 0
 	for _, f := range all {
 		switch {
-		case !closedConn(&f.Flow):
+		case !closedConn(f.Flow):
 			if !kept[f.ID] || dropped[f.ID] {
 				t.Errorf("open flow %d (%s) was dropped", f.ID, f.Badge)
 			}

@@ -51,7 +51,7 @@ func TestSplitHelloNeedsAContrast(t *testing.T) {
 	if split == 0 {
 		t.Fatal("contrast.pcap has no failed split hello: the test says nothing")
 	}
-	one := loadWith(t, "../testdata/captures/middlebox-split-hello.pcap", NewLoader).Flows()[1].Flow
+	one := *loadWith(t, "../testdata/captures/middlebox-split-hello.pcap", NewLoader).Flows()[1].Flow
 	if v := withCrossNote(&one, splitHelloNotes(nil)); strings.Contains(v.Diagnosis, "split over segments") {
 		t.Errorf("alone: %q", v.Diagnosis)
 	}

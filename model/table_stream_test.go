@@ -15,8 +15,7 @@ import (
 
 // tableFlow is flow i of a synthetic capture, classified by hand.
 func tableFlow(i int, f *Flow) {
-	*f = Flow{}
-	f.TLS = &decode.TLSFacts{}
+	*f = Flow{Flow: &decode.Flow{TLS: &decode.TLSFacts{}}}
 	f.ID = i + 1
 	f.Client = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), uint16(1024+i%60000))
 	f.Server = netip.MustParseAddrPort("[2001:db8::1]:443")
@@ -68,8 +67,7 @@ func TestTableMatchesTabwriter(t *testing.T) {
 // one, about 1.8 KB a flow at a million in `summary`).
 func TestTableMemoryDoesNotGrowWithRows(t *testing.T) {
 	const n = 200_000
-	var f Flow
-	f.TLS = &decode.TLSFacts{}
+	var f Flow // tableFlow fills it in
 	t0 := NewTableWriter(io.Discard)
 	for i := range n {
 		tableFlow(i, &f)

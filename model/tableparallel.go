@@ -30,7 +30,7 @@ func (l *Loader) WriteTable(w io.Writer, keep func(*Flow) bool) error {
 		var f Flow
 		return func(flows []*decode.Flow, b []byte) []byte {
 			for _, df := range flows {
-				f = Flow{Flow: *df, Verdict: withCrossNote(df, l.cross)}
+				f = Flow{Flow: df, Verdict: withCrossNote(df, l.cross)}
 				if keep != nil && !keep(&f) {
 					continue
 				}
@@ -64,7 +64,7 @@ func (l *Loader) WriteTable(w io.Writer, keep func(*Flow) bool) error {
 		var f Flow
 		return func(flows []*decode.Flow, b []byte) []byte {
 			for _, df := range flows {
-				f = Flow{Flow: *df, Verdict: withCrossNote(df, l.cross)}
+				f = Flow{Flow: df, Verdict: withCrossNote(df, l.cross)}
 				if keep == nil || keep(&f) {
 					b = appendTableRow(b, &f, &widths, nil)
 				}

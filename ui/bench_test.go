@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/pcapsurgery/pcapsurgery/decode"
 	"github.com/pcapsurgery/pcapsurgery/model"
 	"github.com/pcapsurgery/pcapsurgery/ui/filterbar"
 )
@@ -21,8 +22,11 @@ func million(b *testing.B) Model {
 	_, base := loadTestdata(b, "mix40.pcap")
 	const n = 1_000_000
 	flows := make([]model.Flow, n)
+	facts := make([]decode.Flow, n)
 	for i := range flows {
-		flows[i] = base[i%len(base)]
+		b := base[i%len(base)]
+		facts[i] = *b.Flow
+		flows[i] = model.Flow{Flow: &facts[i], Verdict: b.Verdict}
 		flows[i].ID = i + 1
 		flows[i].Client = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), uint16(i))
 	}

@@ -24,7 +24,7 @@ func TestCompareFollowsChangedFlows(t *testing.T) {
 	// A live capture's next flow: like #8, at the moment #7 started. The
 	// index takes it in, and it is now the nearest in time.
 	kept := m.closest
-	late := flows[7]
+	late := flows[7].Copy()
 	late.ID, late.First = len(flows)+1, flows[6].First
 	m = drive(t, m, loadBatchMsg{Batch: model.Batch{Flows: []model.Flow{late}, BytesRead: 1000, Total: 1000}})
 	flows = append(flows, late)

@@ -128,6 +128,7 @@ func TestRetentionSqueeze(t *testing.T) {
 	// 40 more flows, IDs 41-80 (mix40 again), arrive after the squeeze.
 	more := make([]model.Flow, len(all))
 	for i, f := range all {
+		f = f.Copy() // the facts are shared with the flows held
 		f.ID += 40
 		more[i] = f
 	}

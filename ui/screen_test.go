@@ -521,7 +521,7 @@ func TestPaneSmallThings(t *testing.T) {
 			_ = show(m) // size and colour checks
 			full := ansi.Strip(strings.Join(m.detail.Lines(), "\n"))
 			hello := f.TLS.ClientHello != nil
-			if has := strings.Contains(full, "\nFingerprints\n"); has != hello && model.History(&f.Flow) == "" {
+			if has := strings.Contains(full, "\nFingerprints\n"); has != hello && model.History(f.Flow) == "" {
 				t.Errorf("flow %d (%s): Fingerprints heading %v with hello %v", f.ID, f.Badge, has, hello)
 			}
 			if strings.Contains(full, "server 0") || strings.Contains(full, "client 0") {

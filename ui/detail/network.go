@@ -13,10 +13,10 @@ import (
 // how long each phase of the handshake took; what was not seen says so.
 func (r *renderer) network(f *model.Flow) {
 	r.section("Network")
-	n := model.Network(&f.Flow)
+	n := model.Network(f.Flow)
 	r.add(kv("client", []string{netSide(n.Client)}, r.w)...)
 	r.add(kv("server", []string{netSide(n.Server)}, r.w)...)
-	t := model.PhaseTimings(&f.Flow)
+	t := model.PhaseTimings(f.Flow)
 	r.add(kv("network RTT", []string{phaseText(t.NetworkRTT, "SYN -> SYN-ACK")}, r.w)...)
 	r.add(kv("server answer", []string{phaseText(t.ServerThink, "ClientHello -> ServerHello")}, r.w)...)
 	r.add(kv("client answer", []string{phaseText(t.ClientAnswer, "server flight -> client's next flight")}, r.w)...)

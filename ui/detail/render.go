@@ -127,7 +127,7 @@ func (r *renderer) head(f *model.Flow) {
 		hs = flowlist.Duration(time.Duration(d))
 	}
 	facts := fmt.Sprintf("stopped at: %s  history: %s  handshake: %s  packets: %d  bytes: %d  client by: %s",
-		stage, orDash(model.History(&f.Flow)), hs, f.Packets, f.Bytes, f.ClientBasis)
+		stage, orDash(model.History(f.Flow)), hs, f.Packets, f.Bytes, f.ClientBasis)
 	for _, l := range wrap(facts, r.w, "") {
 		r.add(r.st.Muted.Render(l))
 	}
@@ -461,7 +461,7 @@ func (r *renderer) facts(f *model.Flow) {
 	fps = append(fps, kv("JA3", nonEmpty(model.Printable(t.JA3Hash)), r.w)...)
 	fps = append(fps, kv("JA3 string", nonEmpty(model.Printable(f.JA3String())), r.w)...)
 	fps = append(fps, kv("JA3S", nonEmpty(model.Printable(t.JA3SHash)), r.w)...)
-	fps = append(fps, kv("Zeek history", nonEmpty(model.History(&f.Flow)), r.w)...)
+	fps = append(fps, kv("Zeek history", nonEmpty(model.History(f.Flow)), r.w)...)
 	if len(fps) > 0 { // no heading over nothing (a flow without a hello)
 		r.section("Fingerprints")
 		r.add(fps...)

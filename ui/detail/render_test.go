@@ -82,7 +82,7 @@ func TestNoEmptyFingerprints(t *testing.T) {
 		full := ansi.Strip(strings.Join(Render(&f, 80, st), "\n"))
 		has := strings.Contains(full, "\nFingerprints\n")
 		switch {
-		case f.TLS.ClientHello == nil && f.TLS.ServerHello == nil && model.History(&f.Flow) == "":
+		case f.TLS.ClientHello == nil && f.TLS.ServerHello == nil && model.History(f.Flow) == "":
 			seenBare = true
 			if has {
 				t.Errorf("flow %d (%s) has no hello but a Fingerprints heading", f.ID, f.Badge)

@@ -34,7 +34,7 @@ func Summary(f *model.Flow) string {
 	if d, ok := f.HandshakeTime(); ok {
 		fmt.Fprintf(&b, " Handshake time %s.", flowlist.Duration(time.Duration(d)))
 	}
-	if h := model.History(&f.Flow); h != "" {
+	if h := model.History(f.Flow); h != "" {
 		fmt.Fprintf(&b, " Zeek history %s.", h)
 	}
 	if f.TLS.JA4 != "" {
