@@ -177,8 +177,8 @@ func (a *Analyzer) newConnection(fs *flowState, seg *packet.Segment) bool {
 func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 	src := netip.AddrPortFrom(seg.Src, seg.SrcPort)
 	dst := netip.AddrPortFrom(seg.Dst, seg.DstPort)
-	slot := a.slotFor() // zeroed: fields are set, not the whole kilobyte rewritten
-	f := &slot.f
+	slot := a.slotFor()
+	f := new(Flow)
 	a.started++
 	f.ID, f.First, f.Last = a.started, p.TS, p.TS
 	f.TLS = emptyTLS

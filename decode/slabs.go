@@ -7,10 +7,11 @@ import "github.com/pcapsurgery/pcapsurgery/decode/keylog"
 // fewer objects for the garbage collector to visit, and no holes left
 // between them by the short-lived decoding buffers that come and go.
 
-// flowSlot holds one flow and its decoding state.
+// flowSlot holds one flow's decoding state. The flow itself is allocated
+// on its own: once handed out it may be replaced by a copy (flowState.own),
+// and a version nobody reads any more must go, not pin a slab.
 type flowSlot struct {
 	fs flowState
-	f  Flow
 }
 
 // Slabs start small (a capture of one connection stays small) and double.

@@ -23,17 +23,17 @@ func TestKeptTimelinesDoNotOverlap(t *testing.T) {
 	}
 }
 
-// TestFlowsComeFromSlabs: flows are carved out of slabs, each its own.
+// TestFlowsComeFromSlabs: flow states are carved out of slabs, each its own.
 func TestFlowsComeFromSlabs(t *testing.T) {
 	a := NewAnalyzer()
-	seen := map[*Flow]bool{}
+	seen := map[*flowState]bool{}
 	for i := 0; i < 3*maxSlab; i++ {
 		s := a.slotFor()
 		a.flows = append(a.flows, &s.fs)
-		if seen[&s.f] {
+		if seen[&s.fs] {
 			t.Fatal("a slot was handed out twice")
 		}
-		seen[&s.f] = true
+		seen[&s.fs] = true
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"testing"
 	"time"
 
@@ -53,6 +54,12 @@ func BenchmarkExplorerLoad(b *testing.B) {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	if p := os.Getenv("PCS_HEAP_PROFILE"); p != "" { // what the loaded explorer holds, by allocation site
+		if f, err := os.Create(p); err == nil {
+			_ = pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
 	b.ReportMetric(float64(ms.HeapAlloc)/1e6, "live-MB")
 	b.ReportMetric(float64(len(m.flows)), "flows")
 	b.ReportMetric(float64(ms.HeapAlloc)/float64(max(1, len(m.flows))), "B/flow")
@@ -66,7 +73,7 @@ func exploreLoad(b *testing.B, path string) Model {
 	}
 	defer src.Close()
 	l := model.NewLoader(src)
-	m := New(Options{Path: path})
+	m := New(Options{Path: path, Loader: l}) // the explorer keeps its loader (exports), as main.go's does
 	m = drive(b, m, tea.WindowSizeMsg{Width: 160, Height: 50})
 	ch := make(chan model.Batch, 1)
 	go func() {
