@@ -1,5 +1,12 @@
 package model
 
+import (
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+)
+
 // Grouping from a GroupIndex: a counting sort of the flows by their first
 // key's value number, then one pass over each group's flows. No map, no
 // string and no flow is touched per flow, so a million flows group in
@@ -71,36 +78,44 @@ func (x *GroupIndex) Group(vis []int32, by []GroupKey, span Span, buckets int, c
 	}
 	next = nil
 
-	b := groupBuild{x: x, gr: gr, ids2: ids2, timings: timings, buckets: newBucketer(span, gr.buckets)}
-	if timings != nil {
-		b.recStart = make([]int32, len(members)+1)
-	}
-	gr.keyIDs = make([]uint32, 0, len(order))
-	var conc map[int32]concRec
-	for t, id := range order {
-		m := members[start[t]:start[t+1]]
-		s := gr.slots.next()
-		b.slot(s, m, -1)
-		gr.keyIDs = append(gr.keyIDs, id)
+	// The groups' slots are built in parts over the cores, each part a run
+	// of groups with about the same number of flows: first-level slots in
+	// place (their number is known), second-level ones in the part's own
+	// store, appended after.
+	two := len(by) > 1
+	bk := newBucketer(span, gr.buckets)
+	gr.slots.reserve(len(order))
+	gr.keyIDs = make([]uint32, len(order))
+	copy(gr.keyIDs, order)
+	parts := make([]*groupBuild, groupParts(len(vis)))
+	from := 0
+	for p := range parts {
+		to := len(order)
+		if p < len(parts)-1 { // the first group past this part's share of the flows
+			share := int32(int64(len(members)) * int64(p+1) / int64(len(parts)))
+			to = max(from, sort.Search(len(order), func(t int) bool { return start[t] >= share }))
+		}
+		parts[p] = &groupBuild{x: x, gr: gr, ids2: ids2, timings: timings, buckets: bk, from: from, to: to, oneKey: !two}
 		if timings != nil {
-			b.addTimings(m, int32(t), start[t])
+			parts[p].recBase = start[from]
+			parts[p].recStart = make([]int32, start[to]-start[from]+1)
 		}
-		if len(by) == 1 && ids2 != nil {
-			if c, ok := b.concentration(m, s); ok {
-				if conc == nil {
-					conc = map[int32]concRec{}
-				}
-				conc[int32(t)] = c
-			}
-		}
+		from = to
 	}
-	set := &GroupSet{gr: gr, col: col, zero: make([]int, gr.buckets), conc: conc, contrast: contrast}
+	var wg sync.WaitGroup
+	for _, b := range parts[1:] {
+		wg.Go(func() { b.build(members, start, two) })
+	}
+	parts[0].build(members, start, two)
+	wg.Wait()
+
+	set := &GroupSet{gr: gr, col: col, zero: make([]int, gr.buckets), contrast: contrast}
 	set.top = make([]int32, len(order))
 	for t := range set.top {
 		set.top[t] = int32(t)
 	}
-	if len(by) > 1 {
-		set.start, set.subs = b.subSlots(members, start)
+	mergeParts(gr, set, parts, two)
+	if two {
 		for t := range order {
 			if sub := set.subs[set.start[t]:set.start[t+1]]; len(sub) > 1 {
 				gr.sortSlots(sub, col)
@@ -114,14 +129,123 @@ func (x *GroupIndex) Group(vis []int32, by []GroupKey, span Span, buckets int, c
 	return set
 }
 
+// groupParts is how many parts a grouping of n flows is built in: one per
+// core from 64k flows (below, a part's start costs more than it saves).
+func groupParts(n int) int {
+	if groupPartsFor > 0 {
+		return groupPartsFor
+	}
+	if n < 1<<16 {
+		return 1
+	}
+	return min(runtime.GOMAXPROCS(0), 8)
+}
+
+// groupPartsFor, when set, replaces groupParts' choice (tests).
+var groupPartsFor int
+
+// build makes the part's slots: each of its groups' first-level slot in
+// place, its concentration note or second level, and timings.
+func (b *groupBuild) build(members, start []int32, two bool) {
+	gr := b.gr
+	for t := b.from; t < b.to; t++ {
+		m := members[start[t]:start[t+1]]
+		s := gr.slots.at(int32(t))
+		b.slot(s, m, -1)
+		if b.timings != nil {
+			b.addTimings(m, int32(t), start[t])
+		}
+		if b.oneKey && b.ids2 != nil {
+			if c, ok := b.concentration(m, s); ok {
+				if b.conc == nil {
+					b.conc = map[int32]concRec{}
+				}
+				b.conc[int32(t)] = c
+			}
+		}
+	}
+	if two {
+		b.subSlots(members, start)
+	}
+}
+
+// mergeParts puts the parts' buckets, notes, second-level slots and
+// timings together, moving each part's own numbers past the ones before.
+func mergeParts(gr *Grouper, set *GroupSet, parts []*groupBuild, two bool) {
+	if two {
+		set.start = make([]int32, len(set.top)+1)
+		subs := 0
+		for _, b := range parts {
+			subs += len(b.subIDs)
+		}
+		set.subs = make([]int32, 0, subs)
+		gr.keyIDs = slices.Grow(gr.keyIDs, subs+len(parts)*slotChunk)
+	}
+	for _, b := range parts {
+		off := int32(len(gr.spark))
+		gr.spark = append(gr.spark, b.spark...)
+		fix := func(s *groupSlot) {
+			if s.spark >= 0 { // a run of buckets, not none or oneFailure
+				s.spark += off
+			}
+		}
+		for t := b.from; t < b.to; t++ {
+			fix(gr.slots.at(int32(t)))
+		}
+		for t, c := range b.conc {
+			if set.conc == nil {
+				set.conc = map[int32]concRec{}
+			}
+			set.conc[t] = c
+		}
+		gr.times = append(gr.times, b.times...)
+		if !two {
+			continue
+		}
+		if b.subs.len() == 0 {
+			continue // a part without groups
+		}
+		for i := range b.subs.len() {
+			fix(b.subs.at(int32(i)))
+		}
+		base := gr.slots.appendStore(&b.subs)
+		gr.keyIDs = append(gr.keyIDs, make([]uint32, gr.slots.len()-len(gr.keyIDs))...)
+		copy(gr.keyIDs[base:], b.subKeys)
+		gr.nsub += b.subs.len()
+		first := int32(len(set.subs))
+		for _, sid := range b.subIDs {
+			set.subs = append(set.subs, base+sid)
+		}
+		for t := b.from; t < b.to; t++ {
+			set.start[t+1] = first + b.subStart[t-b.from+1]
+		}
+		for _, r := range b.subTimes {
+			r.slot += base
+			gr.times = append(gr.times, r)
+		}
+	}
+}
+
 // groupBuild is what building a grouping's slots reads.
 type groupBuild struct {
 	x        *GroupIndex
-	gr       *Grouper
+	gr       *Grouper // read only, but for the part's first-level slots
 	ids2     []uint32
 	timings  func(int32) Timings
 	buckets  bucketer
-	recStart []int32 // with timings: the member at place i has gr.times[recStart[i]:recStart[i+1]]
+	recStart []int32 // with timings: the member at place recBase+i has times[recStart[i]:recStart[i+1]]
+	recBase  int32
+	from, to int  // the part's groups
+	oneKey   bool // a single key: find where failures concentrate instead of a second level
+	// What the part makes, numbered its own way until merged.
+	spark    []int32
+	conc     map[int32]concRec
+	times    []timeRec // first-level slots'
+	subs     slotStore // second-level slots
+	subKeys  []uint32  // their value numbers
+	subIDs   []int32   // subs, group by group
+	subStart []int32   // the part's group t has subIDs[subStart[t-from]:subStart[t-from+1]]
+	subTimes []timeRec // second-level slots'
 }
 
 // slot counts the flows at places m into s, a new slot.
@@ -143,11 +267,7 @@ func (b *groupBuild) slot(s *groupSlot, m []int32, parent int32) {
 			continue
 		}
 		s.failures++
-		if s.spark < 0 {
-			s.spark = int32(len(gr.spark))
-			gr.spark = append(grow(gr.spark, gr.buckets), make([]int32, gr.buckets)...)
-		}
-		gr.spark[int(s.spark)+b.buckets.at(x.first[f])]++
+		s.spark = addFailure(&b.spark, s.spark, b.buckets.at(x.first[f]), gr.buckets)
 	}
 	s.flows = int32(len(m))
 }
@@ -184,18 +304,25 @@ func (b *groupBuild) concentration(m []int32, s *groupSlot) (concRec, bool) {
 	return concRec{c, flows}, true
 }
 
-// subSlots builds each group's second level, after every first-level
-// slot: group t's sub-slots are subs[start[t]:start[t+1]], numbered in the
-// order the group's flows first show them.
-func (b *groupBuild) subSlots(members, start []int32) (subStart, subs []int32) {
+// subSlots builds the second level of each of the part's groups, in the
+// part's own store: group t's sub-slots are numbered in the order its
+// flows first show them.
+func (b *groupBuild) subSlots(members, start []int32) {
 	gr := b.gr
 	place := make([]int32, len(gr.dict[1])) // value number -> its sub-group in the group at hand, +1
-	subStart = make([]int32, len(start))
+	b.subStart = make([]int32, b.to-b.from+1)
+	flows := int(start[b.to] - start[b.from]) // at most that many sub-groups
+	b.subKeys, b.subIDs = make([]uint32, 0, flows), make([]int32, 0, flows)
 	var ids []uint32   // the group's values, in first-seen order
 	var sorted []int32 // the group's flows, by sub-group
 	var counts []int32 // flows per sub-group, then where each starts
 	var places []int32 // with timings: sorted's flows' places in members
-	for t := range len(start) - 1 {
+	add := func(id uint32) *groupSlot {
+		b.subKeys = append(b.subKeys, id)
+		b.subIDs = append(b.subIDs, int32(b.subs.len()))
+		return b.subs.next()
+	}
+	for t := b.from; t < b.to; t++ {
 		m := members[start[t]:start[t+1]]
 		ids, counts = ids[:0], counts[:0]
 		for _, f := range m {
@@ -208,18 +335,15 @@ func (b *groupBuild) subSlots(members, start []int32) (subStart, subs []int32) {
 			counts[place[id]-1]++
 		}
 		if len(ids) == 1 { // one value: the sub-group is the group (its buckets shared, read-only)
-			sid := int32(gr.slots.len())
-			sub := gr.slots.next()
+			sid := int32(b.subs.len())
+			sub := add(ids[0])
 			*sub = *gr.slots.at(int32(t))
 			sub.parent = int32(t)
 			if b.timings != nil {
 				b.copyTimings(nil, sid, start[t], start[t+1])
 			}
-			gr.keyIDs = append(gr.keyIDs, ids[0])
-			gr.nsub++
-			subs = append(subs, sid)
 			place[ids[0]] = 0
-			subStart[t+1] = int32(len(subs))
+			b.subStart[t-b.from+1] = int32(len(b.subIDs))
 			continue
 		}
 		sum := int32(0)
@@ -240,44 +364,40 @@ func (b *groupBuild) subSlots(members, start []int32) (subStart, subs []int32) {
 		}
 		from := int32(0)
 		for j, id := range ids {
-			sid := int32(gr.slots.len())
-			b.slot(gr.slots.next(), sorted[from:counts[j]], int32(t))
+			sid := int32(b.subs.len())
+			b.slot(add(id), sorted[from:counts[j]], int32(t))
 			if b.timings != nil {
 				b.copyTimings(places[from:counts[j]], sid, 0, 0)
 			}
-			gr.keyIDs = append(gr.keyIDs, id)
-			gr.nsub++
-			subs = append(subs, sid)
 			from = counts[j]
 			place[id] = 0
 		}
-		subStart[t+1] = int32(len(subs))
+		b.subStart[t-b.from+1] = int32(len(b.subIDs))
 	}
-	return subStart, subs
 }
 
 // addTimings records the known phases of the flows m (members from
-// place at) for slot id.
+// place at) for first-level slot id.
 func (b *groupBuild) addTimings(m []int32, id, at int32) {
-	gr := b.gr
 	for i, f := range m {
 		tm := b.timings(f)
 		for p, ph := range tm.phases() {
 			if ph.Known {
-				gr.times = append(gr.times, timeRec{id, int32(p), ph.NS})
+				b.times = append(b.times, timeRec{id, int32(p), ph.NS})
 			}
 		}
-		b.recStart[int(at)+i+1] = int32(len(gr.times))
+		b.recStart[int(at-b.recBase)+i+1] = int32(len(b.times))
 	}
 }
 
-// copyTimings records again, for sub-slot id, the phases the first level
-// recorded for the members at places ps, and at places from to to.
+// copyTimings records again, for the part's sub-slot id, the phases the
+// first level recorded for the members at places ps, and at places from
+// to to.
 func (b *groupBuild) copyTimings(ps []int32, id, from, to int32) {
-	gr := b.gr
 	add := func(p int32) {
+		p -= b.recBase
 		for r := b.recStart[p]; r < b.recStart[p+1]; r++ {
-			gr.times = append(gr.times, timeRec{id, gr.times[r].phase, gr.times[r].ns})
+			b.subTimes = append(b.subTimes, timeRec{id, b.times[r].phase, b.times[r].ns})
 		}
 	}
 	for _, p := range ps {

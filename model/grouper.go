@@ -55,6 +55,24 @@ func (st *slotStore) next() *groupSlot {
 	return &st.chunks[len(st.chunks)-1][(st.n-1)%slotChunk]
 }
 
+// reserve adds n slots, zero, to be filled in place (at).
+func (st *slotStore) reserve(n int) {
+	for range n {
+		st.next()
+	}
+}
+
+// appendStore moves o's slots after st's, from the next whole chunk (the
+// slots in between stay unused), and returns the number of o's first.
+func (st *slotStore) appendStore(o *slotStore) int32 {
+	base := len(st.chunks) * slotChunk
+	st.chunks = append(st.chunks, o.chunks...)
+	if o.n > 0 {
+		st.n = base + o.n
+	}
+	return int32(base)
+}
+
 func (st *slotStore) add(s groupSlot) int32 {
 	*st.next() = s
 	return int32(st.n - 1)
@@ -64,7 +82,7 @@ func (st *slotStore) add(s groupSlot) int32 {
 type groupSlot struct {
 	flows, failures int32
 	parent          int32 // the first-level slot of a second-level one; -1 at the first level
-	spark           int32 // where its buckets start in Grouper.spark; -1 before its first failure
+	spark           int32 // where its buckets start in Grouper.spark; -1 before its first failure; oneFailure(b) after it
 	first, last     instant
 	outcomes        [numOutcomes]int32
 }
@@ -220,11 +238,27 @@ func (gr *Grouper) count(id int32, first, last instant, oi, bucket int) {
 		return
 	}
 	s.failures++
-	if s.spark < 0 {
-		s.spark = int32(len(gr.spark))
-		gr.spark = append(grow(gr.spark, gr.buckets), make([]int32, gr.buckets)...)
+	s.spark = addFailure(&gr.spark, s.spark, bucket, gr.buckets)
+}
+
+// oneFailure is a slot's spark while its only failure is in bucket b: a
+// million one-flow groups need no run of buckets each.
+func oneFailure(b int) int32 { return int32(-2 - b) }
+
+// addFailure counts a failure in bucket b for a slot whose spark is at,
+// giving its spark after: a slot's second failure gets a run in spark.
+func addFailure(spark *[]int32, at int32, b, buckets int) int32 {
+	switch {
+	case at == -1:
+		return oneFailure(b)
+	case at < -1:
+		first := int(-2 - at)
+		at = int32(len(*spark))
+		*spark = append(grow(*spark, buckets), make([]int32, buckets)...)
+		(*spark)[int(at)+first]++
 	}
-	gr.spark[int(s.spark)+bucket]++
+	(*spark)[int(at)+b]++
+	return at
 }
 
 // Groups returns every group sorted by col (second-level groups inside
@@ -389,11 +423,15 @@ func (s *GroupSet) group(id int32, key []string) Group {
 		g.Outcomes[i] = int(n)
 	}
 	g.Timings = s.timingsOf(id)
-	if sl.spark >= 0 {
+	switch {
+	case sl.spark >= 0:
 		g.Buckets = make([]int, s.gr.buckets)
 		for i, n := range s.gr.spark[sl.spark : int(sl.spark)+s.gr.buckets] {
 			g.Buckets[i] = int(n)
 		}
+	case sl.spark < -1:
+		g.Buckets = make([]int, s.gr.buckets)
+		g.Buckets[-2-sl.spark] = 1
 	}
 	return g
 }

@@ -201,3 +201,45 @@ func TestGroupIndexSpanFollowsChanges(t *testing.T) {
 	x.Set(3, &flows[3])
 	check("an end moved later")
 }
+
+// TestGroupIndexPartsAgree: built in several parts (as on several cores),
+// a grouping is the one built in one, for every key and pair, with
+// timings; the parts may hold no group at all.
+func TestGroupIndexPartsAgree(t *testing.T) {
+	flows := append(randomFlows(5000), loadFlows(t, "../testdata/captures/contrast.pcap")...)
+	x := NewGroupIndex()
+	for i := range flows {
+		x.Set(i, &flows[i])
+	}
+	vis := make([]int32, len(flows))
+	for i := range vis {
+		vis[i] = int32(len(flows) - 1 - i)
+	}
+	pairs := [][]GroupKey{{ByServer, ByJA4}, {ByClient, ByServer}, {ByOutcome, ByClientNet}, {ByServer, ByClient}}
+	for _, k := range GroupKeys {
+		pairs = append(pairs, []GroupKey{k})
+	}
+	defer func() { groupPartsFor = 0 }()
+	for _, by := range pairs {
+		groupPartsFor = 1
+		want := x.Group(vis, by, x.Span(), GroupBuckets, GroupByFlows, FlowTimings(flows))
+		for _, parts := range []int{2, 3, 7, 64} {
+			groupPartsFor = parts
+			got := x.Group(vis, by, x.Span(), GroupBuckets, GroupByFlows, FlowTimings(flows))
+			if got.Len() != want.Len() {
+				t.Fatalf("%v in %d parts: %d groups, want %d", by, parts, got.Len(), want.Len())
+			}
+			for i := range got.Len() {
+				g, w := got.Full(i), want.Full(i)
+				if !reflect.DeepEqual(g, w) {
+					t.Fatalf("%v in %d parts: group %d\n got %+v\nwant %+v", by, parts, i, g, w)
+				}
+				gl, gok := got.Concentration(i)
+				wl, wok := want.Concentration(i)
+				if gl != wl || gok != wok {
+					t.Fatalf("%v in %d parts: group %d note %q, want %q", by, parts, i, gl, wl)
+				}
+			}
+		}
+	}
+}
