@@ -285,7 +285,8 @@ func (s *Sharded) number(n int) {
 // setIDs writes the IDs number gave shard i's flows into them. Each shard
 // does it at its next step, on its own core, where the flows are in its
 // cache (written here they cost most of the time number took); what
-// reads flows from outside calls settle first.
+// reads flows from outside calls settle first, so they are written before
+// TakeDirty hands them out and never need a copy (own).
 func (s *Sharded) setIDs(i int) {
 	a := s.shards[i]
 	for k, id := range s.ids[i] {

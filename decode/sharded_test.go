@@ -70,17 +70,45 @@ type shardRun struct {
 	packets []decode.FlowPackets
 	stats   decode.Stats
 	batches [][][2]uint64
+	handed  []handedOut
+}
+
+// handedOut is a flow as it was when a batch of changes handed it out.
+type handedOut struct {
+	f       *decode.Flow
+	version uint64
+	report  string
+}
+
+// hand records the flows a batch of changes handed out, as they are now.
+func (r *shardRun) hand(t *testing.T, flows []*decode.Flow) {
+	for _, f := range flows {
+		r.handed = append(r.handed, handedOut{f, f.Version, fullReport(t, f)})
+	}
+}
+
+// checkHanded fails if a flow changed after it was handed out: the shards'
+// meeting (IDs, the budget) must copy a published flow before writing it,
+// as the analyzer does.
+func (r *shardRun) checkHanded(t *testing.T, where string) {
+	t.Helper()
+	for _, h := range r.handed {
+		if h.f.Version != h.version || fullReport(t, h.f) != h.report {
+			t.Fatalf("%s: flow %d changed after it was handed out:\nthen %s\nnow  %s", where, h.f.ID, h.report, fullReport(t, h.f))
+		}
+	}
 }
 
 // feedSharded adds in to a Sharded of n shards in batches of size packets, taking
 // the changed flows after every batch.
-func feedSharded(in shardInput, n, size int, tcpOnly bool, maxHeld int64) (shardRun, *decode.Sharded) {
+func feedSharded(t *testing.T, in shardInput, n, size int, tcpOnly bool, maxHeld int64) (shardRun, *decode.Sharded) {
 	s := decode.NewSharded(n, tcpOnly)
 	s.SetMaxHeld(maxHeld)
 	prepare := s.Predecode()
 	var run shardRun
 	take := func() {
 		got := s.TakeDirty(nil)
+		run.hand(t, got)
 		var b [][2]uint64
 		for _, f := range got {
 			b = append(b, [2]uint64{uint64(f.ID), f.Version})
@@ -121,7 +149,7 @@ func TestShardedIsOneAnalyzer(t *testing.T) {
 	in := loadShardInput(t)
 	for _, tcpOnly := range []bool{false, true} {
 		for _, size := range []int{7, 1000} {
-			want, _ := feedSharded(in, 1, size, tcpOnly, 0)
+			want, _ := feedSharded(t, in, 1, size, tcpOnly, 0)
 			decrypted := 0
 			for _, f := range want.flows {
 				if f.TLS.Decrypt.Decrypted() {
@@ -133,7 +161,7 @@ func TestShardedIsOneAnalyzer(t *testing.T) {
 			}
 			for _, n := range []int{2, 3, 8} {
 				t.Run(fmt.Sprintf("tcpOnly=%v/batch=%d/shards=%d", tcpOnly, size, n), func(t *testing.T) {
-					got, s := feedSharded(in, n, size, tcpOnly, 0)
+					got, s := feedSharded(t, in, n, size, tcpOnly, 0)
 					if s.Shards() != n {
 						t.Fatalf("%d shards", s.Shards())
 					}
@@ -154,6 +182,7 @@ func TestShardedIsOneAnalyzer(t *testing.T) {
 					if !reflect.DeepEqual(got.batches, want.batches) {
 						t.Errorf("the batches of changed flows differ from one analyzer's")
 					}
+					got.checkHanded(t, "shards")
 				})
 			}
 		}
@@ -183,6 +212,7 @@ func TestShardedBudgetIsGlobal(t *testing.T) {
 		s := decode.NewSharded(n, false)
 		s.SetMaxHeld(budget)
 		var peak int64
+		var run shardRun
 		for start := 0; start < len(in.packets); start += 40 {
 			b := &capture.Batch{Packets: in.packets[start:min(start+40, len(in.packets))]}
 			s.AddBatch(b)
@@ -190,8 +220,10 @@ func TestShardedBudgetIsGlobal(t *testing.T) {
 			if s.Held() > budget {
 				t.Fatalf("%d shards: %d bytes held after a batch, over the %d-byte budget", n, s.Held(), budget)
 			}
+			run.hand(t, s.TakeDirty(nil))
 		}
 		s.Finish()
+		run.checkHanded(t, fmt.Sprintf("%d shards", n))
 		var dropped []int
 		for _, f := range s.Flows() {
 			if f.TCP.HeldDropped[decode.FromClient] == 0 {
