@@ -72,10 +72,10 @@ SIZE of raw packets in a temporary directory, removed on exit, so flows can be e
 default 256M, 0 keeps none.
 On live input finished flows past a limit are dropped from memory (summary prints
 each before it goes): --retain-flows N keeps at most N finished flows, the oldest
-successes going first (default 50000); --retain-ok D and --retain-failed D drop
-them D after their last packet (defaults 10m and 1h); --idle D counts a connection
-with no packet for D as finished (default 2m). 0 turns a limit off. Files keep
-every flow.
+successes going first while they hold over half (default 20000); --retain-ok D
+and --retain-failed D drop them D after their last packet (defaults 10m and 1h);
+--idle D counts a connection with no packet for D as finished (default 2m). 0
+turns a limit off. Files keep every flow.
 
 Examples:
   pcapsurgery capture.pcapng
@@ -140,7 +140,7 @@ Flags:
   --max-held SIZE  memory budget for bytes held across flows (default 256M)
   --retain-flows N, --retain-ok D, --retain-failed D, --idle D
                    on a pipe: finished flows kept in memory after they are
-                   printed (defaults 50000, 10m, 1h; 2m idle finishes a
+                   printed (defaults 20000, 10m, 1h; 2m idle finishes a
                    connection; 0 turns one off); see pcapsurgery --help
   --keylog KEYS    TLS key log (NSS format) to decrypt TLS 1.3 handshakes with;
                    repeatable; SSLKEYLOGFILE is read too when set
@@ -226,7 +226,7 @@ Flags:
   --spool SIZE     in the explorer: the newest SIZE of raw packets kept in a
                    temporary directory for export (default 256M; 0: none)
   --retain-flows N, --retain-ok D, --retain-failed D, --idle D
-                   finished flows kept in memory (defaults 50000, 10m, 1h;
+                   finished flows kept in memory (defaults 20000, 10m, 1h;
                    2m idle finishes a connection; 0 turns one off)
 
 Needs the CAP_NET_RAW capability: run it with sudo, or once:

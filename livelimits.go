@@ -53,7 +53,7 @@ func liveFlags(fs *flag.FlagSet) *liveLimits {
 
 // retainFlags adds the retention flags, which set r.
 func retainFlags(fs *flag.FlagSet, r *model.Retention) {
-	fs.Func("retain-flows", "live input: finished flows kept at most; the oldest successes go first (0: no count limit; default 50000)", func(s string) error {
+	fs.Func("retain-flows", "live input: finished flows kept at most; successes go first while they hold over half (0: no count limit; default 20000)", func(s string) error {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 0 {
 			return fmt.Errorf("want a count of flows, 0 for no limit")

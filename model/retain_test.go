@@ -95,14 +95,16 @@ func allFlows(t *testing.T, stream []byte) []Flow {
 	return l.Flows()
 }
 
-// TestRetentionByCount: past the count limit the oldest finished successes
-// go first; the flows kept are the newest finished failures and every open
-// flow, the batches name each dropped flow once, and the last batch counts
-// them by kind.
+// TestRetentionByCount: five passes a minute apart with room for 60
+// finished flows. Open flows are never dropped; a finished flow within 5 s
+// of the newest packet is never dropped for the count (its close may still
+// have an ACK on the way); past the limit the rest go, failures kept
+// longest; the batches name each dropped flow once, and the last batch
+// counts them by kind.
 func TestRetentionByCount(t *testing.T) {
-	stream := repeatedStream(t, 5, time.Second)
+	stream := repeatedStream(t, 5, time.Minute)
 	all := allFlows(t, stream)
-	const limit = 30
+	const limit = 60
 	l, bs := runLive(t, stream, Retention{Flows: limit})
 	kept := map[int]bool{}
 	for _, f := range l.Flows() {
@@ -117,19 +119,20 @@ func TestRetentionByCount(t *testing.T) {
 			dropped[id] = true
 		}
 	}
-	var finished, failedFinished, wantOK, wantFailed int
+	var now time.Time
 	for _, f := range all {
-		if closedConn(f.Flow) {
-			finished++
-			if f.Outcome.Failed() {
-				failedFinished++
-			}
+		if f.Last.After(now) {
+			now = f.Last
 		}
 	}
-	if failedFinished < limit {
-		t.Fatalf("the stream has %d finished failures; the test wants more than %d", failedFinished, limit)
+	grace := now.Add(-retainGrace)
+	var keptFinished, keptOld, wantOK, wantFailed int
+	var oldestOK, oldestFailed time.Time
+	oldest := func(t *time.Time, at time.Time) {
+		if t.IsZero() || at.Before(*t) {
+			*t = at
+		}
 	}
-	keptFinished := 0
 	for _, f := range all {
 		switch {
 		case !closedConn(f.Flow):
@@ -138,10 +141,18 @@ func TestRetentionByCount(t *testing.T) {
 			}
 		case kept[f.ID]:
 			keptFinished++
-			if !f.Outcome.Failed() {
-				t.Errorf("success %d kept while failures were dropped", f.ID)
+			if f.Last.Before(grace) {
+				keptOld++
+			}
+			if f.Outcome.Failed() {
+				oldest(&oldestFailed, f.Last)
+			} else {
+				oldest(&oldestOK, f.Last)
 			}
 		case dropped[f.ID]:
+			if !f.Last.Before(grace) {
+				t.Errorf("flow %d dropped within 5 s of the newest packet", f.ID)
+			}
 			if f.Outcome.Failed() {
 				wantFailed++
 			} else {
@@ -151,15 +162,23 @@ func TestRetentionByCount(t *testing.T) {
 			t.Errorf("flow %d neither kept nor reported dropped", f.ID)
 		}
 	}
-	if keptFinished != limit {
-		t.Errorf("%d finished flows kept, want the limit %d", keptFinished, limit)
+	if wantOK == 0 || wantFailed == 0 || keptOld == 0 {
+		t.Fatalf("dropped %d ok and %d failed, kept %d outside the grace: the stream does not test the limit", wantOK, wantFailed, keptOld)
+	}
+	if keptFinished > limit {
+		t.Errorf("%d finished flows kept, over the limit %d", keptFinished, limit)
+	}
+	if !oldestFailed.Before(oldestOK) {
+		t.Errorf("the oldest failure kept ended %v, the oldest success %v: failures must be kept longer", oldestFailed, oldestOK)
 	}
 	last := bs[len(bs)-1].Retained
-	if !last.On || last.OK != wantOK || last.Failed != wantFailed || last.Dropped() != finished-limit {
-		t.Errorf("retained %+v, want %d ok and %d failed dropped (%d in all)", last, wantOK, wantFailed, finished-limit)
+	if !last.On || last.OK != wantOK || last.Failed != wantFailed {
+		t.Errorf("retained %+v, want %d ok and %d failed dropped", last, wantOK, wantFailed)
 	}
-	if p := l.Packets(all[0].ID); p.Total != 0 && dropped[all[0].ID] {
-		t.Errorf("dropped flow %d still has packets listed", all[0].ID)
+	for id := range dropped {
+		if p := l.Packets(id); p.Total != 0 {
+			t.Fatalf("dropped flow %d still has %d packets listed", id, p.Total)
+		}
 	}
 }
 

@@ -56,6 +56,10 @@ func (l *liveState) observe(b *model.Batch, at time.Duration) {
 			l.fails = append(l.fails, at)
 		}
 	}
+	for _, id := range b.Dropped { // retention: these IDs never come again
+		delete(l.open, id)
+		delete(l.failed, id)
+	}
 	for len(l.fails) > 0 && at-l.fails[0] > time.Minute {
 		l.fails = l.fails[1:]
 	}
@@ -112,7 +116,7 @@ func (m Model) liveLine() string {
 }
 
 // retentionText says what live input keeps and what it dropped: "keeps
-// 50,000 finished (ok 10m, failed 1h): dropped 1,234 ok, 56 failed".
+// 20,000 finished (ok 10m, failed 1h): dropped 1,234 ok, 56 failed".
 func retentionText(r model.Retained) string {
 	var keeps []string
 	if r.Limits.Flows > 0 {

@@ -56,13 +56,20 @@ func TestRetentionDropsFromList(t *testing.T) {
 	if !ids["1"] || !ids["5"] || !ids["10"] {
 		t.Errorf("kept flows missing:\n%s", s)
 	}
+	for _, id := range []int{2, 3, 4} {
+		_, open := m.live.open[id]
+		_, failed := m.live.failed[id]
+		if open || failed {
+			t.Errorf("the live counters still hold dropped flow %d (they would grow for as long as the input runs)", id)
+		}
+	}
 	if m.list.Selected() != 5 {
 		t.Errorf("cursor on flow %d, want 5 (flow 4 under it was dropped)", m.list.Selected())
 	}
 	if m.flowCount() != 7 || !strings.Contains(s, "7 flows") {
 		t.Errorf("count %d, want 7 shown:\n%s", m.flowCount(), s)
 	}
-	if !strings.Contains(s, "keeps 50,000 finished (ok 10m, failed 1h): dropped 2 ok, 1 failed") {
+	if !strings.Contains(s, "keeps 20,000 finished (ok 10m, failed 1h): dropped 2 ok, 1 failed") {
 		t.Errorf("the live line does not say what retention did:\n%s", s)
 	}
 	total := 0
