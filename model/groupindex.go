@@ -19,14 +19,17 @@ import (
 // The explorer sets it from Update and groups from a command; as with the
 // flows, batches are held while a command reads it.
 type GroupIndex struct {
-	ids   [numGroupKeys][]uint32 // per key, per flow: the number of its value in vals
-	vals  [numGroupKeys][]string // per key: the values, by number, as Value formats them
-	out   []uint8                // per flow: outcomeIndex, or noOutcome
-	first []instant              // per flow: start
-	last  []instant              // per flow: end
-	addrs map[addrSlotKey]uint32 // address values, by key position (in parent) and bytes
-	names map[nameSlotKey]uint32 // the others, by key position and text
-	zero  *Flow                  // what a row not set yet holds (a batch's flows come in any order)
+	ids     [numGroupKeys][]uint32 // per key, per flow: the number of its value in vals
+	vals    [numGroupKeys][]string // per key: the values, by number, as Value formats them
+	out     []uint8                // per flow: outcomeIndex, or noOutcome
+	first   []instant              // per flow: start
+	last    []instant              // per flow: end
+	addrs   map[addrSlotKey]uint32 // address values, by key position (in parent) and bytes
+	names   map[nameSlotKey]uint32 // the others, by key position and text
+	zero    *Flow                  // what a row not set yet holds (a batch's flows come in any order)
+	zeroIDs [numGroupKeys]uint32   // its value numbers, once zeroSet
+	zeroSet bool
+	recent  [numGroupKeys]recentValue // each key's last value looked up
 	// The span, kept as rows are set; stale when a row that held one of
 	// its ends moved inwards (then Span reads every row again).
 	from, to instant
@@ -87,17 +90,31 @@ func (x *GroupIndex) Reserve(n int) {
 	x.last = slices.Grow(x.last, n-len(x.last))
 }
 
-// grow adds rows up to n+1 (room doubling); the new rows read as an
-// empty flow until set.
+// grow adds rows up to n+1 (room doubling); the rows before n read as an
+// empty flow until set (the caller sets row n).
 func (x *GroupIndex) grow(n int) {
 	old, n1 := x.Len(), n+1
 	for k := range x.ids {
 		x.ids[k] = extend(x.ids[k], n1)
 	}
 	x.out, x.first, x.last = extend(x.out, n1), extend(x.first, n1), extend(x.last, n1)
-	x.set(old, x.zero)
-	for j := old + 1; j < n1; j++ {
-		x.copyRow(j, old)
+	if old == n {
+		return
+	}
+	if !x.zeroSet {
+		x.zeroIDs = [numGroupKeys]uint32{}
+		for k, key := range GroupKeys {
+			x.zeroIDs[k] = x.id(k, key, x.zero)
+		}
+		x.zeroSet = true
+	}
+	zf := instantOf(x.zero.First)
+	for j := old; j < n; j++ {
+		for k := range x.ids {
+			x.ids[k][j] = x.zeroIDs[k]
+		}
+		x.out[j], x.first[j], x.last[j] = noOutcome, zf, zf
+		x.spanAdd(zf, zf, zf, zf)
 	}
 }
 
@@ -107,13 +124,6 @@ func extend[T any](s []T, n int) []T {
 		s = slices.Grow(s, max(n, 2*cap(s), 1024)-len(s))
 	}
 	return s[:n]
-}
-
-func (x *GroupIndex) copyRow(dst, src int) {
-	for k := range x.ids {
-		x.ids[k][dst] = x.ids[k][src]
-	}
-	x.out[dst], x.first[dst], x.last[dst] = x.out[src], x.first[src], x.last[src]
 }
 
 func (x *GroupIndex) set(i int, f *Flow) {
@@ -126,10 +136,16 @@ func (x *GroupIndex) set(i int, f *Flow) {
 	}
 	x.out[i] = uint8(o)
 	fi, la := instantOf(f.First), instantOf(f.Last)
+	x.spanAdd(x.first[i], x.last[i], fi, la)
+	x.first[i], x.last[i] = fi, la
+}
+
+// spanAdd keeps the span as a row's times go from (of, ol) to (fi, la).
+func (x *GroupIndex) spanAdd(of, ol, fi, la instant) {
 	if !x.spanned {
 		x.from, x.to, x.spanned = fi, la, true
 	}
-	if x.first[i] == x.from && x.from.before(fi) || x.last[i] == x.to && la.before(x.to) {
+	if of == x.from && x.from.before(fi) || ol == x.to && la.before(x.to) {
 		x.stale = true
 	}
 	if fi.before(x.from) {
@@ -138,29 +154,47 @@ func (x *GroupIndex) set(i int, f *Flow) {
 	if x.to.before(la) {
 		x.to = la
 	}
-	x.first[i], x.last[i] = fi, la
 }
 
 // id is the number of f's value of key (at position k), numbering it if
 // it is new: addresses are looked up as bytes and names as the flow's own
 // strings, so only a new value is formatted or copied.
 func (x *GroupIndex) id(k int, key GroupKey, f *Flow) uint32 {
+	c := &x.recent[k]
 	if a, ok := slotAddr(key, int32(k), f); ok {
-		if id, ok := x.addrs[a]; ok {
-			return id
+		if c.isAddr && c.addr == a {
+			return c.id
 		}
-		id := x.newValue(k, key.Value(f))
-		x.addrs[a] = id
+		id, ok := x.addrs[a]
+		if !ok {
+			id = x.newValue(k, key.Value(f))
+			x.addrs[a] = id
+		}
+		*c = recentValue{isAddr: true, addr: a, id: id}
 		return id
 	}
-	nk := nameSlotKey{int32(k), key.Value(f)}
-	if id, ok := x.names[nk]; ok {
-		return id
+	v := key.Value(f)
+	if c.isName && c.name == v {
+		return c.id
 	}
-	nk.name = strings.Clone(nk.name) // never a view into bytes a flow owns
-	id := x.newValue(k, nk.name)
-	x.names[nk] = id
+	nk := nameSlotKey{int32(k), v}
+	id, ok := x.names[nk]
+	if !ok {
+		nk.name = strings.Clone(nk.name) // never a view into bytes a flow owns
+		id = x.newValue(k, nk.name)
+		x.names[nk] = id
+	}
+	*c = recentValue{isName: true, name: nk.name, id: id}
 	return id
+}
+
+// recentValue is a key's last value looked up: flows that arrive together
+// often share their server, name, JA4, version and cipher.
+type recentValue struct {
+	isAddr, isName bool
+	addr           addrSlotKey
+	name           string // the index's own copy
+	id             uint32
 }
 
 func (x *GroupIndex) newValue(k int, v string) uint32 {
