@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
@@ -117,9 +118,10 @@ func captureIface(args []string, stdout, stderr io.Writer) int {
 		if !filter.Empty() {
 			label += " " + strings.Join(strings.Fields(filter.String()), " ")
 		}
-		err = ui.Run(ui.Options{Iface: label, Loader: l, Stderr: stderr})
+		err = ui.Run(ui.Options{Iface: label, Loader: l, Stderr: stderr, KernelDrops: c.Dropped})
 	} else {
-		err = captureSummary(l, *asJSON, selected(flowFilter, *failures), stdout)
+		warn := dropWarner(c.Dropped, iface, stderr)
+		err = captureSummary(l, *asJSON, selected(flowFilter, *failures), stdout, warn)
 	}
 	cancel()
 	pr.Close() // a writer still blocked on a full pipe gets EPIPE and stops
@@ -147,13 +149,17 @@ func captureIface(args []string, stdout, stderr io.Writer) int {
 }
 
 // captureSummary prints each flow as its outcome becomes known, then the
-// flows still open when the capture ends.
-func captureSummary(l *model.Loader, asJSON bool, keep func(*model.Flow) bool, stdout io.Writer) error {
+// flows still open when the capture ends; after each batch it calls
+// afterBatch (nil: nothing).
+func captureSummary(l *model.Loader, asJSON bool, keep func(*model.Flow) bool, stdout io.Writer, afterBatch func()) error {
 	lw := model.NewLiveWriter(stdout, asJSON, keep)
 	var werr error
 	damage := l.Run(context.Background(), func(b model.Batch) {
 		if werr == nil {
 			werr = lw.Batch(b)
+		}
+		if afterBatch != nil {
+			afterBatch()
 		}
 	})
 	if werr == nil {
@@ -164,6 +170,25 @@ func captureSummary(l *model.Loader, asJSON bool, keep func(*model.Flow) bool, s
 	}
 	return werr
 }
+
+// dropWarner says on stderr, while the capture runs, that the kernel
+// dropped packets: when the count first grows and then at most every
+// dropWarnEvery, so a log shipper fed by stdout is not the only one that
+// misses them. The final count is said when the capture ends.
+func dropWarner(dropped func() uint64, iface string, stderr io.Writer) func() {
+	var said uint64
+	var at time.Time
+	return func() {
+		n := dropped()
+		if n == said || time.Since(at) < dropWarnEvery {
+			return
+		}
+		said, at = n, time.Now()
+		say(stderr, "pcapsurgery: warning: the kernel has dropped %d packet%s on %s so far (not read fast enough): the flows they belonged to may show gaps\n", n, plural(int(n)), iface)
+	}
+}
+
+const dropWarnEvery = 10 * time.Second
 
 // pcapOut is the -w file: written under a temporary name next to it and
 // renamed at the end, so an existing file is never half overwritten.

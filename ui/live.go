@@ -22,6 +22,9 @@ type liveState struct {
 	open    map[int]struct{} // flows whose outcome may still change
 	failed  map[int]struct{} // flows already counted in fails
 	held    int              // flow updates held while paused
+
+	kernelDrops func() uint64 // the captured interface's drops so far (Options.KernelDrops); nil: none
+	dropped     uint64        // what it said at the last batch
 }
 
 type rateSample struct {
@@ -66,6 +69,9 @@ func (l *liveState) observe(b *model.Batch, at time.Duration) {
 	if l.paused {
 		l.held += len(b.Flows)
 	}
+	if l.kernelDrops != nil {
+		l.dropped = l.kernelDrops()
+	}
 }
 
 // packetRate is packets per second over the last rateWindow.
@@ -91,14 +97,17 @@ func (m Model) liveLine() string {
 		state = fmt.Sprintf("PAUSED %s (input still read: %s held)", m.fileName(), plural(l.held, "flow update"))
 		keys = "(p resumes)"
 	}
-	parts := []string{
-		m.spin.View() + " " + state + ":",
-		fmt.Sprintf("%.0f pkts/s", l.packetRate()),
-		plural(len(l.fails), "failure") + "/min",
-		count(int64(len(l.open))) + " open",
-		count(int64(p.packets)) + " pkts",
-		count(int64(m.flowCount())) + " flows",
+	parts := []string{m.spin.View() + " " + state + ":"}
+	if l.dropped > 0 { // right after the state: what is on screen is missing packets
+		parts = append(parts, "KERNEL DROPPED "+count(int64(l.dropped))+" pkts")
 	}
+	parts = append(parts,
+		fmt.Sprintf("%.0f pkts/s", l.packetRate()),
+		plural(len(l.fails), "failure")+"/min",
+		count(int64(len(l.open)))+" open",
+		count(int64(p.packets))+" pkts",
+		count(int64(m.flowCount()))+" flows",
+	)
 	if r := m.retained; r.On {
 		parts = append(parts, retentionText(r))
 	}

@@ -59,3 +59,33 @@ func TestLivePauseHoldsUpdates(t *testing.T) {
 		t.Errorf("resuming did not show the held flows:\n%s", s)
 	}
 }
+
+// TestLiveSaysKernelDrops: on a captured interface the live line says, as
+// soon as a batch arrives after it happened, that the kernel dropped
+// packets (they are missing from what is on screen), right after LIVE so
+// that an 80-column line keeps it; nothing is said while there are none.
+func TestLiveSaysKernelDrops(t *testing.T) {
+	data, err := os.ReadFile(capturePath(t, "tls12-openssl.pcap"))
+	if err != nil {
+		t.Skip(err)
+	}
+	src, err := capture.NewSource(bytes.NewReader(data), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, flows := loadTestdata(t, "mix40.pcap")
+	var drops uint64
+	m := New(Options{Iface: "eth0 port 443", Loader: model.NewLoader(src), KernelDrops: func() uint64 { return drops }})
+	m = drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = drive(t, m, loadBatchMsg{Batch: model.Batch{Flows: flows[:10], BytesRead: 3000, Total: -1, Packets: 100}, Elapsed: time.Second})
+	if s := screen(m); !strings.Contains(s, "LIVE eth0 port 443:") || strings.Contains(s, "DROPPED") {
+		t.Fatalf("before any drop:\n%s", s)
+	}
+	drops = 1234
+	m = drive(t, m, loadBatchMsg{Batch: model.Batch{Flows: flows[10:20], BytesRead: 6000, Total: -1, Packets: 300}, Elapsed: 2 * time.Second})
+	s := screen(m)
+	assertSize(t, s, 80, 24)
+	if !strings.Contains(s, "LIVE eth0 port 443:  KERNEL DROPPED 1,234 pkts") {
+		t.Errorf("the live line does not say the kernel dropped packets:\n%s", s)
+	}
+}

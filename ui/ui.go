@@ -37,6 +37,9 @@ type Options struct {
 	Stderr   io.Writer      // where a line goes once the screen is restored (an interrupted export); nil: nowhere
 	Location *time.Location // the zone times are shown in; nil is UTC
 	Reopen   model.Reopener // opens the capture again for a key log reload (K); nil when it cannot be re-read
+	// KernelDrops says how many packets the kernel has dropped so far on
+	// the interface captured (Iface), for the live line; nil: nothing to ask.
+	KernelDrops func() uint64
 }
 
 // mode is what has the keyboard.
@@ -152,6 +155,7 @@ func New(opts Options) Model {
 		m.refs = opts.Loader
 		if src := opts.Loader.Source(); src != nil && src.Size() < 0 {
 			m.live = newLiveState()
+			m.live.kernelDrops = opts.KernelDrops
 		}
 	}
 	m.keys.List.Pause.SetEnabled(m.live != nil)

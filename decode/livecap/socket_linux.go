@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -26,6 +27,8 @@ type Capture struct {
 	link  Link
 	lo    bool // loopback: each packet also shows as outgoing, kept once
 	any   bool // every interface: IP packets without their link header (LINKTYPE_RAW)
+
+	dropped atomic.Uint64 // the kernel's drops so far (its counter resets on each read)
 }
 
 // AnyInterface captures on every interface at once, as tcpdump -i any.
@@ -198,14 +201,15 @@ func timestamp(oob []byte) time.Time {
 	return time.Now()
 }
 
-// Dropped is how many packets the kernel dropped since the last call
-// because the reader fell behind (0 when it cannot say).
+// Dropped is how many packets the kernel has dropped since Open because
+// the reader fell behind (what it could say: 0 when it cannot). Safe to
+// call from any goroutine while Stream runs, as often as a screen wants.
 func (c *Capture) Dropped() uint64 {
 	st, err := unix.GetsockoptTpacketStats(c.fd, unix.SOL_PACKET, unix.PACKET_STATISTICS)
 	if err != nil {
-		return 0
+		return c.dropped.Load()
 	}
-	return uint64(st.Drops)
+	return c.dropped.Add(uint64(st.Drops)) // the kernel counts from its last read
 }
 
 // Close closes the socket.
