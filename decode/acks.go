@@ -55,14 +55,16 @@ func (fs *flowState) track(d Dir, seg *packet.Segment) {
 	if seg.Has(packet.FlagACK) {
 		t.reach(d.Other(), seg.Ack)
 	}
-	u := &fs.f.TCP.Uncaptured
+	var u [2]int64
 	for side := FromClient; side <= FromServer; side++ {
-		u[side] = 0
 		// Bounded like the reassembler's jump: a number far beyond anything
 		// captured is a stray or corrupt one, not a gap.
 		if miss := int32(t.sent[side] - t.data[side]); t.ok[side] && miss > 0 && miss <= maxSeqJump {
 			u[side] = int64(miss)
 		}
+	}
+	if u != fs.f.TCP.Uncaptured {
+		fs.stream().Uncaptured = u
 	}
 }
 

@@ -92,7 +92,8 @@ func (a *Analyzer) add(p *capture.Packet, seg *packet.Segment, skip packet.Skip,
 		f.TCP.Truncated = true
 		if seg.PayloadLen > len(seg.Payload) && p.CapLen < p.OrigLen && f.TCP.SnapLen == 0 {
 			// The record itself says it was cut: the snap length, not damage.
-			f.TCP.SnapLen, f.TCP.SnapPacket = int32(min(p.CapLen, 1<<30)), int32(min(p.Index, 1<<30))
+			s := fs.stream()
+			s.SnapLen, s.SnapPacket = int32(min(p.CapLen, 1<<30)), int32(min(p.Index, 1<<30))
 		}
 	}
 	fs.markTCP(d, seg)
@@ -181,7 +182,7 @@ func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 	f := new(Flow)
 	a.started++
 	f.ID, f.First, f.Last = a.started, p.TS, p.TS
-	f.TLS = emptyTLS
+	f.TLS, f.TCP.StreamFacts = emptyTLS, emptyStream
 	switch {
 	case seg.Has(packet.FlagSYN) && !seg.Has(packet.FlagACK):
 		f.Client, f.Server, f.ClientBasis = src, dst, BySYN
@@ -313,6 +314,10 @@ func (fs *flowState) own() {
 func (f *Flow) copyInto(c *Flow) {
 	*c = *f
 	c.Events = slices.Clone(f.Events)
+	if f.TCP.StreamFacts != emptyStream && f.TCP.StreamFacts != nil {
+		s := *f.TCP.StreamFacts
+		c.TCP.StreamFacts = &s
+	}
 	if f.TLS != emptyTLS {
 		t := *f.TLS
 		t.Alerts = slices.Clone(t.Alerts)

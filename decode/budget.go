@@ -99,7 +99,7 @@ func (b *heldBudget) enforce() {
 func (fs *flowState) dropHeld(s *dirState, total, limit int64) {
 	d := s.dir
 	fs.own()
-	fs.f.TCP.HeldDropped[d] = s.held
+	fs.stream().HeldDropped[d] = s.held
 	fs.problem(d, fmt.Sprintf("held bytes dropped: memory budget (this side held %d bytes when %d were held across all flows, over the %d-byte budget)",
 		s.held, total, limit))
 }

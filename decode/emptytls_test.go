@@ -12,7 +12,8 @@ import (
 	"github.com/pcapsurgery/pcapsurgery/decode/keylog"
 )
 
-// Flows without payload share one empty TLSFacts (Flow.TLS). Every bundled
+// Flows without payload share one empty TLSFacts (Flow.TLS) and one empty
+// StreamFacts (TCPFacts.StreamFacts). Every bundled
 // capture, with every bundled key log and again TCP-only, leaves it empty:
 // a write to it would show one flow's TLS facts on every other flow.
 func TestNoFlowWritesTheSharedEmptyTLS(t *testing.T) {
@@ -56,15 +57,15 @@ func TestNoFlowWritesTheSharedEmptyTLS(t *testing.T) {
 			a.Finish()
 			a.TakeDirty(nil)
 			for _, f := range a.Flows() {
-				if f.TLS == nil {
-					t.Fatalf("%s: flow %d has no TLS facts at all", path, f.ID)
+				if f.TLS == nil || f.TCP.StreamFacts == nil {
+					t.Fatalf("%s: flow %d has no TLS or stream facts at all", path, f.ID)
 				}
 				if !f.TLS.Seen && f.TLS.NotTLS == "" {
 					withoutTLS++
 				}
 			}
 			if decode.EmptyTLSWritten() {
-				t.Fatalf("%s (TCP only: %v) wrote the shared empty TLS facts", filepath.Base(path), tcpOnly)
+				t.Fatalf("%s (TCP only: %v) wrote the shared empty TLS or stream facts", filepath.Base(path), tcpOnly)
 			}
 		}
 	}

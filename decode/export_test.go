@@ -3,9 +3,10 @@ package decode
 import "reflect"
 
 // EmptyTLSWritten reports whether anything wrote the shared empty flow
-// (NoFlow) or the TLS facts every flow
-// without payload shares (Flow.TLS): the tests and fuzz targets that feed
+// (NoFlow) or the TLS or stream facts every flow without payload shares
+// (Flow.TLS, TCPFacts.StreamFacts): the tests and fuzz targets that feed
 // captures check it after each.
 func EmptyTLSWritten() bool {
-	return !reflect.DeepEqual(*emptyTLS, TLSFacts{}) || !reflect.DeepEqual(*noFlow, Flow{TLS: emptyTLS})
+	return !reflect.DeepEqual(*emptyTLS, TLSFacts{}) || *emptyStream != StreamFacts{} ||
+		!reflect.DeepEqual(*noFlow, Flow{TLS: emptyTLS, TCP: TCPFacts{StreamFacts: emptyStream}})
 }

@@ -84,33 +84,43 @@ type Flow struct {
 // TCPFacts covers the TCP side of the connection. Fields go from the
 // widest to the narrowest so the struct has no padding: every flow has one.
 type TCPFacts struct {
-	Gap         [2]int64 // bytes missing when a hole stopped decoding (0 = none)
-	Uncaptured  [2]int64 // bytes of this direction the peer acknowledged that the capture does not hold
-	HeldDropped [2]int64 // bytes this side held when the memory budget stopped its decoding (0 = never)
-	CloseWait   int64    // ns the side that closed first (FIN or RST) waited since the peer's last packet
+	// What the flow's data segments showed; never nil in a flow the
+	// analyzer made. A flow without data (a scan, a refused SYN) points at
+	// one shared zero value, which nothing may write: its fields read as
+	// TCPFacts' own.
+	*StreamFacts
 
-	SYNRetries         int32    // SYNs retransmitted (same ISN)
-	Retransmits        [2]int32 // segments wholly inside bytes already received
-	Overlaps           [2]int32 // overlaps whose bytes differed from the first copy (first copy kept)
-	OutOfOrderSegments [2]int32
-	SnapLen            int32          // bytes the capture kept of the first payload-bearing packet it cut short (0 = none)
-	SnapPacket         int32          // that packet's 1-based number in the capture
-	Origin             [2]OriginMarks // TTLs and IP IDs that tell a side's own RST/FIN/alert from a forged one
-
-	MSS   [2]uint16   // MSS option each side announced
-	Sizes [2]SegSizes // segment sizes sent, resent and acknowledged, for MTU black holes
-	Net   [2]NetSide  // each side as the network showed it (TTL, DF, SYN options)
+	CloseWait  int64          // ns the side that closed first (FIN or RST) waited since the peer's last packet
+	SYNRetries int32          // SYNs retransmitted (same ISN)
+	Origin     [2]OriginMarks // TTLs and IP IDs that tell a side's own RST/FIN/alert from a forged one
+	MSS        [2]uint16      // MSS option each side announced
+	Net        [2]NetSide     // each side as the network showed it (TTL, DF, SYN options)
 
 	SYN, SYNACK, ACK bool // three-way handshake steps seen
 	RefusedByRST     bool // SYN answered with RST
 	FIN              [2]bool
 	RST              [2]bool
-	MidStream        bool    // the capture starts after the connection began
-	Truncated        bool    // snaplen or damage cut some packet short
-	TruncatedPayload [2]bool // a payload-bearing packet was cut short in this direction
-	ReassemblyCapped [2]bool // the per-direction buffer cap stopped decoding
-	CloseWaitKnown   bool    // CloseWait holds a time: the peer had sent something before the close
-	CloseBy          Dir     // who closed first (when CloseWaitKnown)
+	MidStream        bool // the capture starts after the connection began
+	Truncated        bool // snaplen or damage cut some packet short
+	CloseWaitKnown   bool // CloseWait holds a time: the peer had sent something before the close
+	CloseBy          Dir  // who closed first (when CloseWaitKnown)
+}
+
+// StreamFacts is what a flow's data segments showed, per direction.
+type StreamFacts struct {
+	Gap         [2]int64 // bytes missing when a hole stopped decoding (0 = none)
+	Uncaptured  [2]int64 // bytes of this direction the peer acknowledged that the capture does not hold
+	HeldDropped [2]int64 // bytes this side held when the memory budget stopped its decoding (0 = never)
+
+	Retransmits        [2]int32 // segments wholly inside bytes already received
+	Overlaps           [2]int32 // overlaps whose bytes differed from the first copy (first copy kept)
+	OutOfOrderSegments [2]int32
+	SnapLen            int32 // bytes the capture kept of the first payload-bearing packet it cut short (0 = none)
+	SnapPacket         int32 // that packet's 1-based number in the capture
+
+	Sizes            [2]SegSizes // segment sizes sent, resent and acknowledged, for MTU black holes
+	TruncatedPayload [2]bool     // a payload-bearing packet was cut short in this direction
+	ReassemblyCapped [2]bool     // the per-direction buffer cap stopped decoding
 }
 
 // NetSide is one side of a flow as the network showed it, from its SYN or
@@ -182,16 +192,20 @@ type TLSFacts struct {
 	JA3Hash, JA3SHash, JA4 string // fingerprints (the full JA3 strings are not kept: memory per flow)
 }
 
-// emptyTLS is the TLS facts of every flow that has none yet: read only.
-// flowState.tls gives a flow its own before the first write.
-var emptyTLS = &TLSFacts{}
+// emptyTLS and emptyStream are the facts of every flow that has none yet:
+// read only. flowState.tls and flowState.stream give a flow its own before
+// the first write.
+var (
+	emptyTLS    = &TLSFacts{}
+	emptyStream = &StreamFacts{}
+)
 
 // NoFlow is an empty flow (ID 0), shared and read only: what a place in a
 // list of flows holds before its flow arrives, so readers need no nil
 // checks. Never write through it.
 func NoFlow() *Flow { return noFlow }
 
-var noFlow = &Flow{TLS: emptyTLS}
+var noFlow = &Flow{TLS: emptyTLS, TCP: TCPFacts{StreamFacts: emptyStream}}
 
 // SSLv2Facts is what a pure SSL 2.0 handshake showed in clear.
 type SSLv2Facts struct {

@@ -91,12 +91,23 @@ type payloadState struct {
 	earlyDone bool // the client's EndOfEarlyData was seen: no more 0-RTT data
 }
 
-// payload returns the flow's payloadState, made on first use.
+// payloadExt returns the flow's payloadState, made on first use together
+// with the flow's own StreamFacts.
 func (fs *flowState) payloadExt() *payloadState {
 	if fs.payloadState == nil {
 		fs.payloadState = new(payloadState)
+		fs.stream()
 	}
 	return fs.payloadState
+}
+
+// stream returns the flow's own StreamFacts, made on the first write: the
+// flow shares emptyStream until then (see TCPFacts.StreamFacts).
+func (fs *flowState) stream() *StreamFacts {
+	if t := &fs.f.TCP; t.StreamFacts == emptyStream || t.StreamFacts == nil {
+		t.StreamFacts = new(StreamFacts)
+	}
+	return fs.f.TCP.StreamFacts
 }
 
 // active reports whether direction d still needs its bytes decoded.
@@ -211,17 +222,19 @@ func (fs *flowState) flip(basis ClientBasis) {
 	swap2(&f.TCP.FIN)
 	swap2(&f.TCP.RST)
 	swap2(&f.TCP.MSS)
-	swap2(&f.TCP.Retransmits)
-	swap2(&f.TCP.Overlaps)
-	swap2(&f.TCP.Gap)
-	swap2(&f.TCP.TruncatedPayload)
-	swap2(&f.TCP.Uncaptured)
-	swap2(&f.TCP.ReassemblyCapped)
-	swap2(&f.TCP.HeldDropped)
-	swap2(&f.TCP.OutOfOrderSegments)
+	if s := f.TCP.StreamFacts; s != emptyStream {
+		swap2(&s.Retransmits)
+		swap2(&s.Overlaps)
+		swap2(&s.Gap)
+		swap2(&s.TruncatedPayload)
+		swap2(&s.Uncaptured)
+		swap2(&s.ReassemblyCapped)
+		swap2(&s.HeldDropped)
+		swap2(&s.OutOfOrderSegments)
+		swap2(&s.Sizes)
+	}
 	swap2(&f.TCP.Net)
 	swap2(&f.TCP.Origin)
-	swap2(&f.TCP.Sizes)
 	fs.acked.flip()
 	if fs.payloadState != nil {
 		fs.sz.flip()

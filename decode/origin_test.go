@@ -11,7 +11,7 @@ import (
 // the packets after it are what the model compares; a flip swaps them with
 // the sides.
 func TestOriginMarksFollowTheSides(t *testing.T) {
-	fs := &flowState{f: &Flow{TLS: emptyTLS}}
+	fs := &flowState{f: &Flow{TLS: emptyTLS, TCP: TCPFacts{StreamFacts: emptyStream}}}
 	seg := func(d Dir, flags uint8, seq, ack uint32, ttl uint8, id uint16, n int) {
 		s := &packet.Segment{Flags: flags, Seq: seq, Ack: ack, TTL: ttl, IPID: id, PayloadLen: n}
 		fs.markTCP(d, s)

@@ -51,10 +51,10 @@ func (t *sizeTrack) flip() {
 // resends are counted: out-of-order arrivals must not read as resends, and
 // a black hole is about the largest.
 func (fs *flowState) sizes(d Dir, seg *packet.Segment, end uint32) {
-	z := &fs.f.TCP.Sizes
 	if n := uint16(min(seg.PayloadLen, 0xffff)); n > 0 {
 		t := &fs.payloadExt().sz
-		s := &z[d]
+		s := &fs.f.TCP.Sizes[d] // payloadExt made the flow's own
+
 		s.Max = max(s.Max, n)
 		resent := n == t.bigLen[d] && seg.Seq == t.bigSeq[d]
 		if !resent && n >= t.bigLen[d] {
@@ -82,6 +82,7 @@ func (fs *flowState) sizes(d Dir, seg *packet.Segment, end uint32) {
 		return // no side sent data: nothing waits for an acknowledgement
 	}
 	if t := &fs.sz; t.pendLen[o] > 0 && !after(t.pendEnd[o], seg.Ack) {
+		z := &fs.f.TCP.Sizes // payloadState comes with the flow's own
 		z[o].MaxAcked = max(z[o].MaxAcked, t.pendLen[o])
 		t.pendLen[o] = 0
 	}
@@ -108,6 +109,6 @@ func (fs *flowState) settleSizes() bool {
 		return false // unchanged: a flow handed out is not written, not even with the same values
 	}
 	fs.own()
-	fs.f.TCP.Sizes = z
+	fs.stream().Sizes = z
 	return true
 }

@@ -65,7 +65,7 @@ func TestRecycledStatesStartClean(t *testing.T) {
 }
 
 // TestFlowsWithoutPayloadOwnNothingMore: a SYN nobody answered and a SYN
-// answered by a RST share the empty TLS facts and have no payload state;
+// answered by a RST share the empty TLS and stream facts and have no payload state;
 // the first byte of data gives a flow its own.
 func TestFlowsWithoutPayloadOwnNothingMore(t *testing.T) {
 	a := NewAnalyzer()
@@ -88,12 +88,13 @@ func TestFlowsWithoutPayloadOwnNothingMore(t *testing.T) {
 		t.Fatalf("%d flows, want 3", len(a.flows))
 	}
 	for _, fs := range a.flows[:2] {
-		if fs.f.TLS != emptyTLS || fs.payloadState != nil || fs.refs.buf != nil {
-			t.Errorf("flow %d without payload owns TLS facts %v, payload state %v, refs %d bytes on the heap",
-				fs.f.ID, fs.f.TLS != emptyTLS, fs.payloadState != nil, len(fs.refs.buf))
+		if fs.f.TLS != emptyTLS || fs.f.TCP.StreamFacts != emptyStream || fs.payloadState != nil || fs.refs.buf != nil {
+			t.Errorf("flow %d without payload owns TLS facts %v, stream facts %v, payload state %v, refs %d bytes on the heap",
+				fs.f.ID, fs.f.TLS != emptyTLS, fs.f.TCP.StreamFacts != emptyStream, fs.payloadState != nil, len(fs.refs.buf))
 		}
 	}
-	if fs := a.flows[2]; fs.f.TLS == emptyTLS || fs.payloadState == nil || fs.f.TLS.NotTLS != "HTTP" {
-		t.Errorf("flow with data: own TLS facts %v (NotTLS %q), payload state %v", fs.f.TLS != emptyTLS, fs.f.TLS.NotTLS, fs.payloadState != nil)
+	if fs := a.flows[2]; fs.f.TLS == emptyTLS || fs.f.TCP.StreamFacts == emptyStream || fs.payloadState == nil || fs.f.TLS.NotTLS != "HTTP" {
+		t.Errorf("flow with data: own TLS facts %v (NotTLS %q), stream facts %v, payload state %v",
+			fs.f.TLS != emptyTLS, fs.f.TLS.NotTLS, fs.f.TCP.StreamFacts != emptyStream, fs.payloadState != nil)
 	}
 }

@@ -282,6 +282,7 @@ func variedFlows(n int) []Flow {
 		f := &flows[i]
 		f.ID = i + 1
 		f.TLS = &decode.TLSFacts{}
+		f.TCP.StreamFacts = &decode.StreamFacts{}
 		f.Client = eps[rng.IntN(len(eps))]
 		if rng.IntN(2) == 0 {
 			f.Client = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, byte(rng.IntN(3)), byte(rng.IntN(256))}), uint16(rng.IntN(65536)))

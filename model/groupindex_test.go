@@ -39,7 +39,7 @@ func randomFlows(n int) []Flow {
 	flows := make([]Flow, n)
 	for i := range flows {
 		f := &flows[i]
-		f.Flow = &decode.Flow{TLS: &decode.TLSFacts{}}
+		f.Flow = &decode.Flow{TLS: &decode.TLSFacts{}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}}
 		if i%101 == 7 {
 			continue // an empty place
 		}

@@ -43,7 +43,7 @@ func TestAppendFlowMatchesEncodingJSON(t *testing.T) {
 		t.Fatalf("only %d flows compared", n)
 	}
 	f := &Flow{
-		Flow: &decode.Flow{ID: 7, TLS: &decode.TLSFacts{
+		Flow: &decode.Flow{ID: 7, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, TLS: &decode.TLSFacts{
 			ClientHello:  &tlswire.ClientHello{SNI: hostile, ALPN: []string{hostile}},
 			SessionIDs:   [2][]byte{{0xab}, {0xcd}},
 			ServerHello:  &tlswire.ServerHello{ALPN: hostile, KeyShareGroup: tlswire.VersionTLS13, SelectedPSK: -1},

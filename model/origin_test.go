@@ -76,6 +76,7 @@ func TestCloseOriginTests(t *testing.T) {
 	base := func() decode.Flow {
 		var f decode.Flow
 		f.TLS = &decode.TLSFacts{}
+		f.TCP.StreamFacts = &decode.StreamFacts{}
 		f.TCP.SYN, f.TCP.SYNACK, f.TCP.RST[server] = true, true, true
 		f.TCP.Net[client] = decode.NetSide{TTL: 64, Bits: decode.NetSeen}
 		f.Events = []decode.Event{{Kind: decode.EvSYN}, {Kind: decode.EvSYNACK, Dir: server}, {Kind: decode.EvRST, Dir: server}}
