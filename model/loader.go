@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
@@ -169,9 +170,7 @@ func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
 func (l *Loader) batch(packets int) Batch {
 	l.dirty = l.an.TakeDirty(l.dirty[:0])
 	flows := make([]Flow, len(l.dirty))
-	for i, df := range l.dirty {
-		flows[i] = Flow{Flow: df, Verdict: withCrossNote(df, l.cross)}
-	}
+	l.classify(flows, l.dirty)
 	clear(l.dirty)
 	b := Batch{Flows: flows, BytesRead: l.src.BytesRead(), Total: l.src.Size(), Packets: packets, Stats: l.an.Stats()}
 	if l.ret != nil {
@@ -180,6 +179,40 @@ func (l *Loader) batch(packets int) Batch {
 		l.ret.take(&b)
 	}
 	return b
+}
+
+// classifyChunk is how many flows of a batch one goroutine classifies at a
+// time.
+const classifyChunk = 512
+
+// classify fills out with dirty's flows, classified. With shards it runs
+// on as many goroutines: the shards wait for it, and a batch may carry
+// thousands of flows.
+func (l *Loader) classify(out []Flow, dirty []*decode.Flow) {
+	one := func(i int) { out[i] = Flow{Flow: dirty[i], Verdict: withCrossNote(dirty[i], l.cross)} }
+	workers := min(l.an.Shards(), (len(dirty)+classifyChunk-1)/classifyChunk)
+	if workers <= 1 {
+		for i := range dirty {
+			one(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(classifyChunk)) - classifyChunk
+				if lo >= len(dirty) {
+					return
+				}
+				for i := lo; i < min(lo+classifyChunk, len(dirty)); i++ {
+					one(i)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Flows classifies every flow; call after Run has returned.
