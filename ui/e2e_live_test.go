@@ -3,9 +3,12 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -84,4 +87,67 @@ func splitRecords(data []byte) [][]byte {
 		recs, data = append(recs, data[:n]), data[n:]
 	}
 	return recs
+}
+
+// TestE2ETmuxLiveRetention runs the real binary on a pipe with room for 10
+// finished flows, fed mix40.pcap and the same an hour later: while the pipe
+// is open the live line says how many flows were dropped and of which kind,
+// and when the input ends the header counts the flows kept and dropped.
+func TestE2ETmuxLiveRetention(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("end-to-end test skipped under -short and -race (the binary in tmux is not raced)")
+	}
+	tmux, dir, bin := e2eBinary(t)
+	data, err := os.ReadFile(filepath.Join("testdata", "mix40.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "ret.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	// --idle 0: mix40's flows end within 5 s, and a grace of 5 s keeps a
+	// flow from the count that long after its last packet; the second copy
+	// of the capture, an hour later, puts the first out of that grace.
+	later := shiftPcap(data, time.Hour)
+	sess := startTmux(t, tmux, "retain", dir, "sh", "-c",
+		"cat "+fifo+" | env TERM=xterm-256color NO_COLOR=1 "+bin+" --retain-flows 10 --idle 0 -")
+	w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(later[24:]); err != nil {
+		t.Fatal(err)
+	}
+	s := sess.screenHas("LIVE stdin", "40 dropped (")
+	if !regexp.MustCompile(`40 dropped \(\d+ ok, \d+ failed\)`).MatchString(s) {
+		t.Fatalf("the live line does not say what was dropped:\n%s", s)
+	}
+	w.Close()
+	s = sess.screenHas("flows kept (", "dropped)", "input ended")
+	got := regexp.MustCompile(`([\d,]+) flows kept \(([\d,]+) dropped\)`).FindStringSubmatch(s)
+	if got == nil {
+		t.Fatalf("the header does not count kept and dropped flows:\n%s", s)
+	}
+	kept, _ := strconv.Atoi(strings.ReplaceAll(got[1], ",", ""))
+	dropped, _ := strconv.Atoi(strings.ReplaceAll(got[2], ",", ""))
+	if kept != 40 || dropped != 40 {
+		t.Errorf("%d kept, %d dropped: want the second copy kept (within 5 s of the newest packet) and the first dropped:\n%s", kept, dropped, s)
+	}
+	sess.send("q")
+}
+
+// shiftPcap is a little-endian pcap with every record d later.
+func shiftPcap(data []byte, d time.Duration) []byte {
+	out := bytes.Clone(data)
+	for off := 24; off+16 <= len(out); {
+		sec := binary.LittleEndian.Uint32(out[off:])
+		binary.LittleEndian.PutUint32(out[off:], sec+uint32(d/time.Second))
+		off += 16 + int(binary.LittleEndian.Uint32(out[off+8:]))
+	}
+	return out
 }

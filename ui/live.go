@@ -105,10 +105,13 @@ func (m Model) liveLine() string {
 		fmt.Sprintf("%.0f pkts/s", l.packetRate()),
 		plural(len(l.fails), "failure")+"/min",
 		count(int64(len(l.open)))+" open",
-		count(int64(p.packets))+" pkts",
-		count(int64(m.flowCount()))+" flows",
 	)
-	if r := m.retained; r.On {
+	r := m.retained
+	if d := r.Dropped(); d > 0 { // before the totals: the list no longer holds every flow
+		parts = append(parts, fmt.Sprintf("%s dropped (%s ok, %s failed)", count(int64(d)), count(int64(r.OK)), count(int64(r.Failed))))
+	}
+	parts = append(parts, count(int64(p.packets))+" pkts", count(int64(m.flowCount()))+" flows")
+	if r.On {
 		parts = append(parts, retentionText(r))
 	}
 	parts = append(parts, humanBytes(p.bytes))
@@ -124,8 +127,8 @@ func (m Model) liveLine() string {
 	return line + "  " + keys
 }
 
-// retentionText says what live input keeps and what it dropped: "keeps
-// 20,000 finished (ok 10m, failed 1h): dropped 1,234 ok, 56 failed".
+// retentionText says what live input keeps: "keeps 20,000 finished
+// (ok 10m, failed 1h)".
 func retentionText(r model.Retained) string {
 	var keeps []string
 	if r.Limits.Flows > 0 {
@@ -141,11 +144,7 @@ func retentionText(r model.Retained) string {
 	if len(ages) > 0 {
 		keeps = append(keeps, "("+strings.Join(ages, ", ")+")")
 	}
-	s := "keeps " + strings.Join(keeps, " ")
-	if r.Dropped() == 0 {
-		return s + ": none dropped"
-	}
-	return s + ": dropped " + count(int64(r.OK)) + " ok, " + count(int64(r.Failed)) + " failed"
+	return "keeps " + strings.Join(keeps, " ")
 }
 
 // shortDur is 10m, 1h, 1h30m, 90s.

@@ -69,7 +69,7 @@ func TestRetentionDropsFromList(t *testing.T) {
 	if m.flowCount() != 7 || !strings.Contains(s, "7 flows") {
 		t.Errorf("count %d, want 7 shown:\n%s", m.flowCount(), s)
 	}
-	if !strings.Contains(s, "keeps 20,000 finished (ok 10m, failed 1h): dropped 2 ok, 1 failed") {
+	if !strings.Contains(s, "3 dropped (2 ok, 1 failed)") || !strings.Contains(s, "keeps 20,000 finished (ok 10m, failed 1h)") {
 		t.Errorf("the live line does not say what retention did:\n%s", s)
 	}
 	total := 0
