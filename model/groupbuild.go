@@ -78,6 +78,13 @@ func (x *GroupIndex) Group(vis []int32, by []GroupKey, span Span, buckets int, c
 	}
 	next = nil
 
+	if col == GroupByKey {
+		gr.ranks[0] = x.rank(k1, gr.dict[0])
+		if len(by) > 1 {
+			gr.ranks[1] = x.rank(keyPos(contrast), gr.dict[1])
+		}
+	}
+
 	// The groups' slots are built in parts over the cores, each part a run
 	// of groups with about the same number of flows: first-level slots in
 	// place (their number is known), second-level ones in the part's own

@@ -25,6 +25,7 @@ type Grouper struct {
 	keys    []string    // slots[i]'s value of its level, as Value formats it
 	keyIDs  []uint32    // from a GroupIndex, instead of keys: slots[i]'s value number in dict
 	dict    [2][]string // from a GroupIndex: each level's values by number
+	ranks   [2][]uint32 // from a GroupIndex, sorting by key: each level's values' ranks in text order
 	addrs   map[addrSlotKey]int32
 	names   map[nameSlotKey]int32
 	spark   []int32 // each failing slot's buckets, one run of buckets each
@@ -440,8 +441,19 @@ func (s *GroupSet) group(id int32, key []string) Group {
 // in col's order. Large sets go by a stable radix sort on integer keys,
 // as a million comparisons of groups would not fit the view's budget.
 func (gr *Grouper) sortSlots(ids []int32, col GroupColumn) {
-	if col == GroupByKey || len(ids) < 256 {
+	if len(ids) < 2 {
+		return
+	}
+	rank := gr.keyRank(ids)
+	if col == GroupByKey && rank == nil || len(ids) < 256 {
 		gr.compareSort(ids, col)
+		return
+	}
+	if col == GroupByFlows { // flows, then failures, then flows: one key
+		radixSortStable(ids, func(id int32) uint64 {
+			s := gr.slots.at(id)
+			return uint64(math.MaxUint32-uint32(s.flows))<<32 | uint64(math.MaxUint32-uint32(s.failures))
+		})
 		return
 	}
 	counts := func(id int32) uint64 { // failures, then flows, both most first
@@ -450,20 +462,54 @@ func (gr *Grouper) sortSlots(ids []int32, col GroupColumn) {
 	}
 	radixSortStable(ids, counts)
 	switch col {
-	case GroupByFlows:
-		radixSortStable(ids, func(id int32) uint64 { return math.MaxUint32 - uint64(uint32(gr.slots.at(id).flows)) })
+	case GroupByKey: // the values' ranks in text order
+		radixSortStable(ids, func(id int32) uint64 { return uint64(rank[gr.keyIDs[id]]) })
 	case GroupByShare:
 		radixSortStable(ids, func(id int32) uint64 {
 			s := gr.slots.at(id)
 			return ^math.Float64bits(share(int(s.failures), int(s.flows))) // shares are >= 0: bits order as values
 		})
-	case GroupByFirst: // nanoseconds, then seconds: exact however far the time
-		radixSortStable(ids, func(id int32) uint64 { return uint64(gr.slots.at(id).first.nsec) })
-		radixSortStable(ids, func(id int32) uint64 { return uint64(gr.slots.at(id).first.sec) ^ 1<<63 })
+	case GroupByFirst:
+		gr.sortTimes64(ids, func(s *groupSlot) instant { return s.first }, false)
 	case GroupByLast:
-		radixSortStable(ids, func(id int32) uint64 { return ^uint64(gr.slots.at(id).last.nsec) })
-		radixSortStable(ids, func(id int32) uint64 { return ^(uint64(gr.slots.at(id).last.sec) ^ 1<<63) })
+		gr.sortTimes64(ids, func(s *groupSlot) instant { return s.last }, true)
 	}
+}
+
+// keyRank is, from a GroupIndex grouping in key order, the rank in text
+// order of each value number of ids' level; nil otherwise.
+func (gr *Grouper) keyRank(ids []int32) []uint32 {
+	if gr.keyIDs == nil {
+		return nil
+	}
+	if gr.slots.at(ids[0]).parent >= 0 {
+		return gr.ranks[1]
+	}
+	return gr.ranks[0]
+}
+
+// sortTimes64 sorts ids by a slot's time (latest first when desc), stably:
+// in one pass on nanoseconds from the earliest when every time is within
+// 285 years of it, else on nanoseconds then seconds, exact however far.
+func (gr *Grouper) sortTimes64(ids []int32, at func(*groupSlot) instant, desc bool) {
+	flip := uint64(0)
+	if desc {
+		flip = math.MaxUint64
+	}
+	lo, hi := at(gr.slots.at(ids[0])).sec, at(gr.slots.at(ids[0])).sec
+	for _, id := range ids {
+		sec := at(gr.slots.at(id)).sec
+		lo, hi = min(lo, sec), max(hi, sec)
+	}
+	if hi >= lo && uint64(hi)-uint64(lo) < 9e9 { // 9e9 s in ns fits an int64
+		radixSortStable(ids, func(id int32) uint64 {
+			t := at(gr.slots.at(id))
+			return flip ^ (uint64(t.sec-lo)*1e9 + uint64(t.nsec))
+		})
+		return
+	}
+	radixSortStable(ids, func(id int32) uint64 { return flip ^ uint64(at(gr.slots.at(id)).nsec) })
+	radixSortStable(ids, func(id int32) uint64 { return flip ^ (uint64(at(gr.slots.at(id)).sec) ^ 1<<63) })
 }
 
 // compareSort is sortSlots by comparisons: the key order, small sets, and

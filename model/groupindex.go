@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
 )
@@ -30,6 +31,8 @@ type GroupIndex struct {
 	zeroIDs [numGroupKeys]uint32   // its value numbers, once zeroSet
 	zeroSet bool
 	recent  [numGroupKeys]recentValue // each key's last value looked up
+	rankMu  sync.Mutex                // groupings in commands may run at once
+	rankOf  [numGroupKeys][]uint32    // per key: each value's rank in text order, for as many values
 	// The span, kept as rows are set; stale when a row that held one of
 	// its ends moved inwards (then Span reads every row again).
 	from, to instant
@@ -221,6 +224,32 @@ func (x *GroupIndex) Span() Span {
 		x.stale = false
 	}
 	return Span{x.from.time(), x.to.time()}
+}
+
+// rank is each of key k's values' rank in text order (equal texts share
+// one), worked out again only when the key has new values since: sorting
+// a million groups by key then reads integers, not strings.
+func (x *GroupIndex) rank(k int, vals []string) []uint32 {
+	x.rankMu.Lock()
+	defer x.rankMu.Unlock()
+	if r := x.rankOf[k]; len(r) == len(vals) {
+		return r
+	}
+	order := make([]uint32, len(vals))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return strings.Compare(vals[a], vals[b]) })
+	r := make([]uint32, len(vals))
+	for i, id := range order {
+		if i > 0 && vals[id] == vals[order[i-1]] {
+			r[id] = r[order[i-1]]
+		} else {
+			r[id] = uint32(i)
+		}
+	}
+	x.rankOf[k] = r
+	return r
 }
 
 // bucketer is Span.Bucket for instants, without making a time.Time per

@@ -32,7 +32,11 @@ func loadFlows(t testing.TB, path string) []Flow {
 // randomFlows are flows with a few clients, servers and outcomes, some
 // times before 1970 and past 2262, and some rows left empty (a batch's
 // flows come in any order, so the explorer holds places not filled yet).
-func randomFlows(n int) []Flow {
+func randomFlows(n int) []Flow { return randomFlowsIn(n, true) }
+
+// randomFlowsIn is randomFlows, with or without the far times and empty
+// places (whose times are the zero time).
+func randomFlowsIn(n int, far bool) []Flow {
 	r := rand.New(rand.NewPCG(3, 4))
 	t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 	outs := []Outcome{OK, Alert, Reset, Partial, Resumed, NoServerHello}
@@ -40,19 +44,23 @@ func randomFlows(n int) []Flow {
 	for i := range flows {
 		f := &flows[i]
 		f.Flow = &decode.Flow{TLS: &decode.TLSFacts{}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}}
-		if i%101 == 7 {
+		if far && i%101 == 7 {
 			continue // an empty place
 		}
 		f.ID = i + 1
 		f.Client = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, byte(r.IntN(8)), byte(r.IntN(40))}), 4000)
 		f.Server = netip.AddrPortFrom(netip.AddrFrom4([4]byte{192, 0, 2, byte(r.IntN(5))}), 443)
 		f.Outcome = outs[r.IntN(len(outs))]
-		f.First = t0.Add(time.Duration(r.IntN(3600)) * time.Second)
+		f.First = t0.Add(time.Duration(r.Int64N(int64(time.Hour)))) // to the nanosecond
 		switch i % 997 {
 		case 1:
-			f.First = time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC)
+			if far {
+				f.First = time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC)
+			}
 		case 2:
-			f.First = time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC)
+			if far {
+				f.First = time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC)
+			}
 		}
 		f.Last = f.First.Add(time.Duration(r.IntN(5000)) * time.Millisecond)
 	}
@@ -64,7 +72,7 @@ func randomFlows(n int) []Flow {
 // failures concentrate) and for pairs, in every order, over all flows and
 // over a filtered subset in another order, with and without timings.
 func TestGroupIndexEqualsGrouper(t *testing.T) {
-	sets := map[string][]Flow{"random": randomFlows(5000)}
+	sets := map[string][]Flow{"random": randomFlows(5000), "random within an hour": randomFlowsIn(5000, false)}
 	for _, p := range []string{"../testdata/demo.pcapng", "../testdata/synth-mix.pcapng", "../testdata/captures/contrast.pcap"} {
 		sets[filepath.Base(p)] = loadFlows(t, p)
 	}
