@@ -100,15 +100,17 @@ func (r *shardRun) checkHanded(t *testing.T, where string) {
 }
 
 // feedSharded adds in to a Sharded of n shards in batches of size packets, taking
-// the changed flows after every batch.
-func feedSharded(t *testing.T, in shardInput, n, size int, tcpOnly bool, maxHeld int64) (shardRun, *decode.Sharded) {
+// the changed flows after every batch (and, with hand, recording them as
+// they were for checkHanded).
+func feedSharded(t *testing.T, in shardInput, n, size int, tcpOnly, hand bool) (shardRun, *decode.Sharded) {
 	s := decode.NewSharded(n, tcpOnly)
-	s.SetMaxHeld(maxHeld)
 	prepare := s.Predecode()
 	var run shardRun
 	take := func() {
 		got := s.TakeDirty(nil)
-		run.hand(t, got)
+		if hand {
+			run.hand(t, got)
+		}
 		var b [][2]uint64
 		for _, f := range got {
 			b = append(b, [2]uint64{uint64(f.ID), f.Version})
@@ -149,7 +151,7 @@ func TestShardedIsOneAnalyzer(t *testing.T) {
 	in := loadShardInput(t)
 	for _, tcpOnly := range []bool{false, true} {
 		for _, size := range []int{7, 1000} {
-			want, _ := feedSharded(t, in, 1, size, tcpOnly, 0)
+			want, _ := feedSharded(t, in, 1, size, tcpOnly, false)
 			decrypted := 0
 			for _, f := range want.flows {
 				if f.TLS.Decrypt.Decrypted() {
@@ -161,7 +163,7 @@ func TestShardedIsOneAnalyzer(t *testing.T) {
 			}
 			for _, n := range []int{2, 3, 8} {
 				t.Run(fmt.Sprintf("tcpOnly=%v/batch=%d/shards=%d", tcpOnly, size, n), func(t *testing.T) {
-					got, s := feedSharded(t, in, n, size, tcpOnly, 0)
+					got, s := feedSharded(t, in, n, size, tcpOnly, true)
 					if s.Shards() != n {
 						t.Fatalf("%d shards", s.Shards())
 					}
