@@ -456,24 +456,33 @@ func (gr *Grouper) sortSlots(ids []int32, col GroupColumn) {
 		})
 		return
 	}
-	counts := func(id int32) uint64 { // failures, then flows, both most first
-		s := gr.slots.at(id)
+	counts := func(s *groupSlot) uint64 { // failures, then flows, both most first
 		return uint64(math.MaxUint32-uint32(s.failures))<<32 | uint64(math.MaxUint32-uint32(s.flows))
 	}
-	radixSortStable(ids, counts)
+	// col's key, then counts: both read in one pass over the slots.
+	var primary func(s *groupSlot, id int32) uint64
 	switch col {
 	case GroupByKey: // the values' ranks in text order
-		radixSortStable(ids, func(id int32) uint64 { return uint64(rank[gr.keyIDs[id]]) })
+		primary = func(_ *groupSlot, id int32) uint64 { return uint64(rank[gr.keyIDs[id]]) }
 	case GroupByShare:
-		radixSortStable(ids, func(id int32) uint64 {
-			s := gr.slots.at(id)
+		primary = func(s *groupSlot, _ int32) uint64 {
 			return ^math.Float64bits(share(int(s.failures), int(s.flows))) // shares are >= 0: bits order as values
-		})
-	case GroupByFirst:
-		gr.sortTimes64(ids, func(s *groupSlot) instant { return s.first }, false)
-	case GroupByLast:
-		gr.sortTimes64(ids, func(s *groupSlot) instant { return s.last }, true)
+		}
+	case GroupByFirst, GroupByLast:
+		if primary = gr.timeKey(ids, col == GroupByLast); primary == nil {
+			radixSortStable(ids, func(id int32) uint64 { return counts(gr.slots.at(id)) })
+			gr.sortTimesFar(ids, col == GroupByLast)
+			return
+		}
 	}
+	if primary == nil {
+		radixSortStable(ids, func(id int32) uint64 { return counts(gr.slots.at(id)) })
+		return
+	}
+	radixSortStable2(ids, func(id int32) (uint64, uint64) {
+		s := gr.slots.at(id)
+		return primary(s, id), counts(s)
+	})
 }
 
 // keyRank is, from a GroupIndex grouping in key order, the rank in text
@@ -488,13 +497,15 @@ func (gr *Grouper) keyRank(ids []int32) []uint32 {
 	return gr.ranks[0]
 }
 
-// sortTimes64 sorts ids by a slot's time (latest first when desc), stably:
-// in one pass on nanoseconds from the earliest when every time is within
-// 285 years of it, else on nanoseconds then seconds, exact however far.
-func (gr *Grouper) sortTimes64(ids []int32, at func(*groupSlot) instant, desc bool) {
+// timeKey is a slot's first (or, when last, its last) time as a 64-bit
+// key in order (latest first when last): nanoseconds from the earliest
+// when every time is within 285 years of it, else a key that orders by
+// seconds only (nil then: the caller sorts with sortTimesFar).
+func (gr *Grouper) timeKey(ids []int32, last bool) func(*groupSlot, int32) uint64 {
+	at := func(s *groupSlot) instant { return s.first }
 	flip := uint64(0)
-	if desc {
-		flip = math.MaxUint64
+	if last {
+		at, flip = func(s *groupSlot) instant { return s.last }, math.MaxUint64
 	}
 	lo, hi := at(gr.slots.at(ids[0])).sec, at(gr.slots.at(ids[0])).sec
 	for _, id := range ids {
@@ -502,11 +513,22 @@ func (gr *Grouper) sortTimes64(ids []int32, at func(*groupSlot) instant, desc bo
 		lo, hi = min(lo, sec), max(hi, sec)
 	}
 	if hi >= lo && uint64(hi)-uint64(lo) < 9e9 { // 9e9 s in ns fits an int64
-		radixSortStable(ids, func(id int32) uint64 {
-			t := at(gr.slots.at(id))
+		return func(s *groupSlot, _ int32) uint64 {
+			t := at(s)
 			return flip ^ (uint64(t.sec-lo)*1e9 + uint64(t.nsec))
-		})
-		return
+		}
+	}
+	return nil
+}
+
+// sortTimesFar sorts ids, already in counts order, by first (or last,
+// latest first) time over time.Time's whole range: nanoseconds, then
+// seconds.
+func (gr *Grouper) sortTimesFar(ids []int32, last bool) {
+	at := func(s *groupSlot) instant { return s.first }
+	flip := uint64(0)
+	if last {
+		at, flip = func(s *groupSlot) instant { return s.last }, math.MaxUint64
 	}
 	radixSortStable(ids, func(id int32) uint64 { return flip ^ uint64(at(gr.slots.at(id)).nsec) })
 	radixSortStable(ids, func(id int32) uint64 { return flip ^ (uint64(at(gr.slots.at(id)).sec) ^ 1<<63) })
@@ -529,9 +551,13 @@ func slotStat(s *groupSlot) groupStat {
 }
 
 // radixSortStable sorts ids by key, keeping the order of equal keys: LSD
-// by bytes, skipping the bytes every key shares (a million one-flow groups
-// differ in one or two).
+// by bytes (by 16-bit digits from 64k ids: half the passes), skipping the
+// digits every key shares (a million one-flow groups differ in one or two).
 func radixSortStable(ids []int32, key func(int32) uint64) {
+	if len(ids) >= 1<<16 {
+		radixSort16(ids, key)
+		return
+	}
 	type rec struct {
 		k  uint64
 		id int32
@@ -559,6 +585,94 @@ func radixSortStable(ids []int32, key func(int32) uint64) {
 			v := byte(r.k >> (8 * d))
 			b[pos[v]] = r
 			pos[v]++
+		}
+		a, b = b, a
+	}
+	for i := range a {
+		ids[i] = a[i].id
+	}
+}
+
+// radixSortStable2 sorts ids by a first key, then a second, keeping the
+// order of equal pairs: both keys are read once, in the ids' order.
+func radixSortStable2(ids []int32, key func(int32) (uint64, uint64)) {
+	type rec struct {
+		k  [2]uint64 // second key, first key: least significant first
+		id int32
+	}
+	bits := 8
+	if len(ids) >= 1<<16 {
+		bits = 16
+	}
+	size, digits := 1<<bits, 64/bits
+	a := make([]rec, len(ids))
+	hist := make([]int32, 2*digits*size) // digit d (of both keys) counts at d*size
+	for i, id := range ids {
+		k1, k2 := key(id)
+		a[i] = rec{[2]uint64{k2, k1}, id}
+		for d := range 2 * digits {
+			v := a[i].k[d/digits] >> (bits * (d % digits)) & uint64(size-1)
+			hist[d*size+int(v)]++
+		}
+	}
+	var b []rec
+	for d := range 2 * digits {
+		h := hist[d*size : (d+1)*size]
+		digit := func(r *rec) uint64 { return r.k[d/digits] >> (bits * (d % digits)) & uint64(size-1) }
+		if int(h[digit(&a[0])]) == len(a) {
+			continue // every key has this digit
+		}
+		if b == nil {
+			b = make([]rec, len(ids))
+		}
+		sum := int32(0)
+		for v, n := range h {
+			h[v], sum = sum, sum+n
+		}
+		for i := range a {
+			v := digit(&a[i])
+			b[h[v]] = a[i]
+			h[v]++
+		}
+		a, b = b, a
+	}
+	for i := range a {
+		ids[i] = a[i].id
+	}
+}
+
+// radixSort16 is radixSortStable by 16-bit digits.
+func radixSort16(ids []int32, key func(int32) uint64) {
+	type rec struct {
+		k  uint64
+		id int32
+	}
+	a := make([]rec, len(ids))
+	hist := make([]int32, 4<<16) // digit d's counts at d<<16
+	for i, id := range ids {
+		k := key(id)
+		a[i] = rec{k, id}
+		for d := range 4 {
+			hist[d<<16|int(uint16(k>>(16*d)))]++
+		}
+	}
+	var b []rec
+	for d := range 4 {
+		h := hist[d<<16 : (d+1)<<16]
+		if int(h[uint16(a[0].k>>(16*d))]) == len(a) {
+			continue // every key has this digit
+		}
+		if b == nil {
+			b = make([]rec, len(ids))
+		}
+		sum := int32(0)
+		for v, n := range h { // counts become where each digit's run starts
+			h[v], sum = sum, sum+n
+		}
+		for _, r := range a {
+			v := uint16(r.k >> (16 * d))
+			b[h[v]] = r
+			h[v]++
 		}
 		a, b = b, a
 	}

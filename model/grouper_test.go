@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -58,6 +59,58 @@ func radixOrderEqualsComparisons(t *testing.T, far bool) {
 			}
 			t.Errorf("by %s: the radix order differs from comparisons at %d: %+v vs %+v", col, i,
 				*gr.slots.at(radix[i]), *gr.slots.at(ref[i]))
+		}
+	}
+}
+
+// TestRadixSortStable: both digit sizes sort as a stable sort by key
+// does, with keys that differ only in high digits, only in low ones, and
+// everywhere.
+func TestRadixSortStable(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{300, 1 << 16, 100_000} {
+		for _, mask := range []uint64{0xff, 0xffff_0000_0000_0000, 0x00ff_ff00_00ff_0f00, ^uint64(0)} {
+			keys := make([]uint64, n)
+			for i := range keys {
+				keys[i] = r.Uint64() & mask
+			}
+			got, want := make([]int32, n), make([]int32, n)
+			for i := range got {
+				got[i], want[i] = int32(i), int32(i)
+			}
+			radixSortStable(got, func(id int32) uint64 { return keys[id] })
+			slices.SortStableFunc(want, func(a, b int32) int { return cmp.Compare(keys[a], keys[b]) })
+			if !slices.Equal(got, want) {
+				t.Fatalf("%d keys masked %#x: radix order differs from a stable sort", n, mask)
+			}
+		}
+	}
+}
+
+// TestRadixSortStable2: sorting by two keys in one is a stable sort by the
+// first key, then the second, at both digit sizes.
+func TestRadixSortStable2(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{300, 1 << 16, 100_000} {
+		for _, mask := range []uint64{0x3, 0xffff_0000_0000_0000, ^uint64(0)} {
+			k1, k2 := make([]uint64, n), make([]uint64, n)
+			for i := range k1 {
+				k1[i], k2[i] = r.Uint64()&mask, r.Uint64()&0x0f00_0000_0000_0003
+			}
+			got, want := make([]int32, n), make([]int32, n)
+			for i := range got {
+				got[i], want[i] = int32(i), int32(i)
+			}
+			radixSortStable2(got, func(id int32) (uint64, uint64) { return k1[id], k2[id] })
+			slices.SortStableFunc(want, func(a, b int32) int {
+				if c := cmp.Compare(k1[a], k1[b]); c != 0 {
+					return c
+				}
+				return cmp.Compare(k2[a], k2[b])
+			})
+			if !slices.Equal(got, want) {
+				t.Fatalf("%d keys masked %#x: order differs from a stable sort", n, mask)
+			}
 		}
 	}
 }
