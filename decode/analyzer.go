@@ -321,10 +321,14 @@ func (f *Flow) copyInto(c *Flow) {
 	if f.TLS != emptyTLS {
 		t := *f.TLS
 		t.Alerts = slices.Clone(t.Alerts)
-		t.Decrypt = t.Decrypt.clone()
-		if t.SSLv2 != nil {
-			v2 := *t.SSLv2 // its encrypted record counts go up in place
-			t.SSLv2 = &v2
+		if t.TLSRare != emptyRare && t.TLSRare != nil {
+			r := *t.TLSRare
+			r.Decrypt = r.Decrypt.clone()
+			if r.SSLv2 != nil {
+				v2 := *r.SSLv2 // its encrypted record counts go up in place
+				r.SSLv2 = &v2
+			}
+			t.TLSRare = &r
 		}
 		c.TLS = &t
 	}

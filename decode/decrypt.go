@@ -100,7 +100,7 @@ func (fs *flowState) matchKeys(random [32]byte) {
 		return
 	}
 	fs.dec = &decryptState{stage: [2]int{stageHandshake, stageHandshake}}
-	fs.f.TLS.Decrypt = &DecryptFacts{secrets: sec, clientRandom: random, ClientCertificates: -1}
+	fs.rare().Decrypt = &DecryptFacts{secrets: sec, clientRandom: random, ClientCertificates: -1}
 }
 
 // start13 derives the TLS 1.3 record keys once the ServerHello named the suite.
@@ -219,7 +219,7 @@ func (fs *flowState) decrypted(s *dirState, d Dir, r record) {
 		fs.decryptedAlert(d, plain, r.length)
 	case tlswire.ContentApplicationData:
 		if st == stageEarly {
-			e := &f.TLS.EarlyData
+			e := &fs.rare().EarlyData
 			e.Records++
 			e.Bytes += int64(len(plain))
 			if e.Records == 1 {

@@ -7,6 +7,6 @@ import "reflect"
 // (Flow.TLS, TCPFacts.StreamFacts): the tests and fuzz targets that feed
 // captures check it after each.
 func EmptyTLSWritten() bool {
-	return !reflect.DeepEqual(*emptyTLS, TLSFacts{}) || *emptyStream != StreamFacts{} ||
-		!reflect.DeepEqual(*noFlow, Flow{TLS: emptyTLS, TCP: TCPFacts{StreamFacts: emptyStream}})
+	return !reflect.DeepEqual(*emptyTLS, TLSFacts{TLSRare: emptyRare}) || *emptyRare != TLSRare{} ||
+		*emptyStream != StreamFacts{} || !reflect.DeepEqual(*noFlow, Flow{TLS: emptyTLS, TCP: TCPFacts{StreamFacts: emptyStream}})
 }

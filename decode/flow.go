@@ -150,53 +150,64 @@ func (n NetSide) Has(b NetBits) bool { return n.Bits&b == b }
 
 // TLSFacts covers what the TLS (or plaintext) bytes said.
 type TLSFacts struct {
-	Seen       bool   // some TLS record or SSLv2 hello was parsed
-	NotTLS     string // sniffed protocol when the first bytes were not TLS ("HTTP", "SSH", ...; "unknown")
-	StartTLS   string // "SMTP", "IMAP", ... when TLS started after a plaintext upgrade
-	Tunnel     string // host:port an HTTP CONNECT or SOCKS5 request asked the proxy for (as sent)
-	SSLv2Hello bool
-	SSLv2      *SSLv2Facts // a pure SSL 2.0 handshake (SERVER-HELLO or CLIENT-MASTER-KEY seen)
+	// What most TLS flows never have (a plaintext protocol, a problem, a
+	// HelloRetryRequest, a key log ...): never nil in a flow the analyzer
+	// made. A flow without any points at one shared zero value, which
+	// nothing may write; its fields read as TLSFacts' own.
+	*TLSRare
 
 	// Hellos are shared by every flow that sent the same one (decode/hellos.go):
 	// their Random and SessionID are cleared; SessionIDs has the flow's own.
 	ClientHello       *tlswire.ClientHello // the first ClientHello
-	ClientHello2      *tlswire.ClientHello // the ClientHello after a HelloRetryRequest
-	HelloRetry        *tlswire.ServerHello
 	ServerHello       *tlswire.ServerHello
 	Certificates      []tlswire.Certificate
 	CertificateTotal  int
 	ServerKeyExchange *tlswire.ServerKeyExchangeInfo
-	CertRequest       *tlswire.CertificateRequestInfo
-	TicketIssued      bool // NewSessionTicket seen in clear
-	CCS               [2]bool
-	Finished          [2]bool // Finished sent (read in clear, or the encrypted record that must be it)
-	Encrypted         [2]bool // this direction switched to encrypted records
 	AppData           [2]AppDataFacts
-	EarlyData         AppDataFacts // TLS 1.3 0-RTT: client application data sent before the server's flight
 	Alerts            []AlertFact
 	SessionIDs        [2][]byte // legacy session IDs of the first ClientHello and the ServerHello
 
-	ClientHelloLen      int32 // bytes of the ClientHello handshake message
-	ClientHelloSegments int32 // TCP segments the ClientHello arrived in
-	ClientHelloRetrans  int32 // retransmitted segments carrying ClientHello bytes
-	ClientHelloAcked    bool  // the server acknowledged every ClientHello byte
-	ClientHelloEnd      int32 // offset in the client's stream just past the ClientHello (0 = unknown: no SYN seen)
-	ClientAckedBytes    int32 // how far into the client's stream the server acknowledged before its ServerHello
-
-	FirstEncrypted [2]int32 // length of the first encrypted record after the hellos, per direction (0 = none)
-	Problem        [2]string
-	ServerPlain    string        // the server's first plaintext line (up to maxPlainReply bytes) when it did not answer in TLS
-	NotKept        string        // a handshake message over the size cap, passed over (what and how large)
-	Decrypt        *DecryptFacts // what the key log unlocked; nil when it had no secrets for this flow
-
 	JA3Hash, JA3SHash, JA4 string // fingerprints (the full JA3 strings are not kept: memory per flow)
+
+	ClientHelloLen      int32    // bytes of the ClientHello handshake message
+	ClientHelloSegments int32    // TCP segments the ClientHello arrived in
+	ClientHelloRetrans  int32    // retransmitted segments carrying ClientHello bytes
+	ClientHelloEnd      int32    // offset in the client's stream just past the ClientHello (0 = unknown: no SYN seen)
+	ClientAckedBytes    int32    // how far into the client's stream the server acknowledged before its ServerHello
+	FirstEncrypted      [2]int32 // length of the first encrypted record after the hellos, per direction (0 = none)
+
+	Seen             bool // some TLS record or SSLv2 hello was parsed
+	ClientHelloAcked bool // the server acknowledged every ClientHello byte
+	TicketIssued     bool // NewSessionTicket seen in clear
+	CCS              [2]bool
+	Finished         [2]bool // Finished sent (read in clear, or the encrypted record that must be it)
+	Encrypted        [2]bool // this direction switched to encrypted records
 }
 
-// emptyTLS and emptyStream are the facts of every flow that has none yet:
-// read only. flowState.tls and flowState.stream give a flow its own before
-// the first write.
+// TLSRare is the part of TLSFacts most flows never set.
+type TLSRare struct {
+	NotTLS      string // sniffed protocol when the first bytes were not TLS ("HTTP", "SSH", ...; "unknown")
+	StartTLS    string // "SMTP", "IMAP", ... when TLS started after a plaintext upgrade
+	Tunnel      string // host:port an HTTP CONNECT or SOCKS5 request asked the proxy for (as sent)
+	ServerPlain string // the server's first plaintext line (up to maxPlainReply bytes) when it did not answer in TLS
+	NotKept     string // a handshake message over the size cap, passed over (what and how large)
+	Problem     [2]string
+
+	SSLv2        *SSLv2Facts          // a pure SSL 2.0 handshake (SERVER-HELLO or CLIENT-MASTER-KEY seen)
+	ClientHello2 *tlswire.ClientHello // the ClientHello after a HelloRetryRequest
+	HelloRetry   *tlswire.ServerHello
+	CertRequest  *tlswire.CertificateRequestInfo
+	Decrypt      *DecryptFacts // what the key log unlocked; nil when it had no secrets for this flow
+	EarlyData    AppDataFacts  // TLS 1.3 0-RTT: client application data sent before the server's flight
+	SSLv2Hello   bool
+}
+
+// emptyTLS, emptyRare and emptyStream are the facts of every flow that
+// has none yet: read only. flowState.tls, flowState.rare and
+// flowState.stream give a flow its own before the first write.
 var (
-	emptyTLS    = &TLSFacts{}
+	emptyRare   = &TLSRare{}
+	emptyTLS    = &TLSFacts{TLSRare: emptyRare}
 	emptyStream = &StreamFacts{}
 )
 

@@ -133,9 +133,19 @@ func (fs *flowState) state(d Dir) *dirState {
 // shares emptyTLS until then (see Flow.TLS).
 func (fs *flowState) tls() *TLSFacts {
 	if fs.f.TLS == emptyTLS || fs.f.TLS == nil {
-		fs.f.TLS = new(TLSFacts)
+		fs.f.TLS = &TLSFacts{TLSRare: emptyRare}
 	}
 	return fs.f.TLS
+}
+
+// rare returns the flow's own TLSRare, made on the first write: the flow
+// shares emptyRare until then (see TLSFacts.TLSRare).
+func (fs *flowState) rare() *TLSRare {
+	t := fs.tls()
+	if t.TLSRare == emptyRare || t.TLSRare == nil {
+		t.TLSRare = new(TLSRare)
+	}
+	return t.TLSRare
 }
 
 // finished is the decoding state of every direction that needs no more
@@ -179,8 +189,8 @@ func (fs *flowState) stopClosed() {
 
 // problem records why direction d stopped being decoded.
 func (fs *flowState) problem(d Dir, why string) {
-	if t := fs.tls(); t.Problem[d] == "" {
-		t.Problem[d] = why
+	if fs.f.TLS.Problem[d] == "" {
+		fs.rare().Problem[d] = why
 	}
 	fs.salvage(d)
 	fs.stop(d)
@@ -257,7 +267,9 @@ func (fs *flowState) flipTLS() {
 	swap2(&f.TLS.Encrypted)
 	swap2(&f.TLS.AppData)
 	swap2(&f.TLS.FirstEncrypted)
-	swap2(&f.TLS.Problem)
+	if r := f.TLS.TLSRare; r != emptyRare {
+		swap2(&r.Problem)
+	}
 	if dc := f.TLS.Decrypt; dc != nil {
 		swap2(&dc.Records)
 		swap2(&dc.AppProtocol)

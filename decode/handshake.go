@@ -178,7 +178,7 @@ func (fs *flowState) passOver(s *dirState, typ uint8, n int, read string) {
 		read = "passed over, its contents not kept"
 	}
 	if fs.f.TLS.NotKept == "" {
-		fs.f.TLS.NotKept = fmt.Sprintf("the %s's %s message (%d bytes) is over the %d-byte cap: %s",
+		fs.rare().NotKept = fmt.Sprintf("the %s's %s message (%d bytes) is over the %d-byte cap: %s",
 			d, messageName(typ), n, maxHandshakeBuf, read)
 	}
 }
@@ -214,7 +214,7 @@ func (fs *flowState) message(s *dirState, typ uint8, body []byte) {
 		f.TLS.ServerKeyExchange = &info
 	case tlswire.CertificateRequest:
 		info := tlswire.ParseCertificateRequest(body, fs.tls13)
-		f.TLS.CertRequest = &info
+		fs.rare().CertRequest = &info
 	case tlswire.NewSessionTicket:
 		f.TLS.TicketIssued = true
 	case tlswire.Finished:
@@ -260,7 +260,7 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 		}
 		f.TLS.JA3Hash, f.TLS.JA4 = fs.shared.intern.fingerprints(ch)
 	case f.TLS.HelloRetry != nil && f.TLS.ClientHello2 == nil:
-		f.TLS.ClientHello2 = ch
+		fs.rare().ClientHello2 = ch
 	}
 }
 
@@ -313,7 +313,7 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 func (fs *flowState) helloRetry(d Dir, sh *tlswire.ServerHello, length int) {
 	fs.tls13 = true
 	if fs.f.TLS.HelloRetry == nil {
-		fs.f.TLS.HelloRetry = sh
+		fs.rare().HelloRetry = sh
 	}
 	fs.event(d, EvHelloRetry, sh.CipherSuite, length)
 	fs.lastMsg = "HelloRetryRequest"
@@ -378,7 +378,7 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 		if fs.dec != nil && fs.dec.suite == nil {
 			fs.dec.early++
 		}
-		e := &f.TLS.EarlyData
+		e := &fs.rare().EarlyData
 		e.Records++
 		e.Bytes += int64(length)
 		if e.Records == 1 {

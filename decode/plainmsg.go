@@ -33,7 +33,7 @@ func (fs *flowState) plainMsgs(s *dirState, b []byte) []byte {
 		buf = buf[n:]
 		s.lines++
 		if target != "" && fs.f.TLS.Tunnel == "" {
-			fs.f.TLS.Tunnel = fs.shared.intern.str(target)
+			fs.rare().Tunnel = fs.shared.intern.str(target)
 		}
 		switch ev {
 		case tlswire.PlainAsk:

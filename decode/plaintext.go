@@ -60,13 +60,13 @@ func (fs *flowState) decide(s *dirState, d Dir, b []byte) []byte {
 		fs.event(d, EvPlaintext, 0, len(b))
 	}
 	if d == FromServer && fs.f.TLS.ServerPlain == "" && fs.f.TLS.StartTLS == "" {
-		fs.f.TLS.ServerPlain = fs.shared.intern.str(string(plainReplyLine(b)))
+		fs.rare().ServerPlain = fs.shared.intern.str(string(plainReplyLine(b)))
 	}
 	if !tlswire.CanStartTLS(proto) {
 		if d == FromServer && fs.d[FromClient] == nil {
 			// A banner before the client said anything: keep the client's
 			// side open, since a ClientHello sent into it is the finding.
-			fs.f.TLS.NotTLS = cmp.Or(proto, "unknown")
+			fs.rare().NotTLS = cmp.Or(proto, "unknown")
 			fs.stop(FromServer)
 			return nil
 		}
@@ -74,7 +74,7 @@ func (fs *flowState) decide(s *dirState, d Dir, b []byte) []byte {
 		return nil
 	}
 	if fs.f.TLS.StartTLS == "" {
-		fs.f.TLS.NotTLS = proto
+		fs.rare().NotTLS = proto
 	}
 	if proto == "PostgreSQL" {
 		if d == FromClient && bytes.HasPrefix(b, postgresSSLRequest) {
@@ -108,7 +108,7 @@ func (fs *flowState) notTLS(proto string) {
 	if proto == "" {
 		proto = "unknown"
 	}
-	fs.f.TLS.NotTLS = proto
+	fs.rare().NotTLS = proto
 	fs.stop(FromClient)
 	fs.stop(FromServer)
 }
@@ -153,9 +153,9 @@ func (fs *flowState) plainLines(s *dirState, b []byte) []byte {
 
 // upgrade switches to TLS after an accepted STARTTLS.
 func (fs *flowState) upgrade(s *dirState) {
-	f := fs.f
-	f.TLS.StartTLS = fs.plain
-	f.TLS.NotTLS = ""
+	r := fs.rare()
+	r.StartTLS = fs.plain
+	r.NotTLS = ""
 	s.mode = modeTLS
 	s.line = nil
 	fs.event(fs.dirOf(s), EvStartTLS, 0, 0)
@@ -183,7 +183,7 @@ func (fs *flowState) sslv2(s *dirState, b []byte) []byte {
 	s.v2 = nil
 	s.mode = modeTLS
 	fs.f.TLS.Seen = true
-	fs.f.TLS.SSLv2Hello = true
+	fs.rare().SSLv2Hello = true
 	if err != nil {
 		fs.problem(d, "SSLv2-compatible ClientHello unreadable: "+err.Error())
 		return nil

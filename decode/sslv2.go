@@ -58,7 +58,7 @@ func (fs *flowState) sslv2Records(s *dirState, b []byte) []byte {
 // sslv2Facts returns the flow's SSL 2.0 facts, made on first use.
 func (fs *flowState) sslv2Facts() *SSLv2Facts {
 	if fs.f.TLS.SSLv2 == nil {
-		fs.f.TLS.SSLv2 = &SSLv2Facts{}
+		fs.rare().SSLv2 = &SSLv2Facts{}
 	}
 	return fs.f.TLS.SSLv2
 }

@@ -36,7 +36,7 @@ func cmpHello(sni string) *tlswire.ClientHello {
 // cmpWorking is a flow whose TLS 1.3 handshake completed with
 // TLS_AES_128_GCM_SHA256 over x25519.
 func cmpWorking(id int, server, sni string, at time.Duration) Flow {
-	f := Flow{Flow: &decode.Flow{TLS: &decode.TLSFacts{}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, ID: id, Client: netip.MustParseAddrPort("10.0.0.1:40000"), Server: netip.MustParseAddrPort(server),
+	f := Flow{Flow: &decode.Flow{TLS: &decode.TLSFacts{TLSRare: &decode.TLSRare{}}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, ID: id, Client: netip.MustParseAddrPort("10.0.0.1:40000"), Server: netip.MustParseAddrPort(server),
 		First: cmpT0.Add(at), Last: cmpT0.Add(at + time.Second)}}
 	f.TLS.ClientHello = cmpHello(sni)
 	f.TLS.ClientHelloLen, f.TLS.ClientHelloSegments = 512, 1
@@ -48,7 +48,7 @@ func cmpWorking(id int, server, sni string, at time.Duration) Flow {
 
 // cmpFailing is a flow whose server answered its ClientHello with a fatal alert.
 func cmpFailing(id int, server, sni string, at time.Duration, alert uint8) Flow {
-	f := Flow{Flow: &decode.Flow{TLS: &decode.TLSFacts{}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, ID: id, Client: netip.MustParseAddrPort("10.0.0.2:40000"), Server: netip.MustParseAddrPort(server),
+	f := Flow{Flow: &decode.Flow{TLS: &decode.TLSFacts{TLSRare: &decode.TLSRare{}}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, ID: id, Client: netip.MustParseAddrPort("10.0.0.2:40000"), Server: netip.MustParseAddrPort(server),
 		First: cmpT0.Add(at), Last: cmpT0.Add(at + time.Second)}}
 	f.TLS.ClientHello = cmpHello(sni)
 	f.TLS.ClientHelloLen, f.TLS.ClientHelloSegments = 512, 1
@@ -292,7 +292,7 @@ func TestReadingSaysWhenNothingStandsOut(t *testing.T) {
 		}
 	}
 	noCH := cmpFailing(1, "192.0.2.1:443", "", 0, 0)
-	noCH.TLS = &decode.TLSFacts{}
+	noCH.TLS = &decode.TLSFacts{TLSRare: &decode.TLSRare{}}
 	noCH.Verdict = Verdict{Outcome: NoSYNACK, Badge: "NO SYN-ACK", Stage: StageTCP}
 	wantReading(t, readingOf(noCH, cmpWorking(2, "192.0.2.1:443", "api.example", 0)), "sent no ClientHello (NO SYN-ACK, stopped at tcp)")
 }

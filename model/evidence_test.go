@@ -21,7 +21,7 @@ type ev struct {
 var t0 = time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
 
 func evFlow(events ...ev) *decode.Flow {
-	f := &decode.Flow{TLS: &decode.TLSFacts{}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, ID: 1, Client: netip.MustParseAddrPort("10.0.0.1:40000"),
+	f := &decode.Flow{TLS: &decode.TLSFacts{TLSRare: &decode.TLSRare{}}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, ID: 1, Client: netip.MustParseAddrPort("10.0.0.1:40000"),
 		Server: netip.MustParseAddrPort("10.0.0.2:443"), First: t0, Last: t0}
 	for _, e := range events {
 		at := t0.Add(time.Duration(e.ms * float64(time.Millisecond)))

@@ -281,7 +281,7 @@ func variedFlows(n int) []Flow {
 	for i := range flows {
 		f := &flows[i]
 		f.ID = i + 1
-		f.TLS = &decode.TLSFacts{}
+		f.TLS = &decode.TLSFacts{TLSRare: &decode.TLSRare{}}
 		f.TCP.StreamFacts = &decode.StreamFacts{}
 		f.Client = eps[rng.IntN(len(eps))]
 		if rng.IntN(2) == 0 {

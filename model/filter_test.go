@@ -37,7 +37,7 @@ type testFlow struct {
 var testBase = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 
 func (t testFlow) build() Flow {
-	f := decode.Flow{TLS: &decode.TLSFacts{}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}},
+	f := decode.Flow{TLS: &decode.TLSFacts{TLSRare: &decode.TLSRare{}}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}},
 		ID:     t.id,
 		Client: netip.MustParseAddrPort(t.client),
 		Server: netip.MustParseAddrPort(t.server),
@@ -393,7 +393,7 @@ func bigFlows(n int) []Flow {
 		o := Outcomes[i*7%len(Outcomes)]
 		f := &flows[i]
 		f.ID = i + 1
-		f.TLS = &decode.TLSFacts{}
+		f.TLS = &decode.TLSFacts{TLSRare: &decode.TLSRare{}}
 		f.TCP.StreamFacts = &decode.StreamFacts{}
 		f.Client = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), uint16(30000+i%30000))
 		f.Server = netip.AddrPortFrom(netip.AddrFrom4([4]byte{192, 0, 2, byte(i % 50)}), []uint16{443, 8443, 993}[i%3])

@@ -63,7 +63,7 @@ func keyPos(k GroupKey) int {
 
 // NewGroupIndex makes an empty index.
 func NewGroupIndex() *GroupIndex {
-	zero := &Flow{Flow: &decode.Flow{TLS: &decode.TLSFacts{}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}}}
+	zero := &Flow{Flow: &decode.Flow{TLS: &decode.TLSFacts{TLSRare: &decode.TLSRare{}}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}}}
 	return &GroupIndex{addrs: map[addrSlotKey]uint32{}, names: map[nameSlotKey]uint32{}, zero: zero}
 }
 

@@ -49,7 +49,7 @@ func TestAppendFlowMatchesEncodingJSON(t *testing.T) {
 			ServerHello:  &tlswire.ServerHello{ALPN: hostile, KeyShareGroup: tlswire.VersionTLS13, SelectedPSK: -1},
 			Certificates: []tlswire.Certificate{{Subject: hostile, Issuer: hostile, SANs: []string{hostile}}, {Error: hostile}},
 			Alerts:       []decode.AlertFact{{Level: 2, Description: 40}, {Encrypted: true, Length: 19}},
-			Problem:      [2]string{hostile, ""}, StartTLS: hostile, NotTLS: hostile,
+			TLSRare:      &decode.TLSRare{Problem: [2]string{hostile, ""}, StartTLS: hostile, NotTLS: hostile},
 		}},
 		Verdict: Verdict{Diagnosis: hostile, Who: hostile, Badge: hostile},
 	}

@@ -50,8 +50,8 @@ func TestKeyedJSONMatchesEncodingJSON(t *testing.T) {
 	if n < 20 {
 		t.Fatalf("only %d keyed flows compared", n)
 	}
-	f := &Flow{Flow: &decode.Flow{ID: 3, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, TLS: &decode.TLSFacts{Decrypt: &decode.DecryptFacts{
+	f := &Flow{Flow: &decode.Flow{ID: 3, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, TLS: &decode.TLSFacts{TLSRare: &decode.TLSRare{Decrypt: &decode.DecryptFacts{
 		Failed: hostile, EncExt: &tlswire.EncryptedExtensionsInfo{ALPN: hostile, EarlyData: true},
-		ClientCertificates: 2, AppProtocol: [2]string{"h2", ""}}}}}
+		ClientCertificates: 2, AppProtocol: [2]string{"h2", ""}}}}}}
 	compareFlowJSON(t, "hostile decryption", f)
 }

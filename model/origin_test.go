@@ -75,7 +75,7 @@ func TestBundledResetsLookGenuine(t *testing.T) {
 func TestCloseOriginTests(t *testing.T) {
 	base := func() decode.Flow {
 		var f decode.Flow
-		f.TLS = &decode.TLSFacts{}
+		f.TLS = &decode.TLSFacts{TLSRare: &decode.TLSRare{}}
 		f.TCP.StreamFacts = &decode.StreamFacts{}
 		f.TCP.SYN, f.TCP.SYNACK, f.TCP.RST[server] = true, true, true
 		f.TCP.Net[client] = decode.NetSide{TTL: 64, Bits: decode.NetSeen}

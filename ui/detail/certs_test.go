@@ -18,7 +18,7 @@ import (
 func TestPaneSaysSignatureNotChecked(t *testing.T) {
 	at := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
 	var df decode.Flow
-	df.TLS = &decode.TLSFacts{}
+	df.TLS = &decode.TLSFacts{TLSRare: &decode.TLSRare{}}
 	df.TCP.StreamFacts = &decode.StreamFacts{}
 	df.ID, df.First, df.Last = 1, at, at
 	df.TLS.Certificates = []tlswire.Certificate{{
