@@ -24,8 +24,9 @@ import (
 // first packet, exactly as one analyzer gives them, and the memory budget
 // is checked across all of them.
 
-// MaxShards bounds the shards: past it, the meeting at each batch costs
-// more than another core gives.
+// MaxShards bounds the shards: each step of a batch starts a goroutine per
+// shard, and a 512 KiB batch of small packets (some 8,000 SYNs) split
+// further would leave each shard a hundred packets or fewer per step.
 const MaxShards = 64
 
 // Sharded is an Analyzer spread over shards; with one shard it is that
@@ -303,8 +304,8 @@ func (s *Sharded) settle() {
 }
 
 // enforce is heldBudget.enforce across all shards, between batches: past
-// the budget, the directions that hold most (the lower ID first among
-// equals) stop until a quarter of it is free. Within a batch the shards
+// the budget, the directions that hold most (the lower ID, then the
+// client's side, first among equals) stop until a quarter of it is free. Within a batch the shards
 // may go over by about what the batch carries (512 KiB of packets); which
 // flows stop does not depend on the number of shards.
 func (s *Sharded) enforce() {
@@ -324,7 +325,7 @@ func (s *Sharded) enforce() {
 		}
 	}
 	slices.SortFunc(s.holders, func(x, y shardHolding) int {
-		return cmp.Or(cmp.Compare(y.s.held, x.s.held), cmp.Compare(x.id, y.id))
+		return cmp.Or(cmp.Compare(y.s.held, x.s.held), cmp.Compare(x.id, y.id), cmp.Compare(x.s.dir, y.s.dir))
 	})
 	for _, h := range s.holders {
 		if s.Held() <= limit-limit/4 {
