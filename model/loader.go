@@ -70,19 +70,28 @@ var (
 	shardCount      int
 )
 
+// bytesPerShard: a file gets at most one shard per this many bytes (eight
+// 512 KiB batches), so a 9 MB file on a 64-core machine is not cut 64 ways.
+const bytesPerShard = 4 << 20
+
 // shardsFor is how many shards analyse src: one per core (GOMAXPROCS) for
 // a file of known size big enough to gain from it, else one, which is the
 // analyzer alone on the loader's goroutine. Input of unknown size (a pipe,
 // live capture) stays on one: its batches are small and come as packets
 // arrive.
 func shardsFor(src *capture.Source) int {
-	if size := src.Size(); size < 0 || size < minShardedBytes {
-		return 1
-	}
-	if shardCount > 0 {
+	if shardCount > 0 && src.Size() >= minShardedBytes {
 		return shardCount
 	}
-	return runtime.GOMAXPROCS(0)
+	return shardsOf(src.Size(), runtime.GOMAXPROCS(0))
+}
+
+// shardsOf is shardsFor for a file of size bytes (-1: unknown) on procs cores.
+func shardsOf(size int64, procs int) int {
+	if size < 0 || size < minShardedBytes {
+		return 1
+	}
+	return int(min(int64(procs), max(2, size/bytesPerShard)))
 }
 
 // SetKeyLog gives the load secrets to decrypt TLS handshakes with (nil:

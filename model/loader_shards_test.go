@@ -181,3 +181,20 @@ func TestLoaderShardsClassifyBatches(t *testing.T) {
 		t.Fatalf("outcomes %v, want 1000 refused and 2000 unanswered", counts)
 	}
 }
+
+// TestShardsOf: one shard per core for a big file, one for a small one or
+// a pipe, and never more than one per 4 MiB.
+func TestShardsOf(t *testing.T) {
+	for _, c := range []struct {
+		size        int64
+		procs, want int
+	}{
+		{-1, 8, 1}, {1 << 20, 8, 1}, {8<<20 - 1, 8, 1},
+		{8 << 20, 8, 2}, {9 << 20, 64, 2}, {40 << 20, 64, 10}, {1 << 30, 64, 64}, {1 << 30, 2, 2},
+		{1 << 30, 1, 1}, {660 << 20, 16, 16},
+	} {
+		if got := shardsOf(c.size, c.procs); got != c.want {
+			t.Errorf("%d bytes on %d cores: %d shards, want %d", c.size, c.procs, got, c.want)
+		}
+	}
+}
