@@ -25,7 +25,7 @@ func defaultLiveLimits() liveLimits {
 // spoolSize is --spool: a size, or 0 to keep no packets.
 type spoolSize int64
 
-func (b *spoolSize) String() string { return formatSize(int64(*b)) }
+func (b *spoolSize) String() string { return model.SizeWord(int64(*b)) }
 
 func (b *spoolSize) Set(s string) error {
 	if strings.TrimSpace(s) == "0" {
@@ -37,7 +37,7 @@ func (b *spoolSize) Set(s string) error {
 		return fmt.Errorf("want a size such as 256M or 1G, or 0 for none")
 	}
 	if n < 1<<20 {
-		return fmt.Errorf("%s is below the 1M minimum (0 turns the spool off)", formatSize(n))
+		return fmt.Errorf("%s is below the 1M minimum (0 turns the spool off)", model.SizeWord(n))
 	}
 	*b = spoolSize(n)
 	return nil

@@ -191,7 +191,7 @@ func loadInputs(ctx context.Context, paths []string, stderr io.Writer, packetsOn
 	}
 	if n := l.Stats().HeldDropped; n > 0 {
 		say(stderr, "pcapsurgery: warning: %s: the memory budget for held bytes (--max-held %s) was reached; %d flow direction%s stopped being decoded and show PARTIAL\n",
-			path, formatSize(maxHeld), n, plural(n))
+			path, model.SizeWord(maxHeld), n, plural(n))
 	}
 	return l, exitOK
 }

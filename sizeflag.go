@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -21,7 +20,7 @@ const minMaxHeld = 1 << 20
 // "MiB" mean the same).
 type byteSize int64
 
-func (b *byteSize) String() string { return formatSize(int64(*b)) }
+func (b *byteSize) String() string { return model.SizeWord(int64(*b)) }
 
 func (b *byteSize) Set(s string) error {
 	n, ok := model.ParseSize(strings.TrimSpace(s))
@@ -29,22 +28,10 @@ func (b *byteSize) Set(s string) error {
 		return fmt.Errorf("want a size such as 512M or 2G")
 	}
 	if n < minMaxHeld {
-		return fmt.Errorf("%s is below the %s minimum", formatSize(n), formatSize(minMaxHeld))
+		return fmt.Errorf("%s is below the %s minimum", model.SizeWord(n), model.SizeWord(minMaxHeld))
 	}
 	*b = byteSize(n)
 	return nil
-}
-
-func formatSize(n int64) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%dG", n>>30)
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%dM", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%dK", n>>10)
-	}
-	return strconv.FormatInt(n, 10)
 }
 
 // maxHeldFlag adds --max-held to a command's flags.

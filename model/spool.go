@@ -56,7 +56,7 @@ func (l *Loader) prepare() func(*capture.Batch) {
 // spoolNote says how far back the spool reaches: "it keeps the newest 256M
 // of the input: packet 51234 (14:02:03.123) on".
 func spoolNote(st capture.SpoolState) string {
-	s := "the export spool keeps the newest " + sizeWord(st.Max) + " of the input"
+	s := "the export spool keeps the newest " + SizeWord(st.Max) + " of the input"
 	if st.Left {
 		s += fmt.Sprintf(": packet %d", st.First.Index)
 		if !st.FirstAt.IsZero() {
@@ -70,8 +70,9 @@ func spoolNote(st capture.SpoolState) string {
 	return s
 }
 
-// sizeWord is a size as the flags take it: 256M, 1G, 1500K.
-func sizeWord(n int64) string {
+// SizeWord is a size as the flags take it: 256M, 1G, 1500K (an odd
+// count: "1500 bytes").
+func SizeWord(n int64) string {
 	switch {
 	case n >= 1<<30 && n%(1<<30) == 0:
 		return fmt.Sprintf("%dG", n>>30)
