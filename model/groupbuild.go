@@ -196,8 +196,10 @@ func mergeParts(gr *Grouper, set *GroupSet, parts []*groupBuild, two bool) {
 				s.spark += off
 			}
 		}
-		for t := b.from; t < b.to; t++ {
-			fix(gr.slots.at(int32(t)))
+		if off > 0 { // the first part's runs are where they were
+			for t := b.from; t < b.to; t++ {
+				fix(gr.slots.at(int32(t)))
+			}
 		}
 		for t, c := range b.conc {
 			if set.conc == nil {
@@ -212,11 +214,13 @@ func mergeParts(gr *Grouper, set *GroupSet, parts []*groupBuild, two bool) {
 		if b.subs.len() == 0 {
 			continue // a part without groups
 		}
-		for i := range b.subs.len() {
-			fix(b.subs.at(int32(i)))
+		if off > 0 {
+			for i := range b.subs.len() {
+				fix(b.subs.at(int32(i)))
+			}
 		}
 		base := gr.slots.appendStore(&b.subs)
-		gr.keyIDs = append(gr.keyIDs, make([]uint32, gr.slots.len()-len(gr.keyIDs))...)
+		gr.keyIDs = slices.Grow(gr.keyIDs, gr.slots.len()-len(gr.keyIDs))[:gr.slots.len()]
 		copy(gr.keyIDs[base:], b.subKeys)
 		gr.nsub += b.subs.len()
 		first := int32(len(set.subs))
