@@ -19,17 +19,7 @@ import (
 // the list while batches keep coming (the held updates are counted, the
 // list keeps its flows) and p again shows every one of them.
 func TestLivePauseHoldsUpdates(t *testing.T) {
-	data, err := os.ReadFile(capturePath(t, "tls12-openssl.pcap"))
-	if err != nil {
-		t.Skip(err)
-	}
-	src, err := capture.NewSource(bytes.NewReader(data), -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, flows := loadTestdata(t, "mix40.pcap")
-	m := New(Options{Path: "-", Loader: model.NewLoader(src)})
-	m = drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m, flows := liveExplorer(t, Options{Path: "-"})
 	batch := func(fs []model.Flow, packets int, at time.Duration) {
 		t.Helper()
 		m = drive(t, m, loadBatchMsg{Batch: model.Batch{Flows: fs, BytesRead: int64(packets) * 300, Total: -1, Packets: packets}, Elapsed: at})
@@ -65,18 +55,8 @@ func TestLivePauseHoldsUpdates(t *testing.T) {
 // packets (they are missing from what is on screen), right after LIVE so
 // that an 80-column line keeps it; nothing is said while there are none.
 func TestLiveSaysKernelDrops(t *testing.T) {
-	data, err := os.ReadFile(capturePath(t, "tls12-openssl.pcap"))
-	if err != nil {
-		t.Skip(err)
-	}
-	src, err := capture.NewSource(bytes.NewReader(data), -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, flows := loadTestdata(t, "mix40.pcap")
 	var drops uint64
-	m := New(Options{Iface: "eth0 port 443", Loader: model.NewLoader(src), KernelDrops: func() uint64 { return drops }})
-	m = drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m, flows := liveExplorer(t, Options{Iface: "eth0 port 443", KernelDrops: func() uint64 { return drops }})
 	m = drive(t, m, loadBatchMsg{Batch: model.Batch{Flows: flows[:10], BytesRead: 3000, Total: -1, Packets: 100}, Elapsed: time.Second})
 	if s := screen(m); !strings.Contains(s, "LIVE eth0 port 443:") || strings.Contains(s, "DROPPED") {
 		t.Fatalf("before any drop:\n%s", s)
@@ -88,4 +68,22 @@ func TestLiveSaysKernelDrops(t *testing.T) {
 	if !strings.Contains(s, "LIVE eth0 port 443:  KERNEL DROPPED 1,234 pkts") {
 		t.Errorf("the live line does not say the kernel dropped packets:\n%s", s)
 	}
+}
+
+// liveExplorer is an 80x24 explorer with opts on live input (a loader over
+// a source of unknown size, never run: the test sends its batches), and
+// mix40's flows to send.
+func liveExplorer(t *testing.T, opts Options) (Model, []model.Flow) {
+	t.Helper()
+	data, err := os.ReadFile(capturePath(t, "tls12-openssl.pcap"))
+	if err != nil {
+		t.Skip(err)
+	}
+	src, err := capture.NewSource(bytes.NewReader(data), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, flows := loadTestdata(t, "mix40.pcap")
+	opts.Loader = model.NewLoader(src)
+	return drive(t, New(opts), tea.WindowSizeMsg{Width: 80, Height: 24}), flows
 }
