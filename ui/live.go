@@ -173,15 +173,32 @@ func (m Model) togglePause() (Model, tea.Cmd) {
 func (m Model) holding() bool { return m.inflight > 0 || m.live != nil && m.live.paused }
 
 // mergePending folds the held batches into one once there are many, so a
-// long pause holds each changed flow once, not each of its updates.
-func mergePending(bs []model.Batch) []model.Batch {
+// long pause holds each changed flow once, not each of its updates. Flows
+// retention dropped meanwhile go from the fold, and of the dropped IDs only
+// those of flows the list holds (at most lastHeld) are kept: a pause of an
+// hour on a busy pipe holds what retention keeps, not every flow that
+// passed.
+func mergePending(bs []model.Batch, lastHeld int) []model.Batch {
 	if len(bs) < 32 {
 		return bs
+	}
+	gone := map[int]bool{}
+	var dropped []int
+	for _, b := range bs {
+		for _, id := range b.Dropped {
+			gone[id] = true
+			if id <= lastHeld {
+				dropped = append(dropped, id)
+			}
+		}
 	}
 	at := map[int]int{}
 	var flows []model.Flow
 	for _, b := range bs {
 		for _, f := range b.Flows {
+			if gone[f.ID] {
+				continue
+			}
 			if i, ok := at[f.ID]; ok {
 				flows[i] = f
 				continue
@@ -191,10 +208,6 @@ func mergePending(bs []model.Batch) []model.Batch {
 		}
 	}
 	last := bs[len(bs)-1]
-	last.Flows = flows
-	last.Dropped = nil
-	for _, b := range bs {
-		last.Dropped = append(last.Dropped, b.Dropped...)
-	}
+	last.Flows, last.Dropped = flows, dropped
 	return []model.Batch{last}
 }

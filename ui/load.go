@@ -95,7 +95,11 @@ func (m Model) onBatch(msg loadBatchMsg) (Model, tea.Cmd) {
 		}
 	}
 	if m.holding() {
-		m.pending = mergePending(append(m.pending, msg.Batch))
+		lastHeld := 0
+		if n := len(m.flows); n > 0 {
+			lastHeld = m.flows[n-1].ID
+		}
+		m.pending = mergePending(append(m.pending, msg.Batch), lastHeld)
 		return m, tea.Batch(cmds...)
 	}
 	cmds = append(cmds, m.apply(msg.Batch), m.afterReload())

@@ -170,3 +170,39 @@ func TestRetentionSqueeze(t *testing.T) {
 		t.Errorf("opened flow %d, want 41", m.detail.FlowID())
 	}
 }
+
+// TestRetentionWhilePaused: a long pause holds what retention keeps, not
+// every flow that passed: flows that came and went while paused are not
+// held, flows the list holds that were dropped go on resume, and the
+// counts add up.
+func TestRetentionWhilePaused(t *testing.T) {
+	all := mix(t)
+	m := liveModel(t, 160, 40, all)
+	m, _ = m.togglePause()
+	r := model.Retained{On: true, Limits: model.DefaultRetention}
+	for k := 1; k <= 100; k++ {
+		f := all[k%40].Copy() // the facts are shared with the flows held
+		f.ID = 40 + k
+		drop := []int{}
+		if k > 1 {
+			drop = append(drop, 40+k-1) // the flow of the batch before: came and went while paused
+		}
+		if k <= 10 {
+			drop = append(drop, k) // flows the list holds
+		}
+		r.OK += len(drop)
+		m = drive(t, m, loadBatchMsg{Batch: model.Batch{Flows: []model.Flow{f}, Total: -1, Packets: 1000 + k, Dropped: drop, Retained: r}, Elapsed: time.Duration(k) * time.Second})
+	}
+	held := 0
+	for _, b := range m.pending {
+		held += len(b.Flows) + len(b.Dropped)
+	}
+	if held > 2*32 { // up to 31 batches wait unmerged, each with a flow and a dropped ID or two
+		t.Errorf("the pause holds %d flows and dropped IDs for 100 batches; it must not grow with the flows that passed", held)
+	}
+	m, _ = m.togglePause()
+	m = driveCmd(t, m, nil)
+	if m.flowCount() != 31 || m.flowByID(140) == nil || m.flowByID(5) != nil || m.flowByID(100) != nil {
+		t.Errorf("after resuming: %d flows (want 30 of the first 40 and flow 140)", m.flowCount())
+	}
+}
