@@ -6,11 +6,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -25,15 +23,9 @@ func TestE2ETmuxLivePipe(t *testing.T) {
 		t.Skip("end-to-end test skipped under -short and -race (the binary in tmux is not raced)")
 	}
 	tmux, dir, bin := e2eBinary(t)
-	data, err := os.ReadFile(filepath.Join("testdata", "mix40.pcap"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := mix40Capture(t)
 	head, recs := data[:24], splitRecords(data[24:])
-	fifo := filepath.Join(dir, "in.fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("no FIFO here: %v", err)
-	}
+	fifo := e2eFIFO(t, dir, "in.fifo")
 	sess := startTmux(t, tmux, "live", dir, "sh", "-c", "cat "+fifo+" | env TERM=xterm-256color NO_COLOR=1 "+bin+" -")
 	w, err := os.OpenFile(fifo, os.O_WRONLY, 0) // waits for cat to open it
 	if err != nil {
@@ -98,14 +90,8 @@ func TestE2ETmuxLiveRetention(t *testing.T) {
 		t.Skip("end-to-end test skipped under -short and -race (the binary in tmux is not raced)")
 	}
 	tmux, dir, bin := e2eBinary(t)
-	data, err := os.ReadFile(filepath.Join("testdata", "mix40.pcap"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fifo := filepath.Join(dir, "ret.fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("no FIFO here: %v", err)
-	}
+	data := mix40Capture(t)
+	fifo := e2eFIFO(t, dir, "ret.fifo")
 	// --idle 0: mix40's flows end within 5 s, and a grace of 5 s keeps a
 	// flow from the count that long after its last packet; the second copy
 	// of the capture, an hour later, puts the first out of that grace.

@@ -22,10 +22,7 @@ func TestE2ETmuxLiveSpool(t *testing.T) {
 		t.Skip("end-to-end test skipped under -short and -race (the binary in tmux is not raced)")
 	}
 	tmux, dir, bin := e2eBinary(t)
-	data, err := os.ReadFile(filepath.Join("testdata", "mix40.pcap"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := mix40Capture(t)
 	// One test, no subtests: a subtest's cleanup would kill its session
 	// and with it the tmux server the next one starts on.
 	for i, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT} {
@@ -34,10 +31,7 @@ func TestE2ETmuxLiveSpool(t *testing.T) {
 			if err := os.Mkdir(tmp, 0o700); err != nil {
 				t.Fatal(err)
 			}
-			fifo := filepath.Join(dir, "in"+strconv.Itoa(i)+".fifo")
-			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-				t.Skipf("no FIFO here: %v", err)
-			}
+			fifo := e2eFIFO(t, dir, "in"+strconv.Itoa(i)+".fifo")
 			sess := startTmux(t, tmux, "spool"+strconv.Itoa(i), dir, "sh", "-c",
 				"cat "+fifo+" | { env TMPDIR="+tmp+" TERM=xterm-256color NO_COLOR=1 "+bin+" -; echo EXITED; sleep 60; }")
 			w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
