@@ -12,6 +12,14 @@
 #   CHUNK=N            flows per gencap run; each run gets a fresh seed (default 20000)
 #   SAMPLE=N           seconds between RSS samples (default 5)
 #   GENCAP_DIR=DIR     gencap's source (default ../shared/tools/gencap from the repository)
+#   RATE=N             write N flows a second of wall time (e.g. RATE=20000): gencap workers make
+#                      chunks ahead into the temporary directory (fresh seeds throughout; two before
+#                      the clock starts, one while it runs) and the stream sends one every CHUNK/RATE
+#                      s; unset: as fast as one gencap writes.
+#                      The rate reached is printed at the end (the workers may fall behind)
+#   AHEAD=N            with RATE: chunks made before the clock starts, and kept ready while it runs
+#                      (default 6; each 20,000-flow chunk is about 84 MB of disk), so that the
+#                      workers' shortfall comes out of a stock instead of the rate
 #   FLAGS="..."        extra flags for pcapsurgery (e.g. --retain-flows 0 --retain-ok 0 --retain-failed 0
 #                      --idle 0 to keep every flow, as before retention)
 #
@@ -33,6 +41,10 @@ mode=${MODE:-summary} flags=${FLAGS:-}
 (cd "$gencap_dir" && go build -o "$tmp/gencap" .)
 
 stream() {
+  if [ -n "${RATE:-}" ]; then
+    paced_stream
+    return
+  fi
   local seed=1 end=$((SECONDS + dur))
   "$tmp/gencap" -o - -flows "$chunk" -bytes-per-flow 200 -rate 20000 -seed $seed 2>/dev/null
   while [ $SECONDS -lt $end ]; do
@@ -40,6 +52,46 @@ stream() {
     "$tmp/gencap" -o - -flows "$chunk" -bytes-per-flow 200 -rate 20000 -seed $seed 2>/dev/null | tail -c +25
   done
   echo "$seed" > "$tmp/runs"
+}
+
+# gen_ahead WORKER: makes the next chunk no other worker has claimed into $tmp/chunk.N.pcap, at
+# most AHEAD ahead of the stream, until the stream is done. Worker 2 stops when the clock starts:
+# while the stream runs, the generator must not take the cores the program being measured needs
+# (the stock made before covers what one worker cannot keep up with).
+gen_ahead() {
+  local w=$1 s=1
+  while [ ! -e "$tmp/stop" ] && ! { [ "$w" = 2 ] && [ -e "$tmp/started" ]; }; do
+    while [ "$(find "$tmp" -maxdepth 1 -name 'chunk.*.pcap' | wc -l)" -ge "${AHEAD:-6}" ] && [ ! -e "$tmp/stop" ]; do sleep 0.05; done
+    if mkdir "$tmp/claim.$s" 2>/dev/null; then
+      "$tmp/gencap" -o "$tmp/part.$s" -flows "$chunk" -bytes-per-flow 200 -rate 20000 -seed "$s" 2>/dev/null &&
+        mv "$tmp/part.$s" "$tmp/chunk.$s.pcap"
+    fi
+    s=$((s + 1))
+  done
+}
+
+# paced_stream sends the workers' chunks in seed order, one every CHUNK/RATE seconds of wall time.
+paced_stream() {
+  local seed=1 end t0 f
+  gen_ahead 1 &
+  gen_ahead 2 &
+  while [ "$(find "$tmp" -maxdepth 1 -name 'chunk.*.pcap' | wc -l)" -lt "${AHEAD:-6}" ]; do sleep 0.2; done
+  touch "$tmp/started"
+  t0=$(date +%s.%N) end=$((SECONDS + dur))
+  while :; do
+    f="$tmp/chunk.$seed.pcap"
+    while [ ! -e "$f" ]; do sleep 0.01; done
+    if [ "$seed" = 1 ]; then cat "$f"; else tail -c +25 "$f"; fi
+    rm -f "$f"
+    [ $SECONDS -ge $end ] && break
+    sleep "$(awk -v t0="$t0" -v n="$seed" -v c="$chunk" -v r="$RATE" -v now="$(date +%s.%N)" 'BEGIN {d = t0 + n * c / r - now; print (d > 0 ? d : 0)}')"
+    seed=$((seed + 1))
+  done
+  echo "$seed" > "$tmp/runs"
+  awk -v t0="$t0" -v n="$seed" -v c="$chunk" -v now="$(date +%s.%N)" 'BEGIN {printf "%.0f", n * c / (now - t0)}' > "$tmp/rate"
+  touch "$tmp/stop"
+  wait
+  rm -rf "$tmp"/chunk.*.pcap "$tmp"/part.* "$tmp"/claim.*
 }
 
 touch "$tmp/out.jsonl"
@@ -74,6 +126,7 @@ wait $pid || true
 runs=$(cat "$tmp/runs" 2>/dev/null || echo '?')
 echo "gencap runs: $runs x $chunk flows = $((${runs/\?/0} * chunk)) flows written; flows printed: $(wc -l < "$tmp/out.jsonl")"
 echo "peak RSS sampled: ${peak} MB"
+[ -s "$tmp/rate" ] && echo "rate reached: $(cat "$tmp/rate") flows/s of wall time (RATE=$RATE)"
 if [ "$mode" = explorer ]; then
   sleep 2
   tmux capture-pane -p -t "$sess" | head -3
