@@ -51,15 +51,7 @@ func groupingName(by []GroupKey) string {
 // explorer fills it when flows arrive (BenchmarkGroupIndexSet1M). Run
 // with -benchtime 3x.
 func BenchmarkGroup1M(b *testing.B) {
-	flows := flows1M(b)
-	x := NewGroupIndex()
-	for i := range flows {
-		x.Set(i, &flows[i])
-	}
-	vis := make([]int32, len(flows))
-	for i := range vis {
-		vis[i] = int32(i)
-	}
+	x, vis := indexed1M(b)
 	for _, by := range groupings {
 		col := GroupByFailures
 		b.Run(groupingName(by), func(b *testing.B) {
@@ -76,9 +68,9 @@ func BenchmarkGroup1M(b *testing.B) {
 	}
 }
 
-// BenchmarkRegroupOrder1M is the group view's s key at a million flows
-// grouped by client (a million groups): the same grouping in each order.
-func BenchmarkRegroupOrder1M(b *testing.B) {
+// indexed1M is flows1M in a group index, as the explorer fills it when
+// flows arrive, and every place visible.
+func indexed1M(b *testing.B) (*GroupIndex, []int32) {
 	flows := flows1M(b)
 	x := NewGroupIndex()
 	for i := range flows {
@@ -88,6 +80,13 @@ func BenchmarkRegroupOrder1M(b *testing.B) {
 	for i := range vis {
 		vis[i] = int32(i)
 	}
+	return x, vis
+}
+
+// BenchmarkRegroupOrder1M is the group view's s key at a million flows
+// grouped by client (a million groups): the same grouping in each order.
+func BenchmarkRegroupOrder1M(b *testing.B) {
+	x, vis := indexed1M(b)
 	for _, col := range GroupColumns {
 		b.Run(col.String(), func(b *testing.B) {
 			cpu0 := cpuTime()
