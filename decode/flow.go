@@ -120,7 +120,6 @@ type StreamFacts struct {
 
 	Sizes            [2]SegSizes // segment sizes sent, resent and acknowledged, for MTU black holes
 	TruncatedPayload [2]bool     // a payload-bearing packet was cut short in this direction
-	ReassemblyCapped [2]bool     // the per-direction buffer cap stopped decoding
 }
 
 // NetSide is one side of a flow as the network showed it, from its SYN or

@@ -238,7 +238,6 @@ func (fs *flowState) flip(basis ClientBasis) {
 		swap2(&s.Gap)
 		swap2(&s.TruncatedPayload)
 		swap2(&s.Uncaptured)
-		swap2(&s.ReassemblyCapped)
 		swap2(&s.HeldDropped)
 		swap2(&s.OutOfOrderSegments)
 		swap2(&s.Sizes)
