@@ -215,6 +215,14 @@ var (
 // checks. Never write through it.
 func NoFlow() *Flow { return noFlow }
 
+// NewFlow is an empty flow with parts of its own (TLS facts and their rare
+// part, stream facts), for code that builds a flow by hand and writes any
+// of its fields: tests, what-if comparisons. The analyzer's flows share
+// read-only empty parts until they need their own.
+func NewFlow() *Flow {
+	return &Flow{TLS: &TLSFacts{TLSRare: &TLSRare{}}, TCP: TCPFacts{StreamFacts: &StreamFacts{}}}
+}
+
 var noFlow = &Flow{TLS: emptyTLS, TCP: TCPFacts{StreamFacts: emptyStream}}
 
 // SSLv2Facts is what a pure SSL 2.0 handshake showed in clear.

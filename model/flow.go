@@ -21,8 +21,8 @@ func NewFlow(f decode.Flow) Flow {
 	return Flow{Flow: &f, Verdict: Classify(&f)}
 }
 
-// Empty is a place with no flow in it yet (ID 0): shared, read only.
-func Empty() Flow { return Flow{Flow: decode.NoFlow()} }
+// empty is a place with no flow in it yet (ID 0): shared, read only.
+var empty = Flow{Flow: decode.NoFlow()}
 
 // Copy returns f with its own copy of the decoded facts, which can then be
 // changed without touching f (what-if tests; hellos and certificates stay

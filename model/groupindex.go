@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/pcapsurgery/pcapsurgery/decode"
 )
 
 // GroupIndex keeps every flow's group keys as small integers, one column
@@ -63,8 +61,7 @@ func keyPos(k GroupKey) int {
 
 // NewGroupIndex makes an empty index.
 func NewGroupIndex() *GroupIndex {
-	zero := &Flow{Flow: &decode.Flow{TLS: &decode.TLSFacts{TLSRare: &decode.TLSRare{}}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}}}
-	return &GroupIndex{addrs: map[addrSlotKey]uint32{}, names: map[nameSlotKey]uint32{}, zero: zero}
+	return &GroupIndex{addrs: map[addrSlotKey]uint32{}, names: map[nameSlotKey]uint32{}, zero: &empty}
 }
 
 // Len is how many flows the index has rows for.

@@ -43,7 +43,7 @@ func randomFlowsIn(n int, far bool) []Flow {
 	flows := make([]Flow, n)
 	for i := range flows {
 		f := &flows[i]
-		f.Flow = &decode.Flow{TLS: &decode.TLSFacts{TLSRare: &decode.TLSRare{}}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}}
+		f.Flow = decode.NewFlow()
 		if far && i%101 == 7 {
 			continue // an empty place
 		}
