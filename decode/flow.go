@@ -156,8 +156,9 @@ type TLSFacts struct {
 	*TLSRare
 
 	// Hellos are shared by every flow that sent the same one (decode/hellos.go):
-	// their Random and SessionID are cleared; SessionIDs has the flow's own.
-	ClientHello       *tlswire.ClientHello // the first ClientHello
+	// their Random and SessionID are cleared; SessionIDs has the flow's own,
+	// and ClientHello.SNI the flow's server name.
+	ClientHello       *ClientHello // the first ClientHello
 	ServerHello       *tlswire.ServerHello
 	Certificates      []tlswire.Certificate
 	CertificateTotal  int
@@ -192,8 +193,8 @@ type TLSRare struct {
 	NotKept     string // a handshake message over the size cap, passed over (what and how large)
 	Problem     [2]string
 
-	SSLv2        *SSLv2Facts          // a pure SSL 2.0 handshake (SERVER-HELLO or CLIENT-MASTER-KEY seen)
-	ClientHello2 *tlswire.ClientHello // the ClientHello after a HelloRetryRequest
+	SSLv2        *SSLv2Facts  // a pure SSL 2.0 handshake (SERVER-HELLO or CLIENT-MASTER-KEY seen)
+	ClientHello2 *ClientHello // the ClientHello after a HelloRetryRequest
 	HelloRetry   *tlswire.ServerHello
 	CertRequest  *tlswire.CertificateRequestInfo
 	Decrypt      *DecryptFacts // what the key log unlocked; nil when it had no secrets for this flow

@@ -1,9 +1,12 @@
 package decode_test
 
 import (
+	"bytes"
 	"crypto/tls"
 	"fmt"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
@@ -15,8 +18,9 @@ import (
 // capture is read (B/flow), by kind of flow: a SYN nobody answered, a SYN
 // answered by a RST, and a full TLS 1.3 handshake with a little data and a
 // FIN each way (its hellos shared with the other flows, as one client
-// stack's are). Issue 13: a SYN-only or refused flow should cost a few
-// dozen bytes.
+// stack's are), and the same handshake with a server name of its own in
+// each flow, as on a busy capture (and in gencap's files). Issue 13: a
+// SYN-only or refused flow should cost a few dozen bytes.
 func BenchmarkFlowMemory(b *testing.B) {
 	cert, _ := synth.Cert(synth.New("10.0.0.1:40000", "10.0.0.2:443").TS, "www.example.test")
 	chunks, err := synth.Transcript(
@@ -25,6 +29,7 @@ func BenchmarkFlowMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	var names [][]byte // the server names of the flows made so far
 	kinds := []struct {
 		name  string
 		build func(c *synth.Conn)
@@ -33,18 +38,18 @@ func BenchmarkFlowMemory(b *testing.B) {
 		{"refused", func(c *synth.Conn) {
 			c.Append(c.Segment(true, synth.SYN, 999, nil), c.Segment(false, synth.RST|synth.ACK, 0, nil))
 		}},
-		{"handshake", func(c *synth.Conn) {
-			c.Handshake()
-			for _, ch := range chunks {
-				c.Send(ch.FromClient, ch.Data, 1400)
-			}
-			c.Close(true, false)
-			c.Close(false, false)
+		{"handshake", func(c *synth.Conn) { handshake(c, chunks, nil) }},
+		{"handshake-own-name", func(c *synth.Conn) {
+			// The same length, so the records' lengths stay right.
+			n := strconv.FormatInt(int64(len(names)), 36)
+			names = append(names, []byte(strings.Repeat("0", 3-len(n))+n+".example.test"))
+			handshake(c, chunks, names[len(names)-1])
 		}},
 	}
 	const flows = 5000
 	for _, k := range kinds {
 		b.Run(k.name, func(b *testing.B) {
+			names = names[:0]
 			var packets []capture.Packet
 			for i := range flows {
 				client := fmt.Sprintf("10.%d.%d.%d:%d", i>>16&255, i>>8&255, i&255, 40000+i%20000)
@@ -77,4 +82,19 @@ func BenchmarkFlowMemory(b *testing.B) {
 			b.ReportMetric(perFlow, "B/flow")
 		})
 	}
+}
+
+// handshake sends chunks over c between a SYN handshake and a FIN each way,
+// with sni in place of the client's www.example.test when it is not nil.
+func handshake(c *synth.Conn, chunks []synth.Chunk, sni []byte) {
+	c.Handshake()
+	for _, ch := range chunks {
+		data := ch.Data
+		if ch.FromClient && sni != nil {
+			data = bytes.Replace(data, []byte("www.example.test"), sni, 1)
+		}
+		c.Send(ch.FromClient, data, 1400)
+	}
+	c.Close(true, false)
+	c.Close(false, false)
 }

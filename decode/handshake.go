@@ -246,11 +246,11 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 	if fs.shared.keys != nil && f.TLS.ClientHello == nil {
 		fs.matchKeys(ch.Random)
 	}
-	ch = fs.shared.intern.sharedClientHello(ch)
+	hello := fs.shared.intern.sharedClientHello(ch)
 	switch {
 	case f.TLS.ClientHello == nil:
 		f.TLS.SessionIDs[FromClient] = sid
-		f.TLS.ClientHello = ch
+		f.TLS.ClientHello = hello
 		f.TLS.ClientHelloLen = int32(length)
 		f.TLS.ClientHelloSegments = max(s.chSegs+1, 1)
 		s.chDone = true
@@ -258,9 +258,9 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 		if fs.chEndOK && fs.hasISN[FromClient] {
 			f.TLS.ClientHelloEnd = max(int32(fs.chEnd-fs.isn[FromClient]-1), 0)
 		}
-		f.TLS.JA3Hash, f.TLS.JA4 = fs.shared.intern.fingerprints(ch)
+		f.TLS.JA3Hash, f.TLS.JA4 = fs.shared.intern.fingerprints(hello)
 	case f.TLS.HelloRetry != nil && f.TLS.ClientHello2 == nil:
-		fs.rare().ClientHello2 = ch
+		fs.rare().ClientHello2 = hello
 	}
 }
 

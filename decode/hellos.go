@@ -8,12 +8,42 @@ import (
 )
 
 // Hellos are shared between flows. One client stack sends the same
-// ClientHello on every connection except for its random and session ID, and
-// one server answers with the same ServerHello: a busy capture holds a few
-// hundred distinct hellos, not one per flow (they were a quarter of the
-// memory per flow). A shared hello has Random and SessionID cleared; the
-// flow keeps its session IDs in TLSFacts.SessionIDs. Shared hellos are
-// never modified.
+// ClientHello on every connection except for its random, session ID and
+// server name, and one server answers with the same ServerHello: a busy
+// capture holds a few hundred distinct hellos, not one per flow (they were
+// a quarter of the memory per flow). A shared hello has Random, SessionID
+// and SNI cleared; the flow keeps its session IDs in TLSFacts.SessionIDs and
+// its server name in its ClientHello (below). Shared hellos are never
+// modified.
+
+// ClientHello is a flow's ClientHello: the hello shared by every flow whose
+// client sent the same one, and this flow's own server name, which shadows
+// the shared hello's cleared one, so ch.SNI is always the flow's. It is
+// shared too, by the flows that sent the same hello to the same name.
+type ClientHello struct {
+	*tlswire.ClientHello
+	SNI string // first host_name entry, raw bytes
+}
+
+// NewClientHello is the flow's ClientHello for a hello made by hand (tests,
+// what-if flows): ch keeps its SNI, and the result shows the same one.
+func NewClientHello(ch *tlswire.ClientHello) *ClientHello {
+	return &ClientHello{ClientHello: ch, SNI: ch.SNI}
+}
+
+// Copy is a copy of h with a wire hello of its own, for code that changes a
+// flow's hello (tests, what-if flows): the hellos of an analyzer's flows are
+// shared and never written.
+func (h *ClientHello) Copy() *ClientHello {
+	wire := *h.ClientHello
+	return &ClientHello{ClientHello: &wire, SNI: h.SNI}
+}
+
+// flowHello is the key of a shared flow ClientHello.
+type flowHello struct {
+	ch  *tlswire.ClientHello
+	sni string
+}
 
 // sharedServerHello is an interned ServerHello and its JA3S hash.
 type sharedServerHello struct {
@@ -21,20 +51,34 @@ type sharedServerHello struct {
 	ja3s string
 }
 
-// sharedClientHello returns the flow-independent copy of ch: ch itself,
-// with its lists interned, the first time its content is seen.
-func (in *interner) sharedClientHello(ch *tlswire.ClientHello) *tlswire.ClientHello {
-	ch.Random, ch.SessionID = [32]byte{}, nil
-	in.key = clientHelloKey(in.key[:0], ch)
-	if v, ok := in.clients[string(in.key)]; ok {
+// sharedClientHello returns the flow's ClientHello for the parsed ch: the
+// flow-independent copy of ch (ch itself, with its lists interned, the first
+// time its content is seen) with ch's server name.
+func (in *interner) sharedClientHello(ch *tlswire.ClientHello) *ClientHello {
+	sni := ch.SNI
+	ch.Random, ch.SessionID, ch.SNI = [32]byte{}, nil, ""
+	// The name's presence stays in the key: a hello with no name differs
+	// (JA4 says so), and the key must still tell every field apart.
+	in.key = keyBool(clientHelloKey(in.key[:0], ch), sni != "")
+	shared, ok := in.clients[string(in.key)]
+	if !ok {
+		in.clientHello(ch)
+		if in.clients == nil || len(in.clients) >= maxInterned {
+			in.clients = make(map[string]*tlswire.ClientHello)
+		}
+		in.clients[string(in.key)] = ch
+		shared = ch
+	}
+	k := flowHello{shared, sni}
+	if v, ok := in.named[k]; ok {
 		return v
 	}
-	in.clientHello(ch)
-	if in.clients == nil || len(in.clients) >= maxInterned {
-		in.clients = make(map[string]*tlswire.ClientHello)
+	v := &ClientHello{ClientHello: shared, SNI: sni}
+	if in.named == nil || len(in.named) >= maxInterned {
+		in.named = make(map[flowHello]*ClientHello)
 	}
-	in.clients[string(in.key)] = ch
-	return ch
+	in.named[k] = v
+	return v
 }
 
 // sharedServerHello returns the flow-independent copy of sh and its JA3S.
@@ -53,8 +97,10 @@ func (in *interner) sharedServerHello(sh *tlswire.ServerHello) (*tlswire.ServerH
 	return sh, ja3s
 }
 
-// clientHelloKey encodes every field of ch except Random and SessionID.
-// TestHelloKeysCoverEveryField fails when a field is added and not here.
+// clientHelloKey encodes every field of ch except Random and SessionID
+// (sharedClientHello clears the SNI before it asks, and adds whether there
+// was one). TestHelloKeysCoverEveryField fails when a field is added and not
+// here.
 func clientHelloKey(k []byte, ch *tlswire.ClientHello) []byte {
 	k = keyBool(k, ch.SSLv2)
 	k = binary.BigEndian.AppendUint16(k, ch.LegacyVersion)

@@ -55,21 +55,36 @@ func setNonZero(t *testing.T, v reflect.Value) {
 	}
 }
 
-// TestHellosAreSharedAcrossFlows: two connections from one client stack to
-// one server share their hellos but keep their own session IDs.
+// TestHellosAreSharedAcrossFlows: connections from one client stack share
+// their ClientHello whatever name they ask for, but each keeps its own
+// server name and session ID; a hello without a name is not shared with one
+// that has a name (JA4 tells them apart).
 func TestHellosAreSharedAcrossFlows(t *testing.T) {
 	var in interner
-	a := &tlswire.ClientHello{LegacyVersion: 0x0303, CipherSuites: []uint16{0x1301}, SNI: "a.test", SessionID: []byte{1}}
-	b := &tlswire.ClientHello{LegacyVersion: 0x0303, CipherSuites: []uint16{0x1301}, SNI: "a.test", SessionID: []byte{2}}
-	c := &tlswire.ClientHello{LegacyVersion: 0x0303, CipherSuites: []uint16{0x1301}, SNI: "b.test", SessionID: []byte{2}}
-	sa, sb, sc := in.sharedClientHello(a), in.sharedClientHello(b), in.sharedClientHello(c)
+	hello := func(sni string, sid byte) *tlswire.ClientHello {
+		return &tlswire.ClientHello{LegacyVersion: 0x0303, CipherSuites: []uint16{0x1301}, Extensions: []uint16{0},
+			SNI: sni, SessionID: []byte{sid}}
+	}
+	sa, sb, sc, sd := in.sharedClientHello(hello("a.test", 1)), in.sharedClientHello(hello("a.test", 2)),
+		in.sharedClientHello(hello("b.test", 2)), in.sharedClientHello(hello("", 3))
 	if sa != sb {
 		t.Error("identical ClientHellos (but for the session ID) are not shared")
 	}
-	if sa == sc || sc.SNI != "b.test" {
-		t.Error("ClientHellos with different SNIs are shared")
+	if sa.ClientHello != sc.ClientHello {
+		t.Error("ClientHellos that differ only in their server name are not shared")
 	}
-	if sa.SessionID != nil {
-		t.Error("a shared ClientHello kept a flow's session ID")
+	if sa.SNI != "a.test" || sc.SNI != "b.test" || sd.SNI != "" {
+		t.Errorf("server names %q %q %q, want a.test b.test and none", sa.SNI, sc.SNI, sd.SNI)
+	}
+	if sd.ClientHello == sa.ClientHello {
+		t.Error("a ClientHello without a server name is shared with one that has one")
+	}
+	if sa.SessionID != nil || sa.ClientHello.SNI != "" {
+		t.Error("a shared ClientHello kept a flow's session ID or server name")
+	}
+	_, ja4a := in.fingerprints(sa)
+	_, ja4d := in.fingerprints(sd)
+	if ja4a[3] != 'd' || ja4d[3] != 'd' {
+		t.Errorf("JA4 %s and %s: both sent a server_name extension", ja4a, ja4d)
 	}
 }

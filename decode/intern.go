@@ -18,6 +18,7 @@ type interner struct {
 	strs    map[string]string
 	fps     map[fpKey][2]string
 	clients map[string]*tlswire.ClientHello // see hellos.go
+	named   map[flowHello]*ClientHello
 	servers map[string]sharedServerHello
 	key     []byte // scratch for hello keys
 }
@@ -41,7 +42,7 @@ func first(l []uint16) *uint16 {
 
 // fingerprints returns the JA3 hash and JA4 of an interned ClientHello,
 // computing each distinct combination once (hashing is costly per flow).
-func (in *interner) fingerprints(ch *tlswire.ClientHello) (ja3, ja4 string) {
+func (in *interner) fingerprints(ch *ClientHello) (ja3, ja4 string) {
 	k := fpKey{
 		suites: first(ch.CipherSuites), exts: first(ch.Extensions), groups: first(ch.SupportedGroups),
 		sigs: first(ch.SignatureAlgorithms), versions: first(ch.SupportedVersions),
@@ -55,8 +56,10 @@ func (in *interner) fingerprints(ch *tlswire.ClientHello) (ja3, ja4 string) {
 	if v, ok := in.fps[k]; ok {
 		return v[0], v[1]
 	}
-	_, ja3 = fingerprint.JA3(ch)
-	ja4 = fingerprint.JA4(ch, fingerprint.ProtoTCP)
+	named := *ch.ClientHello // the shared hello has no name: JA4 says whether there was one
+	named.SNI = ch.SNI
+	_, ja3 = fingerprint.JA3(&named)
+	ja4 = fingerprint.JA4(&named, fingerprint.ProtoTCP)
 	if in.fps == nil || len(in.fps) >= maxInterned {
 		in.fps = make(map[fpKey][2]string)
 	}
@@ -71,7 +74,6 @@ func (in *interner) clientHello(ch *tlswire.ClientHello) {
 		&ch.SupportedGroups, &ch.KeyShares, &ch.SignatureAlgorithms} {
 		*l = in.list(*l)
 	}
-	ch.SNI = in.str(ch.SNI)
 	for i := range ch.ALPN {
 		ch.ALPN[i] = in.str(ch.ALPN[i])
 	}

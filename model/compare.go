@@ -113,7 +113,7 @@ func absDur(d time.Duration) time.Duration {
 
 // offersChoice scores how much of the server's choice in c the ClientHello
 // offers: 4 for the version, 2 for the suite, 1 for the group.
-func offersChoice(ch *tlswire.ClientHello, c *Flow) int {
+func offersChoice(ch *decode.ClientHello, c *Flow) int {
 	sh := c.TLS.ServerHello
 	if ch == nil || sh == nil {
 		return 0
@@ -134,7 +134,7 @@ func offersChoice(ch *tlswire.ClientHello, c *Flow) int {
 // offersVersion reports whether a ClientHello offers version v: listed in
 // supported_versions, or, without that extension, from SSL 3.0 up to its
 // legacy_version.
-func offersVersion(ch *tlswire.ClientHello, v uint16) bool {
+func offersVersion(ch *decode.ClientHello, v uint16) bool {
 	if ch == nil || v == 0 {
 		return false
 	}

@@ -19,8 +19,8 @@ import (
 var cmpT0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
 // cmpHello is a ClientHello offering TLS 1.2 and 1.3 with one suite of each.
-func cmpHello(sni string) *tlswire.ClientHello {
-	return &tlswire.ClientHello{
+func cmpHello(sni string) *decode.ClientHello {
+	return decode.NewClientHello(&tlswire.ClientHello{
 		LegacyVersion:       tlswire.VersionTLS12,
 		CipherSuites:        []uint16{0x1301, 0xc02f},
 		Extensions:          []uint16{0, 10, 13, 16, 43, 51},
@@ -30,7 +30,7 @@ func cmpHello(sni string) *tlswire.ClientHello {
 		SupportedGroups:     []uint16{0x1d, 0x17},
 		KeyShares:           []uint16{0x1d},
 		SignatureAlgorithms: []uint16{0x0403, 0x0804},
-	}
+	})
 }
 
 // cmpWorking is a flow whose TLS 1.3 handshake completed with

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pcapsurgery/pcapsurgery/decode"
 	"github.com/pcapsurgery/pcapsurgery/decode/registry"
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
@@ -163,7 +164,7 @@ func signatureFamily(s uint16) string {
 
 // offersHigher reports a ClientHello that offered a version above v (so
 // the server chose v over it).
-func offersHigher(ch *tlswire.ClientHello, v uint16) bool {
+func offersHigher(ch *decode.ClientHello, v uint16) bool {
 	for _, s := range ch.SupportedVersions {
 		if !registry.IsGREASE(s) && s > v {
 			return true

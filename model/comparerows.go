@@ -103,7 +103,7 @@ func sniText(s string) string {
 	return Printable(s)
 }
 
-func resumptionOffer(ch *tlswire.ClientHello) string {
+func resumptionOffer(ch *decode.ClientHello) string {
 	var parts []string
 	if ch.PSKIdentities > 0 {
 		parts = append(parts, "PSK ("+strconv.Itoa(ch.PSKIdentities)+")")

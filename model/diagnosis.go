@@ -237,7 +237,7 @@ func leafSummary(f *decode.Flow) string {
 }
 
 // offeredVersions describes the versions a ClientHello offers.
-func offeredVersions(ch *tlswire.ClientHello) string {
+func offeredVersions(ch *decode.ClientHello) string {
 	vs := slices.DeleteFunc(slices.Clone(ch.SupportedVersions), registry.IsGREASE)
 	if len(vs) == 0 {
 		return "up to " + registry.Version(ch.LegacyVersion)

@@ -42,7 +42,7 @@ func evFlow(events ...ev) *decode.Flow {
 		case decode.EvHandshake:
 			if e.code == tlswire.ClientHelloType {
 				f.TLS.Seen = true
-				f.TLS.ClientHello = &tlswire.ClientHello{SNI: "svc.example"}
+				f.TLS.ClientHello = decode.NewClientHello(&tlswire.ClientHello{SNI: "svc.example"})
 				f.TLS.ClientHelloLen, f.TLS.ClientHelloSegments = 512, 1
 				f.Payload[client] += 517
 			}

@@ -17,7 +17,7 @@ func TestDefaultExportName(t *testing.T) {
 			f.Server = netip.MustParseAddrPort(server)
 		}
 		if sni != "" {
-			f.TLS.ClientHello = &tlswire.ClientHello{SNI: sni}
+			f.TLS.ClientHello = decode.NewClientHello(&tlswire.ClientHello{SNI: sni})
 		}
 		return f
 	}

@@ -260,9 +260,9 @@ func variedFlows(n int) []Flow {
 		"back\\slash.example", "bidi\u202e.example.com", long, strings.ToLower(long), base[:3], base[:15],
 		base, "10.0.1.5", "2001:db8::1", "443", "*", "a", "A", "\x7f"}
 	alpns := [][]string{nil, {"h2", "http/1.1"}, {"H2"}, {"\x00h2\xff"}, {"spdy/3", "HTTP/1.1"}}
-	var chs []*tlswire.ClientHello
+	var chs []*decode.ClientHello
 	for i, s := range snis {
-		chs = append(chs, &tlswire.ClientHello{SNI: s, ALPN: alpns[i%len(alpns)]})
+		chs = append(chs, decode.NewClientHello(&tlswire.ClientHello{SNI: s, ALPN: alpns[i%len(alpns)]}))
 	}
 	shs := []*tlswire.ServerHello{nil, {CipherSuite: 0x1301, ALPN: "h2"}, {CipherSuite: 0xc02f}, {CipherSuite: 0x0a0a},
 		{CipherSuite: 0xfefe, ALPN: "HTTP/1.1"}, {CipherSuite: 0xcca8, ALPN: "\x01"}}

@@ -45,7 +45,7 @@ func (t testFlow) build() Flow {
 	}
 	f.Last = f.First.Add(time.Second)
 	if !t.noHello {
-		f.TLS.ClientHello = &tlswire.ClientHello{SNI: t.sni, ALPN: t.alpn}
+		f.TLS.ClientHello = decode.NewClientHello(&tlswire.ClientHello{SNI: t.sni, ALPN: t.alpn})
 	}
 	if t.cipher != 0 {
 		f.TLS.ServerHello = &tlswire.ServerHello{CipherSuite: t.cipher, ALPN: t.shALPN, SelectedPSK: -1}
@@ -383,9 +383,9 @@ func TestFilterFlowsAllocatesPerCallNotPerFlow(t *testing.T) {
 // as a real capture does.
 func bigFlows(n int) []Flow {
 	snis := []string{"api.example.com", "www.example.com", "cdn.Example.net", "mail.corp.lan", "x.test", ""}
-	var chs []*tlswire.ClientHello
+	var chs []*decode.ClientHello
 	for _, s := range snis {
-		chs = append(chs, &tlswire.ClientHello{SNI: s, ALPN: []string{"h2", "http/1.1"}})
+		chs = append(chs, decode.NewClientHello(&tlswire.ClientHello{SNI: s, ALPN: []string{"h2", "http/1.1"}}))
 	}
 	shs := []*tlswire.ServerHello{nil, {CipherSuite: 0x1301, SelectedPSK: -1}, {CipherSuite: 0xc02f, SelectedPSK: -1}}
 	flows := newFlows(n)
@@ -469,12 +469,12 @@ func benchFilterFlows(n, distinct int) []Flow {
 			}
 		}
 		if distinct > 0 && i%distinct == 0 && f.TLS.ClientHello != nil {
-			ch := *f.TLS.ClientHello
+			ch := f.TLS.ClientHello.Copy()
 			if ch.SNI != "" {
 				ch.SNI = fmt.Sprintf("%s-%d.%s", []string{"api", "www", "Cdn", "mail"}[i%4], i, ch.SNI)
 			}
 			ch.ALPN = []string{fmt.Sprint("h", i%3), "http/1.1"}
-			f.TLS.ClientHello = &ch
+			f.TLS.ClientHello = ch
 			f.TLS.JA4, f.TLS.JA3Hash = fmt.Sprintf("t13d%d_%x", i, i*7919), fmt.Sprintf("%x", i*104729)
 		}
 	}

@@ -125,7 +125,7 @@ func (f *Flow) HandshakeTime() (d int64, ok bool) {
 // JA3String is the unhashed JA3 (computed on demand: not kept per flow).
 func (f *Flow) JA3String() string {
 	if ch := f.TLS.ClientHello; ch != nil {
-		s, _ := fingerprint.JA3(ch)
+		s, _ := fingerprint.JA3(ch.ClientHello) // JA3 has no server name in it
 		return s
 	}
 	return ""

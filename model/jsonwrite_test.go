@@ -44,7 +44,7 @@ func TestAppendFlowMatchesEncodingJSON(t *testing.T) {
 	}
 	f := &Flow{
 		Flow: &decode.Flow{ID: 7, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, TLS: &decode.TLSFacts{
-			ClientHello:  &tlswire.ClientHello{SNI: hostile, ALPN: []string{hostile}},
+			ClientHello:  decode.NewClientHello(&tlswire.ClientHello{SNI: hostile, ALPN: []string{hostile}}),
 			SessionIDs:   [2][]byte{{0xab}, {0xcd}},
 			ServerHello:  &tlswire.ServerHello{ALPN: hostile, KeyShareGroup: tlswire.VersionTLS13, SelectedPSK: -1},
 			Certificates: []tlswire.Certificate{{Subject: hostile, Issuer: hostile, SANs: []string{hostile}}, {Error: hostile}},

@@ -184,7 +184,7 @@ func Report(f *Flow) FlowReport {
 	return r
 }
 
-func clientHelloReport(ch *tlswire.ClientHello, t *decode.TLSFacts) *ClientHelloReport {
+func clientHelloReport(ch *decode.ClientHello, t *decode.TLSFacts) *ClientHelloReport {
 	r := &ClientHelloReport{
 		LegacyVersion: registry.Version(ch.LegacyVersion), Versions: []string{},
 		CipherSuites: codeNames(ch.CipherSuites, registry.CipherSuite),

@@ -95,7 +95,7 @@ func TestSortIndicesStable(t *testing.T) {
 	// Equal keys and equal IDs (IDs are unique in practice) keep their input order.
 	f := testFlow{id: 1, client: "10.0.0.1:1000", server: "10.0.0.2:443", sni: "Same", outcome: OK}.build()
 	g := f
-	g.TLS.ClientHello = &tlswire.ClientHello{SNI: "same"}
+	g.TLS.ClientHello = decode.NewClientHello(&tlswire.ClientHello{SNI: "same"})
 	flows := []Flow{f, g, f, g}
 	for key := SortTime; key < numSortKeys; key++ {
 		for _, rev := range []bool{false, true} {
@@ -123,7 +123,7 @@ func TestSortIndicesMatchesReference(t *testing.T) {
 		if i%5 == 0 {
 			flows[i].Events = nil // no handshake time
 		}
-		flows[i].TLS.ClientHello = &tlswire.ClientHello{SNI: snis[rng.IntN(len(snis))]}
+		flows[i].TLS.ClientHello = decode.NewClientHello(&tlswire.ClientHello{SNI: snis[rng.IntN(len(snis))]})
 		flows[i].First = testBase.Add(time.Duration(rng.IntN(100)) * time.Millisecond)
 		flows[i].Server = addrs[rng.IntN(len(addrs))]
 		flows[i].Client = addrs[rng.IntN(len(addrs))]

@@ -6,12 +6,11 @@ import (
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
 	"github.com/pcapsurgery/pcapsurgery/decode/registry"
-	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
 )
 
 // pqKeyShare names the first post-quantum (ML-KEM) key share a ClientHello
 // carries: their 1-1.6 KB made ClientHellos larger than one segment.
-func pqKeyShare(ch *tlswire.ClientHello) (string, bool) {
+func pqKeyShare(ch *decode.ClientHello) (string, bool) {
 	for _, g := range ch.KeyShares {
 		switch g {
 		case 0x0200, 0x0201, 0x0202, // MLKEM512, MLKEM768, MLKEM1024

@@ -39,9 +39,9 @@ func TestHostileTextOnScreen(t *testing.T) {
 			}
 			flows := append([]model.Flow(nil), base...)
 			f := find(t, flows, "ALERT")
-			ch := *f.TLS.ClientHello
+			ch := f.TLS.ClientHello.Copy()
 			ch.SNI, ch.ALPN = c.Text, []string{c.Text, "h2"}
-			f.TLS.ClientHello = &ch
+			f.TLS.ClientHello = ch
 			f.TLS.Certificates = []tlswire.Certificate{{Subject: "CN=" + c.Text, Issuer: "O=" + c.Text,
 				CommonName: c.Text, SANs: []string{c.Text}, KeyType: "ECDSA P-256"}}
 

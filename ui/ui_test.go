@@ -410,10 +410,10 @@ func TestNoColor(t *testing.T) {
 func TestHostileSNI(t *testing.T) {
 	flows := mix(t)
 	f := find(t, flows, "ALERT")
-	ch := *f.TLS.ClientHello
+	ch := f.TLS.ClientHello.Copy()
 	ch.SNI = "evil\x1b]52;c;aGVsbG8=\x07.example\x9b31m"
 	ch.ALPN = []string{"h2\x1b[2J"}
-	f.TLS.ClientHello = &ch
+	f.TLS.ClientHello = ch
 	m := loaded(t, 200, 50, flows, Options{Path: "mix40.pcap"})
 	check := func(where, raw string) {
 		if strings.Contains(raw, "\x1b]52") || strings.Contains(raw, "\x07") || strings.Contains(raw, "\x1b[2J") {

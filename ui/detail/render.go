@@ -206,7 +206,7 @@ func (r *renderer) hellos(f *model.Flow) {
 	}
 }
 
-func offers(ch *tlswire.ClientHello, sh *tlswire.ServerHello, sessionID []byte, w int, st styles.Styles) []string {
+func offers(ch *decode.ClientHello, sh *tlswire.ServerHello, sessionID []byte, w int, st styles.Styles) []string {
 	var out []string
 	add := func(ls []string) { out = append(out, ls...) }
 	vers := []string{"legacy " + registry.Version(ch.LegacyVersion)}
