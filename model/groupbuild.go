@@ -85,15 +85,22 @@ func (x *GroupIndex) Group(vis []int32, by []GroupKey, span Span, buckets int, c
 		}
 	}
 
-	// The groups' slots are built in parts over the cores, each part a run
-	// of groups with about the same number of flows: first-level slots in
-	// place (their number is known), second-level ones in the part's own
-	// store, appended after.
+	// The groups' first-level slots are built in parts over the cores, in
+	// place (their number is known), each part a run of groups with about
+	// the same number of flows. A second level is built when asked
+	// (GroupSet.SubLen): the view shows one group's, and a million
+	// sub-groups (each client under its server) would cost more than the
+	// rest of the grouping.
 	two := len(by) > 1
 	bk := newBucketer(span, gr.buckets)
+	cols := groupCols{out: x.out[:x.Len()], first: x.first[:x.Len()], last: x.last[:x.Len()]}
 	gr.slots.reserve(len(order))
 	gr.keyIDs = make([]uint32, len(order))
 	copy(gr.keyIDs, order)
+	var recStart []int32 // with timings: the member at place i has gr.times[recStart[i]:recStart[i+1]]
+	if timings != nil {
+		recStart = make([]int32, len(members)+1)
+	}
 	parts := make([]*groupBuild, groupParts(len(vis)))
 	from := 0
 	for p := range parts {
@@ -102,18 +109,15 @@ func (x *GroupIndex) Group(vis []int32, by []GroupKey, span Span, buckets int, c
 			share := int32(int64(len(members)) * int64(p+1) / int64(len(parts)))
 			to = max(from, sort.Search(len(order), func(t int) bool { return start[t] >= share }))
 		}
-		parts[p] = &groupBuild{x: x, gr: gr, ids2: ids2, timings: timings, buckets: bk, from: from, to: to, oneKey: !two}
-		if timings != nil {
-			parts[p].recBase = start[from]
-			parts[p].recStart = make([]int32, start[to]-start[from]+1)
-		}
+		parts[p] = &groupBuild{cols: cols, gr: gr, ids2: ids2, timings: timings, buckets: bk, from: from, to: to,
+			recStart: recStart}
 		from = to
 	}
 	var wg sync.WaitGroup
 	for _, b := range parts[1:] {
-		wg.Go(func() { b.build(members, start, two) })
+		wg.Go(func() { b.build(members, start) })
 	}
-	parts[0].build(members, start, two)
+	parts[0].build(members, start)
 	wg.Wait()
 
 	set := &GroupSet{gr: gr, col: col, zero: make([]int, gr.buckets), contrast: contrast}
@@ -121,13 +125,13 @@ func (x *GroupIndex) Group(vis []int32, by []GroupKey, span Span, buckets int, c
 	for t := range set.top {
 		set.top[t] = int32(t)
 	}
-	mergeParts(gr, set, parts, two)
+	mergeParts(gr, set, parts, recStart, start)
 	if two {
-		for t := range order {
-			if sub := set.subs[set.start[t]:set.start[t+1]]; len(sub) > 1 {
-				gr.sortSlots(sub, col)
-			}
+		set.lazy = &subLevels{cols: cols, ids2: ids2, members: members, start: start, bk: bk}
+		if timings != nil { // the members' records, before sortTimes orders them by slot and phase
+			set.lazy.timed, set.lazy.times, set.lazy.recStart = true, slices.Clone(gr.times), recStart
 		}
+		x.share(keyPos(contrast), len(cols.out))
 	}
 	if timings != nil {
 		set.tstart = gr.sortTimes()
@@ -151,9 +155,9 @@ func groupParts(n int) int {
 // groupPartsFor, when set, replaces groupParts' choice (tests).
 var groupPartsFor int
 
-// build makes the part's slots: each of its groups' first-level slot in
-// place, its concentration note or second level, and timings.
-func (b *groupBuild) build(members, start []int32, two bool) {
+// build makes the part's first-level slots in place, with their
+// concentration notes and timings.
+func (b *groupBuild) build(members, start []int32) {
 	gr := b.gr
 	for t := b.from; t < b.to; t++ {
 		m := members[start[t]:start[t+1]]
@@ -162,7 +166,7 @@ func (b *groupBuild) build(members, start []int32, two bool) {
 		if b.timings != nil {
 			b.addTimings(m, int32(t), start[t])
 		}
-		if b.oneKey && b.ids2 != nil {
+		if b.ids2 != nil {
 			if c, ok := b.concentration(m, s); ok {
 				if b.conc == nil {
 					b.conc = map[int32]concRec{}
@@ -171,34 +175,19 @@ func (b *groupBuild) build(members, start []int32, two bool) {
 			}
 		}
 	}
-	if two {
-		b.subSlots(members, start)
-	}
 }
 
-// mergeParts puts the parts' buckets, notes, second-level slots and
-// timings together, moving each part's own numbers past the ones before.
-func mergeParts(gr *Grouper, set *GroupSet, parts []*groupBuild, two bool) {
-	if two {
-		set.start = make([]int32, len(set.top)+1)
-		subs := 0
-		for _, b := range parts {
-			subs += len(b.subIDs)
-		}
-		set.subs = make([]int32, 0, subs)
-		gr.keyIDs = slices.Grow(gr.keyIDs, subs+len(parts)*slotChunk)
-	}
+// mergeParts puts the parts' buckets, notes and timings together, moving
+// each part's own numbers past the ones before.
+func mergeParts(gr *Grouper, set *GroupSet, parts []*groupBuild, recStart, start []int32) {
 	for _, b := range parts {
 		off := int32(len(gr.spark))
 		gr.spark = append(gr.spark, b.spark...)
-		fix := func(s *groupSlot) {
-			if s.spark >= 0 { // a run of buckets, not none or oneFailure
-				s.spark += off
-			}
-		}
 		if off > 0 { // the first part's runs are where they were
 			for t := b.from; t < b.to; t++ {
-				fix(gr.slots.at(int32(t)))
+				if s := gr.slots.at(int32(t)); s.spark >= 0 { // a run of buckets, not none or oneFailure
+					s.spark += off
+				}
 			}
 		}
 		for t, c := range b.conc {
@@ -207,61 +196,40 @@ func mergeParts(gr *Grouper, set *GroupSet, parts []*groupBuild, two bool) {
 			}
 			set.conc[t] = c
 		}
-		gr.times = append(gr.times, b.times...)
-		if !two {
-			continue
-		}
-		if b.subs.len() == 0 {
-			continue // a part without groups
-		}
-		if off > 0 {
-			for i := range b.subs.len() {
-				fix(b.subs.at(int32(i)))
+		if recStart != nil && len(gr.times) > 0 { // the part's records follow the ones before
+			base := int32(len(gr.times))
+			for i := start[b.from] + 1; i <= start[b.to]; i++ {
+				recStart[i] += base
 			}
 		}
-		base := gr.slots.appendStore(&b.subs)
-		gr.keyIDs = slices.Grow(gr.keyIDs, gr.slots.len()-len(gr.keyIDs))[:gr.slots.len()]
-		copy(gr.keyIDs[base:], b.subKeys)
-		gr.nsub += b.subs.len()
-		first := int32(len(set.subs))
-		for _, sid := range b.subIDs {
-			set.subs = append(set.subs, base+sid)
-		}
-		for t := b.from; t < b.to; t++ {
-			set.start[t+1] = first + b.subStart[t-b.from+1]
-		}
-		for _, r := range b.subTimes {
-			r.slot += base
-			gr.times = append(gr.times, r)
-		}
+		gr.times = append(gr.times, b.times...)
 	}
 }
 
 // groupBuild is what building a grouping's slots reads.
 type groupBuild struct {
-	x        *GroupIndex
+	cols     groupCols
 	gr       *Grouper // read only, but for the part's first-level slots
-	ids2     []uint32
+	ids2     []uint32 // the contrast key's (or second key's) value numbers, by place
 	timings  func(int32) Timings
 	buckets  bucketer
-	recStart []int32 // with timings: the member at place recBase+i has times[recStart[i]:recStart[i+1]]
-	recBase  int32
-	from, to int  // the part's groups
-	oneKey   bool // a single key: find where failures concentrate instead of a second level
+	recStart []int32 // with timings: the member at place i has times[recStart[i]:recStart[i+1]], part's own numbers
+	from, to int     // the part's groups
 	// What the part makes, numbered its own way until merged.
-	spark    []int32
-	conc     map[int32]concRec
-	times    []timeRec // first-level slots'
-	subs     slotStore // second-level slots
-	subKeys  []uint32  // their value numbers
-	subIDs   []int32   // subs, group by group
-	subStart []int32   // the part's group t has subIDs[subStart[t-from]:subStart[t-from+1]]
-	subTimes []timeRec // second-level slots'
+	spark []int32
+	conc  map[int32]concRec
+	times []timeRec
+}
+
+// groupCols are the index's columns a grouping counts from, by place.
+type groupCols struct {
+	out         []uint8
+	first, last []instant
 }
 
 // slot counts the flows at places m into s, a new slot.
 func (b *groupBuild) slot(s *groupSlot, m []int32, parent int32) {
-	x, gr := b.x, b.gr
+	x, gr := &b.cols, b.gr
 	*s = groupSlot{parent: parent, spark: -1, first: x.first[m[0]], last: x.last[m[0]]}
 	for _, f := range m {
 		if fi := x.first[f]; fi.before(s.first) {
@@ -290,7 +258,7 @@ func (b *groupBuild) concentration(m []int32, s *groupSlot) (concRec, bool) {
 	if s.failures < 2 || s.outcomes[0]+s.outcomes[1] == 0 { // OK and RESUMED are Outcomes' first two
 		return concRec{}, false
 	}
-	x := b.x
+	x := &b.cols
 	c, found := uint32(0), false
 	for _, f := range m {
 		if !failedAt[x.out[f]] {
@@ -315,78 +283,6 @@ func (b *groupBuild) concentration(m []int32, s *groupSlot) (concRec, bool) {
 	return concRec{c, flows}, true
 }
 
-// subSlots builds the second level of each of the part's groups, in the
-// part's own store: group t's sub-slots are numbered in the order its
-// flows first show them.
-func (b *groupBuild) subSlots(members, start []int32) {
-	gr := b.gr
-	place := make([]int32, len(gr.dict[1])) // value number -> its sub-group in the group at hand, +1
-	b.subStart = make([]int32, b.to-b.from+1)
-	flows := int(start[b.to] - start[b.from]) // at most that many sub-groups
-	b.subKeys, b.subIDs = make([]uint32, 0, flows), make([]int32, 0, flows)
-	var ids []uint32   // the group's values, in first-seen order
-	var sorted []int32 // the group's flows, by sub-group
-	var counts []int32 // flows per sub-group, then where each starts
-	var places []int32 // with timings: sorted's flows' places in members
-	add := func(id uint32) *groupSlot {
-		b.subKeys = append(b.subKeys, id)
-		b.subIDs = append(b.subIDs, int32(b.subs.len()))
-		return b.subs.next()
-	}
-	for t := b.from; t < b.to; t++ {
-		m := members[start[t]:start[t+1]]
-		ids, counts = ids[:0], counts[:0]
-		for _, f := range m {
-			id := b.ids2[f]
-			if place[id] == 0 {
-				ids = append(ids, id)
-				counts = append(counts, 0)
-				place[id] = int32(len(ids))
-			}
-			counts[place[id]-1]++
-		}
-		if len(ids) == 1 { // one value: the sub-group is the group (its buckets shared, read-only)
-			sid := int32(b.subs.len())
-			sub := add(ids[0])
-			*sub = *gr.slots.at(int32(t))
-			sub.parent = int32(t)
-			if b.timings != nil {
-				b.copyTimings(nil, sid, start[t], start[t+1])
-			}
-			place[ids[0]] = 0
-			b.subStart[t-b.from+1] = int32(len(b.subIDs))
-			continue
-		}
-		sum := int32(0)
-		for j, n := range counts {
-			counts[j], sum = sum, sum+n
-		}
-		sorted = append(sorted[:0], m...)
-		if b.timings != nil {
-			places = append(places[:0], m...)
-		}
-		for i, f := range m {
-			j := place[b.ids2[f]] - 1
-			sorted[counts[j]] = f
-			if b.timings != nil {
-				places[counts[j]] = start[t] + int32(i)
-			}
-			counts[j]++
-		}
-		from := int32(0)
-		for j, id := range ids {
-			sid := int32(b.subs.len())
-			b.slot(add(id), sorted[from:counts[j]], int32(t))
-			if b.timings != nil {
-				b.copyTimings(places[from:counts[j]], sid, 0, 0)
-			}
-			from = counts[j]
-			place[id] = 0
-		}
-		b.subStart[t-b.from+1] = int32(len(b.subIDs))
-	}
-}
-
 // addTimings records the known phases of the flows m (members from
 // place at) for first-level slot id.
 func (b *groupBuild) addTimings(m []int32, id, at int32) {
@@ -397,24 +293,118 @@ func (b *groupBuild) addTimings(m []int32, id, at int32) {
 				b.times = append(b.times, timeRec{id, int32(p), ph.NS})
 			}
 		}
-		b.recStart[int(at-b.recBase)+i+1] = int32(len(b.times))
+		b.recStart[int(at)+i+1] = int32(len(b.times))
 	}
 }
 
-// copyTimings records again, for the part's sub-slot id, the phases the
-// first level recorded for the members at places ps, and at places from
-// to to.
-func (b *groupBuild) copyTimings(ps []int32, id, from, to int32) {
-	add := func(p int32) {
-		p -= b.recBase
-		for r := b.recStart[p]; r < b.recStart[p+1]; r++ {
-			b.subTimes = append(b.subTimes, timeRec{id, b.times[r].phase, b.times[r].ns})
+// subLevels is what a grouping by two keys from a GroupIndex keeps to
+// build a group's second level when it is asked for: the flows of each
+// group, and the index's columns as they were (the index copies a column
+// before it changes a value a grouping may still read: GroupIndex.share).
+type subLevels struct {
+	cols     groupCols
+	ids2     []uint32 // the second key's value numbers, by place
+	members  []int32  // the flows' places, group by group
+	start    []int32  // group t's flows are members[start[t]:start[t+1]]
+	bk       bucketer
+	timed    bool      // with timings:
+	times    []timeRec // the members' records, in member order
+	recStart []int32   // the member at i has times[recStart[i]:recStart[i+1]]
+
+	mu   sync.Mutex // the view and a command may both ask
+	last int32      // the group whose second level was built last (-1: none)
+	set  *GroupSet  // that second level, as a one-key grouping
+}
+
+// level is first-level slot t's second level, as a one-key grouping in
+// s's order, built once and kept until another group's is asked for
+// (the view shows one group's second level; summary writes each once).
+func (s *GroupSet) level(t int32) *GroupSet {
+	lz := s.lazy
+	lz.mu.Lock()
+	defer lz.mu.Unlock()
+	if lz.set != nil && lz.last == t {
+		return lz.set
+	}
+	gr := &Grouper{by: s.gr.by[1:], span: s.gr.span, buckets: s.gr.buckets, timed: lz.timed}
+	gr.dict[0], gr.ranks[0] = s.gr.dict[1], s.gr.ranks[1]
+	m := lz.members[lz.start[t]:lz.start[t+1]]
+	// The group's flows by second-key value (numbered in the order they
+	// first show), by a counting sort; each value's run is one sub-group.
+	// A value's sub-group + 1 by value number: in a table over every value
+	// for a group with many flows, else in a map.
+	var table []int32
+	var small map[uint32]int32
+	if len(m) >= len(gr.dict[0])/16 {
+		table = make([]int32, len(gr.dict[0]))
+	} else {
+		small = map[uint32]int32{}
+	}
+	place := func(id uint32) int32 {
+		if table != nil {
+			return table[id]
 		}
+		return small[id]
 	}
-	for _, p := range ps {
-		add(p)
+	var counts []int32
+	for _, f := range m {
+		id := lz.ids2[f]
+		j := place(id)
+		if j == 0 {
+			gr.keyIDs = append(gr.keyIDs, id)
+			counts = append(counts, 0)
+			j = int32(len(counts))
+			if table != nil {
+				table[id] = j
+			} else {
+				small[id] = j
+			}
+		}
+		counts[j-1]++
 	}
-	for p := from; p < to; p++ {
-		add(p)
+	sum := int32(0)
+	for j, n := range counts {
+		counts[j], sum = sum, sum+n
 	}
+	sorted := make([]int32, len(m))
+	var at []int32 // with timings: sorted's flows' places in members
+	if gr.timed {
+		at = make([]int32, len(m))
+	}
+	for i, f := range m {
+		j := place(lz.ids2[f]) - 1
+		sorted[counts[j]] = f
+		if at != nil {
+			at[counts[j]] = lz.start[t] + int32(i)
+		}
+		counts[j]++
+	}
+	b := &groupBuild{cols: lz.cols, gr: gr, buckets: lz.bk}
+	gr.slots.reserve(len(counts))
+	from := int32(0)
+	for j, to := range counts {
+		b.slot(gr.slots.at(int32(j)), sorted[from:to], -1)
+		if at == nil {
+			from = to
+			continue
+		}
+		for _, p := range at[from:to] {
+			for r := lz.recStart[p]; r < lz.recStart[p+1]; r++ {
+				gr.times = append(gr.times, timeRec{int32(j), lz.times[r].phase, lz.times[r].ns})
+			}
+		}
+		from = to
+	}
+	gr.spark = b.spark
+	sub := &GroupSet{gr: gr, col: s.col, zero: s.zero}
+	sub.top = make([]int32, len(counts))
+	for j := range sub.top {
+		sub.top[j] = int32(j)
+	}
+	if gr.timed {
+		sub.tstart = gr.sortTimes()
+	}
+	gr.sortSlots(sub.top, s.col)
+	lz.last, lz.set = t, sub
+	return sub
 }

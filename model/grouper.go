@@ -34,8 +34,9 @@ type Grouper struct {
 	times   []timeRec
 }
 
-// slotStore holds slots in fixed chunks: growing never copies them, and a
-// million slots allocate their own size once, not twice over.
+// slotStore holds slots in chunks of slotChunk (the last may be shorter):
+// growing never copies a full chunk, and a million slots allocate their
+// own size once, not twice over; a few slots take a few slots' room.
 type slotStore struct {
 	chunks [][]groupSlot
 	n      int
@@ -49,29 +50,33 @@ func (st *slotStore) at(id int32) *groupSlot { return &st.chunks[id/slotChunk][i
 
 // next adds a slot and returns it to be filled in place.
 func (st *slotStore) next() *groupSlot {
-	if st.n%slotChunk == 0 {
-		st.chunks = append(st.chunks, make([]groupSlot, slotChunk))
+	i := st.n % slotChunk
+	if i == 0 {
+		st.chunks = append(st.chunks, make([]groupSlot, 0, min(slotChunk, 8)))
 	}
+	c := &st.chunks[len(st.chunks)-1]
+	if i >= cap(*c) {
+		*c = slices.Grow(*c, min(cap(*c), slotChunk-cap(*c)))
+	}
+	*c = (*c)[:i+1]
 	st.n++
-	return &st.chunks[len(st.chunks)-1][(st.n-1)%slotChunk]
+	return &(*c)[i]
 }
 
 // reserve adds n slots, zero, to be filled in place (at).
 func (st *slotStore) reserve(n int) {
-	for range n {
-		st.next()
+	for n > 0 {
+		i := st.n % slotChunk
+		if i == 0 {
+			st.chunks = append(st.chunks, make([]groupSlot, 0, min(n, slotChunk)))
+		}
+		c := &st.chunks[len(st.chunks)-1]
+		k := min(n, slotChunk-i)
+		*c = slices.Grow(*c, k)[:i+k]
+		clear((*c)[i:])
+		st.n += k
+		n -= k
 	}
-}
-
-// appendStore moves o's slots after st's, from the next whole chunk (the
-// slots in between stay unused), and returns the number of o's first.
-func (st *slotStore) appendStore(o *slotStore) int32 {
-	base := len(st.chunks) * slotChunk
-	st.chunks = append(st.chunks, o.chunks...)
-	if o.n > 0 {
-		st.n = base + o.n
-	}
-	return int32(base)
 }
 
 func (st *slotStore) add(s groupSlot) int32 {
@@ -320,10 +325,14 @@ type GroupSet struct {
 	subs   []int32
 	zero   []int   // the Buckets of groups without failures (read-only)
 	tstart []int32 // with timings: slot i's records are gr.times[tstart[i]:tstart[i+1]]
-	// From a GroupIndex with one key: the groups whose failures concentrate
-	// on one value of contrast, by slot, in place of a second level.
+	// From a GroupIndex: the groups whose failures concentrate on one value
+	// of contrast (the second key, or a single key's Contrast), by slot,
+	// noted while counting.
 	conc     map[int32]concRec
 	contrast GroupKey
+	// From a GroupIndex with two keys: what builds a group's second level
+	// when asked (start and subs stay nil).
+	lazy *subLevels
 }
 
 // Len is the number of first-level groups.
@@ -355,6 +364,9 @@ func (s *GroupSet) At(i int) Group {
 
 // SubLen is how many second-level groups the i-th group has.
 func (s *GroupSet) SubLen(i int) int {
+	if s.lazy != nil {
+		return s.level(s.top[i]).Len()
+	}
 	if s.start == nil {
 		return 0
 	}
@@ -365,6 +377,11 @@ func (s *GroupSet) SubLen(i int) int {
 // Sub builds the j-th second-level group of the i-th group.
 func (s *GroupSet) Sub(i, j int) Group {
 	id := s.top[i]
+	if s.lazy != nil {
+		sub := s.level(id)
+		sid := sub.top[j]
+		return sub.group(sid, []string{s.gr.key(id), sub.gr.key(sid)})
+	}
 	sid := s.subs[int(s.start[id])+j]
 	return s.group(sid, []string{s.gr.key(id), s.gr.key(sid)})
 }
@@ -394,7 +411,7 @@ func (s *GroupSet) Full(i int) Group {
 // second key, without building its second level: only the one group that
 // could hold every failure.
 func (s *GroupSet) Concentration(i int) (string, bool) {
-	if len(s.gr.by) == 1 && s.gr.keyIDs != nil {
+	if s.gr.keyIDs != nil { // from a GroupIndex: noted while counting
 		c, ok := s.conc[s.top[i]]
 		if !ok {
 			return "", false

@@ -29,8 +29,13 @@ type GroupIndex struct {
 	zeroIDs [numGroupKeys]uint32   // its value numbers, once zeroSet
 	zeroSet bool
 	recent  [numGroupKeys]recentValue // each key's last value looked up
-	rankMu  sync.Mutex                // groupings in commands may run at once
+	mu      sync.Mutex                // groupings in commands may run at once (rankOf, shared*)
 	rankOf  [numGroupKeys][]uint32    // per key: each value's rank in text order, for as many values
+	// How many leading rows of each key's column, and of out, first and
+	// last, a grouping may still read (a second level built when asked):
+	// a changed value there goes into a copy of the column.
+	sharedIDs  [numGroupKeys]int
+	sharedRows int
 	// The span, kept as rows are set; stale when a row that held one of
 	// its ends moved inwards (then Span reads every row again).
 	from, to instant
@@ -128,16 +133,35 @@ func extend[T any](s []T, n int) []T {
 
 func (x *GroupIndex) set(i int, f *Flow) {
 	for k, key := range GroupKeys {
-		x.ids[k][i] = x.id(k, key, f)
+		id := x.id(k, key, f)
+		if i < x.sharedIDs[k] && x.ids[k][i] != id {
+			x.ids[k], x.sharedIDs[k] = slices.Clone(x.ids[k]), 0
+		}
+		x.ids[k][i] = id
 	}
 	o := outcomeIndex(f.Outcome)
 	if o < 0 {
 		o = noOutcome
 	}
-	x.out[i] = uint8(o)
 	fi, la := instantOf(f.First), instantOf(f.Last)
+	if i < x.sharedRows && (x.out[i] != uint8(o) || x.first[i] != fi || x.last[i] != la) {
+		x.out, x.first, x.last = slices.Clone(x.out), slices.Clone(x.first), slices.Clone(x.last)
+		x.sharedRows = 0
+	}
+	x.out[i] = uint8(o)
 	x.spanAdd(x.first[i], x.last[i], fi, la)
 	x.first[i], x.last[i] = fi, la
+}
+
+// share keeps the first n rows of key k's column (at position k), and of
+// out, first and last, as they are for a grouping that reads them later:
+// set changes a copy. The groupings' commands call it, Set the UI's
+// goroutine, never at once (batches wait while a command reads).
+func (x *GroupIndex) share(k, n int) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.sharedIDs[k] = max(x.sharedIDs[k], n)
+	x.sharedRows = max(x.sharedRows, n)
 }
 
 // spanAdd keeps the span as a row's times go from (of, ol) to (fi, la).
@@ -227,8 +251,8 @@ func (x *GroupIndex) Span() Span {
 // one), worked out again only when the key has new values since: sorting
 // a million groups by key then reads integers, not strings.
 func (x *GroupIndex) rank(k int, vals []string) []uint32 {
-	x.rankMu.Lock()
-	defer x.rankMu.Unlock()
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	if r := x.rankOf[k]; len(r) == len(vals) {
 		return r
 	}

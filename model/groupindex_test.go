@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -249,5 +250,52 @@ func TestGroupIndexPartsAgree(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestGroupIndexSecondLevelAsGrouped: a second level is built when asked,
+// after the grouping; flows that changed in the index meanwhile (their
+// outcome, second-key value or times) do not change it: it says what the
+// first level counted. A new grouping sees the change.
+func TestGroupIndexSecondLevelAsGrouped(t *testing.T) {
+	before := randomFlows(3000)
+	x := NewGroupIndex()
+	for i := range before {
+		x.Set(i, &before[i])
+	}
+	all := make([]int32, len(before))
+	for i := range all {
+		all[i] = int32(i)
+	}
+	span := x.Span()
+	outs := []Outcome{OK, Alert, Reset}
+	after := slices.Clone(before)
+	for _, by := range [][]GroupKey{{ByServer, ByClient}, {ByClient, ByOutcome}, {ByOutcome, ByServer}} {
+		set := x.Group(all, by, span, GroupBuckets, GroupByFailures, FlowTimings(before))
+		for i := range after {
+			if i%3 != 0 || after[i].ID == 0 {
+				continue
+			}
+			f := *after[i].Flow // a flow of its own: published ones are never written
+			f.Client = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 9, byte(i >> 8), byte(i)}), 4000)
+			f.First = f.First.Add(time.Minute)
+			after[i] = Flow{Flow: &f, Verdict: after[i].Verdict}
+			after[i].Outcome = outs[(i/3)%len(outs)]
+			x.Set(i, &after[i])
+		}
+		want := referenceGroups(before, all, by, span, GroupByFailures, true)
+		for i := range want.Len() {
+			if g, w := set.Full(i), want.Full(i); !reflect.DeepEqual(g, w) {
+				t.Fatalf("%v: group %d after the flows changed\n got %+v\nwant %+v", by, i, g, w)
+			}
+		}
+		now := x.Group(all, by, x.Span(), GroupBuckets, GroupByFailures, FlowTimings(after))
+		want = referenceGroups(after, all, by, x.Span(), GroupByFailures, true)
+		for i := range want.Len() {
+			if g, w := now.Full(i), want.Full(i); !reflect.DeepEqual(g, w) {
+				t.Fatalf("%v: regrouped, group %d\n got %+v\nwant %+v", by, i, g, w)
+			}
+		}
+		before = slices.Clone(after)
 	}
 }
