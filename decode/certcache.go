@@ -19,10 +19,10 @@ type certCache struct {
 
 type cachedChain struct {
 	certs []tlswire.Certificate
-	total int
+	total int32
 }
 
-func (c *certCache) parse(body []byte, tls13 bool) ([]tlswire.Certificate, int) {
+func (c *certCache) parse(body []byte, tls13 bool) ([]tlswire.Certificate, int32) {
 	key := sha256.Sum256(body)
 	if tls13 {
 		key[0] ^= 1 // the same bytes read as the other form are another chain
@@ -34,6 +34,6 @@ func (c *certCache) parse(body []byte, tls13 bool) ([]tlswire.Certificate, int) 
 	if c.m == nil || len(c.m) >= maxCachedChains {
 		c.m = make(map[[32]byte]cachedChain)
 	}
-	c.m[key] = cachedChain{certs, total}
-	return certs, total
+	c.m[key] = cachedChain{certs, int32(total)}
+	return certs, int32(total)
 }

@@ -223,7 +223,7 @@ func (fs *flowState) decrypted(s *dirState, d Dir, r record) {
 			e.Records++
 			e.Bytes += int64(len(plain))
 			if e.Records == 1 {
-				e.First, e.FirstLen = f.Last, int32(r.length)
+				e.FirstAt, e.FirstLen = unixNanos(f.Last), int32(r.length)
 				fs.event(d, EvEarlyData, 0, r.length)
 			}
 			return
@@ -235,7 +235,7 @@ func (fs *flowState) decrypted(s *dirState, d Dir, r record) {
 		a.Records++
 		a.Bytes += int64(r.length)
 		if a.Records == 1 {
-			a.First, a.FirstLen = f.Last, int32(r.length)
+			a.FirstAt, a.FirstLen = unixNanos(f.Last), int32(r.length)
 			fs.event(d, EvAppData, 0, r.length)
 		}
 		if fs.hsDone {

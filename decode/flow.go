@@ -156,25 +156,29 @@ type TLSFacts struct {
 	*TLSRare
 
 	// Hellos are shared by every flow that sent the same one (decode/hellos.go):
-	// their Random and SessionID are cleared; SessionIDs has the flow's own,
+	// their Random and SessionID are cleared; SessionID(d) has the flow's own,
 	// and ClientHello.SNI the flow's server name.
 	ClientHello       *ClientHello // the first ClientHello
 	ServerHello       *tlswire.ServerHello
 	Certificates      []tlswire.Certificate
-	CertificateTotal  int
 	ServerKeyExchange *tlswire.ServerKeyExchangeInfo
 	AppData           [2]AppDataFacts
 	Alerts            []AlertFact
-	SessionIDs        [2][]byte // legacy session IDs of the first ClientHello and the ServerHello
 
 	JA3Hash, JA3SHash, JA4 string // fingerprints (the full JA3 strings are not kept: memory per flow)
 
+	CertificateTotal    int32    // certificates the Certificate message held (Certificates keeps the first few)
 	ClientHelloLen      int32    // bytes of the ClientHello handshake message
 	ClientHelloSegments int32    // TCP segments the ClientHello arrived in
 	ClientHelloRetrans  int32    // retransmitted segments carrying ClientHello bytes
 	ClientHelloEnd      int32    // offset in the client's stream just past the ClientHello (0 = unknown: no SYN seen)
 	ClientAckedBytes    int32    // how far into the client's stream the server acknowledged before its ServerHello
 	FirstEncrypted      [2]int32 // length of the first encrypted record after the hellos, per direction (0 = none)
+
+	// The legacy session IDs of the first ClientHello and the ServerHello,
+	// inline (decode/sessionid.go): read them with SessionID.
+	sessionIDs   [2][maxInlineSessionID]byte
+	sessionIDLen [2]uint8
 
 	Seen             bool // some TLS record or SSLv2 hello was parsed
 	ClientHelloAcked bool // the server acknowledged every ClientHello byte
@@ -200,6 +204,8 @@ type TLSRare struct {
 	Decrypt      *DecryptFacts // what the key log unlocked; nil when it had no secrets for this flow
 	EarlyData    AppDataFacts  // TLS 1.3 0-RTT: client application data sent before the server's flight
 	SSLv2Hello   bool
+
+	LongSessionIDs *[2][]byte // session IDs over 32 bytes (see TLSFacts.SessionID); replaced, never written
 }
 
 // emptyTLS, emptyRare and emptyStream are the facts of every flow that
@@ -240,8 +246,11 @@ type AppDataFacts struct {
 	Records  int32
 	FirstLen int32 // length of the first record (a short one right before a close is an encrypted alert)
 	Bytes    int64
-	First    time.Time
+	FirstAt  int64 // time of the first record, as Event.At (16 bytes less than a time.Time, twice per flow)
 }
+
+// FirstTime is the time of the first record (see Event.Time).
+func (a AppDataFacts) FirstTime() time.Time { return Event{At: a.FirstAt}.Time() }
 
 // AlertFact is one alert record.
 type AlertFact struct {

@@ -249,7 +249,7 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 	hello := fs.shared.intern.sharedClientHello(ch)
 	switch {
 	case f.TLS.ClientHello == nil:
-		f.TLS.SessionIDs[FromClient] = sid
+		f.TLS.SetSessionID(FromClient, sid)
 		f.TLS.ClientHello = hello
 		f.TLS.ClientHelloLen = int32(length)
 		f.TLS.ClientHelloSegments = max(s.chSegs+1, 1)
@@ -288,10 +288,7 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 	}
 	if f.TLS.ServerHello == nil {
 		f.TLS.ServerHello = sh
-		f.TLS.SessionIDs[FromServer] = sid
-		if c := f.TLS.SessionIDs[FromClient]; string(c) == string(sid) {
-			f.TLS.SessionIDs[FromServer] = c // an echo (TLS 1.3, resumption): one copy
-		}
+		f.TLS.SetSessionID(FromServer, sid)
 		f.TLS.JA3SHash = ja3s
 	}
 	fs.event(d, EvHandshake, tlswire.ServerHelloType, len(body))
@@ -382,7 +379,7 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 		e.Records++
 		e.Bytes += int64(length)
 		if e.Records == 1 {
-			e.First = fs.f.Last
+			e.FirstAt = unixNanos(fs.f.Last)
 			e.FirstLen = int32(length)
 			fs.event(d, EvEarlyData, 0, length)
 		}
@@ -433,7 +430,7 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 	a.Records++
 	a.Bytes += int64(length)
 	if a.Records == 1 {
-		a.First = fs.f.Last
+		a.FirstAt = unixNanos(fs.f.Last)
 		a.FirstLen = int32(length)
 		fs.event(d, EvAppData, 0, length)
 	}

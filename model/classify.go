@@ -297,7 +297,7 @@ func tls13PostHandshakeAlert(f *decode.Flow) (string, bool) {
 	s := t.AppData[server]
 	closed := f.TCP.FIN[server] || f.TCP.RST[server]
 	finished := eventTime(f, decode.EvEncryptedHandshake, tlswire.Finished)
-	prompt := s.First.Sub(finished) < time.Second
+	prompt := s.FirstTime().Sub(finished) < time.Second
 	// A client that sent data first may have got a tiny answer, not an
 	// alert, unless it had sent an empty Certificate (it was asked for one).
 	// A client that sent a certificate is also past that doubt when the
@@ -305,7 +305,7 @@ func tls13PostHandshakeAlert(f *decode.Flow) (string, bool) {
 	c := t.AppData[client]
 	certSent, emptyCert := clientEncryptedCertificate(f)
 	alertSized := s.FirstLen == 2+1+16 || s.FirstLen == 2+1+8
-	unasked := c.Records == 0 || c.First.After(s.First) || emptyCert || certSent && alertSized
+	unasked := c.Records == 0 || c.FirstAt > s.FirstAt || emptyCert || certSent && alertSized
 	if s.Records == 1 && s.FirstLen > 0 && s.FirstLen <= 24 && closed && prompt && unasked {
 		return "server", true
 	}

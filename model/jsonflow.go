@@ -119,7 +119,7 @@ func appendClientHelloFacts(b []byte, t *decode.TLSFacts, lists *codeListCache) 
 	b = appendCodes(b, "key_shares", lists, kindKeyShares, ch.KeyShares)
 	b = appendCodes(b, "signature_algorithms", lists, kindSignatures, ch.SignatureAlgorithms)
 	b = append(b, `,"session_id":"`...)
-	for _, c := range t.SessionIDs[decode.FromClient] {
+	for _, c := range t.SessionID(decode.FromClient) {
 		b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
 	}
 	b = append(b, '"')

@@ -45,7 +45,6 @@ func TestAppendFlowMatchesEncodingJSON(t *testing.T) {
 	f := &Flow{
 		Flow: &decode.Flow{ID: 7, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, TLS: &decode.TLSFacts{
 			ClientHello:  decode.NewClientHello(&tlswire.ClientHello{SNI: hostile, ALPN: []string{hostile}}),
-			SessionIDs:   [2][]byte{{0xab}, {0xcd}},
 			ServerHello:  &tlswire.ServerHello{ALPN: hostile, KeyShareGroup: tlswire.VersionTLS13, SelectedPSK: -1},
 			Certificates: []tlswire.Certificate{{Subject: hostile, Issuer: hostile, SANs: []string{hostile}}, {Error: hostile}},
 			Alerts:       []decode.AlertFact{{Level: 2, Description: 40}, {Encrypted: true, Length: 19}},
@@ -53,6 +52,8 @@ func TestAppendFlowMatchesEncodingJSON(t *testing.T) {
 		}},
 		Verdict: Verdict{Diagnosis: hostile, Who: hostile, Badge: hostile},
 	}
+	f.TLS.SetSessionID(decode.FromClient, []byte{0xab})
+	f.TLS.SetSessionID(decode.FromServer, []byte{0xcd})
 	compareFlowJSON(t, "hostile", f)
 }
 

@@ -144,7 +144,7 @@ func resumed(f *decode.Flow) bool {
 	if sh.TLS13() {
 		return sh.SelectedPSK >= 0
 	}
-	if sid := t.SessionIDs; len(sid[decode.FromServer]) > 0 && string(sid[decode.FromServer]) == string(sid[decode.FromClient]) {
+	if sid := t.SessionID(decode.FromServer); len(sid) > 0 && string(sid) == string(t.SessionID(decode.FromClient)) {
 		return true
 	}
 	// Ticket resumption may use an empty session id: no certificate and the

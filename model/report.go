@@ -193,7 +193,7 @@ func clientHelloReport(ch *decode.ClientHello, t *decode.TLSFacts) *ClientHelloR
 		Groups:    codeNames(ch.SupportedGroups, registry.Group),
 		KeyShares: codeNames(ch.KeyShares, registry.Group),
 		SigAlgs:   codeNames(ch.SignatureAlgorithms, registry.SignatureScheme),
-		SessionID: hex.EncodeToString(t.SessionIDs[decode.FromClient]), SSLv2: ch.SSLv2, Truncated: ch.Truncated,
+		SessionID: hex.EncodeToString(t.SessionID(decode.FromClient)), SSLv2: ch.SSLv2, Truncated: ch.Truncated,
 		Length: int(t.ClientHelloLen), Segments: int(t.ClientHelloSegments),
 	}
 	if n, ok := helloAckedBytes(t); ok {

@@ -183,7 +183,7 @@ func (r *renderer) hellos(f *model.Flow) {
 	if ch == nil {
 		left = append(left, "  (none seen)")
 	} else {
-		left = append(left, offers(ch, sh, f.TLS.SessionIDs[decode.FromClient], colW, r.st)...)
+		left = append(left, offers(ch, sh, f.TLS.SessionID(decode.FromClient), colW, r.st)...)
 	}
 	right := []string{r.st.Section.Render("ServerHello chooses")}
 	right = append(right, choices(f, colW)...)
@@ -307,9 +307,9 @@ func choices(f *model.Flow, w int) []string {
 	if sh.SelectedPSK >= 0 {
 		add(kv("PSK", []string{"identity " + strconv.Itoa(sh.SelectedPSK) + " accepted"}, w))
 	}
-	if sid := t.SessionIDs; len(sid[decode.FromServer]) > 0 {
-		note := strconv.Itoa(len(sid[decode.FromServer])) + " B"
-		if string(sid[decode.FromClient]) == string(sid[decode.FromServer]) {
+	if sid := t.SessionID(decode.FromServer); len(sid) > 0 {
+		note := strconv.Itoa(len(sid)) + " B"
+		if string(t.SessionID(decode.FromClient)) == string(sid) {
 			note += " (echoes the client's)"
 		}
 		add(kv("session id", []string{note}, w))
@@ -345,7 +345,7 @@ func (r *renderer) certs(f *model.Flow) {
 	if len(t.Certificates) == 0 {
 		return
 	}
-	r.section(fmt.Sprintf("Certificates (%d of %d, in clear)", len(t.Certificates), max(t.CertificateTotal, len(t.Certificates))))
+	r.section(fmt.Sprintf("Certificates (%d of %d, in clear)", len(t.Certificates), max(int(t.CertificateTotal), len(t.Certificates))))
 	sni := ""
 	if t.ClientHello != nil {
 		sni = t.ClientHello.SNI
