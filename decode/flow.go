@@ -165,7 +165,7 @@ type TLSFacts struct {
 	AppData           [2]AppDataFacts
 	Alerts            []AlertFact
 
-	JA3Hash, JA3SHash, JA4 string // fingerprints (the full JA3 strings are not kept: memory per flow)
+	fingerprints *Fingerprints // JA3, JA3S, JA4 (decode/fingerprints.go); nil: none
 
 	CertificateTotal    int32    // certificates the Certificate message held (Certificates keeps the first few)
 	ClientHelloLen      int32    // bytes of the ClientHello handshake message

@@ -210,8 +210,7 @@ func (fs *flowState) message(s *dirState, typ uint8, body []byte) {
 			f.TLS.Certificates, f.TLS.CertificateTotal = fs.shared.certs.parse(body, fs.tls13)
 		}
 	case tlswire.ServerKeyExchange:
-		info := tlswire.ParseServerKeyExchange(body)
-		f.TLS.ServerKeyExchange = &info
+		f.TLS.ServerKeyExchange = fs.shared.intern.keyExchange(tlswire.ParseServerKeyExchange(body))
 	case tlswire.CertificateRequest:
 		info := tlswire.ParseCertificateRequest(body, fs.tls13)
 		fs.rare().CertRequest = &info
@@ -258,7 +257,8 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 		if fs.chEndOK && fs.hasISN[FromClient] {
 			f.TLS.ClientHelloEnd = max(int32(fs.chEnd-fs.isn[FromClient]-1), 0)
 		}
-		f.TLS.JA3Hash, f.TLS.JA4 = fs.shared.intern.fingerprints(hello)
+		ja3, ja4 := fs.shared.intern.fingerprints(hello)
+		f.TLS.fingerprints = fs.shared.intern.fingerprintSet(Fingerprints{JA3Hash: ja3, JA3SHash: f.TLS.JA3SHash(), JA4: ja4})
 	case f.TLS.HelloRetry != nil && f.TLS.ClientHello2 == nil:
 		fs.rare().ClientHello2 = hello
 	}
@@ -289,7 +289,7 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 	if f.TLS.ServerHello == nil {
 		f.TLS.ServerHello = sh
 		f.TLS.SetSessionID(FromServer, sid)
-		f.TLS.JA3SHash = ja3s
+		f.TLS.fingerprints = fs.shared.intern.fingerprintSet(Fingerprints{JA3Hash: f.TLS.JA3Hash(), JA3SHash: ja3s, JA4: f.TLS.JA4()})
 	}
 	fs.event(d, EvHandshake, tlswire.ServerHelloType, len(body))
 	fs.lastMsg = "ServerHello"

@@ -20,6 +20,8 @@ type interner struct {
 	clients map[string]*tlswire.ClientHello // see hellos.go
 	named   map[flowHello]*ClientHello
 	servers map[string]sharedServerHello
+	fpSets  map[Fingerprints]*Fingerprints
+	skes    map[tlswire.ServerKeyExchangeInfo]*tlswire.ServerKeyExchangeInfo
 	key     []byte // scratch for hello keys
 }
 
@@ -77,6 +79,21 @@ func (in *interner) clientHello(ch *tlswire.ClientHello) {
 	for i := range ch.ALPN {
 		ch.ALPN[i] = in.str(ch.ALPN[i])
 	}
+}
+
+// keyExchange returns a shared copy of a ServerKeyExchange's facts (a curve,
+// or DHE: a few distinct values in a capture, instead of one on the heap
+// per TLS 1.2 flow).
+func (in *interner) keyExchange(v tlswire.ServerKeyExchangeInfo) *tlswire.ServerKeyExchangeInfo {
+	if p, ok := in.skes[v]; ok {
+		return p
+	}
+	if in.skes == nil || len(in.skes) >= maxInterned {
+		in.skes = make(map[tlswire.ServerKeyExchangeInfo]*tlswire.ServerKeyExchangeInfo)
+	}
+	p := &v
+	in.skes[v] = p
+	return p
 }
 
 func (in *interner) list(l []uint16) []uint16 {

@@ -61,7 +61,7 @@ func flowRows(a, b *Flow) []CompareRow {
 		row("outcome", a.Badge, b.Badge),
 		row("stopped at", string(a.Stage), string(b.Stage)),
 		same("first packet", a.First.UTC().Format("2006-01-02 15:04:05.000000"), b.First.UTC().Format("2006-01-02 15:04:05.000000")),
-		row("JA4", Printable(a.TLS.JA4), Printable(b.TLS.JA4)),
+		row("JA4", Printable(a.TLS.JA4()), Printable(b.TLS.JA4())),
 		same("diagnosis", a.Diagnosis, b.Diagnosis),
 	}
 }

@@ -811,13 +811,13 @@ func (t *filterTerm) match(fl *Flow, m *termMemo) bool {
 			return t.memoString(sh.ALPN, m, (*filterTerm).anyContains)
 		}
 	case fkJA4:
-		return t.memoString(fl.TLS.JA4, m, (*filterTerm).anyContains)
+		return t.memoString(fl.TLS.JA4(), m, (*filterTerm).anyContains)
 	case fkIssuer:
 		if c := fl.TLS.Certificates; len(c) > 0 {
 			return t.memoString(c[0].Issuer, m, (*filterTerm).printableContains)
 		}
 	case fkJA3:
-		return t.memoString(fl.TLS.JA3Hash, m, (*filterTerm).anyPrefix)
+		return t.memoString(fl.TLS.JA3Hash(), m, (*filterTerm).anyPrefix)
 	case fkBy:
 		for i := range t.vals {
 			if fl.Who == t.vals[i].needle {

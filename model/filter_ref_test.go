@@ -67,14 +67,14 @@ func refTermMatch(t *filterTerm, fl *Flow) bool {
 			return refAnyContains(t, sh.ALPN)
 		}
 	case fkJA4:
-		return refAnyContains(t, fl.TLS.JA4)
+		return refAnyContains(t, fl.TLS.JA4())
 	case fkIssuer:
 		if c := fl.TLS.Certificates; len(c) > 0 {
 			return refAnyContains(t, Printable(c[0].Issuer)) // as shown
 		}
 	case fkJA3:
 		for i := range t.vals {
-			if refHasPrefixFold(fl.TLS.JA3Hash, t.vals[i].needle) {
+			if refHasPrefixFold(fl.TLS.JA3Hash(), t.vals[i].needle) {
 				return true
 			}
 		}
@@ -301,7 +301,7 @@ func variedFlows(n int) []Flow {
 				f.TLS.Alerts[j] = decode.AlertFact{Level: uint8(rng.IntN(3)), Description: uint8(rng.IntN(256)), Encrypted: rng.IntN(4) == 0}
 			}
 		}
-		f.TLS.JA4, f.TLS.JA3Hash = ja4s[rng.IntN(len(ja4s))], ja3s[rng.IntN(len(ja3s))]
+		f.TLS.SetFingerprints(&decode.Fingerprints{JA4: ja4s[rng.IntN(len(ja4s))], JA3Hash: ja3s[rng.IntN(len(ja3s))]})
 		if k := rng.IntN(len(issuers) + 1); k < len(issuers) {
 			f.TLS.Certificates = []tlswire.Certificate{{Issuer: issuers[k]}}
 		}

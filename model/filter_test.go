@@ -54,7 +54,7 @@ func (t testFlow) build() Flow {
 		f.TLS.Alerts = []decode.AlertFact{{From: decode.FromServer, Level: 2, Description: t.alert}}
 	}
 	f.TLS.StartTLS = t.startTLS
-	f.TLS.JA4, f.TLS.JA3Hash = t.ja4, t.ja3
+	f.TLS.SetFingerprints(&decode.Fingerprints{JA4: t.ja4, JA3Hash: t.ja3})
 	if t.hs > 0 {
 		// The connection closes as the handshake ends, so the handshake time is hs whatever the outcome.
 		end := f.First.Add(t.hs).UnixNano()
@@ -459,7 +459,7 @@ func benchFilterFlows(n, distinct int) []Flow {
 	ja3s := []string{"771d5f1a2b3c4d5e6f708192a3b4c5d6", "1d5f1a2b3c4d5e6f708192a3b4c5d677", "A7"}
 	for i := range flows {
 		f := &flows[i]
-		f.TLS.JA4, f.TLS.JA3Hash = ja4s[i%len(ja4s)], ja3s[i%len(ja3s)]
+		f.TLS.SetFingerprints(&decode.Fingerprints{JA4: ja4s[i%len(ja4s)], JA3Hash: ja3s[i%len(ja3s)]})
 		switch f.Outcome {
 		case Alert:
 			f.TLS.Alerts = []decode.AlertFact{{From: decode.FromServer, Level: 2, Description: []uint8{48, 42, 70}[i/12%3]}}
@@ -475,7 +475,7 @@ func benchFilterFlows(n, distinct int) []Flow {
 			}
 			ch.ALPN = []string{fmt.Sprint("h", i%3), "http/1.1"}
 			f.TLS.ClientHello = ch
-			f.TLS.JA4, f.TLS.JA3Hash = fmt.Sprintf("t13d%d_%x", i, i*7919), fmt.Sprintf("%x", i*104729)
+			f.TLS.SetFingerprints(&decode.Fingerprints{JA4: fmt.Sprintf("t13d%d_%x", i, i*7919), JA3Hash: fmt.Sprintf("%x", i*104729)})
 		}
 	}
 	return flows

@@ -98,9 +98,9 @@ func (k GroupKey) Value(f *Flow) string {
 	case ByClientNet:
 		return clientNet(f.Client.Addr())
 	case ByJA4: // our own ASCII: nothing to escape
-		return f.TLS.JA4
+		return f.TLS.JA4()
 	case ByJA4a:
-		a, _, _ := strings.Cut(f.TLS.JA4, "_")
+		a, _, _ := strings.Cut(f.TLS.JA4(), "_")
 		return a
 	case ByOutcome:
 		return string(f.Outcome)

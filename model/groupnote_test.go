@@ -15,7 +15,7 @@ func noteGroups(t *testing.T, flows [][2]string) Group {
 		f := Flow{Flow: decode.NewFlow()}
 		f.Outcome = Outcome(fl[1])
 		f.First = time.Unix(0, 0)
-		f.TLS.JA4 = fl[0] + "_x_y"
+		f.TLS.SetFingerprints(&decode.Fingerprints{JA4: fl[0] + "_x_y"})
 		gr.Add(&f)
 	}
 	gs := gr.Groups(GroupByFailures)

@@ -60,9 +60,9 @@ func appendFlow(b []byte, f *Flow, lists *codeListCache) []byte {
 	b = appendList(b, nonNil(t.Certificates), func(b []byte, c tlswire.Certificate) []byte {
 		return appendCert(b, certReport(c))
 	})
-	b = appendKeyString(b, "ja4", t.JA4)
-	b = appendKeyString(b, "ja3", t.JA3Hash)
-	b = appendKeyString(b, "ja3s", t.JA3SHash)
+	b = appendKeyString(b, "ja4", t.JA4())
+	b = appendKeyString(b, "ja3", t.JA3Hash())
+	b = appendKeyString(b, "ja3s", t.JA3SHash())
 	b = appendKey(b, "handshake_ms")
 	if ns, ok := f.HandshakeTime(); ok {
 		b = appendFloat(b, float64(ns)/1e6)

@@ -457,10 +457,10 @@ func (r *renderer) ends(f *model.Flow) {
 func (r *renderer) facts(f *model.Flow) {
 	t := f.TLS
 	var fps []string
-	fps = append(fps, kv("JA4", nonEmpty(model.Printable(t.JA4)), r.w)...)
-	fps = append(fps, kv("JA3", nonEmpty(model.Printable(t.JA3Hash)), r.w)...)
+	fps = append(fps, kv("JA4", nonEmpty(model.Printable(t.JA4())), r.w)...)
+	fps = append(fps, kv("JA3", nonEmpty(model.Printable(t.JA3Hash())), r.w)...)
 	fps = append(fps, kv("JA3 string", nonEmpty(model.Printable(f.JA3String())), r.w)...)
-	fps = append(fps, kv("JA3S", nonEmpty(model.Printable(t.JA3SHash)), r.w)...)
+	fps = append(fps, kv("JA3S", nonEmpty(model.Printable(t.JA3SHash())), r.w)...)
 	fps = append(fps, kv("Zeek history", nonEmpty(model.History(f.Flow)), r.w)...)
 	if len(fps) > 0 { // no heading over nothing (a flow without a hello)
 		r.section("Fingerprints")

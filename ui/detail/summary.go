@@ -37,8 +37,8 @@ func Summary(f *model.Flow) string {
 	if h := model.History(f.Flow); h != "" {
 		fmt.Fprintf(&b, " Zeek history %s.", h)
 	}
-	if f.TLS.JA4 != "" {
-		fmt.Fprintf(&b, " JA4 %s.", model.Printable(f.TLS.JA4))
+	if f.TLS.JA4() != "" {
+		fmt.Fprintf(&b, " JA4 %s.", model.Printable(f.TLS.JA4()))
 	}
 	return b.String()
 }
