@@ -216,9 +216,9 @@ func contradictions(f *model.Flow) []string {
 
 	// Who closed first: the timeline's first FIN or RST.
 	var first *decode.Event
-	for i, e := range f.Events {
+	for _, e := range f.Events {
 		if e.Kind == decode.EvFIN || e.Kind == decode.EvRST {
-			first = &f.Events[i]
+			first = &e
 			break
 		}
 	}

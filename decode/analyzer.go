@@ -299,8 +299,9 @@ func (a *Analyzer) Stats() Stats {
 // own makes fs.f safe to write. A flow TakeDirty handed out is never
 // written again: the first change after that goes to a copy, which shares
 // only what is never changed once set (parsed hellos, certificates, the
-// backing arrays of slices that are only appended to are cloned where an
-// element is rewritten).
+// backing arrays of slices that are only appended to: the timeline's bytes,
+// which a flip replaces instead of rewriting; slices with an element
+// rewritten in place are cloned).
 func (fs *flowState) own() {
 	if !fs.published {
 		return
@@ -313,7 +314,6 @@ func (fs *flowState) own() {
 // copyInto copies a flow to c, cloning what the analyzer changes in place.
 func (f *Flow) copyInto(c *Flow) {
 	*c = *f
-	c.Events = slices.Clone(f.Events)
 	if f.TCP.StreamFacts != emptyStream && f.TCP.StreamFacts != nil {
 		s := *f.TCP.StreamFacts
 		c.TCP.StreamFacts = &s
@@ -334,11 +334,12 @@ func (f *Flow) copyInto(c *Flow) {
 	}
 }
 
-// compact moves a finished flow's timeline into an event slab at its exact
-// length: growth by doubling leaves up to half of it unused, on every flow.
+// compact moves a finished flow's timeline into a timeline slab at its
+// exact length: growth by doubling leaves up to half of it unused, on every
+// flow.
 func (fs *flowState) compact() {
 	fs.compacted = true
-	fs.f.Events = fs.shared.keepEvents(fs.f.Events)
+	fs.f.Timeline.b = fs.shared.keepTimeline(fs.f.Timeline.b)
 }
 
 // finish settles one flow; it reports whether anything changed.

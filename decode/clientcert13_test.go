@@ -49,7 +49,7 @@ func TestTLS13ClientCertificateKnownBySize(t *testing.T) {
 			}
 			for _, code := range []uint16{tlswire.CertificateType, tlswire.CertificateVerify, tlswire.Finished} {
 				if !hasClientEvent(f, code) {
-					t.Errorf("the client's handshake message %d not known: events %v", code, f.Events)
+					t.Errorf("the client's handshake message %d not known: events %v", code, f.Timeline.Events())
 				}
 			}
 		})

@@ -73,8 +73,8 @@ type Flow struct {
 	// value, which nothing may write, instead of paying 500 bytes for it.
 	TLS *TLSFacts
 
-	Events    []Event // bounded timeline, in capture order
-	EventsCut int32   // events dropped once the cap was reached
+	Timeline  Timeline // bounded, in capture order, packed: read it with Events
+	EventsCut int32    // events dropped once the cap was reached
 
 	ClientBasis ClientBasis // how Client was decided (with EventsCut: no padding)
 
@@ -264,7 +264,11 @@ type AlertFact struct {
 	After       string // the last handshake message seen before it, e.g. "ClientHello"
 }
 
-// Event is one timeline entry, 16 bytes so a flow's timeline stays compact.
+// Events yields the flow's timeline, in capture order with each event's
+// index: `for _, e := range f.Events`.
+func (f *Flow) Events(yield func(int, Event) bool) { f.Timeline.All(yield) }
+
+// Event is one timeline entry (a Timeline keeps it packed).
 type Event struct {
 	At   int64  // capture time, Unix nanoseconds (see Time)
 	Len  int32  // record or segment length when useful

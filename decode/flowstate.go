@@ -202,14 +202,13 @@ func (fs *flowState) dirOf(s *dirState) Dir { return s.dir }
 // event appends a timeline entry, bounded.
 func (fs *flowState) event(d Dir, kind EventKind, code uint16, length int) {
 	f := fs.f
-	if len(f.Events) >= maxEvents {
+	// An event takes 2 bytes or more: a shorter timeline is under the cap
+	// without counting, and a cut one is at it.
+	if f.EventsCut > 0 || len(f.Timeline.b) >= 2*maxEvents && f.Timeline.Len() >= maxEvents {
 		f.EventsCut++
 		return
 	}
-	if f.Events == nil {
-		f.Events = make([]Event, 0, 2) // a SYN nobody answers stays at one or two
-	}
-	f.Events = append(f.Events, Event{At: unixNanos(fs.f.Last), Dir: d, Kind: kind, Code: code, Len: int32(min(length, 1<<30))})
+	f.Timeline.add(Event{At: unixNanos(fs.f.Last), Dir: d, Kind: kind, Code: code, Len: int32(min(length, 1<<30))})
 }
 
 // flip swaps client and server: used when the first guess (by port) is
@@ -253,9 +252,7 @@ func (fs *flowState) flip(basis ClientBasis) {
 	if f.TLS != emptyTLS {
 		fs.flipTLS()
 	}
-	for i := range f.Events {
-		f.Events[i].Dir ^= 1
-	}
+	f.Timeline = f.Timeline.flipped()
 }
 
 // flipTLS is flip for the flow's own TLS facts and decryption state.

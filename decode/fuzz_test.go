@@ -173,8 +173,8 @@ func checkBounds(t *testing.T, fs *flowState) {
 		}
 	}
 	f := fs.f
-	if len(f.Events) > maxEvents || len(f.TLS.Alerts) > maxAlerts || len(f.TLS.Certificates) > maxCertsParsed {
-		t.Fatalf("%d events, %d alerts, %d certificates", len(f.Events), len(f.TLS.Alerts), len(f.TLS.Certificates))
+	if f.Timeline.Len() > maxEvents || len(f.TLS.Alerts) > maxAlerts || len(f.TLS.Certificates) > maxCertsParsed {
+		t.Fatalf("%d events, %d alerts, %d certificates", f.Timeline.Len(), len(f.TLS.Alerts), len(f.TLS.Certificates))
 	}
 }
 

@@ -16,9 +16,9 @@ type flowSlot struct {
 
 // Slabs start small (a capture of one connection stays small) and double.
 const (
-	firstSlab = 16
-	maxSlab   = 512
-	eventSlab = 4096 // timeline entries per event slab
+	firstSlab    = 16
+	maxSlab      = 512
+	timelineSlab = 32 << 10 // bytes of packed timelines per slab
 )
 
 // shared is what every flow of an analyzer uses: the caches, and the slabs
@@ -26,7 +26,7 @@ const (
 type shared struct {
 	certs  certCache
 	intern interner
-	events []Event     // free room in the current event slab
+	events []byte      // free room in the current timeline slab
 	spare  []*dirState // stopped direction states, for the next handshakes
 	held   heldBudget  // bytes held across all flows (budget.go)
 	keys   *keylog.Log // secrets to decrypt with (decrypt.go); nil without a key log
@@ -81,14 +81,18 @@ func (a *Analyzer) slotFor() *flowSlot {
 	return s
 }
 
-// keepEvents copies a finished timeline into an event slab, at its exact
-// length (appending to it again would copy it out, never overwrite).
-func (sh *shared) keepEvents(ev []Event) []Event {
-	if len(ev) > eventSlab/8 || sh.loose {
-		return append([]Event(nil), ev...) // rare long timelines get their own
+// keepTimeline copies a finished timeline's bytes into a timeline slab, at
+// their exact length (appending to them again would copy them out, never
+// overwrite).
+func (sh *shared) keepTimeline(ev []byte) []byte {
+	if len(ev) == 0 {
+		return nil
+	}
+	if len(ev) > timelineSlab/8 || sh.loose {
+		return append([]byte(nil), ev...) // rare long timelines get their own
 	}
 	if len(sh.events) < len(ev) {
-		sh.events = make([]Event, eventSlab)
+		sh.events = make([]byte, timelineSlab)
 	}
 	kept := sh.events[:len(ev):len(ev)]
 	copy(kept, ev)

@@ -1,25 +1,27 @@
 package decode
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 	"github.com/pcapsurgery/pcapsurgery/decode/internal/synth"
 )
 
-// TestKeptTimelinesDoNotOverlap: timelines share an event slab, so an event
-// added to one after it was kept (a late RST) must not land in the next.
+// TestKeptTimelinesDoNotOverlap: timelines share a slab, so an event added
+// to one after it was kept (a late RST) must not land in the next.
 func TestKeptTimelinesDoNotOverlap(t *testing.T) {
 	var sh shared
-	a := sh.keepEvents([]Event{{Kind: EvSYN}, {Kind: EvSYNACK}})
-	b := sh.keepEvents([]Event{{Kind: EvFIN}})
-	a = append(a, Event{Kind: EvRST})
-	if len(a) != 3 || a[2].Kind != EvRST || len(b) != 1 || b[0].Kind != EvFIN {
-		t.Fatalf("a = %v, b = %v", a, b)
+	a := Timeline{sh.keepTimeline(MakeTimeline(Event{Kind: EvSYN, At: 5}, Event{Kind: EvSYNACK, At: 7}).b)}
+	b := Timeline{sh.keepTimeline(MakeTimeline(Event{Kind: EvFIN, At: 9}).b)}
+	a.add(Event{Kind: EvRST, At: 8, Dir: FromServer})
+	want := []Event{{Kind: EvSYN, At: 5}, {Kind: EvSYNACK, At: 7}, {Kind: EvRST, At: 8, Dir: FromServer}}
+	if !slices.Equal(a.Events(), want) || !slices.Equal(b.Events(), []Event{{Kind: EvFIN, At: 9}}) {
+		t.Fatalf("a = %v, b = %v", a.Events(), b.Events())
 	}
-	long := make([]Event, eventSlab)
-	if got := sh.keepEvents(long); len(got) != eventSlab {
-		t.Fatalf("a timeline longer than a slab kept %d events", len(got))
+	long := make([]byte, timelineSlab)
+	if got := sh.keepTimeline(long); len(got) != timelineSlab {
+		t.Fatalf("a timeline longer than a slab kept %d bytes", len(got))
 	}
 }
 

@@ -31,11 +31,13 @@ func TestHandshakeFailureAfterClientCertIsLikely(t *testing.T) {
 	if f.TLS.CertRequest == nil || len(f.TLS.Alerts) == 0 {
 		t.Fatal("capture lost its CertificateRequest or alert")
 	}
-	for i, e := range f.Events {
+	events := f.Timeline.Events()
+	for i, e := range events {
 		if e.Dir == client && e.Kind == decode.EvHandshake && e.Code == tlswire.CertificateType {
-			f.Events[i].Len = 900 // as if the client had sent a certificate
+			events[i].Len = 900 // as if the client had sent a certificate
 		}
 	}
+	f.Timeline = decode.MakeTimeline(events...)
 	d := Classify(&f).Diagnosis
 	if !strings.Contains(d, "most likely it rejected that certificate") {
 		t.Errorf("diagnosis: %s", d)

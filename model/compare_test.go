@@ -259,9 +259,9 @@ func TestReadingNamesAMissingClientCertificate(t *testing.T) {
 	a.Stage = StageClientFlight
 	b := cmpWithCert(cmpWorking(2, "192.0.2.1:443", "api.example", time.Second), "CN=api", "CN=CA", "01")
 	a.TLS.CertRequest, b.TLS.CertRequest = &tlswire.CertificateRequestInfo{}, &tlswire.CertificateRequestInfo{}
-	b.Events = []decode.Event{{Kind: decode.EvHandshake, Code: tlswire.CertificateType, Len: 900, Dir: decode.FromClient}}
+	b.Timeline = decode.MakeTimeline([]decode.Event{{Kind: decode.EvHandshake, Code: tlswire.CertificateType, Len: 900, Dir: decode.FromClient}}...)
 	wantReading(t, readingOf(a, b), "the server asked both clients for a certificate; the working one (#2) sent one and this one sent none, and the server answered handshake_failure: likely the server requires a client certificate")
-	b.Events = nil // neither sent one: the certificate does not tell them apart
+	b.Timeline = decode.Timeline{} // neither sent one: the certificate does not tell them apart
 	if got := readingOf(a, b); strings.Contains(got, "requires a client certificate") {
 		t.Errorf("neither client sent a certificate, yet: %q", got)
 	}
@@ -337,14 +337,14 @@ func TestCompareMarksEveryDifferenceClass(t *testing.T) {
 	a.TLS.ClientHelloLen, a.TLS.ClientHelloSegments = 1812, 2
 	a.TLS.ServerHello.CipherSuite = 0xc030
 	a.TLS.ServerKeyExchange = &tlswire.ServerKeyExchangeInfo{NamedGroup: 0x17}
-	a.Events = []decode.Event{{At: cmpT0.UnixNano(), Kind: decode.EvHandshake, Code: tlswire.ClientHelloType},
-		{At: cmpT0.Add(900 * time.Millisecond).UnixNano(), Kind: decode.EvHandshake, Code: tlswire.ServerHelloType, Dir: decode.FromServer}}
+	a.Timeline = decode.MakeTimeline([]decode.Event{{At: cmpT0.UnixNano(), Kind: decode.EvHandshake, Code: tlswire.ClientHelloType},
+		{At: cmpT0.Add(900 * time.Millisecond).UnixNano(), Kind: decode.EvHandshake, Code: tlswire.ServerHelloType, Dir: decode.FromServer}}...)
 	b := cmpWithCert(cmpWorking(2, "192.0.2.1:443", "api.example", 0), "CN=b", "CN=CA", "02")
 	b.TLS.ServerHello = &tlswire.ServerHello{LegacyVersion: tlswire.VersionTLS12, SupportedVersion: tlswire.VersionTLS13, CipherSuite: 0x1301, KeyShareGroup: 0x1d}
 	b.Verdict.Version = tlswire.VersionTLS13
 	b.TLS.Certificates = nil
-	b.Events = []decode.Event{{At: cmpT0.UnixNano(), Kind: decode.EvHandshake, Code: tlswire.ClientHelloType},
-		{At: cmpT0.Add(2 * time.Millisecond).UnixNano(), Kind: decode.EvHandshake, Code: tlswire.ServerHelloType, Dir: decode.FromServer}}
+	b.Timeline = decode.MakeTimeline([]decode.Event{{At: cmpT0.UnixNano(), Kind: decode.EvHandshake, Code: tlswire.ClientHelloType},
+		{At: cmpT0.Add(2 * time.Millisecond).UnixNano(), Kind: decode.EvHandshake, Code: tlswire.ServerHelloType, Dir: decode.FromServer}}...)
 	c := Compare(a, b, MatchAddr)
 	for _, f := range [][2]string{
 		{SectionFlow, "outcome"},

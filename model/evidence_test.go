@@ -25,7 +25,7 @@ func evFlow(events ...ev) *decode.Flow {
 		Server: netip.MustParseAddrPort("10.0.0.2:443"), First: t0, Last: t0}
 	for _, e := range events {
 		at := t0.Add(time.Duration(e.ms * float64(time.Millisecond)))
-		f.Events = append(f.Events, decode.Event{At: at.UnixNano(), Dir: e.dir, Kind: e.kind, Code: e.code})
+		f.Timeline = f.Timeline.Append(decode.Event{At: at.UnixNano(), Dir: e.dir, Kind: e.kind, Code: e.code})
 		f.Last = at
 		f.PacketsDir[e.dir]++
 		switch e.kind {

@@ -319,8 +319,8 @@ func variedFlows(n int) []Flow {
 		}
 		f.Packets, f.Bytes = rng.IntN(40), rng.Int64N(3<<20)
 		if rng.IntN(3) > 0 && !f.First.IsZero() {
-			f.Events = []decode.Event{{At: f.First.UnixNano(), Kind: decode.EvSYN},
-				{At: f.First.Add(time.Duration(rng.Int64N(int64(3 * time.Second)))).UnixNano(), Kind: decode.EvHandshake}}
+			f.Timeline = decode.MakeTimeline([]decode.Event{{At: f.First.UnixNano(), Kind: decode.EvSYN},
+				{At: f.First.Add(time.Duration(rng.Int64N(int64(3 * time.Second)))).UnixNano(), Kind: decode.EvHandshake}}...)
 		}
 	}
 	return flows

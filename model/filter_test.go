@@ -58,7 +58,7 @@ func (t testFlow) build() Flow {
 	if t.hs > 0 {
 		// The connection closes as the handshake ends, so the handshake time is hs whatever the outcome.
 		end := f.First.Add(t.hs).UnixNano()
-		f.Events = []decode.Event{{At: f.First.UnixNano(), Kind: decode.EvSYN}, {At: end, Kind: decode.EvHandshake}, {At: end, Kind: decode.EvFIN}}
+		f.Timeline = decode.MakeTimeline([]decode.Event{{At: f.First.UnixNano(), Kind: decode.EvSYN}, {At: end, Kind: decode.EvHandshake}, {At: end, Kind: decode.EvFIN}}...)
 	}
 	v := Verdict{Outcome: t.outcome, Badge: t.badge, Version: t.version, Who: t.who}
 	if v.Badge == "" {
@@ -400,7 +400,7 @@ func bigFlows(n int) []Flow {
 		f.First = testBase.Add(time.Duration(i*37%n) * time.Millisecond)
 		f.TLS.ClientHello = chs[i*13%len(chs)]
 		f.TLS.ServerHello = shs[i%len(shs)]
-		f.Events = []decode.Event{{At: f.First.UnixNano(), Kind: decode.EvSYN}, {At: (f.First.Add(time.Duration(i%997) * time.Microsecond)).UnixNano(), Kind: decode.EvHandshake}}
+		f.Timeline = decode.MakeTimeline([]decode.Event{{At: f.First.UnixNano(), Kind: decode.EvSYN}, {At: (f.First.Add(time.Duration(i%997) * time.Microsecond)).UnixNano(), Kind: decode.EvHandshake}}...)
 		f.Verdict = Verdict{Outcome: o, Version: tlswire.VersionTLS12 + uint16(i%2), Who: []string{"client", "server"}[i%2]}
 		f.Badge = badgeText(f.Verdict)
 	}

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -98,14 +97,15 @@ func TestMidstreamSidesFromFirstPacket(t *testing.T) {
 // delayed is a real flow with its timeline stretched: every event from the
 // first of kind (from the server) on happens later by d.
 func delayed(f decode.Flow, kind decode.EventKind, code uint16, d time.Duration) decode.Flow {
-	f.Events = slices.Clone(f.Events)
+	events := f.Timeline.Events()
 	on := false
-	for i, e := range f.Events {
+	for i, e := range events {
 		on = on || e.Dir == decode.FromServer && e.Kind == kind && e.Code == code
 		if on {
-			f.Events[i].At += int64(d)
+			events[i].At += int64(d)
 		}
 	}
+	f.Timeline = decode.MakeTimeline(events...)
 	f.Last = f.Last.Add(d)
 	return f
 }

@@ -79,7 +79,7 @@ func TestCloseOriginTests(t *testing.T) {
 		f.TCP.StreamFacts = &decode.StreamFacts{}
 		f.TCP.SYN, f.TCP.SYNACK, f.TCP.RST[server] = true, true, true
 		f.TCP.Net[client] = decode.NetSide{TTL: 64, Bits: decode.NetSeen}
-		f.Events = []decode.Event{{Kind: decode.EvSYN}, {Kind: decode.EvSYNACK, Dir: server}, {Kind: decode.EvRST, Dir: server}}
+		f.Timeline = decode.MakeTimeline([]decode.Event{{Kind: decode.EvSYN}, {Kind: decode.EvSYNACK, Dir: server}, {Kind: decode.EvRST, Dir: server}}...)
 		m := &f.TCP.Origin[server]
 		m.TTLMin, m.TTLMax, m.LastID = 52, 52, 1000
 		m.RSTTTL, m.RSTID, m.RSTIDStep = 52, 1001, 1

@@ -121,7 +121,7 @@ func TestSortIndicesMatchesReference(t *testing.T) {
 	}
 	for i := range flows {
 		if i%5 == 0 {
-			flows[i].Events = nil // no handshake time
+			flows[i].Timeline = decode.Timeline{} // no handshake time
 		}
 		flows[i].TLS.ClientHello = decode.NewClientHello(&tlswire.ClientHello{SNI: snis[rng.IntN(len(snis))]})
 		flows[i].First = testBase.Add(time.Duration(rng.IntN(100)) * time.Millisecond)
@@ -216,7 +216,7 @@ func BenchmarkSortIndices1M(b *testing.B) {
 	flows := bigFlows(1_000_000)
 	for i := range flows {
 		if i%7 == 0 {
-			flows[i].Events = []decode.Event{{At: flows[i].First.UnixNano(), Kind: decode.EvSYN}}
+			flows[i].Timeline = decode.MakeTimeline([]decode.Event{{At: flows[i].First.UnixNano(), Kind: decode.EvSYN}}...)
 		}
 	}
 	base := make([]int32, len(flows))

@@ -157,7 +157,7 @@ func (r *renderer) timeline(f *model.Flow) {
 			r.add(ansi.Truncate(line+l, r.w, "~"))
 		}
 	}
-	if len(f.Events) == 0 {
+	if f.Timeline.Len() == 0 {
 		r.add("  (no events)")
 	}
 	if f.EventsCut > 0 {
