@@ -56,8 +56,8 @@ func (x *GroupIndex) Group(vis []int32, by []GroupKey, span Span, buckets int, c
 
 	// Counting sort by value number; groups are numbered in the order the
 	// flows first show them, as the Grouper numbers its slots.
-	next := make([]int32, len(gr.dict[0]))
-	order := make([]uint32, 0, min(len(vis), len(gr.dict[0])))
+	next := make([]int32, gr.dict[0].len())
+	order := make([]uint32, 0, min(len(vis), gr.dict[0].len()))
 	for _, f := range vis {
 		id := ids1[f]
 		if next[id] == 0 {
@@ -335,8 +335,8 @@ func (s *GroupSet) level(t int32) *GroupSet {
 	// for a group with many flows, else in a map.
 	var table []int32
 	var small map[uint32]int32
-	if len(m) >= len(gr.dict[0])/16 {
-		table = make([]int32, len(gr.dict[0]))
+	if len(m) >= gr.dict[0].len()/16 {
+		table = make([]int32, gr.dict[0].len())
 	} else {
 		small = map[uint32]int32{}
 	}

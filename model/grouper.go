@@ -2,7 +2,6 @@ package model
 
 import (
 	"math"
-	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -22,10 +21,10 @@ type Grouper struct {
 	span    Span
 	buckets int
 	slots   slotStore
-	keys    []string    // slots[i]'s value of its level, as Value formats it
-	keyIDs  []uint32    // from a GroupIndex, instead of keys: slots[i]'s value number in dict
-	dict    [2][]string // from a GroupIndex: each level's values by number
-	ranks   [2][]uint32 // from a GroupIndex, sorting by key: each level's values' ranks in text order
+	keys    []string      // slots[i]'s value of its level, as Value formats it
+	keyIDs  []uint32      // from a GroupIndex, instead of keys: slots[i]'s value number in dict
+	dict    [2]valueTable // from a GroupIndex: each level's values by number
+	ranks   [2][]uint32   // from a GroupIndex, sorting by key: each level's values' ranks in text order
 	addrs   map[addrSlotKey]int32
 	names   map[nameSlotKey]int32
 	spark   []int32 // each failing slot's buckets, one run of buckets each
@@ -174,29 +173,10 @@ func (gr *Grouper) slot(k GroupKey, parent int32, f *Flow) int32 {
 }
 
 // slotAddr is the address the key's value formats, for the keys that are
-// addresses. ClientNet's prefix length rides in the port. An address with
-// a zone (rare) goes by its text, as the bytes would lose the zone.
+// addresses (addrOf), under parent.
 func slotAddr(k GroupKey, parent int32, f *Flow) (addrSlotKey, bool) {
-	var ap netip.AddrPort
-	switch k {
-	case ByServer:
-		ap = f.Server
-	case ByClient:
-		ap = netip.AddrPortFrom(f.Client.Addr().Unmap(), 0)
-	case ByClientNet:
-		p, ok := clientPrefix(f.Client.Addr())
-		if !ok {
-			return addrSlotKey{parent: parent}, true // Value is "": no prefix has a zero address
-		}
-		ap = netip.AddrPortFrom(p.Addr(), uint16(p.Bits()))
-	default:
-		return addrSlotKey{}, false
-	}
-	a := ap.Addr()
-	if a.Zone() != "" || !a.IsValid() {
-		return addrSlotKey{}, false
-	}
-	return addrSlotKey{parent: parent, port: ap.Port(), is4: a.Is4(), ip: a.As16()}, true
+	v, ok := addrOf(k, f)
+	return addrSlotKey{parent: parent, port: v.port, is4: v.is4, ip: v.ip}, ok
 }
 
 // key is slot id's value of its level.
@@ -208,7 +188,7 @@ func (gr *Grouper) key(id int32) string {
 	if gr.slots.at(id).parent >= 0 {
 		level = 1
 	}
-	return gr.dict[level][gr.keyIDs[id]]
+	return gr.dict[level].at(gr.keyIDs[id])
 }
 
 func (gr *Grouper) newSlot(parent int32, key string) int32 {
@@ -417,7 +397,7 @@ func (s *GroupSet) Concentration(i int) (string, bool) {
 			return "", false
 		}
 		g := s.At(i)
-		g.Sub = []Group{{Key: []string{g.Key[0], s.gr.dict[1][c.id]}, Flows: int(c.flows), Failures: g.Failures}}
+		g.Sub = []Group{{Key: []string{g.Key[0], s.gr.dict[1].at(c.id)}, Flows: int(c.flows), Failures: g.Failures}}
 		return g.Concentration(s.contrast)
 	}
 	if s.SubLen(i) == 0 {

@@ -18,15 +18,15 @@ import (
 // The explorer sets it from Update and groups from a command; as with the
 // flows, batches are held while a command reads it.
 type GroupIndex struct {
-	ids     [numGroupKeys][]uint32 // per key, per flow: the number of its value in vals
-	vals    [numGroupKeys][]string // per key: the values, by number, as Value formats them
-	out     []uint8                // per flow: outcomeIndex, or noOutcome
-	first   []instant              // per flow: start
-	last    []instant              // per flow: end
-	addrs   map[addrSlotKey]uint32 // address values, by key position (in parent) and bytes
-	names   map[nameSlotKey]uint32 // the others, by key position and text
-	zero    *Flow                  // what a row not set yet holds (a batch's flows come in any order)
-	zeroIDs [numGroupKeys]uint32   // its value numbers, once zeroSet
+	ids     [numGroupKeys][]uint32   // per key, per flow: the number of its value in vals
+	vals    [numGroupKeys]valueTable // per key: the values, by number
+	out     []uint8                  // per flow: outcomeIndex, or noOutcome
+	first   []instant                // per flow: start
+	last    []instant                // per flow: end
+	addrs   [numGroupKeys]addrSet    // address keys' value numbers, by bytes
+	names   map[nameSlotKey]uint32   // the others, by key position and text
+	zero    *Flow                    // what a row not set yet holds (a batch's flows come in any order)
+	zeroIDs [numGroupKeys]uint32     // its value numbers, once zeroSet
 	zeroSet bool
 	recent  [numGroupKeys]recentValue // each key's last value looked up
 	mu      sync.Mutex                // groupings in commands may run at once (rankOf, shared*)
@@ -66,7 +66,11 @@ func keyPos(k GroupKey) int {
 
 // NewGroupIndex makes an empty index.
 func NewGroupIndex() *GroupIndex {
-	return &GroupIndex{addrs: map[addrSlotKey]uint32{}, names: map[nameSlotKey]uint32{}, zero: &empty}
+	x := &GroupIndex{names: map[nameSlotKey]uint32{}, zero: &empty}
+	for k, key := range GroupKeys {
+		x.vals[k].key = key
+	}
+	return x
 }
 
 // Len is how many flows the index has rows for.
@@ -74,7 +78,7 @@ func (x *GroupIndex) Len() int { return len(x.out) }
 
 // Values is how many distinct values key k has had (the number of groups
 // a grouping by k can have at most).
-func (x *GroupIndex) Values(k GroupKey) int { return len(x.vals[keyPos(k)]) }
+func (x *GroupIndex) Values(k GroupKey) int { return x.vals[keyPos(k)].len() }
 
 // Set records flow f at index i (its ID-1), growing the index to hold it.
 func (x *GroupIndex) Set(i int, f *Flow) {
@@ -181,19 +185,15 @@ func (x *GroupIndex) spanAdd(of, ol, fi, la instant) {
 }
 
 // id is the number of f's value of key (at position k), numbering it if
-// it is new: addresses are looked up as bytes and names as the flow's own
-// strings, so only a new value is formatted or copied.
+// it is new: addresses are looked up and kept as bytes, names as the
+// flow's own strings, so only a new name is copied.
 func (x *GroupIndex) id(k int, key GroupKey, f *Flow) uint32 {
 	c := &x.recent[k]
-	if a, ok := slotAddr(key, int32(k), f); ok {
+	if a, ok := addrOf(key, f); ok {
 		if c.isAddr && c.addr == a {
 			return c.id
 		}
-		id, ok := x.addrs[a]
-		if !ok {
-			id = x.newValue(k, key.Value(f))
-			x.addrs[a] = id
-		}
+		id := x.addrs[k].find(&x.vals[k], a)
 		*c = recentValue{isAddr: true, addr: a, id: id}
 		return id
 	}
@@ -205,7 +205,7 @@ func (x *GroupIndex) id(k int, key GroupKey, f *Flow) uint32 {
 	id, ok := x.names[nk]
 	if !ok {
 		nk.name = strings.Clone(nk.name) // never a view into bytes a flow owns
-		id = x.newValue(k, nk.name)
+		id = x.vals[k].addName(nk.name)
 		x.names[nk] = id
 	}
 	*c = recentValue{isName: true, name: nk.name, id: id}
@@ -216,14 +216,9 @@ func (x *GroupIndex) id(k int, key GroupKey, f *Flow) uint32 {
 // often share their server, name, JA4, version and cipher.
 type recentValue struct {
 	isAddr, isName bool
-	addr           addrSlotKey
+	addr           addrValue
 	name           string // the index's own copy
 	id             uint32
-}
-
-func (x *GroupIndex) newValue(k int, v string) uint32 {
-	x.vals[k] = append(x.vals[k], v)
-	return uint32(len(x.vals[k]) - 1)
 }
 
 // Span is the span of the indexed flows: earliest start to latest end, as
@@ -250,11 +245,18 @@ func (x *GroupIndex) Span() Span {
 // rank is each of key k's values' rank in text order (equal texts share
 // one), worked out again only when the key has new values since: sorting
 // a million groups by key then reads integers, not strings.
-func (x *GroupIndex) rank(k int, vals []string) []uint32 {
+func (x *GroupIndex) rank(k int, t valueTable) []uint32 {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if r := x.rankOf[k]; len(r) == len(vals) {
+	if r := x.rankOf[k]; len(r) == t.len() {
 		return r
+	}
+	vals := t.names
+	if isAddrKey(t.key) { // formatted once for the sort
+		vals = make([]string, t.len())
+		for i := range vals {
+			vals[i] = t.at(uint32(i))
+		}
 	}
 	order := make([]uint32, len(vals))
 	for i := range order {

@@ -299,3 +299,56 @@ func TestGroupIndexSecondLevelAsGrouped(t *testing.T) {
 		before = slices.Clone(after)
 	}
 }
+
+// TestGroupIndexValuesAsValue: the index keeps address values as bytes and
+// formats them when read: each flow's value reads as Value gives it, for
+// IPv4, IPv6, IPv4-mapped, zoned and invalid addresses (thousands, past
+// the address table's growth), and equal values share one number.
+func TestGroupIndexValuesAsValue(t *testing.T) {
+	var flows []Flow
+	add := func(c, s netip.AddrPort) {
+		f := Flow{Flow: decode.NewFlow()}
+		f.Client, f.Server = c, s
+		flows = append(flows, f)
+	}
+	for i := range 3000 {
+		v4 := netip.AddrFrom4([4]byte{10, byte(i >> 12), byte(i >> 4), byte(i)})
+		v6 := netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 14: byte(i >> 8), 15: byte(i)})
+		mapped := netip.AddrFrom16(v4.As16())
+		srv := netip.AddrPortFrom(netip.AddrFrom4([4]byte{192, 0, 2, byte(i % 7)}), uint16(443+i%3))
+		switch i % 6 {
+		case 0:
+			add(netip.AddrPortFrom(v4, 1000), srv)
+		case 1:
+			add(netip.AddrPortFrom(v6, 1000), netip.AddrPortFrom(v6, 443))
+		case 2:
+			add(netip.AddrPortFrom(mapped, 1000), netip.AddrPortFrom(mapped, 8443))
+		case 3:
+			add(netip.AddrPortFrom(v6.WithZone("eth0"), 1000), netip.AddrPortFrom(v6.WithZone("eth1"), 443))
+		case 4:
+			add(netip.AddrPort{}, netip.AddrPort{}) // no addresses at all
+		case 5:
+			add(netip.AddrPortFrom(netip.IPv6Unspecified(), 0), netip.AddrPortFrom(netip.IPv6Unspecified(), 0))
+		}
+	}
+	x := NewGroupIndex()
+	for i := range flows {
+		x.Set(i, &flows[i])
+	}
+	for i := range flows { // again: every value is found, none added
+		x.Set(i, &flows[i])
+	}
+	for k, key := range GroupKeys {
+		distinct := map[string]bool{}
+		for i := range flows {
+			want := key.Value(&flows[i])
+			distinct[want] = true
+			if got := x.vals[k].at(x.ids[k][i]); got != want {
+				t.Fatalf("%s of flow %d: %q, want %q", key, i, got, want)
+			}
+		}
+		if got := x.Values(key); got != len(distinct) {
+			t.Errorf("%s: %d values, want %d", key, got, len(distinct))
+		}
+	}
+}
