@@ -210,7 +210,7 @@ func (fs *flowState) decrypted(s *dirState, d Dir, r record) {
 	f.TLS.Decrypt.Records[d]++
 	s.encRecords++
 	if f.TLS.FirstEncrypted[d] == 0 {
-		f.TLS.FirstEncrypted[d] = int32(r.length)
+		f.TLS.FirstEncrypted[d] = recordLen(r.length)
 	}
 	switch typ {
 	case tlswire.ContentHandshake:

@@ -78,7 +78,7 @@ func (fs *flowState) decrypted12(s *dirState, d Dir, r record) bool {
 	case tlswire.ContentHandshake:
 		s.encRecords++
 		if s.encRecords == 1 {
-			f.TLS.FirstEncrypted[d] = int32(r.length)
+			f.TLS.FirstEncrypted[d] = recordLen(r.length)
 		}
 		fs.decryptedHandshake(s, d, plain)
 	case tlswire.ContentAlert:

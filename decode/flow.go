@@ -167,18 +167,19 @@ type TLSFacts struct {
 
 	fingerprints *Fingerprints // JA3, JA3S, JA4 (decode/fingerprints.go); nil: none
 
-	CertificateTotal    int32    // certificates the Certificate message held (Certificates keeps the first few)
-	ClientHelloLen      int32    // bytes of the ClientHello handshake message
-	ClientHelloSegments int32    // TCP segments the ClientHello arrived in
-	ClientHelloRetrans  int32    // retransmitted segments carrying ClientHello bytes
-	ClientHelloEnd      int32    // offset in the client's stream just past the ClientHello (0 = unknown: no SYN seen)
-	ClientAckedBytes    int32    // how far into the client's stream the server acknowledged before its ServerHello
-	FirstEncrypted      [2]int32 // length of the first encrypted record after the hellos, per direction (0 = none)
+	CertificateTotal    int32     // certificates the Certificate message held (Certificates keeps the first few)
+	ClientHelloLen      int32     // bytes of the ClientHello handshake message
+	ClientHelloSegments int32     // TCP segments the ClientHello arrived in
+	ClientHelloRetrans  int32     // retransmitted segments carrying ClientHello bytes
+	ClientHelloEnd      int32     // offset in the client's stream just past the ClientHello (0 = unknown: no SYN seen)
+	ClientAckedBytes    int32     // how far into the client's stream the server acknowledged before its ServerHello
+	FirstEncrypted      [2]uint16 // length of the first encrypted record after the hellos, per direction (0 = none)
 
-	// The legacy session IDs of the first ClientHello and the ServerHello,
-	// inline (decode/sessionid.go): read them with SessionID.
-	sessionIDs   [2][maxInlineSessionID]byte
-	sessionIDLen [2]uint8
+	// The legacy session IDs of the first ClientHello and the ServerHello
+	// (decode/sessionid.go): read them with SessionID.
+	clientSessionID [maxInlineSessionID]byte
+	serverSessionID *[maxInlineSessionID]byte // nil: none, or the client's echoed
+	sessionIDLen    [2]uint8
 
 	Seen             bool // some TLS record or SSLv2 hello was parsed
 	ClientHelloAcked bool // the server acknowledged every ClientHello byte
@@ -251,6 +252,10 @@ type AppDataFacts struct {
 
 // FirstTime is the time of the first record (see Event.Time).
 func (a AppDataFacts) FirstTime() time.Time { return Event{At: a.FirstAt}.Time() }
+
+// recordLen is a record's length as TLSFacts.FirstEncrypted holds it: a
+// record header says at most 65535.
+func recordLen(n int) uint16 { return uint16(min(n, 0xffff)) }
 
 // AlertFact is one alert record.
 type AlertFact struct {

@@ -323,7 +323,7 @@ func (fs *flowState) encryptedHandshake(s *dirState, d Dir, length int) {
 	s.encRecords++
 	if s.encRecords == 1 {
 		f.TLS.Finished[d] = true
-		f.TLS.FirstEncrypted[d] = int32(length)
+		f.TLS.FirstEncrypted[d] = recordLen(length)
 		fs.event(d, EvEncryptedHandshake, tlswire.Finished, length)
 		fs.lastMsg = "Finished"
 		fs.updateDone()
@@ -391,14 +391,14 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 			code := uint16(0)
 			if s.encRecords == 1 {
 				code = tlswire.EncryptedExtensions
-				f.TLS.FirstEncrypted[d] = int32(length)
+				f.TLS.FirstEncrypted[d] = recordLen(length)
 				fs.lastMsg = "server's encrypted flight"
 			}
 			fs.event(d, EvEncryptedHandshake, code, length)
 			return
 		}
 		if f.TLS.FirstEncrypted[d] == 0 {
-			f.TLS.FirstEncrypted[d] = int32(length)
+			f.TLS.FirstEncrypted[d] = recordLen(length)
 		}
 		switch {
 		case s.encRecords == 1 && fs.endOfEarlyData(length):
