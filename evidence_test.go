@@ -149,21 +149,21 @@ func TestNoDiagnosisContradictsItsFlow(t *testing.T) {
 // TestContradictionCheckerCatches keeps the walk honest: the diagnoses the
 // issue quotes as wrong must be caught on the flows they were wrong for.
 func TestContradictionCheckerCatches(t *testing.T) {
-	silent := loadFlows(t, "testdata/captures/silent-server.pcap")[0]
+	silent := loadFlows(t, "testdata/captures/silent-server.pcap")[0].Copy() // its own verdict: verdicts are shared
 	silent.Diagnosis = "server closed the connection after the ClientHello without answering: server policy, SNI not served, or a load balancer with no healthy backend; the client gave up after 3s"
-	noCert := loadFlows(t, "testdata/captures/dropped-server-data.pcap")[0]
+	noCert := loadFlows(t, "testdata/captures/dropped-server-data.pcap")[0].Copy() // its own verdict: verdicts are shared
 	noCert.Diagnosis = "after the server's flight the client sent a short encrypted record and closed: almost always the client rejecting the certificate"
-	retrans := loadFlows(t, "testdata/captures/silent-server.pcap")[0]
+	retrans := loadFlows(t, "testdata/captures/silent-server.pcap")[0].Copy() // its own verdict: verdicts are shared
 	retrans.Diagnosis = "ClientHello retransmitted 6 times and never answered"
-	plain := loadFlows(t, "testdata/captures/tls-to-plaintext.pcap")[1]
+	plain := loadFlows(t, "testdata/captures/tls-to-plaintext.pcap")[1].Copy() // its own verdict: verdicts are shared
 	plain.Outcome = model.NotTLS
-	wait := loadFlows(t, "testdata/captures/silent-server.pcap")[0]
+	wait := loadFlows(t, "testdata/captures/silent-server.pcap")[0].Copy() // its own verdict: verdicts are shared
 	wait.Diagnosis = "the server acknowledged the ClientHello (TCP) but sent nothing for 2ms; then the client gave up and closed the connection (FIN) first"
-	midstream := loadFlows(t, "testdata/captures/midstream.pcap")[0]
+	midstream := loadFlows(t, "testdata/captures/midstream.pcap")[0].Copy() // its own verdict: verdicts are shared
 	midstream.Diagnosis = "TCP established, but the first bytes are not TLS (protocol not recognised)"
-	noSNI := loadFlows(t, "testdata/edge/sslv2.pcap")[1]
+	noSNI := loadFlows(t, "testdata/edge/sslv2.pcap")[1].Copy() // its own verdict: verdicts are shared
 	noSNI.Diagnosis = "server reset the connection 300µs after the ClientHello: likely a firewall or IPS rejecting the SNI"
-	think := loadFlows(t, "testdata/captures/tls13-go-h2-3seg.pcap")[0]
+	think := loadFlows(t, "testdata/captures/tls13-go-h2-3seg.pcap")[0].Copy() // its own verdict: verdicts are shared
 	think.Diagnosis += "; the server took 4.8s to answer the ClientHello (network round trip 109µs)"
 	for name, f := range map[string]model.Flow{"a server think time the timeline does not show": think, "wrong closer": silent, "certificate without one": noCert, "SNI without one": noSNI,
 		"retransmissions not in the timeline": retrans, "ClientHello called not TLS": plain,

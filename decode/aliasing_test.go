@@ -70,7 +70,8 @@ func analyzeFile(t *testing.T, path string, scribble bool) []model.Flow {
 	an.Finish()
 	var out []model.Flow
 	for _, f := range an.Flows() {
-		out = append(out, model.Flow{Flow: f, Verdict: model.Classify(f)})
+		v := model.Classify(f)
+		out = append(out, model.Flow{Flow: f, Verdict: &v})
 	}
 	return out
 }

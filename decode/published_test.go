@@ -81,7 +81,8 @@ func TestPublishedFlowsNeverChange(t *testing.T) {
 
 func fullReport(t *testing.T, f *decode.Flow) string {
 	t.Helper()
-	mf := model.Flow{Flow: f, Verdict: model.Classify(f)}
+	v := model.Classify(f)
+	mf := model.Flow{Flow: f, Verdict: &v}
 	b, err := json.Marshal(model.Report(&mf))
 	if err != nil {
 		t.Fatal(err)

@@ -197,8 +197,7 @@ func choiceOf(f *Flow) serverChoice {
 
 // fit is offersChoice for a flow whose server made this choice.
 func (ch serverChoice) fit(target *Flow) int {
-	c := Flow{Flow: decode.NewFlow()}
-	c.Verdict.Version = ch.version
+	c := Flow{Flow: decode.NewFlow(), Verdict: &Verdict{Version: ch.version}}
 	if ch.hasSH {
 		c.TLS.ServerHello = &tlswire.ServerHello{CipherSuite: ch.suite, KeyShareGroup: ch.group}
 	}

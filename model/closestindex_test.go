@@ -175,7 +175,7 @@ func TestClosestIndexFollowsALiveCapture(t *testing.T) {
 	order := r.Perm(len(final))
 	for i, j := range order {
 		early := final[j]
-		early.Verdict = Verdict{Outcome: NoServerHello, Badge: "NO SH"}
+		early.Verdict = &Verdict{Outcome: NoServerHello, Badge: "NO SH"}
 		put(early)
 		if i >= 10 {
 			put(final[order[i-10]]) // ends ten flows later
@@ -209,7 +209,7 @@ func TestClosestIndexFollowsALiveCapture(t *testing.T) {
 	moved := done.Copy()
 	moved.Server = netip.MustParseAddrPort("198.51.100.1:443")
 	failed := done.Copy()
-	failed.Verdict = Verdict{Outcome: Alert, Badge: "ALERT"}
+	failed.Verdict = &Verdict{Outcome: Alert, Badge: "ALERT"}
 	for _, f := range []Flow{moved, failed} {
 		if x.Replace(done, &f) {
 			t.Errorf("the index follows #%d becoming %v %s: it would still offer it", f.ID, f.Server, f.Badge)

@@ -42,7 +42,7 @@ func cmpWorking(id int, server, sni string, at time.Duration) Flow {
 	f.TLS.ClientHelloLen, f.TLS.ClientHelloSegments = 512, 1
 	f.TLS.ServerHello = &tlswire.ServerHello{LegacyVersion: tlswire.VersionTLS12, SupportedVersion: tlswire.VersionTLS13,
 		CipherSuite: 0x1301, KeyShareGroup: 0x1d, Extensions: []uint16{43, 51}}
-	f.Verdict = Verdict{Outcome: OK, Badge: "OK 1.3", Version: tlswire.VersionTLS13, Stage: StageDone, Diagnosis: "handshake completed"}
+	f.Verdict = &Verdict{Outcome: OK, Badge: "OK 1.3", Version: tlswire.VersionTLS13, Stage: StageDone, Diagnosis: "handshake completed"}
 	return f
 }
 
@@ -53,7 +53,7 @@ func cmpFailing(id int, server, sni string, at time.Duration, alert uint8) Flow 
 	f.TLS.ClientHello = cmpHello(sni)
 	f.TLS.ClientHelloLen, f.TLS.ClientHelloSegments = 512, 1
 	f.TLS.Alerts = []decode.AlertFact{{From: decode.FromServer, Level: 2, Description: alert, After: "ClientHello"}}
-	f.Verdict = Verdict{Outcome: Alert, Badge: "ALERT", Stage: StageClientHello, Who: "server", Diagnosis: "server sent a fatal alert"}
+	f.Verdict = &Verdict{Outcome: Alert, Badge: "ALERT", Stage: StageClientHello, Who: "server", Diagnosis: "server sent a fatal alert"}
 	return f
 }
 
@@ -269,7 +269,7 @@ func TestReadingNamesAMissingClientCertificate(t *testing.T) {
 
 func TestReadingWhenTLS13HidesTheCertificates(t *testing.T) {
 	a := cmpWorking(1, "192.0.2.1:443", "api.example", 0)
-	a.Verdict = Verdict{Outcome: EncryptedAlert, Badge: "ALERT?", Stage: StageServerFlight, Who: "client"}
+	a.Verdict = &Verdict{Outcome: EncryptedAlert, Badge: "ALERT?", Stage: StageServerFlight, Who: "client"}
 	b := cmpWorking(2, "192.0.2.1:443", "api.example", time.Second)
 	wantReading(t, readingOf(a, b), "the certificates are encrypted (TLS 1.3), so the capture cannot show")
 }
@@ -293,7 +293,7 @@ func TestReadingSaysWhenNothingStandsOut(t *testing.T) {
 	}
 	noCH := cmpFailing(1, "192.0.2.1:443", "", 0, 0)
 	noCH.TLS = &decode.TLSFacts{TLSRare: &decode.TLSRare{}}
-	noCH.Verdict = Verdict{Outcome: NoSYNACK, Badge: "NO SYN-ACK", Stage: StageTCP}
+	noCH.Verdict = &Verdict{Outcome: NoSYNACK, Badge: "NO SYN-ACK", Stage: StageTCP}
 	wantReading(t, readingOf(noCH, cmpWorking(2, "192.0.2.1:443", "api.example", 0)), "sent no ClientHello (NO SYN-ACK, stopped at tcp)")
 }
 

@@ -12,7 +12,7 @@ import (
 
 func TestDefaultExportName(t *testing.T) {
 	flow := func(id int, server, sni string) *Flow {
-		f := &Flow{Flow: &decode.Flow{TLS: &decode.TLSFacts{TLSRare: &decode.TLSRare{}}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, ID: id}}
+		f := &Flow{Flow: &decode.Flow{TLS: &decode.TLSFacts{TLSRare: &decode.TLSRare{}}, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, ID: id}, Verdict: &Verdict{}}
 		if server != "" {
 			f.Server = netip.MustParseAddrPort(server)
 		}

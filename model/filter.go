@@ -632,7 +632,7 @@ func outcomeClass(fl *Flow) uint {
 // names, "fail", and the badges in lower case.
 var outcomeWords, outcomeWordSlice, outcomeWordList = func() (map[string]uint64, []string, string) {
 	bit := func(o Outcome) uint64 {
-		fl := Flow{Flow: &decode.Flow{}, Verdict: Verdict{Outcome: o}}
+		fl := Flow{Flow: &decode.Flow{}, Verdict: &Verdict{Outcome: o}}
 		return 1 << outcomeClass(&fl)
 	}
 	closed := uint64(1) << outcomeClosedClass

@@ -307,8 +307,8 @@ func variedFlows(n int) []Flow {
 		}
 		f.TLS.StartTLS = starts[rng.IntN(len(starts))]
 		o := Outcomes[rng.IntN(len(Outcomes))]
-		f.Verdict = Verdict{Outcome: o, Version: []uint16{0, tlswire.VersionTLS12, tlswire.VersionTLS13, 0x7f17, tlswire.VersionSSL30}[rng.IntN(5)], Who: whos[rng.IntN(len(whos))]}
-		f.Badge = badgeText(f.Verdict)
+		f.Verdict = &Verdict{Outcome: o, Version: []uint16{0, tlswire.VersionTLS12, tlswire.VersionTLS13, 0x7f17, tlswire.VersionSSL30}[rng.IntN(5)], Who: whos[rng.IntN(len(whos))]}
+		f.Badge = badgeText(*f.Verdict)
 		if o == Reset && rng.IntN(2) == 0 {
 			f.Badge = "CLOSED"
 		}

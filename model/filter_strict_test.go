@@ -151,7 +151,7 @@ func TestEveryOutcomeHasAWord(t *testing.T) {
 			t.Fatalf("outcome %s: %v", o, err)
 		}
 		for _, other := range Outcomes {
-			fl := Flow{Verdict: Verdict{Outcome: other}}
+			fl := Flow{Verdict: &Verdict{Outcome: other}}
 			if got := f.Match(&fl); got != (other == o) {
 				t.Errorf("outcome:%s on a %s flow = %v", o, other, got)
 			}

@@ -64,7 +64,7 @@ func (t testFlow) build() Flow {
 	if v.Badge == "" {
 		v.Badge = badgeText(v)
 	}
-	return Flow{Flow: &f, Verdict: v}
+	return Flow{Flow: &f, Verdict: &v}
 }
 
 func testFlows() []Flow {
@@ -401,8 +401,8 @@ func bigFlows(n int) []Flow {
 		f.TLS.ClientHello = chs[i*13%len(chs)]
 		f.TLS.ServerHello = shs[i%len(shs)]
 		f.Timeline = decode.MakeTimeline([]decode.Event{{At: f.First.UnixNano(), Kind: decode.EvSYN}, {At: (f.First.Add(time.Duration(i%997) * time.Microsecond)).UnixNano(), Kind: decode.EvHandshake}}...)
-		f.Verdict = Verdict{Outcome: o, Version: tlswire.VersionTLS12 + uint16(i%2), Who: []string{"client", "server"}[i%2]}
-		f.Badge = badgeText(f.Verdict)
+		*f.Verdict = Verdict{Outcome: o, Version: tlswire.VersionTLS12 + uint16(i%2), Who: []string{"client", "server"}[i%2]}
+		f.Badge = badgeText(*f.Verdict)
 	}
 	return flows
 }
@@ -477,6 +477,7 @@ func benchFilterFlows(n, distinct int) []Flow {
 			f.TLS.ClientHello = ch
 			f.TLS.SetFingerprints(&decode.Fingerprints{JA4: fmt.Sprintf("t13d%d_%x", i, i*7919), JA3Hash: fmt.Sprintf("%x", i*104729)})
 		}
+		f.Verdict = internVerdict(*f.Verdict) // shared, as the loader's are
 	}
 	return flows
 }

@@ -9,27 +9,35 @@ import (
 
 // Flow is a decoded connection with the model's verdict on it. The decoded
 // part is the analyzer's own flow, shared and never written again once
-// handed out (decode.Analyzer.TakeDirty): copying a Flow copies a pointer
-// and the verdict, not a kilobyte of facts. Never write through it.
+// handed out (decode.Analyzer.TakeDirty), and the verdict is shared by
+// every flow with the same one (internVerdict): copying a Flow copies two
+// pointers, not a kilobyte of facts. Never write through either.
 type Flow struct {
 	*decode.Flow
-	Verdict
+	*Verdict
 }
 
 // NewFlow classifies a decoded flow (a copy of f is kept).
+// Its verdict is its own, not shared: tests change it.
 func NewFlow(f decode.Flow) Flow {
-	return Flow{Flow: &f, Verdict: Classify(&f)}
+	v := Classify(&f)
+	return Flow{Flow: &f, Verdict: &v}
+}
+
+// classified is df with its verdict, shared (internVerdict).
+func classified(df *decode.Flow, cross map[int]string) Flow {
+	return Flow{Flow: df, Verdict: internVerdict(withCrossNote(df, cross))}
 }
 
 // empty is a place with no flow in it yet (ID 0): shared, read only.
-var empty = Flow{Flow: decode.NoFlow()}
+var empty = Flow{Flow: decode.NoFlow(), Verdict: noVerdict}
 
-// Copy returns f with its own copy of the decoded facts, which can then be
-// changed without touching f (what-if tests; hellos and certificates stay
-// shared, as they are never changed).
+// Copy returns f with its own copy of the decoded facts and verdict, which
+// can then be changed without touching f (what-if tests; hellos and
+// certificates stay shared, as they are never changed).
 func (f Flow) Copy() Flow {
-	c := *f.Flow
-	return Flow{Flow: &c, Verdict: f.Verdict}
+	c, v := *f.Flow, *f.Verdict
+	return Flow{Flow: &c, Verdict: &v}
 }
 
 // SNI is the ClientHello's server name, printable ("" when none).

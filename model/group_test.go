@@ -247,7 +247,7 @@ func TestGroupBucketsByFlowStart(t *testing.T) {
 	span := Span{From: t0, To: t0.Add(4 * time.Minute)}
 	gr := NewGrouper([]GroupKey{ByOutcome}, span, 4)
 	for i, o := range []Outcome{Alert, Alert, OK, Reset, Alert} {
-		f := Flow{Flow: decode.NewFlow()}
+		f := Flow{Flow: decode.NewFlow(), Verdict: &Verdict{}}
 		f.Outcome = o
 		f.First = t0.Add(time.Duration(i) * time.Minute)
 		f.Last = f.First.Add(time.Second)

@@ -44,7 +44,7 @@ func randomFlowsIn(n int, far bool) []Flow {
 	flows := make([]Flow, n)
 	for i := range flows {
 		f := &flows[i]
-		f.Flow = decode.NewFlow()
+		f.Flow, f.Verdict = decode.NewFlow(), &Verdict{}
 		if far && i%101 == 7 {
 			continue // an empty place
 		}
@@ -279,8 +279,9 @@ func TestGroupIndexSecondLevelAsGrouped(t *testing.T) {
 			f := *after[i].Flow // a flow of its own: published ones are never written
 			f.Client = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 9, byte(i >> 8), byte(i)}), 4000)
 			f.First = f.First.Add(time.Minute)
-			after[i] = Flow{Flow: &f, Verdict: after[i].Verdict}
-			after[i].Outcome = outs[(i/3)%len(outs)]
+			v := *after[i].Verdict // and a verdict of its own: verdicts are shared too
+			v.Outcome = outs[(i/3)%len(outs)]
+			after[i] = Flow{Flow: &f, Verdict: &v}
 			x.Set(i, &after[i])
 		}
 		want := referenceGroups(before, all, by, span, GroupByFailures, true)
@@ -307,7 +308,7 @@ func TestGroupIndexSecondLevelAsGrouped(t *testing.T) {
 func TestGroupIndexValuesAsValue(t *testing.T) {
 	var flows []Flow
 	add := func(c, s netip.AddrPort) {
-		f := Flow{Flow: decode.NewFlow()}
+		f := Flow{Flow: decode.NewFlow(), Verdict: &Verdict{}}
 		f.Client, f.Server = c, s
 		flows = append(flows, f)
 	}

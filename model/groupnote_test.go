@@ -12,7 +12,7 @@ func noteGroups(t *testing.T, flows [][2]string) Group {
 	t.Helper()
 	gr := NewGrouper([]GroupKey{ByServer, ByJA4a}, Span{}, 1)
 	for _, fl := range flows {
-		f := Flow{Flow: decode.NewFlow()}
+		f := Flow{Flow: decode.NewFlow(), Verdict: &Verdict{}}
 		f.Outcome = Outcome(fl[1])
 		f.First = time.Unix(0, 0)
 		f.TLS.SetFingerprints(&decode.Fingerprints{JA4: fl[0] + "_x_y"})

@@ -24,9 +24,11 @@ func (l *Loader) WriteJSONLines(w io.Writer, keep func(*Flow) bool) error {
 	return inChunks(l.an.Flows(), w, func() chunkFunc {
 		var lists codeListCache
 		var f Flow
+		var v Verdict // f's, reused: keep must not hold on to f
 		return func(flows []*decode.Flow, b []byte) []byte {
 			for _, df := range flows {
-				f = Flow{Flow: df, Verdict: withCrossNote(df, l.cross)}
+				v = withCrossNote(df, l.cross)
+				f = Flow{Flow: df, Verdict: &v}
 				if keep == nil || keep(&f) {
 					b = appendFlow(b, &f, &lists)
 				}

@@ -50,7 +50,7 @@ func TestAppendFlowMatchesEncodingJSON(t *testing.T) {
 			Alerts:       []decode.AlertFact{{Level: 2, Description: 40}, {Encrypted: true, Length: 19}},
 			TLSRare:      &decode.TLSRare{Problem: [2]string{hostile, ""}, StartTLS: hostile, NotTLS: hostile},
 		}},
-		Verdict: Verdict{Diagnosis: hostile, Who: hostile, Badge: hostile},
+		Verdict: &Verdict{Diagnosis: hostile, Who: hostile, Badge: hostile},
 	}
 	f.TLS.SetSessionID(decode.FromClient, []byte{0xab})
 	f.TLS.SetSessionID(decode.FromServer, []byte{0xcd})

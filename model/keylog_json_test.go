@@ -52,6 +52,6 @@ func TestKeyedJSONMatchesEncodingJSON(t *testing.T) {
 	}
 	f := &Flow{Flow: &decode.Flow{ID: 3, TCP: decode.TCPFacts{StreamFacts: &decode.StreamFacts{}}, TLS: &decode.TLSFacts{TLSRare: &decode.TLSRare{Decrypt: &decode.DecryptFacts{
 		Failed: hostile, EncExt: &tlswire.EncryptedExtensionsInfo{ALPN: hostile, EarlyData: true},
-		ClientCertificates: 2, AppProtocol: [2]string{"h2", ""}}}}}}
+		ClientCertificates: 2, AppProtocol: [2]string{"h2", ""}}}}}, Verdict: &Verdict{}}
 	compareFlowJSON(t, "hostile decryption", f)
 }

@@ -198,7 +198,7 @@ const classifyChunk = 512
 // on as many goroutines: the shards wait for it, and a batch may carry
 // thousands of flows.
 func (l *Loader) classify(out []Flow, dirty []*decode.Flow) {
-	one := func(i int) { out[i] = Flow{Flow: dirty[i], Verdict: withCrossNote(dirty[i], l.cross)} }
+	one := func(i int) { out[i] = classified(dirty[i], l.cross) }
 	workers := min(l.an.Shards(), (len(dirty)+classifyChunk-1)/classifyChunk)
 	if workers <= 1 {
 		for i := range dirty {
@@ -239,7 +239,7 @@ func (l *Loader) Each(fn func(*Flow)) {
 	defer l.mu.Unlock()
 	var f Flow
 	for _, df := range l.an.Flows() {
-		f = Flow{Flow: df, Verdict: withCrossNote(df, l.cross)}
+		f = classified(df, l.cross)
 		fn(&f)
 	}
 }

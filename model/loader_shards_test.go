@@ -169,8 +169,8 @@ func TestLoaderShardsClassifyBatches(t *testing.T) {
 	counts := map[Outcome]int{}
 	_ = NewLoader(src).Run(context.Background(), func(b Batch) {
 		for _, f := range b.Flows {
-			if f.Verdict != Classify(f.Flow) {
-				t.Fatalf("flow %d: %+v, classified alone %+v", f.ID, f.Verdict, Classify(f.Flow))
+			if *f.Verdict != Classify(f.Flow) {
+				t.Fatalf("flow %d: %+v, classified alone %+v", f.ID, *f.Verdict, Classify(f.Flow))
 			}
 			if b.Done {
 				counts[f.Outcome]++

@@ -15,7 +15,7 @@ import (
 
 // tableFlow is flow i of a synthetic capture, classified by hand.
 func tableFlow(i int, f *Flow) {
-	*f = Flow{Flow: decode.NewFlow()}
+	*f = Flow{Flow: decode.NewFlow(), Verdict: &Verdict{}}
 	f.ID = i + 1
 	f.Client = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), uint16(1024+i%60000))
 	f.Server = netip.MustParseAddrPort("[2001:db8::1]:443")

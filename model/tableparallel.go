@@ -28,9 +28,11 @@ func (l *Loader) WriteTable(w io.Writer, keep func(*Flow) bool) error {
 		ta := &tally{counts: map[Outcome]int{}}
 		tallies = append(tallies, ta)
 		var f Flow
+		var v Verdict // f's, reused: keep must not hold on to f
 		return func(flows []*decode.Flow, b []byte) []byte {
 			for _, df := range flows {
-				f = Flow{Flow: df, Verdict: withCrossNote(df, l.cross)}
+				v = withCrossNote(df, l.cross)
+				f = Flow{Flow: df, Verdict: &v}
 				if keep != nil && !keep(&f) {
 					continue
 				}
@@ -62,9 +64,11 @@ func (l *Loader) WriteTable(w io.Writer, keep func(*Flow) bool) error {
 	widths := t.widths
 	err := inChunks(flows, t.w, func() chunkFunc {
 		var f Flow
+		var v Verdict // f's, reused: keep must not hold on to f
 		return func(flows []*decode.Flow, b []byte) []byte {
 			for _, df := range flows {
-				f = Flow{Flow: df, Verdict: withCrossNote(df, l.cross)}
+				v = withCrossNote(df, l.cross)
+				f = Flow{Flow: df, Verdict: &v}
 				if keep == nil || keep(&f) {
 					b = appendTableRow(b, &f, &widths, nil)
 				}

@@ -14,7 +14,7 @@ func TestTimesOutsideNanosecondRange(t *testing.T) {
 	at := func(y int) time.Time { return time.Date(y, 1, 1, 12, 0, 0, 0, time.UTC) }
 	var flows []Flow
 	for i, y := range []int{3000, 2026, 1500, 2200} {
-		fl := Flow{Flow: decode.NewFlow()}
+		fl := Flow{Flow: decode.NewFlow(), Verdict: &Verdict{}}
 		fl.ID, fl.First = i+1, at(y)
 		flows = append(flows, fl)
 	}

@@ -16,7 +16,7 @@ func TestHeaderOutcomeWordsFilter(t *testing.T) {
 			continue
 		}
 		for _, other := range model.Outcomes {
-			fl := model.Flow{Verdict: model.Verdict{Outcome: other}}
+			fl := model.Flow{Verdict: &model.Verdict{Outcome: other}}
 			if got, want := f.Match(&fl), other == o; got != want {
 				t.Errorf("outcome:%s on a %s flow: match %v, want %v", word, other, got, want)
 			}

@@ -69,8 +69,9 @@ func footerLine(s string) string { l := lines(s); return l[len(l)-1] }
 func spread(t *testing.T) []model.Flow {
 	flows := slices.Clone(mix(t))
 	for i := range flows {
-		o := model.Outcomes[i%len(model.Outcomes)]
-		flows[i].Outcome = o
+		v := *flows[i].Verdict // its own: verdicts are shared
+		v.Outcome = model.Outcomes[i%len(model.Outcomes)]
+		flows[i].Verdict = &v
 	}
 	return flows
 }

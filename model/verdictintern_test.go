@@ -1,0 +1,45 @@
+package model
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/pcapsurgery/pcapsurgery/decode"
+)
+
+// TestMain checks, once every test has run, that no test wrote through a
+// shared verdict: each one the table holds still equals its key.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	verdicts.mu.RLock()
+	for k, p := range verdicts.m {
+		if *p != k {
+			fmt.Fprintf(os.Stderr, "a shared verdict was written through: %+v, interned as %+v\n", *p, k)
+			code = 1
+		}
+	}
+	verdicts.mu.RUnlock()
+	os.Exit(code)
+}
+
+func TestEqualVerdictsShareOneCopy(t *testing.T) {
+	refused := func(port uint16) Flow {
+		df := decode.NewFlow()
+		df.TCP.SYN, df.TCP.RefusedByRST = true, true
+		df.Server = netip.AddrPortFrom(netip.MustParseAddr("192.0.2.1"), port)
+		return classified(df, nil)
+	}
+	a, b, c := refused(443), refused(443), refused(8443)
+	if a.Outcome != Refused || a.Verdict != b.Verdict {
+		t.Fatalf("two SYNs refused on port 443: %+v at %p and %p, want one shared refused verdict", *a.Verdict, a.Verdict, b.Verdict)
+	}
+	if c.Verdict == a.Verdict || !strings.Contains(c.Diagnosis, "port 8443") {
+		t.Fatalf("refused on port 8443: %q, shared with port 443's: %v", c.Diagnosis, c.Verdict == a.Verdict)
+	}
+	if a.Copy().Verdict == a.Verdict {
+		t.Fatal("Copy shares the verdict: a what-if change would change every flow with it")
+	}
+}
