@@ -280,7 +280,10 @@ func groupSummary(stdout io.Writer, l *model.Loader, by []model.GroupKey, keep f
 		times = make([]model.Timings, 0, total)
 	}
 	n := 0
-	matching(l, keep, func(f *model.Flow) {
+	l.EachClassified(func(f *model.Flow) {
+		if !keep(f) {
+			return
+		}
 		x.Set(n, f)
 		if asJSON {
 			times = append(times, model.TimingsOf(f))

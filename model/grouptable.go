@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -132,16 +133,23 @@ func appendGroup(b []byte, g *Group, by []GroupKey, span Span) []byte {
 		}
 	}
 	b = append(b, '}')
-	b = appendKeyString(b, "first", stamp(g.First))
-	b = appendKeyString(b, "last", stamp(g.Last))
+	b = appendKeyStamp(b, "first", g.First)
+	b = appendKeyStamp(b, "last", g.Last)
 	b = appendKey(b, "failures_over_time")
 	b = appendList(b, g.Buckets, appendInt)
 	if g.Timings != nil {
 		b = appendGroupTimings(b, g.Timings)
 	}
-	b = appendKeyString(b, "span_start", stamp(span.From))
-	b = appendKeyString(b, "span_end", stamp(span.To))
+	b = appendKeyStamp(b, "span_start", span.From)
+	b = appendKeyStamp(b, "span_end", span.To)
 	return append(b, "}\n"...)
 }
 
-func appendInt(b []byte, n int) []byte { return fmt.Appendf(b, "%d", n) }
+func appendInt(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 10) }
+
+// appendKeyStamp is appendKeyString(b, k, stamp(t)) without the string:
+// a stamp has nothing to escape.
+func appendKeyStamp(b []byte, k string, t time.Time) []byte {
+	b = append(appendKey(b, k), '"')
+	return append(t.UTC().AppendFormat(b, time.RFC3339Nano), '"')
+}
