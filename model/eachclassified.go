@@ -2,6 +2,7 @@ package model
 
 import (
 	"runtime"
+	"slices"
 	"sync/atomic"
 )
 
@@ -23,18 +24,24 @@ func (l *Loader) EachClassified(fn func(*Flow)) {
 	chunks := (len(flows) + eachChunk - 1) / eachChunk
 	if workers < 2 || chunks < 2 {
 		var f Flow
+		var v Verdict // f's, reused: fn must not hold on to f
 		for _, df := range flows {
-			f = Flow{Flow: df, Verdict: withCrossNote(df, l.cross)}
+			v = withCrossNote(df, l.cross)
+			f = Flow{Flow: df, Verdict: &v}
 			fn(&f)
 		}
 		return
 	}
-	done := make([]chan []Flow, chunks)
+	type chunk struct {
+		flows    []Flow
+		verdicts []Verdict // the flows', by place
+	}
+	done := make([]chan *chunk, chunks)
 	for i := range done {
-		done[i] = make(chan []Flow, 1)
+		done[i] = make(chan *chunk, 1)
 	}
 	ahead := make(chan struct{}, 2*workers)       // chunks classified but not yet taken
-	free := make(chan []Flow, cap(ahead)+workers) // taken chunks' room, for reuse
+	free := make(chan *chunk, cap(ahead)+workers) // taken chunks, for reuse
 	var next atomic.Int64
 	for range workers {
 		go func() {
@@ -44,26 +51,30 @@ func (l *Loader) EachClassified(fn func(*Flow)) {
 				if i >= chunks {
 					return
 				}
-				var out []Flow
+				c := &chunk{}
 				select {
-				case out = <-free:
+				case c = <-free:
 				default:
 				}
-				for _, df := range flows[i*eachChunk : min(len(flows), (i+1)*eachChunk)] {
-					out = append(out, Flow{Flow: df, Verdict: withCrossNote(df, l.cross)})
+				part := flows[i*eachChunk : min(len(flows), (i+1)*eachChunk)]
+				c.flows = slices.Grow(c.flows[:0], len(part))[:len(part)]
+				c.verdicts = slices.Grow(c.verdicts[:0], len(part))[:len(part)]
+				for j, df := range part {
+					c.verdicts[j] = withCrossNote(df, l.cross)
+					c.flows[j] = Flow{Flow: df, Verdict: &c.verdicts[j]}
 				}
-				done[i] <- out
+				done[i] <- c
 			}
 		}()
 	}
 	for i := range done {
-		out := <-done[i]
-		for j := range out {
-			fn(&out[j])
+		c := <-done[i]
+		for j := range c.flows {
+			fn(&c.flows[j])
 		}
-		clear(out) // no flow held past its turn
+		clear(c.flows) // no flow held past its turn
 		select {
-		case free <- out[:0]:
+		case free <- c:
 		default:
 		}
 		<-ahead
