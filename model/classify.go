@@ -240,19 +240,40 @@ func completedVerdict(f *decode.Flow) Verdict {
 		return Verdict{Outcome: EncryptedAlert, Stage: StageClientFlight, Who: who,
 			Diagnosis: "the server answered the client's Finished with a short encrypted record and closed: " + why}
 	}
+	k := completedKey{resumed: resumed(f), version: t.ServerHello.Version(), suite: t.ServerHello.CipherSuite, alpn: t.ServerHello.ALPN}
 	out := OK
-	what := "handshake completed"
-	if resumed(f) {
-		out, what = Resumed, "abbreviated handshake: session resumed"
+	if k.resumed {
+		out = Resumed
 	}
-	v := Verdict{Outcome: out, Stage: StageDone}
-	v.Diagnosis = fmt.Sprintf("%s with %s, %s%s", what, registry.Version(t.ServerHello.Version()),
-		registry.CipherSuite(t.ServerHello.CipherSuite), alpnNote(t.ServerHello.ALPN))
 	if t.HelloRetry != nil {
-		v.Diagnosis += fmt.Sprintf(" after a HelloRetryRequest for %s", registry.Group(t.HelloRetry.KeyShareGroup))
+		k.retry, k.retryGroup = true, t.HelloRetry.KeyShareGroup
 	}
+	v := Verdict{Outcome: out, Stage: StageDone, Diagnosis: completedTexts.get(k, k.text)}
 	v.Diagnosis += earlyDataNote(f)
 	return v
+}
+
+// completedKey is what a completed handshake's diagnosis says (early data
+// aside): most flows of a capture share one of a few.
+type completedKey struct {
+	resumed    bool
+	retry      bool
+	version    uint16
+	suite      uint16
+	retryGroup uint16
+	alpn       string
+}
+
+func (k completedKey) text() string {
+	what := "handshake completed"
+	if k.resumed {
+		what = "abbreviated handshake: session resumed"
+	}
+	d := what + " with " + registry.Version(k.version) + ", " + registry.CipherSuite(k.suite) + alpnNote(k.alpn)
+	if k.retry {
+		d += " after a HelloRetryRequest for " + registry.Group(k.retryGroup)
+	}
+	return d
 }
 
 // earlyDataNote tells what became of 0-RTT data the client sent.
@@ -296,6 +317,9 @@ func tls13PostHandshakeAlert(f *decode.Flow) (string, bool) {
 	}
 	s := t.AppData[server]
 	closed := f.TCP.FIN[server] || f.TCP.RST[server]
+	if s.Records != 1 || s.FirstLen <= 0 || s.FirstLen > 24 || !closed {
+		return "", false // before the timeline's scans below: most flows stop here
+	}
 	finished := eventTime(f, decode.EvEncryptedHandshake, tlswire.Finished)
 	prompt := s.FirstTime().Sub(finished) < time.Second
 	// A client that sent data first may have got a tiny answer, not an

@@ -295,6 +295,12 @@ func quoteList(ss []string) string {
 func badgeText(v Verdict) string {
 	switch v.Outcome {
 	case OK:
+		switch v.Version { // the common ones without a string made per flow
+		case tlswire.VersionTLS13:
+			return "OK 1.3"
+		case tlswire.VersionTLS12:
+			return "OK 1.2"
+		}
 		return "OK " + shortVersion(v.Version)
 	case Resumed:
 		return "RESUMED"

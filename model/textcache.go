@@ -43,6 +43,7 @@ type noSYNACKKey struct {
 }
 
 var (
-	refusedTexts  textCache[uint16]
-	noSYNACKTexts textCache[noSYNACKKey]
+	refusedTexts   textCache[uint16]
+	noSYNACKTexts  textCache[noSYNACKKey]
+	completedTexts textCache[completedKey]
 )

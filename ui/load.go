@@ -125,9 +125,14 @@ func (m *Model) apply(b model.Batch) tea.Cmd {
 		last = m.flows[oldLen-1].ID
 	}
 	var fresh []int // places in fs of flows newer than every flow held
+	lo, hi := 0, 0  // their smallest and largest IDs
 	for i := range fs {
 		f := &fs[i]
 		if f.ID > last {
+			if len(fresh) == 0 || f.ID < lo {
+				lo = f.ID
+			}
+			hi = max(hi, f.ID)
 			fresh = append(fresh, i)
 			continue
 		}
@@ -146,7 +151,7 @@ func (m *Model) apply(b model.Batch) tea.Cmd {
 		m.counts[f.Outcome]++
 	}
 	if len(fresh) > 0 {
-		slices.SortFunc(fresh, func(a, b int) int { return fs[a].ID - fs[b].ID })
+		inIDOrder(fresh, fs, lo, hi)
 		m.growFlows(oldLen+len(fresh), b)
 		var none model.Flow // Replace's "old" for a new flow
 		for _, i := range fresh {
@@ -181,6 +186,30 @@ func (m *Model) apply(b model.Batch) tea.Cmd {
 		return tea.Batch(dropped, m.refilter())
 	}
 	return dropped
+}
+
+// inIDOrder sorts fresh, places in fs, by their flows' IDs, lo to hi.
+// A batch's new flows are nearly always every ID from lo to hi: each then
+// goes straight to its place, with no comparisons (each of which read two
+// flows).
+func inIDOrder(fresh []int, fs []model.Flow, lo, hi int) {
+	if hi-lo+1 == len(fresh) {
+		placed := make([]int, len(fresh))
+		for j := range placed {
+			placed[j] = -1
+		}
+		dup := false
+		for _, i := range fresh {
+			at := fs[i].ID - lo
+			dup = dup || placed[at] >= 0
+			placed[at] = i
+		}
+		if !dup { // (a batch holds each flow once; sorting covers it if not)
+			copy(fresh, placed)
+			return
+		}
+	}
+	slices.SortFunc(fresh, func(a, b int) int { return fs[a].ID - fs[b].ID })
 }
 
 // growFlows makes room for n flows. While the file is read, room is made
