@@ -120,18 +120,20 @@ func (x *GroupIndex) Group(vis []int32, by []GroupKey, span Span, buckets int, c
 	parts[0].build(members, start)
 	wg.Wait()
 
-	set := &GroupSet{gr: gr, col: col, zero: make([]int, gr.buckets), contrast: contrast}
+	set := &GroupSet{gr: gr, col: col, zero: make([]int, gr.buckets), contrast: contrast,
+		members: members, mstart: start, out: cols.out}
 	set.top = make([]int32, len(order))
 	for t := range set.top {
 		set.top[t] = int32(t)
 	}
 	mergeParts(gr, set, parts, recStart, start)
+	x.shareRows(len(cols.out)) // the groups' outcomes are counted when built
 	if two {
 		set.lazy = &subLevels{cols: cols, ids2: ids2, members: members, start: start, bk: bk}
 		if timings != nil { // the members' records, before sortTimes orders them by slot and phase
 			set.lazy.timed, set.lazy.times, set.lazy.recStart = true, slices.Clone(gr.times), recStart
 		}
-		x.share(keyPos(contrast), len(cols.out))
+		x.shareIDs(keyPos(contrast), len(cols.out))
 	}
 	if timings != nil {
 		set.tstart = gr.sortTimes()
@@ -162,12 +164,12 @@ func (b *groupBuild) build(members, start []int32) {
 	for t := b.from; t < b.to; t++ {
 		m := members[start[t]:start[t+1]]
 		s := gr.slots.at(int32(t))
-		b.slot(s, m, -1)
+		completed := b.slot(s, m, -1)
 		if b.timings != nil {
 			b.addTimings(m, int32(t), start[t])
 		}
 		if b.ids2 != nil {
-			if c, ok := b.concentration(m, s); ok {
+			if c, ok := b.concentration(m, s, completed); ok {
 				if b.conc == nil {
 					b.conc = map[int32]concRec{}
 				}
@@ -227,8 +229,9 @@ type groupCols struct {
 	first, last []instant
 }
 
-// slot counts the flows at places m into s, a new slot.
-func (b *groupBuild) slot(s *groupSlot, m []int32, parent int32) {
+// slot counts the flows at places m into s, a new slot, and says how many
+// completed their handshake.
+func (b *groupBuild) slot(s *groupSlot, m []int32, parent int32) (completed int32) {
 	x, gr := &b.cols, b.gr
 	*s = groupSlot{parent: parent, spark: -1, first: x.first[m[0]], last: x.last[m[0]]}
 	for _, f := range m {
@@ -239,8 +242,8 @@ func (b *groupBuild) slot(s *groupSlot, m []int32, parent int32) {
 			s.last = la
 		}
 		o := x.out[f]
-		if o != noOutcome {
-			s.outcomes[o]++
+		if o <= 1 { // OK and RESUMED are Outcomes' first two
+			completed++
 		}
 		if !failedAt[o] {
 			continue
@@ -249,13 +252,14 @@ func (b *groupBuild) slot(s *groupSlot, m []int32, parent int32) {
 		s.spark = addFailure(&b.spark, s.spark, b.buckets.at(x.first[f]), gr.buckets)
 	}
 	s.flows = int32(len(m))
+	return completed
 }
 
-// concentration finds, for a group of flows m counted in s, the one value
-// of the contrast key every failure has when no flow with it succeeded
-// and others did.
-func (b *groupBuild) concentration(m []int32, s *groupSlot) (concRec, bool) {
-	if s.failures < 2 || s.outcomes[0]+s.outcomes[1] == 0 { // OK and RESUMED are Outcomes' first two
+// concentration finds, for a group of flows m counted in s (completed of
+// them completed their handshake), the one value of the contrast key every
+// failure has when no flow with it succeeded and others did.
+func (b *groupBuild) concentration(m []int32, s *groupSlot, completed int32) (concRec, bool) {
+	if s.failures < 2 || completed == 0 {
 		return concRec{}, false
 	}
 	x := &b.cols
@@ -396,7 +400,9 @@ func (s *GroupSet) level(t int32) *GroupSet {
 		from = to
 	}
 	gr.spark = b.spark
-	sub := &GroupSet{gr: gr, col: s.col, zero: s.zero}
+	mstart := make([]int32, len(counts)+1)
+	copy(mstart[1:], counts) // each sub-group's end
+	sub := &GroupSet{gr: gr, col: s.col, zero: s.zero, members: sorted, mstart: mstart, out: lz.cols.out}
 	sub.top = make([]int32, len(counts))
 	for j := range sub.top {
 		sub.top[j] = int32(j)

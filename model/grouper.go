@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -27,9 +28,10 @@ type Grouper struct {
 	ranks   [2][]uint32   // from a GroupIndex, sorting by key: each level's values' ranks in text order
 	addrs   map[addrSlotKey]int32
 	names   map[nameSlotKey]int32
-	spark   []int32 // each failing slot's buckets, one run of buckets each
-	nsub    int     // second-level slots
-	timed   bool    // WithTimings: keep the phase timings
+	spark   []int32              // each failing slot's buckets, one run of buckets each
+	nsub    int                  // second-level slots
+	outs    [][numOutcomes]int32 // Add's slots' counts by outcome (a GroupIndex's sets count them when a group is built)
+	timed   bool                 // WithTimings: keep the phase timings
 	times   []timeRec
 }
 
@@ -89,7 +91,6 @@ type groupSlot struct {
 	parent          int32 // the first-level slot of a second-level one; -1 at the first level
 	spark           int32 // where its buckets start in Grouper.spark; -1 before its first failure; oneFailure(b) after it
 	first, last     instant
-	outcomes        [numOutcomes]int32
 }
 
 // instant is a time.Time without its location pointer (shown in UTC or
@@ -196,6 +197,7 @@ func (gr *Grouper) newSlot(parent int32, key string) int32 {
 	if parent >= 0 {
 		gr.nsub++
 	}
+	gr.outs = append(grow(gr.outs, 1), [numOutcomes]int32{})
 	return gr.slots.add(groupSlot{parent: parent, spark: -1})
 }
 
@@ -218,7 +220,7 @@ func (gr *Grouper) count(id int32, first, last instant, oi, bucket int) {
 	}
 	s.flows++
 	if oi >= 0 {
-		s.outcomes[oi]++
+		gr.outs[id][oi]++
 	}
 	if bucket < 0 {
 		return
@@ -313,6 +315,36 @@ type GroupSet struct {
 	// From a GroupIndex with two keys: what builds a group's second level
 	// when asked (start and subs stay nil).
 	lazy *subLevels
+	// From a GroupIndex: slot i's flows are members[mstart[i]:mstart[i+1]],
+	// their outcomes in out, counted when a group is built (a million
+	// slots do not each hold 52 bytes of counts), the last few kept.
+	members, mstart []int32
+	out             []uint8
+	outMu           sync.Mutex
+	outCache        map[int32][numOutcomes]int32
+}
+
+// outcomes is slot id's counts by outcome.
+func (s *GroupSet) outcomes(id int32) [numOutcomes]int32 {
+	if s.members == nil {
+		return s.gr.outs[id]
+	}
+	s.outMu.Lock()
+	defer s.outMu.Unlock()
+	if c, ok := s.outCache[id]; ok {
+		return c
+	}
+	var c [numOutcomes]int32
+	for _, f := range s.members[s.mstart[id]:s.mstart[id+1]] {
+		if o := s.out[f]; o != noOutcome {
+			c[o]++
+		}
+	}
+	if s.outCache == nil || len(s.outCache) >= 256 { // a few screens of rows
+		s.outCache = map[int32][numOutcomes]int32{}
+	}
+	s.outCache[id] = c
+	return c
 }
 
 // Len is the number of first-level groups.
@@ -417,7 +449,7 @@ func (s *GroupSet) Concentration(i int) (string, bool) {
 func (s *GroupSet) group(id int32, key []string) Group {
 	sl := s.gr.slots.at(id)
 	g := Group{Key: key, Flows: int(sl.flows), Failures: int(sl.failures), First: sl.first.time(), Last: sl.last.time(), Buckets: s.zero}
-	for i, n := range sl.outcomes {
+	for i, n := range s.outcomes(id) {
 		g.Outcomes[i] = int(n)
 	}
 	g.Timings = s.timingsOf(id)

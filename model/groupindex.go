@@ -157,15 +157,21 @@ func (x *GroupIndex) set(i int, f *Flow) {
 	x.first[i], x.last[i] = fi, la
 }
 
-// share keeps the first n rows of key k's column (at position k), and of
-// out, first and last, as they are for a grouping that reads them later:
+// shareRows keeps the first n rows of out, first and last as they are for
+// a grouping that reads them later (a group's outcomes, a second level):
 // set changes a copy. The groupings' commands call it, Set the UI's
 // goroutine, never at once (batches wait while a command reads).
-func (x *GroupIndex) share(k, n int) {
+func (x *GroupIndex) shareRows(n int) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.sharedRows = max(x.sharedRows, n)
+}
+
+// shareIDs is shareRows for key k's column (at position k).
+func (x *GroupIndex) shareIDs(k, n int) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.sharedIDs[k] = max(x.sharedIDs[k], n)
-	x.sharedRows = max(x.sharedRows, n)
 }
 
 // spanAdd keeps the span as a row's times go from (of, ol) to (fi, la).
