@@ -198,11 +198,21 @@ const classifyChunk = 512
 // on as many goroutines: the shards wait for it, and a batch may carry
 // thousands of flows.
 func (l *Loader) classify(out []Flow, dirty []*decode.Flow) {
-	one := func(i int) { out[i] = classified(dirty[i], l.cross) }
+	// Neighbours in a batch often have the same verdict: each worker keeps
+	// the last one it interned, and compares with it before hashing the
+	// whole verdict into the table.
+	one := func(i int, last **Verdict) {
+		v := withCrossNote(dirty[i], l.cross)
+		if *last == nil || **last != v {
+			*last = internVerdict(v)
+		}
+		out[i] = Flow{Flow: dirty[i], Verdict: *last}
+	}
 	workers := min(l.an.Shards(), (len(dirty)+classifyChunk-1)/classifyChunk)
 	if workers <= 1 {
+		var last *Verdict
 		for i := range dirty {
-			one(i)
+			one(i, &last)
 		}
 		return
 	}
@@ -210,13 +220,14 @@ func (l *Loader) classify(out []Flow, dirty []*decode.Flow) {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			var last *Verdict
 			for {
 				lo := int(next.Add(classifyChunk)) - classifyChunk
 				if lo >= len(dirty) {
 					return
 				}
 				for i := lo; i < min(lo+classifyChunk, len(dirty)); i++ {
-					one(i)
+					one(i, &last)
 				}
 			}
 		})

@@ -52,6 +52,7 @@ type Model struct {
 	cursor        int // index into visible
 	offset        int // first visible row shown
 	cache         map[rowKey]string
+	fitted        fitted // what the columns were last fitted to
 
 	loc  *time.Location // times are shown in this zone
 	zone string         // and the header says which, once
@@ -131,6 +132,10 @@ func (m *Model) SetCursor(i int) {
 // so it costs the same with ten flows or a million; a key that leaves the
 // rows on screen unchanged leaves the columns unchanged too.
 func (m *Model) fit() {
+	if m.fitted.same(m) {
+		return // each batch of a load: the rows on screen are mostly the same flows
+	}
+	defer m.fitted.keep(m)
 	var w want
 	for _, c := range columns {
 		w[c.ID] = max(c.Min, ansi.StringWidth(c.Title))
@@ -168,6 +173,41 @@ func (m *Model) fit() {
 			m.beyond++
 		}
 	}
+}
+
+// fitted is what fit read last: the same flows (a published flow never
+// changes; a batch's update is a new one), in the same width, sideways
+// view and zone, fit to the same columns.
+type fitted struct {
+	flows []model.Flow // the rows on screen; never written, only replaced (models are copied)
+	width int
+	first int
+	loc   *time.Location
+	ok    bool
+}
+
+// onScreen is how many rows fit reads.
+func (m *Model) onScreen() int { return max(0, min(m.rows(), len(m.visible)-m.offset)) }
+
+func (k *fitted) same(m *Model) bool {
+	n := m.onScreen()
+	if !k.ok || k.width != m.width || k.first != m.first || k.loc != m.loc || len(k.flows) != n {
+		return false
+	}
+	for i, f := range k.flows {
+		if m.flows[m.visible[m.offset+i]] != f {
+			return false
+		}
+	}
+	return true
+}
+
+func (k *fitted) keep(m *Model) {
+	flows := make([]model.Flow, m.onScreen())
+	for i := range flows {
+		flows[i] = m.flows[m.visible[m.offset+i]]
+	}
+	*k = fitted{flows: flows, width: m.width, first: m.first, loc: m.loc, ok: true}
 }
 
 // scroll moves the sideways view by step columns. 0 is the view fitted by
