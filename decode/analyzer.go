@@ -334,22 +334,26 @@ func (f *Flow) copyInto(c *Flow) {
 	}
 }
 
-// compact moves a finished flow's timeline into a timeline slab at its
-// exact length: growth by doubling leaves up to half of it unused, on every
-// flow.
+// compact moves a finished flow's timeline and packet references into a
+// byte slab at their exact lengths: growth by doubling leaves up to half of
+// each unused, on every flow. A late packet (a retransmission, an RST after
+// the FINs) still adds to them: its append copies them out.
 func (fs *flowState) compact() {
 	fs.compacted = true
-	fs.f.Timeline.b = fs.shared.keepTimeline(fs.f.Timeline.b)
+	fs.f.Timeline.b = fs.shared.keepBytes(fs.f.Timeline.b)
+	fs.refs.buf = fs.shared.keepBytes(fs.refs.buf)
 }
 
 // finish settles one flow; it reports whether anything changed.
 func (fs *flowState) finish() bool {
 	changed := false
 	for d := FromClient; d <= FromServer; d++ {
-		s := fs.d[d]
+		s := fs.dir(d)
 		if s == nil {
-			fs.d[d] = finished // never carried data
-			continue
+			if fs.payloadState != nil {
+				fs.payloadState.d[d] = finished // never carried data (read below: a banner nobody answered)
+			}
+			continue // a flow that never carried data has no states to mark: nothing is added after this
 		}
 		if s.mode == modeDone {
 			continue

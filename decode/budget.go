@@ -85,7 +85,7 @@ func (b *heldBudget) enforce() {
 		if b.total <= limit-limit/4 {
 			break
 		}
-		if h.s.mode == modeDone || h.fs.d[h.s.dir] != h.s {
+		if h.s.mode == modeDone || h.fs.dir(h.s.dir) != h.s {
 			continue
 		}
 		h.fs.dropHeld(h.s, total, limit)

@@ -77,7 +77,7 @@ func checkBudget(t *testing.T, a *Analyzer) {
 		sum += h.s.held
 	}
 	for _, fs := range a.flows {
-		for _, s := range fs.d {
+		for _, s := range [2]*dirState{fs.dir(FromClient), fs.dir(FromServer)} {
 			if s != nil && s != finished && s.mode != modeDone && heldBy(s) != s.held {
 				t.Fatalf("flow %d: counted %d, holds %d", fs.f.ID, s.held, heldBy(s))
 			}

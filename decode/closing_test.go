@@ -31,7 +31,7 @@ func TestClosedDirectionsFreeTheirBuffers(t *testing.T) {
 		fs := an.flows[len(an.flows)-1]
 		if fs.f.TCP.RST[FromServer] && !sawRST {
 			sawRST = true
-			for d, s := range fs.d {
+			for d, s := range [2]*dirState{fs.dir(FromClient), fs.dir(FromServer)} {
 				if s != nil && s != finished {
 					t.Errorf("direction %v still holds decoding state after the RST", Dir(d))
 				}

@@ -52,15 +52,14 @@ type dirState struct {
 // flowState is a flow and the decoding machinery behind it.
 type flowState struct {
 	f         *Flow
-	refs      PacketRefs   // where the flow's packets are (Analyzer.Packets): not a fact, so not in Flow
-	next      *flowState   // the next flow in this one's flowTable chain
-	d         [2]*dirState // pointers, so a flip never moves a state that is being fed
-	shared    *shared      // the analyzer's caches and slabs, used by every flow
-	lastAt    [2]int64     // Unix ns of each side's latest packet (when Net has NetSeen), for TCPFacts.CloseWait
-	isn       [2]uint32    // initial sequence numbers from SYN / SYN-ACK
-	otherISN  uint32       // a later SYN-ACK's different ISN (a retransmitting or load-balanced server)
-	seq       seqTrack     // how far each side was captured and acknowledged (acks.go)
-	acked     ackTrack     // the peer's highest acknowledgement of each side (sizes.go)
+	refs      PacketRefs // where the flow's packets are (Analyzer.Packets): not a fact, so not in Flow
+	next      *flowState // the next flow in this one's flowTable chain
+	shared    *shared    // the analyzer's caches and slabs, used by every flow
+	lastAt    [2]int64   // Unix ns of each side's latest packet (when Net has NetSeen), for TCPFacts.CloseWait
+	isn       [2]uint32  // initial sequence numbers from SYN / SYN-ACK
+	otherISN  uint32     // a later SYN-ACK's different ISN (a retransmitting or load-balanced server)
+	seq       seqTrack   // how far each side was captured and acknowledged (acks.go)
+	acked     ackTrack   // the peer's highest acknowledgement of each side (sizes.go)
 	hasISN    [2]bool
 	hasOther  bool
 	hsDone    bool // handshake finished (both Finished, or TLS 1.3 client Finished)
@@ -80,6 +79,7 @@ type flowState struct {
 // data, so a scan or a refused SYN (most flows of a SYN flood) never pays
 // for it.
 type payloadState struct {
+	d         [2]*dirState  // each side's decoding (see flowState.dir); pointers, so a flip never moves a state that is being fed
 	dec       *decryptState // TLS decryption with the key log's secrets (decrypt.go); nil without them
 	lastMsg   string        // last handshake message seen, for "alert after ..."
 	plain     string        // sniffed plaintext protocol
@@ -110,22 +110,33 @@ func (fs *flowState) stream() *StreamFacts {
 	return fs.f.TCP.StreamFacts
 }
 
+// dir is direction d's decoding state: nil until its first payload, then
+// its own, then the shared finished one. It lives in payloadState, which a
+// flow's first payload makes, so a flow without data (most flows of a SYN
+// flood) pays nothing for it.
+func (fs *flowState) dir(d Dir) *dirState {
+	if fs.payloadState == nil {
+		return nil
+	}
+	return fs.payloadState.d[d]
+}
+
 // active reports whether direction d still needs its bytes decoded.
-func (fs *flowState) active(d Dir) bool { s := fs.d[d]; return s == nil || s.mode != modeDone }
+func (fs *flowState) active(d Dir) bool { s := fs.dir(d); return s == nil || s.mode != modeDone }
 
 // state returns direction d's decoding state, made on its first payload: a
 // flow that never carries data (a scan, a refused SYN) never pays for one.
 func (fs *flowState) state(d Dir) *dirState {
-	if s := fs.d[d]; s != nil {
+	if s := fs.dir(d); s != nil {
 		return s
 	}
 	fs.tls() // the first payload: TLS facts and payload state from here on
-	fs.payloadExt()
+	p := fs.payloadExt()
 	s := fs.shared.newDirState(d)
 	if fs.hasISN[d] {
 		s.re.start(fs.isn[d] + 1)
 	}
-	fs.d[d] = s
+	p.d[d] = s
 	return s
 }
 
@@ -155,9 +166,13 @@ var finished = &dirState{mode: modeDone, re: reassembler{released: true, holed: 
 
 // stop ends decoding of direction d and frees its buffers.
 func (fs *flowState) stop(d Dir) {
-	s := fs.d[d]
+	s := fs.dir(d)
 	if s == nil {
-		fs.d[d] = finished
+		if fs.payloadState != nil {
+			fs.payloadState.d[d] = finished
+		}
+		// A flow that never carried data has nowhere to mark it: only Drop
+		// stops one, and a dropped flow is never fed again.
 		return
 	}
 	if s.mode == modeDone {
@@ -167,7 +182,7 @@ func (fs *flowState) stop(d Dir) {
 	s.re.release()
 	s.hs, s.line, s.v2 = nil, nil, nil
 	fs.shared.held.update(fs, s)
-	fs.d[d] = finished
+	fs.payloadState.d[d] = finished
 	fs.shared.recycle(s)
 }
 
@@ -177,7 +192,7 @@ func (fs *flowState) stop(d Dir) {
 // capture holds thousands of closed flows that never finished a handshake.
 func (fs *flowState) stopClosed() {
 	for d := FromClient; d <= FromServer; d++ {
-		s := fs.d[d]
+		s := fs.dir(d)
 		if s == nil || s.mode == modeDone || !fs.closed && !fs.f.TCP.FIN[d] {
 			continue
 		}
@@ -217,15 +232,17 @@ func (fs *flowState) flip(basis ClientBasis) {
 	f := fs.f
 	f.Client, f.Server = f.Server, f.Client
 	f.ClientBasis = basis
-	fs.d[0], fs.d[1] = fs.d[1], fs.d[0]
+	if p := fs.payloadState; p != nil {
+		swap2(&p.d)
+		for d, s := range p.d {
+			if s != nil && s != finished {
+				s.dir = Dir(d)
+			}
+		}
+	}
 	swap2(&fs.isn)
 	swap2(&fs.hasISN)
 	fs.seq.flip()
-	for d, s := range fs.d {
-		if s != nil && s != finished {
-			s.dir = Dir(d)
-		}
-	}
 	swap2(&f.Payload)
 	swap2(&f.PacketsDir)
 	swap2(&f.TCP.FIN)
@@ -313,7 +330,7 @@ func swap2[T any](a *[2]T) { a[0], a[1] = a[1], a[0] }
 // setISN remembers a side's initial sequence number; its data starts after it.
 func (fs *flowState) setISN(d Dir, seq uint32) {
 	fs.isn[d], fs.hasISN[d] = seq, true
-	if s := fs.d[d]; s != nil {
+	if s := fs.dir(d); s != nil {
 		s.re.start(seq + 1)
 	}
 }
@@ -405,7 +422,7 @@ func (fs *flowState) reanchor(isn uint32) {
 		return
 	}
 	fs.otherISN = fs.isn[FromServer]
-	if s := fs.d[FromServer]; s != nil && !s.re.restart(isn+1) {
+	if s := fs.dir(FromServer); s != nil && !s.re.restart(isn+1) {
 		return
 	}
 	fs.isn[FromServer] = isn

@@ -162,7 +162,7 @@ func checkBounds(t *testing.T, fs *flowState) {
 	if EmptyTLSWritten() {
 		t.Fatal("a flow wrote the TLS facts flows without payload share")
 	}
-	for _, s := range fs.d {
+	for _, s := range [2]*dirState{fs.dir(FromClient), fs.dir(FromServer)} {
 		if s == nil {
 			continue
 		}

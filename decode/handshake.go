@@ -500,7 +500,7 @@ func (fs *flowState) updateDone() {
 
 // salvage parses a ClientHello that the capture cut short, keeping what it says.
 func (fs *flowState) salvage(d Dir) {
-	s := fs.d[d]
+	s := fs.dir(d)
 	if s == nil || d != FromClient || fs.f.TLS.ClientHello != nil || s.mode != modeTLS {
 		return
 	}

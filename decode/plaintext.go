@@ -63,7 +63,7 @@ func (fs *flowState) decide(s *dirState, d Dir, b []byte) []byte {
 		fs.rare().ServerPlain = fs.shared.intern.str(string(plainReplyLine(b)))
 	}
 	if !tlswire.CanStartTLS(proto) {
-		if d == FromServer && fs.d[FromClient] == nil {
+		if d == FromServer && fs.dir(FromClient) == nil {
 			// A banner before the client said anything: keep the client's
 			// side open, since a ClientHello sent into it is the finding.
 			fs.rare().NotTLS = cmp.Or(proto, "unknown")

@@ -331,7 +331,7 @@ func (s *Sharded) enforce() {
 		if s.Held() <= limit-limit/4 {
 			break
 		}
-		if h.s.mode == modeDone || h.fs.d[h.s.dir] != h.s {
+		if h.s.mode == modeDone || h.fs.dir(h.s.dir) != h.s {
 			continue
 		}
 		h.fs.dropHeld(h.s, total, limit)

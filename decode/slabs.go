@@ -16,17 +16,17 @@ type flowSlot struct {
 
 // Slabs start small (a capture of one connection stays small) and double.
 const (
-	firstSlab    = 16
-	maxSlab      = 512
-	timelineSlab = 32 << 10 // bytes of packed timelines per slab
+	firstSlab = 16
+	maxSlab   = 512
+	byteSlab  = 32 << 10 // bytes of finished timelines and packet references per slab
 )
 
 // shared is what every flow of an analyzer uses: the caches, and the slabs
-// that finished timelines are copied into.
+// that finished timelines and packet references are copied into.
 type shared struct {
 	certs  certCache
 	intern interner
-	events []byte      // free room in the current timeline slab
+	kept   []byte      // free room in the current byte slab (keepBytes)
 	spare  []*dirState // stopped direction states, for the next handshakes
 	held   heldBudget  // bytes held across all flows (budget.go)
 	keys   *keylog.Log // secrets to decrypt with (decrypt.go); nil without a key log
@@ -81,21 +81,21 @@ func (a *Analyzer) slotFor() *flowSlot {
 	return s
 }
 
-// keepTimeline copies a finished timeline's bytes into a timeline slab, at
-// their exact length (appending to them again would copy them out, never
-// overwrite).
-func (sh *shared) keepTimeline(ev []byte) []byte {
+// keepBytes copies a finished flow's bytes (its packed timeline, its packet
+// references) into a byte slab, at their exact length (appending to them
+// again would copy them out, never overwrite).
+func (sh *shared) keepBytes(ev []byte) []byte {
 	if len(ev) == 0 {
 		return nil
 	}
-	if len(ev) > timelineSlab/8 || sh.loose {
+	if len(ev) > byteSlab/8 || sh.loose {
 		return append([]byte(nil), ev...) // rare long timelines get their own
 	}
-	if len(sh.events) < len(ev) {
-		sh.events = make([]byte, timelineSlab)
+	if len(sh.kept) < len(ev) {
+		sh.kept = make([]byte, byteSlab)
 	}
-	kept := sh.events[:len(ev):len(ev)]
+	kept := sh.kept[:len(ev):len(ev)]
 	copy(kept, ev)
-	sh.events = sh.events[len(ev):]
+	sh.kept = sh.kept[len(ev):]
 	return kept
 }

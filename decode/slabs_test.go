@@ -12,15 +12,15 @@ import (
 // to one after it was kept (a late RST) must not land in the next.
 func TestKeptTimelinesDoNotOverlap(t *testing.T) {
 	var sh shared
-	a := Timeline{sh.keepTimeline(MakeTimeline(Event{Kind: EvSYN, At: 5}, Event{Kind: EvSYNACK, At: 7}).b)}
-	b := Timeline{sh.keepTimeline(MakeTimeline(Event{Kind: EvFIN, At: 9}).b)}
+	a := Timeline{sh.keepBytes(MakeTimeline(Event{Kind: EvSYN, At: 5}, Event{Kind: EvSYNACK, At: 7}).b)}
+	b := Timeline{sh.keepBytes(MakeTimeline(Event{Kind: EvFIN, At: 9}).b)}
 	a.add(Event{Kind: EvRST, At: 8, Dir: FromServer})
 	want := []Event{{Kind: EvSYN, At: 5}, {Kind: EvSYNACK, At: 7}, {Kind: EvRST, At: 8, Dir: FromServer}}
 	if !slices.Equal(a.Events(), want) || !slices.Equal(b.Events(), []Event{{Kind: EvFIN, At: 9}}) {
 		t.Fatalf("a = %v, b = %v", a.Events(), b.Events())
 	}
-	long := make([]byte, timelineSlab)
-	if got := sh.keepTimeline(long); len(got) != timelineSlab {
+	long := make([]byte, byteSlab)
+	if got := sh.keepBytes(long); len(got) != byteSlab {
 		t.Fatalf("a timeline longer than a slab kept %d bytes", len(got))
 	}
 }

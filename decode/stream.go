@@ -55,7 +55,7 @@ func (fs *flowState) payload(d Dir, seg *packet.Segment, index int) bool {
 
 // gap stops direction d at a hole that never filled.
 func (fs *flowState) gap(d Dir, missing int64) {
-	if s := fs.d[d]; s != nil {
+	if s := fs.dir(d); s != nil {
 		fs.payloadExt().sz.holeAt[d] = s.re.next
 	}
 	fs.f.TCP.Gap[d] = max(missing, 1)
