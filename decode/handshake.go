@@ -189,8 +189,8 @@ func (fs *flowState) message(s *dirState, typ uint8, body []byte) {
 	d := fs.dirOf(s)
 	switch typ {
 	case tlswire.ClientHelloType:
-		ch, err := tlswire.ParseClientHello(body)
-		if err != nil {
+		ch := &fs.shared.intern.scratch // sharedClientHello copies what flows keep
+		if err := tlswire.ParseClientHelloInto(ch, body); err != nil {
 			fs.event(d, EvHandshake, uint16(typ), len(body))
 			fs.problem(d, "ClientHello unreadable: "+err.Error())
 			return

@@ -52,23 +52,20 @@ type sharedServerHello struct {
 }
 
 // sharedClientHello returns the flow's ClientHello for the parsed ch: the
-// flow-independent copy of ch (ch itself, with its lists interned, the first
-// time its content is seen) with ch's server name.
+// flow-independent copy of ch (made the first time its content is seen) with
+// ch's server name. ch is left as it was, and nothing returned holds memory
+// of ch's: it may be a parser's scratch (interner.scratch).
 func (in *interner) sharedClientHello(ch *tlswire.ClientHello) *ClientHello {
-	sni := ch.SNI
-	ch.Random, ch.SessionID, ch.SNI = [32]byte{}, nil, ""
-	// The name's presence stays in the key: a hello with no name differs
-	// (JA4 says so), and the key must still tell every field apart.
-	in.key = keyBool(clientHelloKey(in.key[:0], ch), sni != "")
+	in.key = clientHelloSharingKey(in.key[:0], ch)
 	shared, ok := in.clients[string(in.key)]
 	if !ok {
-		in.clientHello(ch)
+		shared = in.keep(ch)
 		if in.clients == nil || len(in.clients) >= maxInterned {
 			in.clients = make(map[string]*tlswire.ClientHello)
 		}
-		in.clients[string(in.key)] = ch
-		shared = ch
+		in.clients[string(in.key)] = shared
 	}
+	sni := ch.SNI
 	k := flowHello{shared, sni}
 	if v, ok := in.named[k]; ok {
 		return v
@@ -97,17 +94,17 @@ func (in *interner) sharedServerHello(sh *tlswire.ServerHello) (*tlswire.ServerH
 	return sh, ja3s
 }
 
-// clientHelloKey encodes every field of ch except Random and SessionID
-// (sharedClientHello clears the SNI before it asks, and adds whether there
-// was one). TestHelloKeysCoverEveryField fails when a field is added and not
-// here.
-func clientHelloKey(k []byte, ch *tlswire.ClientHello) []byte {
+// clientHelloSharingKey encodes every field of ch except Random, SessionID
+// and the server name, of which only whether there was one: a hello with no
+// name differs (JA4 says so). TestHelloKeysCoverEveryField fails when a
+// field is added and not here.
+func clientHelloSharingKey(k []byte, ch *tlswire.ClientHello) []byte {
 	k = keyBool(k, ch.SSLv2)
 	k = binary.BigEndian.AppendUint16(k, ch.LegacyVersion)
 	k = keyU16s(k, ch.CipherSuites)
 	k = keyBytes(k, ch.Compression)
 	k = keyU16s(k, ch.Extensions)
-	k = keyBytes(k, []byte(ch.SNI))
+	k = keyBool(k, ch.SNI != "")
 	k = binary.AppendUvarint(k, uint64(len(ch.ALPN)))
 	for _, a := range ch.ALPN {
 		k = keyBytes(k, []byte(a))

@@ -10,7 +10,8 @@ import (
 // TestHelloKeysCoverEveryField changes each field of a hello in turn and
 // checks its sharing key changes: two hellos that differ in any field a
 // flow shows must never be shared. Random and SessionID are left out on
-// purpose (the flow keeps its session IDs; the random is not shown).
+// purpose (the flow keeps its session IDs; the random is not shown); of the
+// server name, which the flow keeps, the key has whether there was one.
 func TestHelloKeysCoverEveryField(t *testing.T) {
 	excluded := map[string]bool{"Random": true, "SessionID": true}
 	check := func(name string, zero any, key func(any) []byte) {
@@ -29,7 +30,7 @@ func TestHelloKeysCoverEveryField(t *testing.T) {
 		}
 	}
 	check("ClientHello", &tlswire.ClientHello{}, func(v any) []byte {
-		return clientHelloKey(nil, v.(*tlswire.ClientHello))
+		return clientHelloSharingKey(nil, v.(*tlswire.ClientHello))
 	})
 	check("ServerHello", &tlswire.ServerHello{}, func(v any) []byte {
 		return serverHelloKey(nil, v.(*tlswire.ServerHello))
@@ -86,5 +87,45 @@ func TestHellosAreSharedAcrossFlows(t *testing.T) {
 	_, ja4d := in.fingerprints(sd)
 	if ja4a[3] != 'd' || ja4d[3] != 'd' {
 		t.Errorf("JA4 %s and %s: both sent a server_name extension", ja4a, ja4d)
+	}
+}
+
+// TestKeptHelloHoldsNothingOfTheParsed: the hello flows share holds no
+// memory of the one it was copied from (the parser's scratch, reused for the
+// next hello), whatever field a hello sets, and keeps what it said.
+func TestKeptHelloHoldsNothingOfTheParsed(t *testing.T) {
+	var in interner
+	typ := reflect.TypeOf(tlswire.ClientHello{})
+	for i := 0; i < typ.NumField(); i++ {
+		parsed := new(tlswire.ClientHello)
+		field := reflect.ValueOf(parsed).Elem().Field(i)
+		if field.Kind() == reflect.Array {
+			setNonZero(t, field.Index(0))
+		} else {
+			setNonZero(t, field)
+		}
+		before := *parsed
+		kept := in.keep(parsed)
+		if !reflect.DeepEqual(*parsed, before) {
+			t.Errorf("keep changed the parsed hello's %s", typ.Field(i).Name)
+		}
+		got := reflect.ValueOf(kept).Elem().Field(i)
+		switch name := typ.Field(i).Name; {
+		case name == "Random" || name == "SessionID" || name == "SNI":
+			if !got.IsZero() {
+				t.Errorf("the shared hello kept the flow's %s", name)
+			}
+		case field.Kind() == reflect.Slice:
+			if got.Len() != field.Len() || got.Pointer() == field.Pointer() {
+				t.Errorf("the shared hello's %s is not a copy of its own", name)
+			}
+			if !reflect.DeepEqual(got.Interface(), field.Interface()) {
+				t.Errorf("the shared hello's %s is %v, parsed %v", name, got, field)
+			}
+		default:
+			if !reflect.DeepEqual(got.Interface(), field.Interface()) {
+				t.Errorf("the shared hello's %s is %v, parsed %v", name, got, field)
+			}
+		}
 	}
 }

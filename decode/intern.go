@@ -22,7 +22,8 @@ type interner struct {
 	servers map[string]sharedServerHello
 	fpSets  map[Fingerprints]*Fingerprints
 	skes    map[tlswire.ServerKeyExchangeInfo]*tlswire.ServerKeyExchangeInfo
-	key     []byte // scratch for hello keys
+	key     []byte              // scratch for hello keys
+	scratch tlswire.ClientHello // where the flows' ClientHellos are parsed: keep copies what is shared
 }
 
 // fpKey identifies a ClientHello's fingerprint inputs. After interning,
@@ -69,16 +70,38 @@ func (in *interner) fingerprints(ch *ClientHello) (ja3, ja4 string) {
 	return ja3, ja4
 }
 
-// clientHello replaces a hello's lists with shared copies. Parsed hellos are
-// never modified afterwards, so sharing is safe.
-func (in *interner) clientHello(ch *tlswire.ClientHello) {
-	for _, l := range []*[]uint16{&ch.CipherSuites, &ch.Extensions, &ch.SupportedVersions,
-		&ch.SupportedGroups, &ch.KeyShares, &ch.SignatureAlgorithms} {
+// keep returns the copy of ch that flows share: its lists shared with other
+// hellos' (interned) or copied at their exact size, so it holds no memory of
+// ch's; Random, SessionID and SNI cleared (each flow keeps its own). Shared
+// hellos are never modified. TestKeptHelloHoldsNothingOfTheParsed checks
+// every list is copied.
+func (in *interner) keep(ch *tlswire.ClientHello) *tlswire.ClientHello {
+	c := *ch
+	c.Random, c.SessionID, c.SNI = [32]byte{}, nil, ""
+	for _, l := range []*[]uint16{&c.CipherSuites, &c.Extensions, &c.SupportedVersions,
+		&c.SupportedGroups, &c.KeyShares, &c.SignatureAlgorithms} {
 		*l = in.list(*l)
 	}
-	for i := range ch.ALPN {
-		ch.ALPN[i] = in.str(ch.ALPN[i])
+	for _, l := range []*[]uint8{&c.Compression, &c.ECPointFormats, &c.PSKModes} {
+		*l = cloneBytes(*l)
 	}
+	if len(c.ALPN) == 0 {
+		c.ALPN = nil
+	} else {
+		c.ALPN = make([]string, len(ch.ALPN))
+		for i, a := range ch.ALPN {
+			c.ALPN[i] = in.str(a)
+		}
+	}
+	return &c
+}
+
+// cloneBytes copies b at its exact size (nil when empty).
+func cloneBytes(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return append([]byte(nil), b...)
 }
 
 // keyExchange returns a shared copy of a ServerKeyExchange's facts (a curve,

@@ -16,44 +16,67 @@ import (
 // before the cut.
 func ParseClientHello(body []byte) (*ClientHello, error) {
 	ch := &ClientHello{}
+	return ch, parseClientHello(ch, body)
+}
+
+// ParseClientHelloInto is ParseClientHello into *ch, reusing the memory of
+// its lists: for a caller that parses many hellos and copies what it keeps
+// (decode shares one hello between flows). An empty list may be empty
+// rather than nil.
+func ParseClientHelloInto(ch *ClientHello, body []byte) error {
+	*ch = ClientHello{SessionID: ch.SessionID[:0], CipherSuites: ch.CipherSuites[:0],
+		Compression: ch.Compression[:0], Extensions: ch.Extensions[:0], ALPN: ch.ALPN[:0],
+		SupportedVersions: ch.SupportedVersions[:0], SupportedGroups: ch.SupportedGroups[:0],
+		ECPointFormats: ch.ECPointFormats[:0], KeyShares: ch.KeyShares[:0],
+		SignatureAlgorithms: ch.SignatureAlgorithms[:0], PSKModes: ch.PSKModes[:0]}
+	return parseClientHello(ch, body)
+}
+
+// parseClientHello decodes body into ch, whose lists are empty (nil, or
+// memory to reuse).
+func parseClientHello(ch *ClientHello, body []byte) error {
 	s := cryptobyte.String(body)
 	if !s.ReadUint16(&ch.LegacyVersion) || !s.CopyBytes(ch.Random[:]) {
 		ch.Truncated = true
-		return ch, fmt.Errorf("%w: ClientHello shorter than version and random", ErrTruncated)
+		return fmt.Errorf("%w: ClientHello shorter than version and random", ErrTruncated)
 	}
 	sid, full, ok := lenientVec(&s, 1)
 	if !ok || !full {
 		ch.Truncated = true
-		return ch, fmt.Errorf("%w: ClientHello ends in its session id", ErrTruncated)
+		return fmt.Errorf("%w: ClientHello ends in its session id", ErrTruncated)
 	}
-	ch.SessionID = cloneBytes(sid)
+	ch.SessionID = append(ch.SessionID, sid...) // a copy: nil when empty, as cloneBytes
 
 	suites, full, ok := lenientVec(&s, 2)
 	if ok {
 		var even bool
-		ch.CipherSuites, even = appendUint16s(make([]uint16, 0, min(len(suites)/2, maxSuites)), suites, maxSuites)
+		dst := ch.CipherSuites
+		if n := min(len(suites)/2, maxSuites); dst == nil || cap(dst) < n {
+			dst = make([]uint16, 0, n)
+		}
+		ch.CipherSuites, even = appendUint16s(dst, suites, maxSuites)
 		if !even {
 			ch.Truncated = true // odd list length: keep the whole pairs
 		}
 	}
 	if !ok || !full {
 		ch.Truncated = true
-		return ch, fmt.Errorf("%w: ClientHello ends in its cipher suites", ErrTruncated)
+		return fmt.Errorf("%w: ClientHello ends in its cipher suites", ErrTruncated)
 	}
 
 	comp, full, ok := lenientVec(&s, 1)
 	if !ok {
 		ch.Truncated = true
-		return ch, nil
+		return nil
 	}
-	ch.Compression = cloneBytes(comp)
+	ch.Compression = append(ch.Compression, comp...) // a copy: nil when empty, as cloneBytes
 	if !full {
 		ch.Truncated = true
-		return ch, nil
+		return nil
 	}
 
 	if len(s) == 0 {
-		return ch, nil // no extensions block: a legitimate pre-TLS 1.2 hello
+		return nil // no extensions block: a legitimate pre-TLS 1.2 hello
 	}
 	exts, full, ok := lenientVec(&s, 2)
 	if !ok || !full {
@@ -81,7 +104,7 @@ func ParseClientHello(body []byte) (*ClientHello, error) {
 			ch.Truncated = true
 		}
 	}
-	return ch, nil
+	return nil
 }
 
 type clientHelloDecoder struct {

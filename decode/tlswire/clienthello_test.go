@@ -288,3 +288,20 @@ func TestServerHelloSentinelsAndErrors(t *testing.T) {
 		t.Errorf("short: %v %+v", err, sh)
 	}
 }
+
+// TestClientHelloIntoReusesNothingVisible: parsing hellos one after another
+// into one ClientHello (as decode does) reads each exactly as a fresh parse
+// does, whatever the one before held, cut short or whole.
+func TestClientHelloIntoReusesNothingVisible(t *testing.T) {
+	s := realSamples(t)
+	bodies := [][]byte{s.clientHello13, s.clientHello12, s.clientHello13[:60], {}, s.clientHello12[:len(s.clientHello12)-3],
+		helloSpec{version: VersionTLS12, suites: []uint16{0x1301}}.body(), s.clientHello13}
+	var reused ClientHello
+	for i, body := range bodies {
+		fresh, err := ParseClientHello(body)
+		errInto := ParseClientHelloInto(&reused, body)
+		if (err == nil) != (errInto == nil) || !sameHello(&reused, fresh) {
+			t.Errorf("hello %d: ParseClientHelloInto read\n%+v\nParseClientHello\n%+v", i, reused, *fresh)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package tlswire
 
 import (
+	"reflect"
 	"testing"
 )
 
@@ -31,6 +32,12 @@ func FuzzParseClientHello(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		ch, err := ParseClientHello(body)
 		checkHelloBounds(t, ch, len(body))
+		// Into a hello that held another one: the same hello, nothing left over.
+		var reused ClientHello
+		_ = ParseClientHelloInto(&reused, s.clientHello13)
+		if errInto := ParseClientHelloInto(&reused, body); (errInto == nil) != (err == nil) || !sameHello(&reused, ch) {
+			t.Fatalf("ParseClientHelloInto read\n%+v\nParseClientHello\n%+v", reused, *ch)
+		}
 		if err == nil && len(body) < 2+32+1+2 {
 			t.Fatalf("nil error for a %d-byte body", len(body))
 		}
@@ -116,4 +123,20 @@ func FuzzParseSSLv2ClientHello(f *testing.F) {
 			t.Fatal("parsed something IsSSLv2ClientHello rejects")
 		}
 	})
+}
+
+// sameHello reports whether a and b hold the same hello, an empty list
+// being the same as none.
+func sameHello(a, b *ClientHello) bool {
+	va, vb := reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem()
+	for i := range va.NumField() {
+		fa, fb := va.Field(i), vb.Field(i)
+		if fa.Kind() == reflect.Slice && fa.Len() == 0 && fb.Len() == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(fa.Interface(), fb.Interface()) {
+			return false
+		}
+	}
+	return true
 }
