@@ -113,7 +113,7 @@ func (x *GroupIndex) grow(n int) {
 	if !x.zeroSet {
 		x.zeroIDs = [numGroupKeys]uint32{}
 		for k, key := range GroupKeys {
-			x.zeroIDs[k] = x.id(k, key, x.zero)
+			x.zeroIDs[k] = x.id(k, key, x.zero, math.MaxUint32)
 		}
 		x.zeroSet = true
 	}
@@ -137,7 +137,7 @@ func extend[T any](s []T, n int) []T {
 
 func (x *GroupIndex) set(i int, f *Flow) {
 	for k, key := range GroupKeys {
-		id := x.id(k, key, f)
+		id := x.id(k, key, f, x.ids[k][i])
 		if i < x.sharedIDs[k] && x.ids[k][i] != id {
 			x.ids[k], x.sharedIDs[k] = slices.Clone(x.ids[k]), 0
 		}
@@ -192,10 +192,17 @@ func (x *GroupIndex) spanAdd(of, ol, fi, la instant) {
 
 // id is the number of f's value of key (at position k), numbering it if
 // it is new: addresses are looked up and kept as bytes, names as the
-// flow's own strings, so only a new name is copied.
-func (x *GroupIndex) id(k int, key GroupKey, f *Flow) uint32 {
+// flow's own strings, so only a new name is copied. cur is the row's
+// number now: a flow set again (each batch it changed in) mostly keeps
+// its values, and one comparison then saves the look-up.
+func (x *GroupIndex) id(k int, key GroupKey, f *Flow, cur uint32) uint32 {
 	c := &x.recent[k]
+	t := &x.vals[k]
 	if a, ok := addrOf(key, f); ok {
+		// A zero address could be a text value's placeholder: looked up.
+		if a != (addrValue{}) && int(cur) < len(t.addrs) && t.addrs[cur] == a {
+			return cur
+		}
 		if c.isAddr && c.addr == a {
 			return c.id
 		}
@@ -204,6 +211,9 @@ func (x *GroupIndex) id(k int, key GroupKey, f *Flow) uint32 {
 		return id
 	}
 	v := key.Value(f)
+	if int(cur) < len(t.names) && t.names[cur] == v { // a name key's (an address key keeps no names)
+		return cur
+	}
 	if c.isName && c.name == v {
 		return c.id
 	}

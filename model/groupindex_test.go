@@ -312,7 +312,8 @@ func TestGroupIndexSecondLevelAsGrouped(t *testing.T) {
 // TestGroupIndexValuesAsValue: the index keeps address values as bytes and
 // formats them when read: each flow's value reads as Value gives it, for
 // IPv4, IPv6, IPv4-mapped, zoned and invalid addresses (thousands, past
-// the address table's growth), and equal values share one number.
+// the address table's growth), set once or again, and equal values share
+// one number.
 func TestGroupIndexValuesAsValue(t *testing.T) {
 	var flows []Flow
 	add := func(c, s netip.AddrPort) {
@@ -344,7 +345,17 @@ func TestGroupIndexValuesAsValue(t *testing.T) {
 	for i := range flows {
 		x.Set(i, &flows[i])
 	}
-	for i := range flows { // again: every value is found, none added
+	for i := range flows { // each row another flow's values, then its own again
+		x.Set(i, &flows[(i+7)%len(flows)])
+	}
+	for k, key := range GroupKeys {
+		for i := range flows {
+			if got, want := x.vals[k].at(x.ids[k][i]), key.Value(&flows[(i+7)%len(flows)]); got != want {
+				t.Fatalf("%s of row %d set to flow %d: %q, want %q", key, i, (i+7)%len(flows), got, want)
+			}
+		}
+	}
+	for i := range flows {
 		x.Set(i, &flows[i])
 	}
 	for k, key := range GroupKeys {
