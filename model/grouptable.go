@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -36,6 +37,14 @@ func GroupTitle(by []GroupKey) string {
 // WriteGroupTable prints one line per group (second-level groups indented
 // under theirs), then what the sparkline's axis is and the totals.
 func WriteGroupTable(w io.Writer, groups []Group, by []GroupKey, span Span, buckets int) error {
+	bw := bufio.NewWriterSize(w, 64<<10) // the tabwriter writes a cell at a time: a write call each, unbuffered
+	if err := writeGroupTable(bw, groups, by, span, buckets); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func writeGroupTable(w io.Writer, groups []Group, by []GroupKey, span Span, buckets int) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s\tFLOWS\tFAILURES\tSHARE\tFAILURES OVER TIME\tFIRST\tLAST\tOUTCOMES\n", GroupTitle(by))
 	flows, failures := 0, 0
