@@ -340,7 +340,7 @@ func (f *Flow) copyInto(c *Flow) {
 // the FINs) still adds to them: its append copies them out.
 func (fs *flowState) compact() {
 	fs.compacted = true
-	fs.f.Timeline.b = fs.shared.keepBytes(fs.f.Timeline.b)
+	fs.f.Timeline.setBytes(fs.shared.keepBytes(fs.f.Timeline.bytes()))
 	fs.refs.buf = fs.shared.keepBytes(fs.refs.buf)
 }
 

@@ -73,12 +73,13 @@ type Flow struct {
 	// value, which nothing may write, instead of paying 500 bytes for it.
 	TLS *TLSFacts
 
-	Timeline  Timeline // bounded, in capture order, packed: read it with Events
-	EventsCut int32    // events dropped once the cap was reached
+	Timeline Timeline // bounded, in capture order, packed: read it with Events; Timeline.Cut counts what the cap dropped
 
-	ClientBasis ClientBasis // how Client was decided (with EventsCut: no padding)
-
-	Version uint64 // goes up whenever the facts change
+	ClientBasis ClientBasis // how Client was decided
+	// Version goes up whenever the facts change. 32 bits (with ClientBasis
+	// it fills 8 bytes, and a flow 288): it wraps after 4 billion changes,
+	// and a reader only compares it with the one it last saw.
+	Version uint32
 }
 
 // TCPFacts covers the TCP side of the connection. Fields go from the

@@ -219,8 +219,8 @@ func (fs *flowState) event(d Dir, kind EventKind, code uint16, length int) {
 	f := fs.f
 	// An event takes 2 bytes or more: a shorter timeline is under the cap
 	// without counting, and a cut one is at it.
-	if f.EventsCut > 0 || len(f.Timeline.b) >= 2*maxEvents && f.Timeline.Len() >= maxEvents {
-		f.EventsCut++
+	if t := &f.Timeline; t.cut > 0 || int(t.n) >= tlMinEvent*maxEvents && t.Len() >= maxEvents {
+		t.cut++
 		return
 	}
 	f.Timeline.add(Event{At: unixNanos(fs.f.Last), Dir: d, Kind: kind, Code: code, Len: int32(min(length, 1<<30))})

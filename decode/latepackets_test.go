@@ -64,7 +64,7 @@ func TestLatePacketsAfterClose(t *testing.T) {
 		add(fr)
 	}
 	fa, fb := an.flows[0], an.flows[1]
-	if !fa.compacted || !fb.compacted || cap(fa.f.Timeline.b) != len(fa.f.Timeline.b) ||
+	if !fa.compacted || !fb.compacted || fa.f.Timeline.c != fa.f.Timeline.n ||
 		len(fa.refs.buf) == 0 || cap(fa.refs.buf) != len(fa.refs.buf) {
 		t.Fatal("the closed flows were not moved into the slab: the test says nothing")
 	}

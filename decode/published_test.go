@@ -26,7 +26,7 @@ func TestPublishedFlowsNeverChange(t *testing.T) {
 	paths = append(paths, "../testdata/demo.pcapng", "../testdata/synth-mix.pcapng")
 	type seen struct {
 		f       *decode.Flow
-		version uint64
+		version uint32
 		report  string
 	}
 	published, copies := 0, 0

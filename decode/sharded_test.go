@@ -76,7 +76,7 @@ type shardRun struct {
 // handedOut is a flow as it was when a batch of changes handed it out.
 type handedOut struct {
 	f       *decode.Flow
-	version uint64
+	version uint32
 	report  string
 }
 
@@ -113,7 +113,7 @@ func feedSharded(t *testing.T, in shardInput, n, size int, tcpOnly, hand bool) (
 		}
 		var b [][2]uint64
 		for _, f := range got {
-			b = append(b, [2]uint64{uint64(f.ID), f.Version})
+			b = append(b, [2]uint64{uint64(f.ID), uint64(f.Version)})
 		}
 		slices.SortFunc(b, func(x, y [2]uint64) int { return int(x[0]) - int(y[0]) })
 		run.batches = append(run.batches, b)

@@ -12,8 +12,9 @@ import (
 // to one after it was kept (a late RST) must not land in the next.
 func TestKeptTimelinesDoNotOverlap(t *testing.T) {
 	var sh shared
-	a := Timeline{sh.keepBytes(MakeTimeline(Event{Kind: EvSYN, At: 5}, Event{Kind: EvSYNACK, At: 7}).b)}
-	b := Timeline{sh.keepBytes(MakeTimeline(Event{Kind: EvFIN, At: 9}).b)}
+	var a, b Timeline
+	a.setBytes(sh.keepBytes(MakeTimeline(Event{Kind: EvSYN, At: 5}, Event{Kind: EvSYNACK, At: 7}).bytes()))
+	b.setBytes(sh.keepBytes(MakeTimeline(Event{Kind: EvFIN, At: 9}).bytes()))
 	a.add(Event{Kind: EvRST, At: 8, Dir: FromServer})
 	want := []Event{{Kind: EvSYN, At: 5}, {Kind: EvSYNACK, At: 7}, {Kind: EvRST, At: 8, Dir: FromServer}}
 	if !slices.Equal(a.Events(), want) || !slices.Equal(b.Events(), []Event{{Kind: EvFIN, At: 9}}) {

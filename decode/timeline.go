@@ -3,6 +3,7 @@ package decode
 import (
 	"encoding/binary"
 	"math"
+	"unsafe"
 )
 
 // Timeline is a flow's events packed into bytes: a full handshake's
@@ -29,13 +30,46 @@ import (
 // A timeline is only appended to, and an append never writes below the
 // length of the timeline it extends: a published flow and the copy the
 // analyzer goes on writing (flowState.own) may share the bytes.
-type Timeline struct{ b []byte }
+//
+// It holds its bytes as a pointer and two 16-bit lengths, not a slice, and
+// the count of events cut: 16 bytes, so a flow fits a 288-byte object
+// instead of a 320-byte one. Up to 64 KiB of events (the analyzer keeps at
+// most maxEvents, 1.6 KiB); past that an append counts as cut.
+type Timeline struct {
+	p    *byte  // n bytes used of c, as in a slice (bytes)
+	n, c uint16 //
+	cut  int32  // events dropped once the cap was reached (Cut)
+}
+
+const maxTimelineBytes = math.MaxUint16
+
+// bytes is the timeline's bytes as a slice (its capacity what is left).
+func (t Timeline) bytes() []byte {
+	if t.p == nil {
+		return nil
+	}
+	return unsafe.Slice(t.p, t.c)[:t.n]
+}
+
+// setBytes makes b (at most maxTimelineBytes long) the timeline's bytes.
+func (t *Timeline) setBytes(b []byte) {
+	if cap(b) == 0 {
+		t.p, t.n, t.c = nil, 0, 0
+		return
+	}
+	t.p, t.n, t.c = unsafe.SliceData(b), uint16(len(b)), uint16(min(cap(b), maxTimelineBytes))
+}
+
+// Cut is the number of events dropped once the timeline was full (a flow
+// keeps maxEvents).
+func (t Timeline) Cut() int32 { return t.cut }
 
 const (
 	tlKindMask  = 0x1f
 	tlServer    = 1 << 5
 	tlShapeBits = 6
 	tlMinEvent  = 5 // bytes of the smallest event
+	tlMaxEvent  = 16
 )
 
 // tlSize is the bytes of an event of each shape, header included.
@@ -57,7 +91,7 @@ func (t Timeline) Append(events ...Event) Timeline {
 // Len is the number of events.
 func (t Timeline) Len() int {
 	n := 0
-	for b := t.b; len(b) > 0; n++ {
+	for b := t.bytes(); len(b) > 0; n++ {
 		b = b[min(tlSize[b[0]>>tlShapeBits], len(b)):]
 	}
 	return n
@@ -75,7 +109,7 @@ func (t Timeline) Events() []Event {
 // All yields the events in capture order with their index: use it as
 // `for i, e := range t.All`.
 func (t Timeline) All(yield func(int, Event) bool) {
-	b := t.b
+	b := t.bytes()
 	var first int64
 	for i := 0; len(b) > 0; i++ {
 		h := b[0]
@@ -109,10 +143,15 @@ func (t Timeline) All(yield func(int, Event) bool) {
 
 // add appends one event.
 func (t *Timeline) add(e Event) {
+	tb := t.bytes()
+	if len(tb)+tlMaxEvent > maxTimelineBytes {
+		t.cut++ // only a timeline built by hand gets here
+		return
+	}
 	shape := 3
 	var d uint64
-	if len(t.b) > 0 && e.Kind < tlKindMask {
-		first := int64(le.Uint64(t.b[2:])) // the first event is shape 3
+	if len(tb) > 0 && e.Kind < tlKindMask {
+		first := int64(le.Uint64(tb[2:])) // the first event is shape 3
 		if d = uint64(e.At) - uint64(first); e.At >= first && d <= math.MaxUint32 {
 			switch {
 			case e.Code == 0 && e.Len == 0:
@@ -124,10 +163,10 @@ func (t *Timeline) add(e Event) {
 			}
 		}
 	}
-	if t.b == nil {
-		t.b = make([]byte, 0, 16) // a SYN nobody answers: its 16-byte event
+	if tb == nil {
+		tb = make([]byte, 0, 16) // a SYN nobody answers: its 16-byte event
 	}
-	b := append(t.b, byte(e.Kind&tlKindMask)|byte(e.Dir&1)<<5|byte(shape)<<tlShapeBits)
+	b := append(tb, byte(e.Kind&tlKindMask)|byte(e.Dir&1)<<5|byte(shape)<<tlShapeBits)
 	switch shape {
 	case 0:
 		b = le.AppendUint32(b, uint32(d))
@@ -145,19 +184,19 @@ func (t *Timeline) add(e Event) {
 		b = le.AppendUint16(b, e.Code)
 		b = le.AppendUint32(b, uint32(e.Len))
 	}
-	t.b = b
+	t.setBytes(b)
 }
 
 // flipped is the timeline with every event's direction swapped, in bytes of
 // its own (a published flow may share these).
 func (t Timeline) flipped() Timeline {
-	b := make([]byte, len(t.b))
-	copy(b, t.b)
+	b := append([]byte(nil), t.bytes()...)
 	for rest := b; len(rest) > 0; {
 		rest[0] ^= tlServer
 		rest = rest[min(tlSize[rest[0]>>tlShapeBits], len(rest)):]
 	}
-	return Timeline{b}
+	t.setBytes(b)
+	return t
 }
 
 var le = binary.LittleEndian

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // TestTimelineGivesBackEveryEvent: a packed timeline reads back exactly
@@ -94,8 +95,35 @@ func TestTimelineCapCountsWhatWasCut(t *testing.T) {
 			fs.event(FromClient, EvRetransmit, 0, 0)
 			fs.f.Last = fs.f.Last.Add(step)
 		}
-		if n := fs.f.Timeline.Len(); n != maxEvents || fs.f.EventsCut != 7 {
-			t.Fatalf("step %v: %d events kept, %d cut; want %d and 7", step, n, fs.f.EventsCut, maxEvents)
+		if n := fs.f.Timeline.Len(); n != maxEvents || fs.f.Timeline.Cut() != 7 {
+			t.Fatalf("step %v: %d events kept, %d cut; want %d and 7", step, n, fs.f.Timeline.Cut(), maxEvents)
 		}
+	}
+}
+
+// TestTimelineKeepsAFlowIn288Bytes: the timeline's 16 bytes (not a slice's
+// 24 and a separate cut count) keep a flow in the 288-byte size class; a
+// flow that grows past it costs 32 bytes more, a million flows 32 MB.
+func TestTimelineKeepsAFlowIn288Bytes(t *testing.T) {
+	if s := unsafe.Sizeof(Flow{}); s > 288 {
+		t.Errorf("a Flow is %d bytes: a 320-byte object", s)
+	}
+}
+
+// TestTimelineBuiltByHandStopsAt64KiB: a timeline holds 64 KiB of events;
+// a longer one built by hand counts the rest as cut, and a flip keeps the
+// count.
+func TestTimelineBuiltByHandStopsAt64KiB(t *testing.T) {
+	var tl Timeline
+	n := 0
+	for tl.Cut() == 0 {
+		tl = tl.Append(Event{At: int64(n), Kind: EvHandshake, Code: 300, Len: 1 << 20})
+		n++
+	}
+	if got := tl.Len(); got != n-1 || got < maxTimelineBytes/tlMaxEvent {
+		t.Fatalf("%d events kept of %d", got, n)
+	}
+	if f := tl.flipped(); f.Cut() != 1 || f.Len() != n-1 {
+		t.Fatalf("flipped: %d kept, %d cut", f.Len(), f.Cut())
 	}
 }

@@ -160,8 +160,8 @@ func (r *renderer) timeline(f *model.Flow) {
 	if f.Timeline.Len() == 0 {
 		r.add("  (no events)")
 	}
-	if f.EventsCut > 0 {
-		r.add(r.st.Muted.Render(fmt.Sprintf("  ... %d later events not kept", f.EventsCut)))
+	if cut := f.Timeline.Cut(); cut > 0 {
+		r.add(r.st.Muted.Render(fmt.Sprintf("  ... %d later events not kept", cut)))
 	}
 }
 

@@ -28,7 +28,7 @@ type OpenMsg struct{ ID int }
 // updates it, and a resize changes the width.
 type rowKey struct {
 	id      int // the flow's ID, not its place: places move when live input drops flows
-	version uint64
+	version uint32
 	width   int
 	layout  int // bumped whenever the columns change
 }
