@@ -271,8 +271,8 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 		fs.flip(ByServerHello)
 	}
 	d := fs.dirOf(s)
-	sh, err := tlswire.ParseServerHello(body)
-	if err != nil {
+	sh := &fs.shared.intern.scratchServer // sharedServerHello copies what flows keep
+	if err := tlswire.ParseServerHelloInto(sh, body); err != nil {
 		fs.event(d, EvHandshake, tlswire.ServerHelloType, len(body))
 		fs.problem(d, "ServerHello unreadable: "+err.Error())
 		return

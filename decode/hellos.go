@@ -78,20 +78,30 @@ func (in *interner) sharedClientHello(ch *tlswire.ClientHello) *ClientHello {
 	return v
 }
 
-// sharedServerHello returns the flow-independent copy of sh and its JA3S.
+// sharedServerHello returns the flow-independent copy of sh and its JA3S,
+// made the first time its content is seen. sh is left as it was, and what is
+// returned holds no memory of sh's: it may be a parser's scratch.
 func (in *interner) sharedServerHello(sh *tlswire.ServerHello) (*tlswire.ServerHello, string) {
-	sh.Random, sh.SessionID = [32]byte{}, nil
 	in.key = serverHelloKey(in.key[:0], sh)
 	if v, ok := in.servers[string(in.key)]; ok {
 		return v.sh, v.ja3s
 	}
-	sh.Extensions = in.list(sh.Extensions)
-	_, ja3s := fingerprint.JA3S(sh)
+	kept := in.keepServer(sh)
+	_, ja3s := fingerprint.JA3S(kept)
 	if in.servers == nil || len(in.servers) >= maxInterned {
 		in.servers = make(map[string]sharedServerHello)
 	}
-	in.servers[string(in.key)] = sharedServerHello{sh, ja3s}
-	return sh, ja3s
+	in.servers[string(in.key)] = sharedServerHello{kept, ja3s}
+	return kept, ja3s
+}
+
+// keepServer is keep for a ServerHello: Random and SessionID cleared, its
+// list shared or copied.
+func (in *interner) keepServer(sh *tlswire.ServerHello) *tlswire.ServerHello {
+	c := *sh
+	c.Random, c.SessionID = [32]byte{}, nil
+	c.Extensions = in.list(sh.Extensions)
+	return &c
 }
 
 // clientHelloSharingKey encodes every field of ch except Random, SessionID

@@ -2,6 +2,7 @@ package decode
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
@@ -90,14 +91,26 @@ func TestHellosAreSharedAcrossFlows(t *testing.T) {
 	}
 }
 
-// TestKeptHelloHoldsNothingOfTheParsed: the hello flows share holds no
-// memory of the one it was copied from (the parser's scratch, reused for the
-// next hello), whatever field a hello sets, and keeps what it said.
+// TestKeptHelloHoldsNothingOfTheParsed: the hellos flows share hold no
+// memory of the ones they were copied from (the parser's scratch, reused for
+// the next hello), whatever field a hello sets, and keep what it said.
 func TestKeptHelloHoldsNothingOfTheParsed(t *testing.T) {
 	var in interner
-	typ := reflect.TypeOf(tlswire.ClientHello{})
+	checkKept(t, "ClientHello", []string{"Random", "SessionID", "SNI"}, func(parsed *tlswire.ClientHello) *tlswire.ClientHello {
+		return in.keep(parsed)
+	})
+	checkKept(t, "ServerHello", []string{"Random", "SessionID"}, func(parsed *tlswire.ServerHello) *tlswire.ServerHello {
+		return in.keepServer(parsed)
+	})
+}
+
+// checkKept sets each field of a T in turn and checks keep's copy: the
+// fields in cleared are zero, the others equal, and no list shares memory.
+func checkKept[T any](t *testing.T, what string, cleared []string, keep func(*T) *T) {
+	typ := reflect.TypeFor[T]()
 	for i := 0; i < typ.NumField(); i++ {
-		parsed := new(tlswire.ClientHello)
+		name := typ.Field(i).Name
+		parsed := new(T)
 		field := reflect.ValueOf(parsed).Elem().Field(i)
 		if field.Kind() == reflect.Array {
 			setNonZero(t, field.Index(0))
@@ -105,27 +118,20 @@ func TestKeptHelloHoldsNothingOfTheParsed(t *testing.T) {
 			setNonZero(t, field)
 		}
 		before := *parsed
-		kept := in.keep(parsed)
+		kept := keep(parsed)
 		if !reflect.DeepEqual(*parsed, before) {
-			t.Errorf("keep changed the parsed hello's %s", typ.Field(i).Name)
+			t.Errorf("keep changed the parsed %s's %s", what, name)
 		}
 		got := reflect.ValueOf(kept).Elem().Field(i)
-		switch name := typ.Field(i).Name; {
-		case name == "Random" || name == "SessionID" || name == "SNI":
+		switch {
+		case slices.Contains(cleared, name):
 			if !got.IsZero() {
-				t.Errorf("the shared hello kept the flow's %s", name)
+				t.Errorf("the shared %s kept the flow's %s", what, name)
 			}
-		case field.Kind() == reflect.Slice:
-			if got.Len() != field.Len() || got.Pointer() == field.Pointer() {
-				t.Errorf("the shared hello's %s is not a copy of its own", name)
-			}
-			if !reflect.DeepEqual(got.Interface(), field.Interface()) {
-				t.Errorf("the shared hello's %s is %v, parsed %v", name, got, field)
-			}
-		default:
-			if !reflect.DeepEqual(got.Interface(), field.Interface()) {
-				t.Errorf("the shared hello's %s is %v, parsed %v", name, got, field)
-			}
+		case !reflect.DeepEqual(got.Interface(), field.Interface()):
+			t.Errorf("the shared %s's %s is %v, parsed %v", what, name, got, field)
+		case field.Kind() == reflect.Slice && got.Pointer() == field.Pointer():
+			t.Errorf("the shared %s's %s is not a copy of its own", what, name)
 		}
 	}
 }

@@ -14,16 +14,17 @@ const maxInterned = 4096
 // same cipher suites, extensions, groups and signature algorithms on every
 // connection, so a million flows from a few client types hold a few copies.
 type interner struct {
-	u16     map[string][]uint16
-	strs    map[string]string
-	fps     map[fpKey][2]string
-	clients map[string]*tlswire.ClientHello // see hellos.go
-	named   map[flowHello]*ClientHello
-	servers map[string]sharedServerHello
-	fpSets  map[Fingerprints]*Fingerprints
-	skes    map[tlswire.ServerKeyExchangeInfo]*tlswire.ServerKeyExchangeInfo
-	key     []byte              // scratch for hello keys
-	scratch tlswire.ClientHello // where the flows' ClientHellos are parsed: keep copies what is shared
+	u16           map[string][]uint16
+	strs          map[string]string
+	fps           map[fpKey][2]string
+	clients       map[string]*tlswire.ClientHello // see hellos.go
+	named         map[flowHello]*ClientHello
+	servers       map[string]sharedServerHello
+	fpSets        map[Fingerprints]*Fingerprints
+	skes          map[tlswire.ServerKeyExchangeInfo]*tlswire.ServerKeyExchangeInfo
+	key           []byte              // scratch for hello keys
+	scratch       tlswire.ClientHello // where the flows' ClientHellos are parsed: keep copies what is shared
+	scratchServer tlswire.ServerHello // and their ServerHellos (keepServer)
 }
 
 // fpKey identifies a ClientHello's fingerprint inputs. After interning,

@@ -305,3 +305,19 @@ func TestClientHelloIntoReusesNothingVisible(t *testing.T) {
 		}
 	}
 }
+
+// TestServerHelloIntoReusesNothingVisible is
+// TestClientHelloIntoReusesNothingVisible for ServerHellos.
+func TestServerHelloIntoReusesNothingVisible(t *testing.T) {
+	s := realSamples(t)
+	bodies := [][]byte{s.serverHello13, s.serverHello12, s.helloRetry, s.serverHello13[:40], {},
+		s.serverHello12[:len(s.serverHello12)-1], s.serverHello13}
+	var reused ServerHello
+	for i, body := range bodies {
+		fresh, err := ParseServerHello(body)
+		errInto := ParseServerHelloInto(&reused, body)
+		if (err == nil) != (errInto == nil) || !sameFields(&reused, fresh) {
+			t.Errorf("hello %d: ParseServerHelloInto read\n%+v\nParseServerHello\n%+v", i, reused, *fresh)
+		}
+	}
+}

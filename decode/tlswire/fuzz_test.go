@@ -61,6 +61,11 @@ func FuzzParseServerHello(f *testing.F) {
 		if sh == nil {
 			t.Fatal("nil hello")
 		}
+		var reused ServerHello
+		_ = ParseServerHelloInto(&reused, s.serverHello13)
+		if errInto := ParseServerHelloInto(&reused, body); (errInto == nil) != (err == nil) || !sameFields(&reused, sh) {
+			t.Fatalf("ParseServerHelloInto read\n%+v\nParseServerHello\n%+v", reused, *sh)
+		}
 		if len(sh.Extensions) > maxExtensions || 4*len(sh.Extensions) > len(body) || len(sh.ALPN) > len(body) {
 			t.Fatalf("bounds exceeded")
 		}
@@ -127,7 +132,11 @@ func FuzzParseSSLv2ClientHello(f *testing.F) {
 
 // sameHello reports whether a and b hold the same hello, an empty list
 // being the same as none.
-func sameHello(a, b *ClientHello) bool {
+func sameHello(a, b *ClientHello) bool { return sameFields(a, b) }
+
+// sameFields reports whether the structs *a and *b hold the same values, an
+// empty list being the same as none.
+func sameFields[T any](a, b *T) bool {
 	va, vb := reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem()
 	for i := range va.NumField() {
 		fa, fb := va.Field(i), vb.Field(i)

@@ -23,10 +23,24 @@ var downgradePrefix = []byte{0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44}
 // was read, with Truncated set when something after it was cut or malformed.
 func ParseServerHello(body []byte) (*ServerHello, error) {
 	sh := &ServerHello{SelectedPSK: -1}
+	return sh, parseServerHello(sh, body)
+}
+
+// ParseServerHelloInto is ParseServerHello into *sh, reusing the memory of
+// its lists (see ParseClientHelloInto). An empty list may be empty rather
+// than nil.
+func ParseServerHelloInto(sh *ServerHello, body []byte) error {
+	*sh = ServerHello{SelectedPSK: -1, SessionID: sh.SessionID[:0], Extensions: sh.Extensions[:0]}
+	return parseServerHello(sh, body)
+}
+
+// parseServerHello decodes body into sh, whose lists are empty (nil, or
+// memory to reuse).
+func parseServerHello(sh *ServerHello, body []byte) error {
 	s := cryptobyte.String(body)
 	if !s.ReadUint16(&sh.LegacyVersion) || !s.CopyBytes(sh.Random[:]) {
 		sh.Truncated = true
-		return sh, fmt.Errorf("%w: ServerHello shorter than version and random", ErrTruncated)
+		return fmt.Errorf("%w: ServerHello shorter than version and random", ErrTruncated)
 	}
 	sh.HelloRetry = sh.Random == helloRetryRandom
 	if bytes.Equal(sh.Random[24:31], downgradePrefix) {
@@ -45,23 +59,23 @@ func ParseServerHello(body []byte) (*ServerHello, error) {
 		sid, full, ok := lenientVec(&s, 1)
 		if !ok || !full {
 			sh.Truncated = true
-			return sh, fmt.Errorf("%w: ServerHello ends in its session id", ErrTruncated)
+			return fmt.Errorf("%w: ServerHello ends in its session id", ErrTruncated)
 		}
-		sh.SessionID = cloneBytes(sid)
+		sh.SessionID = append(sh.SessionID, sid...) // a copy: nil when empty, as cloneBytes
 	}
 	if !s.ReadUint16(&sh.CipherSuite) {
 		sh.Truncated = true
-		return sh, fmt.Errorf("%w: ServerHello ends before its cipher suite", ErrTruncated)
+		return fmt.Errorf("%w: ServerHello ends before its cipher suite", ErrTruncated)
 	}
 	if !early && !s.ReadUint8(&sh.Compression) {
 		sh.Truncated = true
-		return sh, nil
+		return nil
 	}
 	if len(s) == 0 {
-		return sh, nil // no extensions: fine for TLS <= 1.2
+		return nil // no extensions: fine for TLS <= 1.2
 	}
 	sh.parseExtensions(&s)
-	return sh, nil
+	return nil
 }
 
 // parseExtensions reads the extensions block that ends a ServerHello.
