@@ -8,13 +8,19 @@ import "sync"
 // 16). Flows whose diagnosis names something of their own (a hostname, a
 // time) past the table's bound get a verdict of their own.
 var verdicts struct {
-	mu sync.RWMutex
-	m  map[Verdict]*Verdict
+	mu    sync.RWMutex
+	m     map[Verdict]*Verdict
+	bytes int // of text the table holds
 }
 
-// maxInternedVerdicts bounds the table (hostile input makes every diagnosis
-// different); past it a verdict not already in it is allocated and not kept.
-const maxInternedVerdicts = 4096
+// The table is bounded in verdicts and in bytes of text (hostile input
+// makes every diagnosis different, and can make one long: certificate
+// names, hostnames); past either bound a verdict not already in it is
+// allocated and not kept, so the table outlives no flow by more than this.
+const (
+	maxInternedVerdicts = 4096
+	maxInternedBytes    = 2 << 20
+)
 
 // noVerdict is the verdict of a place with no flow in it: shared, read only.
 var noVerdict = &Verdict{}
@@ -38,8 +44,10 @@ func internVerdict(v Verdict) *Verdict {
 	if verdicts.m == nil {
 		verdicts.m = map[Verdict]*Verdict{}
 	}
-	if len(verdicts.m) < maxInternedVerdicts {
+	n := len(v.Outcome) + len(v.Badge) + len(v.Stage) + len(v.Who) + len(v.Diagnosis)
+	if len(verdicts.m) < maxInternedVerdicts && verdicts.bytes+n <= maxInternedBytes {
 		verdicts.m[v] = p
+		verdicts.bytes += n
 	}
 	return p
 }

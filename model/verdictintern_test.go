@@ -43,3 +43,35 @@ func TestEqualVerdictsShareOneCopy(t *testing.T) {
 		t.Fatal("Copy shares the verdict: a what-if change would change every flow with it")
 	}
 }
+
+// TestVerdictTableIsBounded: hostile input (every diagnosis different, and
+// long) fills the table to its bounds and no further; verdicts past them
+// are still right, only not shared.
+func TestVerdictTableIsBounded(t *testing.T) {
+	verdicts.mu.Lock()
+	saved, savedBytes := verdicts.m, verdicts.bytes
+	verdicts.m, verdicts.bytes = nil, 0
+	verdicts.mu.Unlock()
+	defer func() {
+		verdicts.mu.Lock()
+		verdicts.m, verdicts.bytes = saved, savedBytes
+		verdicts.mu.Unlock()
+	}()
+	long := strings.Repeat("x", 1000)
+	for i := range 3 * maxInternedVerdicts {
+		v := Verdict{Outcome: Alert, Diagnosis: fmt.Sprint(i, long)}
+		if p := internVerdict(v); *p != v {
+			t.Fatalf("verdict %d came back as %+v", i, *p)
+		}
+	}
+	verdicts.mu.RLock()
+	n, b := len(verdicts.m), verdicts.bytes
+	verdicts.mu.RUnlock()
+	if n == 0 || n > maxInternedVerdicts || b > maxInternedBytes {
+		t.Fatalf("table holds %d verdicts, %d bytes; bounds %d and %d", n, b, maxInternedVerdicts, maxInternedBytes)
+	}
+	late := Verdict{Outcome: OK, Diagnosis: "not in the table yet " + long}
+	if a, b := internVerdict(late), internVerdict(late); a == b || *a != late {
+		t.Fatalf("a new verdict past the bounds: %+v and %+v, shared %v", *a, *b, a == b)
+	}
+}
