@@ -337,18 +337,29 @@ func (s *GroupSet) level(t int32) *GroupSet {
 	// first show), by a counting sort; each value's run is one sub-group.
 	// A value's sub-group + 1 by value number: in a table over every value
 	// for a group with many flows, else in a map.
+	// A group of a few flows looks through the values it has seen.
 	var table []int32
 	var small map[uint32]int32
-	if len(m) >= gr.dict[0].len()/16 {
+	switch {
+	case len(m) <= 16:
+	case len(m) >= gr.dict[0].len()/16:
 		table = make([]int32, gr.dict[0].len())
-	} else {
+	default:
 		small = map[uint32]int32{}
 	}
 	place := func(id uint32) int32 {
-		if table != nil {
+		switch {
+		case table != nil:
 			return table[id]
+		case small != nil:
+			return small[id]
 		}
-		return small[id]
+		for j, v := range gr.keyIDs {
+			if v == id {
+				return int32(j) + 1
+			}
+		}
+		return 0
 	}
 	var counts []int32
 	for _, f := range m {
@@ -360,7 +371,7 @@ func (s *GroupSet) level(t int32) *GroupSet {
 			j = int32(len(counts))
 			if table != nil {
 				table[id] = j
-			} else {
+			} else if small != nil {
 				small[id] = j
 			}
 		}

@@ -329,17 +329,24 @@ func (s *GroupSet) outcomes(id int32) [numOutcomes]int32 {
 	if s.members == nil {
 		return s.gr.outs[id]
 	}
+	m := s.members[s.mstart[id]:s.mstart[id+1]]
+	count := func() (c [numOutcomes]int32) {
+		for _, f := range m {
+			if o := s.out[f]; o != noOutcome {
+				c[o]++
+			}
+		}
+		return c
+	}
+	if len(m) < 4096 { // counted faster than looked up
+		return count()
+	}
 	s.outMu.Lock()
 	defer s.outMu.Unlock()
 	if c, ok := s.outCache[id]; ok {
 		return c
 	}
-	var c [numOutcomes]int32
-	for _, f := range s.members[s.mstart[id]:s.mstart[id+1]] {
-		if o := s.out[f]; o != noOutcome {
-			c[o]++
-		}
-	}
+	c := count()
 	if s.outCache == nil || len(s.outCache) >= 256 { // a few screens of rows
 		s.outCache = map[int32][numOutcomes]int32{}
 	}
