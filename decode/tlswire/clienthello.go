@@ -16,25 +16,28 @@ import (
 // before the cut.
 func ParseClientHello(body []byte) (*ClientHello, error) {
 	ch := &ClientHello{}
-	return ch, parseClientHello(ch, body)
+	return ch, parseClientHello(ch, body, "")
 }
 
 // ParseClientHelloInto is ParseClientHello into *ch, reusing the memory of
 // its lists: for a caller that parses many hellos and copies what it keeps
 // (decode shares one hello between flows). An empty list may be empty
-// rather than nil.
+// rather than nil. Names equal to the previous hello's are its strings again,
+// not new ones: a client stack sends the same ALPN list every time.
 func ParseClientHelloInto(ch *ClientHello, body []byte) error {
+	prevSNI := ch.SNI
 	*ch = ClientHello{SessionID: ch.SessionID[:0], CipherSuites: ch.CipherSuites[:0],
 		Compression: ch.Compression[:0], Extensions: ch.Extensions[:0], ALPN: ch.ALPN[:0],
 		SupportedVersions: ch.SupportedVersions[:0], SupportedGroups: ch.SupportedGroups[:0],
 		ECPointFormats: ch.ECPointFormats[:0], KeyShares: ch.KeyShares[:0],
 		SignatureAlgorithms: ch.SignatureAlgorithms[:0], PSKModes: ch.PSKModes[:0]}
-	return parseClientHello(ch, body)
+	return parseClientHello(ch, body, prevSNI)
 }
 
 // parseClientHello decodes body into ch, whose lists are empty (nil, or
-// memory to reuse).
-func parseClientHello(ch *ClientHello, body []byte) error {
+// memory to reuse); prevSNI is the server name the last hello parsed into ch
+// had.
+func parseClientHello(ch *ClientHello, body []byte, prevSNI string) error {
 	s := cryptobyte.String(body)
 	if !s.ReadUint16(&ch.LegacyVersion) || !s.CopyBytes(ch.Random[:]) {
 		ch.Truncated = true
@@ -82,7 +85,7 @@ func parseClientHello(ch *ClientHello, body []byte) error {
 	if !ok || !full {
 		ch.Truncated = true
 	}
-	d := clientHelloDecoder{ch: ch}
+	d := clientHelloDecoder{ch: ch, prevSNI: prevSNI}
 	for len(exts) > 0 {
 		var typ uint16
 		if !exts.ReadUint16(&typ) {
@@ -109,7 +112,19 @@ func parseClientHello(ch *ClientHello, body []byte) error {
 
 type clientHelloDecoder struct {
 	ch      *ClientHello
+	prevSNI string // reused when the name is the same (ParseClientHelloInto)
 	haveSNI bool
+}
+
+// appendName appends name to l as a string, reusing the one a previous
+// parse left just past l's end when it is the same (ParseClientHelloInto).
+func appendName(l []string, name []byte) []string {
+	if len(l) < cap(l) {
+		if old := l[:len(l)+1][len(l)]; old == string(name) {
+			return append(l, old)
+		}
+	}
+	return append(l, string(name))
 }
 
 // extension decodes one extension body; false means it was malformed or cut.
@@ -130,7 +145,7 @@ func (d *clientHelloDecoder) extension(typ uint16, data cryptobyte.String) bool 
 				return false
 			}
 			if len(ch.ALPN) < maxALPN {
-				ch.ALPN = append(ch.ALPN, string(name))
+				ch.ALPN = appendName(ch.ALPN, name)
 			}
 		}
 		return full
@@ -208,7 +223,10 @@ func (d *clientHelloDecoder) serverName(data cryptobyte.String) bool {
 			return false
 		}
 		if nameType == 0 && !d.haveSNI {
-			d.ch.SNI = string(name)
+			d.ch.SNI = d.prevSNI
+			if d.prevSNI != string(name) { // compares without a copy
+				d.ch.SNI = string(name)
+			}
 			d.haveSNI = true
 		}
 	}

@@ -16,7 +16,7 @@ type EncryptedExtensionsInfo struct {
 func ParseEncryptedExtensions(body []byte) *EncryptedExtensionsInfo {
 	sh := &ServerHello{SelectedPSK: -1}
 	s := cryptobyte.String(body)
-	sh.parseExtensions(&s)
+	sh.parseExtensions(&s, "")
 	ee := &EncryptedExtensionsInfo{Extensions: sh.Extensions, ALPN: sh.ALPN, Truncated: sh.Truncated}
 	for _, t := range sh.Extensions {
 		if t == extEarlyData {

@@ -23,20 +23,21 @@ var downgradePrefix = []byte{0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44}
 // was read, with Truncated set when something after it was cut or malformed.
 func ParseServerHello(body []byte) (*ServerHello, error) {
 	sh := &ServerHello{SelectedPSK: -1}
-	return sh, parseServerHello(sh, body)
+	return sh, parseServerHello(sh, body, "")
 }
 
 // ParseServerHelloInto is ParseServerHello into *sh, reusing the memory of
 // its lists (see ParseClientHelloInto). An empty list may be empty rather
-// than nil.
+// than nil. An ALPN equal to the previous hello's is its string again.
 func ParseServerHelloInto(sh *ServerHello, body []byte) error {
+	prevALPN := sh.ALPN
 	*sh = ServerHello{SelectedPSK: -1, SessionID: sh.SessionID[:0], Extensions: sh.Extensions[:0]}
-	return parseServerHello(sh, body)
+	return parseServerHello(sh, body, prevALPN)
 }
 
 // parseServerHello decodes body into sh, whose lists are empty (nil, or
-// memory to reuse).
-func parseServerHello(sh *ServerHello, body []byte) error {
+// memory to reuse); prevALPN is the ALPN the last hello parsed into sh had.
+func parseServerHello(sh *ServerHello, body []byte, prevALPN string) error {
 	s := cryptobyte.String(body)
 	if !s.ReadUint16(&sh.LegacyVersion) || !s.CopyBytes(sh.Random[:]) {
 		sh.Truncated = true
@@ -74,12 +75,13 @@ func parseServerHello(sh *ServerHello, body []byte) error {
 	if len(s) == 0 {
 		return nil // no extensions: fine for TLS <= 1.2
 	}
-	sh.parseExtensions(&s)
+	sh.parseExtensions(&s, prevALPN)
 	return nil
 }
 
 // parseExtensions reads the extensions block that ends a ServerHello.
-func (sh *ServerHello) parseExtensions(s *cryptobyte.String) {
+// prevALPN is a string to reuse when the ALPN is the same.
+func (sh *ServerHello) parseExtensions(s *cryptobyte.String, prevALPN string) {
 	exts, full, ok := lenientVec(s, 2)
 	if !ok || !full {
 		sh.Truncated = true
@@ -98,7 +100,7 @@ func (sh *ServerHello) parseExtensions(s *cryptobyte.String) {
 		if len(sh.Extensions) < maxExtensions {
 			sh.Extensions = append(sh.Extensions, typ)
 		}
-		if !full || !sh.extension(typ, data) {
+		if !full || !sh.extension(typ, data, prevALPN) {
 			sh.Truncated = true
 		}
 	}
@@ -133,12 +135,12 @@ func ParseDraftHelloRetryRequest(body []byte) (*ServerHello, error) {
 			return sh, fmt.Errorf("%w: HelloRetryRequest ends before its cipher suite", ErrTruncated)
 		}
 	}
-	sh.parseExtensions(&s)
+	sh.parseExtensions(&s, "")
 	return sh, nil
 }
 
 // extension decodes one ServerHello extension; false means malformed or cut.
-func (sh *ServerHello) extension(typ uint16, data cryptobyte.String) bool {
+func (sh *ServerHello) extension(typ uint16, data cryptobyte.String, prevALPN string) bool {
 	switch typ {
 	case extSupportedVersions:
 		return data.ReadUint16(&sh.SupportedVersion)
@@ -168,7 +170,10 @@ func (sh *ServerHello) extension(typ uint16, data cryptobyte.String) bool {
 		if !nok || !nfull {
 			return false
 		}
-		sh.ALPN = string(name)
+		sh.ALPN = prevALPN
+		if prevALPN != string(name) { // compares without a copy
+			sh.ALPN = string(name)
+		}
 		return full
 	case extSessionTicket:
 		sh.SessionTicketAck = len(data) == 0
