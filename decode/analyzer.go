@@ -341,7 +341,7 @@ func (f *Flow) copyInto(c *Flow) {
 func (fs *flowState) compact() {
 	fs.compacted = true
 	fs.f.Timeline.setBytes(fs.shared.keepBytes(fs.f.Timeline.bytes()))
-	fs.refs.buf = fs.shared.keepBytes(fs.refs.buf)
+	fs.refs.buf.set(fs.shared.keepBytes(fs.refs.buf.bytes()))
 }
 
 // finish settles one flow; it reports whether anything changed.

@@ -65,7 +65,7 @@ func TestLatePacketsAfterClose(t *testing.T) {
 	}
 	fa, fb := an.flows[0], an.flows[1]
 	if !fa.compacted || !fb.compacted || fa.f.Timeline.c != fa.f.Timeline.n ||
-		len(fa.refs.buf) == 0 || cap(fa.refs.buf) != len(fa.refs.buf) {
+		fa.refs.buf.n == 0 || fa.refs.buf.c != fa.refs.buf.n {
 		t.Fatal("the closed flows were not moved into the slab: the test says nothing")
 	}
 	an.TakeDirty(nil)

@@ -2,7 +2,9 @@ package decode
 
 import (
 	"encoding/binary"
+	"math"
 	"net/netip"
+	"unsafe"
 )
 
 // PacketRefs says where a flow's packets are in the source. Evidence packets
@@ -16,7 +18,7 @@ import (
 // the first few packets fit in the struct itself: a scan or a refused SYN
 // (most flows of a SYN flood) makes no heap object. The rest spill to buf.
 type PacketRefs struct {
-	buf        []byte // the packets after those in inline, once they did not fit
+	buf        heapBytes // the packets after those in inline, once they did not fit
 	lastIndex  int
 	lastOff    int64
 	firstIndex int   // the flow's first packet
@@ -55,10 +57,12 @@ func (r *PacketRefs) Add(index int, offset int64, evidence, all bool) {
 	var one [2 * binary.MaxVarintLen64]byte
 	e := binary.AppendUvarint(one[:0], d)
 	e = binary.AppendUvarint(e, uint64(offset-r.lastOff))
-	if n := int(r.inlineN); r.buf == nil && n+len(e) <= len(r.inline) {
+	if n := int(r.inlineN); r.buf.p == nil && n+len(e) <= len(r.inline) {
 		r.inlineN += uint8(copy(r.inline[n:], e))
+	} else if int64(r.buf.n)+int64(len(e)) <= math.MaxUint32 {
+		r.buf.set(append(r.buf.bytes(), e...))
 	} else {
-		r.buf = append(r.buf, e...)
+		return // 4 GiB of references to one flow: the rest are found by scanning, as if not listed
 	}
 	r.lastIndex, r.lastOff = index, offset
 	r.listed++
@@ -69,7 +73,7 @@ func (r *PacketRefs) Listed() []PacketRef {
 	out := make([]PacketRef, 0, r.listed)
 	idx, off := r.firstIndex, r.firstOff
 	out, idx, off = appendRefs(out, r.inline[:r.inlineN], idx, off)
-	out, _, _ = appendRefs(out, r.buf, idx, off)
+	out, _, _ = appendRefs(out, r.buf.bytes(), idx, off)
 	return out
 }
 
@@ -94,7 +98,31 @@ func appendRefs(out []PacketRef, b []byte, idx int, off int64) ([]PacketRef, int
 }
 
 // size is the bytes the listed packets take.
-func (r *PacketRefs) size() int { return int(r.inlineN) + len(r.buf) }
+func (r *PacketRefs) size() int { return int(r.inlineN) + int(r.buf.n) }
+
+// heapBytes is a byte slice held as a pointer and two 32-bit lengths (up
+// to 4 GiB): 16 bytes in every flow's state instead of a slice's 24.
+type heapBytes struct {
+	p    *byte
+	n, c uint32
+}
+
+// bytes is the slice (its capacity what is left of the allocation).
+func (h heapBytes) bytes() []byte {
+	if h.p == nil {
+		return nil
+	}
+	return unsafe.Slice(h.p, h.c)[:h.n]
+}
+
+// set holds b, at most 4 GiB long.
+func (h *heapBytes) set(b []byte) {
+	if cap(b) == 0 {
+		*h = heapBytes{}
+		return
+	}
+	h.p, h.n, h.c = unsafe.SliceData(b), uint32(len(b)), uint32(min(cap(b), math.MaxUint32))
+}
 
 // FlowPackets is where one flow's packets are: what export needs to find
 // them again without rereading the whole capture.

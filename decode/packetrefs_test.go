@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"math"
 	"slices"
 	"testing"
 )
@@ -59,12 +60,12 @@ func TestPacketRefsCompact(t *testing.T) {
 func TestPacketRefsDoNotGrowWithData(t *testing.T) {
 	var r PacketRefs
 	r.Add(1, 24, true, false)
-	before := cap(r.buf)
+	before := int(r.buf.c)
 	for i := 2; i < 100_000; i++ {
 		r.Add(i, int64(i)*1500, false, false)
 	}
-	if cap(r.buf) != before || r.total != 99_999 {
-		t.Errorf("size %d -> %d bytes over 100,000 data packets (%d packets)", before, cap(r.buf), r.total)
+	if int(r.buf.c) != before || r.total != 99_999 {
+		t.Errorf("size %d -> %d bytes over 100,000 data packets (%d packets)", before, int(r.buf.c), r.total)
 	}
 }
 
@@ -75,7 +76,7 @@ func TestPacketRefsFirstPacketsNeedNoAllocation(t *testing.T) {
 		var r PacketRefs
 		r.Add(1_000_000, 600_000_000, true, false)
 		r.Add(1_000_350, 600_040_000, true, false)
-		if r.buf != nil {
+		if r.buf.p != nil {
 			t.Fatalf("a SYN and its RST spilled out of the inline refs (%d bytes)", r.size())
 		}
 	})
@@ -97,10 +98,29 @@ func TestPacketRefsRoundTripAcrossSpill(t *testing.T) {
 		idx += 1 + i*i*97
 		off += int64(60 + i*i*i*1000)
 	}
-	if r.inlineN == 0 || r.buf == nil {
-		t.Fatalf("fixture: want both inline (%d bytes) and spilled (%d bytes) refs", r.inlineN, len(r.buf))
+	if r.inlineN == 0 || r.buf.p == nil {
+		t.Fatalf("fixture: want both inline (%d bytes) and spilled (%d bytes) refs", r.inlineN, r.buf.n)
 	}
 	if got := r.Listed(); !slices.Equal(got, want) {
 		t.Errorf("listed %+v\nwant %+v", got, want)
+	}
+}
+
+// TestPacketRefsStopListingAt4GiB: the spilled references are held with
+// 32-bit lengths; a flow that would pass 4 GiB of them (TCPOnly lists every
+// packet) stops being listed exactly, and export then finds its packets by
+// scanning, as for any flow not listed whole.
+func TestPacketRefsStopListingAt4GiB(t *testing.T) {
+	var r PacketRefs
+	r.Add(1, 0, true, true)
+	full := make([]byte, 1, 1)
+	r.buf = heapBytes{p: &full[0], n: math.MaxUint32 - 1, c: math.MaxUint32 - 1} // as if full: never read here
+	listed := r.listed
+	r.Add(2, 100, true, true)
+	if r.listed != listed || r.total != 2 || r.buf.n != math.MaxUint32-1 {
+		t.Fatalf("past 4 GiB: %d listed (was %d), %d packets, %d bytes", r.listed, listed, r.total, r.buf.n)
+	}
+	if r.listed == r.total { // what FlowPackets.Complete says (Listed would read the fake bytes)
+		t.Fatal("a flow not listed whole says it is complete: export would not scan for the rest")
 	}
 }

@@ -91,9 +91,9 @@ func TestFlowsWithoutPayloadOwnNothingMore(t *testing.T) {
 		t.Fatalf("%d flows, want 3", len(a.flows))
 	}
 	for _, fs := range a.flows[:2] {
-		if fs.f.TLS != emptyTLS || fs.f.TCP.StreamFacts != emptyStream || fs.payloadState != nil || fs.refs.buf != nil {
+		if fs.f.TLS != emptyTLS || fs.f.TCP.StreamFacts != emptyStream || fs.payloadState != nil || fs.refs.buf.p != nil {
 			t.Errorf("flow %d without payload owns TLS facts %v, stream facts %v, payload state %v, refs %d bytes on the heap",
-				fs.f.ID, fs.f.TLS != emptyTLS, fs.f.TCP.StreamFacts != emptyStream, fs.payloadState != nil, len(fs.refs.buf))
+				fs.f.ID, fs.f.TLS != emptyTLS, fs.f.TCP.StreamFacts != emptyStream, fs.payloadState != nil, fs.refs.buf.n)
 		}
 	}
 	if fs := a.flows[2]; fs.f.TLS == emptyTLS || fs.f.TCP.StreamFacts == emptyStream || fs.payloadState == nil || fs.f.TLS.NotTLS != "HTTP" {
