@@ -11,7 +11,8 @@ import (
 )
 
 // TestMain checks, once every test has run, that no test wrote through a
-// shared verdict: each one the table holds still equals its key.
+// shared verdict: each one the table holds still equals its key, and the
+// empty place's is still empty.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	verdicts.mu.RLock()
@@ -22,6 +23,10 @@ func TestMain(m *testing.M) {
 		}
 	}
 	verdicts.mu.RUnlock()
+	if *noVerdict != (Verdict{}) || *empty.Verdict != (Verdict{}) {
+		fmt.Fprintf(os.Stderr, "the empty place's shared verdict was written: %+v\n", *noVerdict)
+		code = 1
+	}
 	os.Exit(code)
 }
 
