@@ -632,16 +632,14 @@ func radixSortStable(ids []int32, key func(int32) uint64) {
 // radixSortStable2 sorts ids by a first key, then a second, keeping the
 // order of equal pairs: both keys are read once, in the ids' order.
 func radixSortStable2(ids []int32, key func(int32) (uint64, uint64)) {
-	type rec struct {
-		k  [2]uint64 // second key, first key: least significant first
-		id int32
-	}
+	type rec = radixRec2
 	bits := 8
 	if len(ids) >= 1<<16 {
 		bits = 16
 	}
 	size, digits := 1<<bits, 64/bits
-	a := make([]rec, len(ids))
+	a := scratch[radixRec2](&radixRecs2, len(ids))
+	defer release(&radixRecs2, a)
 	hist := make([]int32, 2*digits*size) // digit d (of both keys) counts at d*size
 	for i, id := range ids {
 		k1, k2 := key(id)
@@ -659,7 +657,8 @@ func radixSortStable2(ids []int32, key func(int32) (uint64, uint64)) {
 			continue // every key has this digit
 		}
 		if b == nil {
-			b = make([]rec, len(ids))
+			b = scratch[radixRec2](&radixRecs2, len(ids))
+			defer release(&radixRecs2, b)
 		}
 		sum := int32(0)
 		for v, n := range h {
@@ -679,11 +678,9 @@ func radixSortStable2(ids []int32, key func(int32) (uint64, uint64)) {
 
 // radixSort16 is radixSortStable by 16-bit digits.
 func radixSort16(ids []int32, key func(int32) uint64) {
-	type rec struct {
-		k  uint64
-		id int32
-	}
-	a := make([]rec, len(ids))
+	type rec = radixRec
+	a := scratch[radixRec](&radixRecs, len(ids))
+	defer release(&radixRecs, a)
 	hist := make([]int32, 4<<16) // digit d's counts at d<<16
 	for i, id := range ids {
 		k := key(id)
@@ -699,7 +696,8 @@ func radixSort16(ids []int32, key func(int32) uint64) {
 			continue // every key has this digit
 		}
 		if b == nil {
-			b = make([]rec, len(ids))
+			b = scratch[radixRec](&radixRecs, len(ids))
+			defer release(&radixRecs, b)
 		}
 		sum := int32(0)
 		for v, n := range h { // counts become where each digit's run starts
@@ -716,3 +714,31 @@ func radixSort16(ids []int32, key func(int32) uint64) {
 		ids[i] = a[i].id
 	}
 }
+
+// The radix sorts' records: a key (or two) and the id it sorts.
+type (
+	radixRec struct {
+		k  uint64
+		id int32
+	}
+	radixRec2 struct {
+		k  [2]uint64 // second key, first key: least significant first
+		id int32
+	}
+)
+
+// radixRecs and radixRecs2 keep the large sorts' room between regroups (a
+// million groups sort 32 to 48 MB of records; the view sorts again at
+// each key or order change).
+var radixRecs, radixRecs2 sync.Pool
+
+// scratch is room for n records from pool, contents undefined.
+func scratch[T any](pool *sync.Pool, n int) []T {
+	if p, ok := pool.Get().(*[]T); ok && cap(*p) >= n {
+		return (*p)[:n]
+	}
+	return make([]T, n)
+}
+
+// release gives s's room back to pool.
+func release[T any](pool *sync.Pool, s []T) { pool.Put(&s) }
