@@ -39,12 +39,6 @@ func (h *ClientHello) Copy() *ClientHello {
 	return &ClientHello{ClientHello: &wire, SNI: h.SNI}
 }
 
-// flowHello is the key of a shared flow ClientHello.
-type flowHello struct {
-	ch  *tlswire.ClientHello
-	sni string
-}
-
 // sharedServerHello is an interned ServerHello and its JA3S hash.
 type sharedServerHello struct {
 	sh   *tlswire.ServerHello
@@ -66,16 +60,22 @@ func (in *interner) sharedClientHello(ch *tlswire.ClientHello) *ClientHello {
 		in.clients[string(in.key)] = shared
 	}
 	sni := ch.SNI
-	k := flowHello{shared, sni}
-	if v, ok := in.named[k]; ok {
+	slot := &in.named[nameSlot(sni)]
+	if v := *slot; v != nil && v.ClientHello == shared && v.SNI == sni {
 		return v
 	}
 	v := &ClientHello{ClientHello: shared, SNI: sni}
-	if in.named == nil || len(in.named) >= maxInterned {
-		in.named = make(map[flowHello]*ClientHello)
-	}
-	in.named[k] = v
+	*slot = v
 	return v
+}
+
+// nameSlot is a server name's place in interner.named (FNV-1a).
+func nameSlot(sni string) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(sni); i++ {
+		h = (h ^ uint32(sni[i])) * 16777619
+	}
+	return int(h % namedSlots)
 }
 
 // sharedServerHello returns the flow-independent copy of sh and its JA3S,

@@ -3,6 +3,7 @@ package decode
 import (
 	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/pcapsurgery/pcapsurgery/decode/tlswire"
@@ -133,5 +134,26 @@ func checkKept[T any](t *testing.T, what string, cleared []string, keep func(*T)
 		case field.Kind() == reflect.Slice && got.Pointer() == field.Pointer():
 			t.Errorf("the shared %s's %s is not a copy of its own", what, name)
 		}
+	}
+}
+
+// BenchmarkSharedClientHelloNames: a flow's ClientHello from a stack seen
+// before, asking for a name of its own (as on a busy capture): the cost of
+// sharing it, per flow.
+func BenchmarkSharedClientHelloNames(b *testing.B) {
+	var in interner
+	ch := &tlswire.ClientHello{LegacyVersion: 0x0303, CipherSuites: []uint16{0x1301, 0x1302, 0x1303, 0xc02f, 0xc030},
+		Extensions: []uint16{0, 10, 11, 13, 16, 43, 45, 51}, ALPN: []string{"h2", "http/1.1"},
+		SupportedVersions: []uint16{0x0304, 0x0303}, SupportedGroups: []uint16{29, 23, 24}, KeyShares: []uint16{29},
+		SignatureAlgorithms: []uint16{0x0403, 0x0804, 0x0401, 0x0503}}
+	names := make([]string, 100000)
+	for i := range names {
+		names[i] = "h" + strconv.Itoa(i) + ".example.test"
+	}
+	i := 0
+	for b.Loop() {
+		ch.SNI = names[i%len(names)]
+		i++
+		in.sharedClientHello(ch)
 	}
 }

@@ -10,15 +10,21 @@ import (
 // maxInterned bounds each interning table; when full it starts over.
 const maxInterned = 4096
 
+const namedSlots = 4096 // interner.named
+
 // interner shares identical lists between flows. A client stack sends the
 // same cipher suites, extensions, groups and signature algorithms on every
 // connection, so a million flows from a few client types hold a few copies.
 type interner struct {
-	u16           map[string][]uint16
-	strs          map[string]string
-	fps           map[fpKey][2]string
-	clients       map[string]*tlswire.ClientHello // see hellos.go
-	named         map[flowHello]*ClientHello
+	u16     map[string][]uint16
+	strs    map[string]string
+	fps     map[fpKey][2]string
+	clients map[string]*tlswire.ClientHello // see hellos.go
+	// The flow ClientHellos last made, by name: a flow that sends a hello
+	// already shared to a name already seen shares that pair too. A cache
+	// (a name's slot holds the last one), not a map: with a name per flow, as
+	// on a busy capture, a map only grew and was thrown away.
+	named         [namedSlots]*ClientHello
 	servers       map[string]sharedServerHello
 	fpSets        map[Fingerprints]*Fingerprints
 	skes          map[tlswire.ServerKeyExchangeInfo]*tlswire.ServerKeyExchangeInfo
