@@ -256,7 +256,7 @@ func (fs *flowState) decryptedAlert(d Dir, plain []byte, length int) {
 	}
 	if len(f.TLS.Alerts) < maxAlerts {
 		f.TLS.Alerts = append(f.TLS.Alerts, AlertFact{From: d, At: f.Last, Level: a.Level,
-			Description: a.Description, Length: length, After: fs.lastMsg, Decrypted: true})
+			Description: a.Description, Length: length, After: fs.lastMsg.String(), Decrypted: true})
 	}
 	fs.event(d, EvAlert, uint16(a.Level)<<8|uint16(a.Description), length)
 	if a.Level == 2 {
@@ -314,7 +314,10 @@ func (fs *flowState) decryptedMessage(s *dirState, d Dir, typ uint8, body []byte
 	}
 	fs.message(s, typ, body)
 	if typ == tlswire.Finished {
-		fs.lastMsg = d.String() + "'s Finished" // both sides' Finished are read: say whose
+		fs.lastMsg = lastClientFinished // both sides' Finished are read: say whose
+		if d == FromServer {
+			fs.lastMsg = lastServerFinished
+		}
 	}
 	if typ == tlswire.Finished {
 		dec.stage[d] = stageApp

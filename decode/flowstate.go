@@ -81,10 +81,10 @@ type flowState struct {
 type payloadState struct {
 	d         [2]*dirState  // each side's decoding (see flowState.dir); pointers, so a flip never moves a state that is being fed
 	dec       *decryptState // TLS decryption with the key log's secrets (decrypt.go); nil without them
-	lastMsg   string        // last handshake message seen, for "alert after ..."
 	plain     string        // sniffed plaintext protocol
 	sz        sizeTrack     // segment sizes behind TCPFacts.Sizes (sizes.go)
 	chEnd     uint32        // client sequence number just past the ClientHello
+	lastMsg   lastMsg       // last handshake message seen, for "alert after ..." (2 bytes: the struct is 96, not 112)
 	chEndOK   bool
 	asked     bool // a STARTTLS command was sent
 	tls13     bool

@@ -170,9 +170,9 @@ func (fs *flowState) certHead(head []byte) string {
 func (fs *flowState) passOver(s *dirState, typ uint8, n int, read string) {
 	d := fs.dirOf(s)
 	fs.event(d, EvHandshake, uint16(typ), n)
-	fs.lastMsg = messageName(typ)
+	fs.lastMsg = lastType(typ)
 	if d == FromClient && typ == tlswire.CertificateType {
-		fs.lastMsg = "client Certificate"
+		fs.lastMsg = lastClientCert
 	}
 	if read == "" {
 		read = "passed over, its contents not kept"
@@ -221,9 +221,9 @@ func (fs *flowState) message(s *dirState, typ uint8, body []byte) {
 		fs.updateDone()
 	}
 	fs.event(d, EvHandshake, uint16(typ), len(body))
-	fs.lastMsg = messageName(typ)
+	fs.lastMsg = lastType(typ)
 	if d == FromClient && typ == tlswire.CertificateType {
-		fs.lastMsg = "client Certificate"
+		fs.lastMsg = lastClientCert
 	}
 }
 
@@ -240,7 +240,7 @@ func (fs *flowState) clientHello(s *dirState, ch *tlswire.ClientHello, length in
 	if !ch.SSLv2 {
 		fs.event(d, EvHandshake, tlswire.ClientHelloType, length)
 	}
-	fs.lastMsg = "ClientHello"
+	fs.lastMsg = lastType(tlswire.ClientHelloType)
 	sid := ch.SessionID
 	if fs.shared.keys != nil && f.TLS.ClientHello == nil {
 		fs.matchKeys(ch.Random)
@@ -292,7 +292,7 @@ func (fs *flowState) serverHello(s *dirState, body []byte) {
 		f.TLS.fingerprints = fs.shared.intern.fingerprintSet(Fingerprints{JA3Hash: f.TLS.JA3Hash(), JA3SHash: ja3s, JA4: f.TLS.JA4()})
 	}
 	fs.event(d, EvHandshake, tlswire.ServerHelloType, len(body))
-	fs.lastMsg = "ServerHello"
+	fs.lastMsg = lastType(tlswire.ServerHelloType)
 	if sh.TLS13() {
 		// From here both sides' handshake records are encrypted and look like
 		// application data; only their order and sizes say what they are.
@@ -313,7 +313,7 @@ func (fs *flowState) helloRetry(d Dir, sh *tlswire.ServerHello, length int) {
 		fs.rare().HelloRetry = sh
 	}
 	fs.event(d, EvHelloRetry, sh.CipherSuite, length)
-	fs.lastMsg = "HelloRetryRequest"
+	fs.lastMsg = lastHelloRetry
 }
 
 // encryptedHandshake handles a handshake record after change_cipher_spec
@@ -325,7 +325,7 @@ func (fs *flowState) encryptedHandshake(s *dirState, d Dir, length int) {
 		f.TLS.Finished[d] = true
 		f.TLS.FirstEncrypted[d] = recordLen(length)
 		fs.event(d, EvEncryptedHandshake, tlswire.Finished, length)
-		fs.lastMsg = "Finished"
+		fs.lastMsg = lastType(tlswire.Finished)
 		fs.updateDone()
 		return
 	}
@@ -349,7 +349,7 @@ func (fs *flowState) alert(d Dir, r record) {
 	}
 	if len(f.TLS.Alerts) < maxAlerts {
 		f.TLS.Alerts = append(f.TLS.Alerts, AlertFact{From: d, At: fs.f.Last, Level: a.Level,
-			Description: a.Description, Length: r.length, After: fs.lastMsg})
+			Description: a.Description, Length: r.length, After: fs.lastMsg.String()})
 	}
 	fs.event(d, EvAlert, uint16(a.Level)<<8|uint16(a.Description), r.length)
 	fs.alertMark(d)
@@ -362,7 +362,7 @@ func (fs *flowState) encryptedAlert(d Dir, length int) {
 	f := fs.f
 	if len(f.TLS.Alerts) < maxAlerts {
 		f.TLS.Alerts = append(f.TLS.Alerts, AlertFact{From: d, At: fs.f.Last, Encrypted: true,
-			Length: length, After: fs.lastMsg})
+			Length: length, After: fs.lastMsg.String()})
 	}
 	fs.event(d, EvEncryptedAlert, 0, length)
 }
@@ -392,7 +392,7 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 			if s.encRecords == 1 {
 				code = tlswire.EncryptedExtensions
 				f.TLS.FirstEncrypted[d] = recordLen(length)
-				fs.lastMsg = "server's encrypted flight"
+				fs.lastMsg = lastServerFlight
 			}
 			fs.event(d, EvEncryptedHandshake, code, length)
 			return
@@ -405,7 +405,7 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 			// The server took the early data; the client closes it before its Finished.
 			fs.earlyDone = true
 			fs.event(d, EvEncryptedHandshake, tlswire.EndOfEarlyData, length)
-			fs.lastMsg = "EndOfEarlyData"
+			fs.lastMsg = lastType(tlswire.EndOfEarlyData)
 			return
 		case length <= maxEncryptedAlertLen:
 			fs.encryptedAlert(d, length)
@@ -415,14 +415,14 @@ func (fs *flowState) appData(s *dirState, d Dir, length int) {
 			// The client had been asked for a certificate and has none; its
 			// Finished follows in the next record.
 			fs.event(d, EvEncryptedHandshake, tlswire.CertificateType, 3)
-			fs.lastMsg = "client's empty Certificate"
+			fs.lastMsg = lastClientEmptyCert
 			return
 		case fs.clientCertificateRecord(s, length):
 			return
 		}
 		f.TLS.Finished[d] = true
 		fs.event(d, EvEncryptedHandshake, tlswire.Finished, length)
-		fs.lastMsg = "Finished"
+		fs.lastMsg = lastType(tlswire.Finished)
 		fs.updateDone()
 		return
 	}
@@ -587,10 +587,10 @@ func (fs *flowState) clientCertificateRecord(s *dirState, length int) bool {
 	}
 	if n == 1 {
 		fs.event(FromClient, EvEncryptedHandshake, tlswire.CertificateType, length)
-		fs.lastMsg = "client's Certificate"
+		fs.lastMsg = lastClientCert13
 	} else {
 		fs.event(FromClient, EvEncryptedHandshake, tlswire.CertificateVerify, length)
-		fs.lastMsg = "client's CertificateVerify"
+		fs.lastMsg = lastClientCertVerify
 	}
 	return true
 }

@@ -83,12 +83,12 @@ func (fs *flowState) sslv2Message(s *dirState, body []byte) {
 			fs.f.TLS.Certificates, fs.f.TLS.CertificateTotal = fs.shared.certs.parse(list, false)
 		}
 		fs.event(d, EvSSLv2, tlswire.SSLv2ServerHelloType, len(body))
-		fs.lastMsg = "SSLv2 SERVER-HELLO"
+		fs.lastMsg = lastSSLv2ServerHello
 	case d == FromClient && body[0] == tlswire.SSLv2ClientMasterKey && (fs.f.TLS.SSLv2 == nil || !fs.f.TLS.SSLv2.SessionIDHit):
 		kind, _ := tlswire.ParseSSLv2ClientMasterKey(body)
 		fs.sslv2Facts().Cipher = kind
 		fs.event(d, EvSSLv2, tlswire.SSLv2ClientMasterKey, len(body))
-		fs.lastMsg = "SSLv2 CLIENT-MASTER-KEY"
+		fs.lastMsg = lastSSLv2ClientMasterKey
 	default:
 		fs.sslv2Encrypted(s, len(body))
 	}
@@ -109,7 +109,7 @@ func (fs *flowState) sslv2Encrypted(s *dirState, length int) {
 	switch {
 	case d == FromClient && n == 1:
 		fs.event(d, EvSSLv2, sslv2ClientFinished, length)
-		fs.lastMsg = "SSLv2 CLIENT-FINISHED"
+		fs.lastMsg = lastSSLv2ClientFinished
 	case n <= 2:
 		fs.event(d, EvSSLv2, 0, length)
 	}
