@@ -18,7 +18,7 @@ func TestLastMessageNames(t *testing.T) {
 		}
 		seen[m.String()] = true
 	}
-	if lastMsg(0).String() != "" || (lastSSLv2ClientFinished + 1).String() != "" {
+	if lastMsg(0).String() != "" || (lastSSLv2ClientFinished+1).String() != "" {
 		t.Error("no message yet, or past the phrases, must read empty")
 	}
 	if lastType(200).String() != "handshake message 200" {
