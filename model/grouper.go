@@ -632,42 +632,46 @@ func radixSortStable(ids []int32, key func(int32) uint64) {
 // radixSortStable2 sorts ids by a first key, then a second, keeping the
 // order of equal pairs: both keys are read once, in the ids' order.
 func radixSortStable2(ids []int32, key func(int32) (uint64, uint64)) {
-	type rec = radixRec2
 	bits := 8
 	if len(ids) >= 1<<16 {
 		bits = 16
 	}
 	size, digits := 1<<bits, 64/bits
+	mask := uint64(size - 1)
 	a := scratch[radixRec2](&radixRecs2, len(ids))
 	defer release(&radixRecs2, a)
-	hist := make([]int32, 2*digits*size) // digit d (of both keys) counts at d*size
+	// Which bits vary: a digit every key shares costs no pass.
+	var or, and [2]uint64
+	and[0], and[1] = math.MaxUint64, math.MaxUint64
 	for i, id := range ids {
 		k1, k2 := key(id)
-		a[i] = rec{[2]uint64{k2, k1}, id}
-		for d := range 2 * digits {
-			v := a[i].k[d/digits] >> (bits * (d % digits)) & uint64(size-1)
-			hist[d*size+int(v)]++
-		}
+		a[i] = radixRec2{[2]uint64{k2, k1}, id}
+		or[0], or[1], and[0], and[1] = or[0]|k2, or[1]|k1, and[0]&k2, and[1]&k1
 	}
-	var b []rec
+	var b []radixRec2
+	var hist []int32
 	for d := range 2 * digits {
-		h := hist[d*size : (d+1)*size]
-		digit := func(r *rec) uint64 { return r.k[d/digits] >> (bits * (d % digits)) & uint64(size-1) }
-		if int(h[digit(&a[0])]) == len(a) {
+		w, shift := d/digits, uint(bits*(d%digits))
+		if (or[w]^and[w])>>shift&mask == 0 {
 			continue // every key has this digit
 		}
 		if b == nil {
 			b = scratch[radixRec2](&radixRecs2, len(ids))
 			defer release(&radixRecs2, b)
+			hist = make([]int32, size)
+		}
+		clear(hist)
+		for i := range a {
+			hist[a[i].k[w]>>shift&mask]++
 		}
 		sum := int32(0)
-		for v, n := range h {
-			h[v], sum = sum, sum+n
+		for v, n := range hist { // counts become where each digit's run starts
+			hist[v], sum = sum, sum+n
 		}
 		for i := range a {
-			v := digit(&a[i])
-			b[h[v]] = a[i]
-			h[v]++
+			v := a[i].k[w] >> shift & mask
+			b[hist[v]] = a[i]
+			hist[v]++
 		}
 		a, b = b, a
 	}
@@ -678,35 +682,38 @@ func radixSortStable2(ids []int32, key func(int32) (uint64, uint64)) {
 
 // radixSort16 is radixSortStable by 16-bit digits.
 func radixSort16(ids []int32, key func(int32) uint64) {
-	type rec = radixRec
 	a := scratch[radixRec](&radixRecs, len(ids))
 	defer release(&radixRecs, a)
-	hist := make([]int32, 4<<16) // digit d's counts at d<<16
+	or, and := uint64(0), uint64(math.MaxUint64) // which bits vary
 	for i, id := range ids {
 		k := key(id)
-		a[i] = rec{k, id}
-		for d := range 4 {
-			hist[d<<16|int(uint16(k>>(16*d)))]++
-		}
+		a[i] = radixRec{k, id}
+		or, and = or|k, and&k
 	}
-	var b []rec
+	var b []radixRec
+	var hist []int32
 	for d := range 4 {
-		h := hist[d<<16 : (d+1)<<16]
-		if int(h[uint16(a[0].k>>(16*d))]) == len(a) {
+		shift := uint(16 * d)
+		if uint16((or^and)>>shift) == 0 {
 			continue // every key has this digit
 		}
 		if b == nil {
 			b = scratch[radixRec](&radixRecs, len(ids))
 			defer release(&radixRecs, b)
+			hist = make([]int32, 1<<16)
+		}
+		clear(hist)
+		for i := range a {
+			hist[uint16(a[i].k>>shift)]++
 		}
 		sum := int32(0)
-		for v, n := range h { // counts become where each digit's run starts
-			h[v], sum = sum, sum+n
+		for v, n := range hist { // counts become where each digit's run starts
+			hist[v], sum = sum, sum+n
 		}
 		for _, r := range a {
-			v := uint16(r.k >> (16 * d))
-			b[h[v]] = r
-			h[v]++
+			v := uint16(r.k >> shift)
+			b[hist[v]] = r
+			hist[v]++
 		}
 		a, b = b, a
 	}
