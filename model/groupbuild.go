@@ -95,8 +95,7 @@ func (x *GroupIndex) Group(vis []int32, by []GroupKey, span Span, buckets int, c
 	bk := newBucketer(span, gr.buckets)
 	cols := groupCols{out: x.out[:x.Len()], first: x.first[:x.Len()], last: x.last[:x.Len()]}
 	gr.slots.reserve(len(order))
-	gr.keyIDs = make([]uint32, len(order))
-	copy(gr.keyIDs, order)
+	gr.keyIDs = order    // group t's value number; neither is changed after
 	var recStart []int32 // with timings: the member at place i has gr.times[recStart[i]:recStart[i+1]]
 	if timings != nil {
 		recStart = make([]int32, len(members)+1)
