@@ -266,14 +266,16 @@ func groupSummary(stdout io.Writer, l *model.Loader, by []model.GroupKey, keep f
 	// while the loaded flows are still held: at the default GOGC the heap
 	// would grow by as much again before a collection. Collect sooner
 	// while they are taken in.
-	defer debug.SetGCPercent(debug.SetGCPercent(25))
+	gcPercent := debug.SetGCPercent(25)
+	defer debug.SetGCPercent(gcPercent)
 	span := l.Span()
-	// The flows go into a group index (77 bytes a flow, and the phase
-	// timings for --json); the loader is not used after, so its flows are
+	// The flows go into a group index of the columns this grouping reads
+	// (25 bytes a flow, and the phase timings for --json); the loader is
+	// not used after, so its flows are
 	// garbage before the groups are counted, and the groups' memory is not
 	// added to the flows'.
 	total := l.Stats().Flows
-	x := model.NewGroupIndex()
+	x := model.NewGroupIndexFor(by)
 	x.Reserve(total)
 	var times []model.Timings
 	if asJSON {
@@ -299,6 +301,10 @@ func groupSummary(stdout io.Writer, l *model.Loader, by []model.GroupKey, keep f
 		timings = func(i int32) model.Timings { return times[i] }
 	}
 	set := x.Group(all, by, span, model.GroupBuckets, model.GroupByFailures, timings)
+	// The flows are garbage now and what is left is small: collecting
+	// every 25% of it would run the collector every few milliseconds
+	// while the groups are written (37 times on the 1 GB file).
+	debug.SetGCPercent(gcPercent)
 	if asJSON { // one group built at a time: memory by the slots, not by Groups
 		bw := bufio.NewWriterSize(stdout, 256<<10)
 		for i := range set.Len() {

@@ -41,7 +41,7 @@ type concRec struct {
 func (x *GroupIndex) Group(vis []int32, by []GroupKey, span Span, buckets int, col GroupColumn, timings func(int32) Timings) *GroupSet {
 	gr := &Grouper{by: by, span: span, buckets: max(buckets, 1), timed: timings != nil}
 	k1 := keyPos(by[0])
-	ids1 := x.ids[k1][:x.Len()]
+	ids1 := x.column(k1)
 	gr.dict[0] = x.vals[k1]
 	contrast := by[0].Contrast()
 	if len(by) > 1 {
@@ -50,7 +50,7 @@ func (x *GroupIndex) Group(vis []int32, by []GroupKey, span Span, buckets int, c
 	var ids2 []uint32
 	if contrast != by[0] {
 		k2 := keyPos(contrast)
-		ids2 = x.ids[k2][:x.Len()]
+		ids2 = x.column(k2)
 		gr.dict[1] = x.vals[k2]
 	}
 

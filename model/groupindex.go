@@ -28,6 +28,7 @@ type GroupIndex struct {
 	zero    *Flow                    // what a row not set yet holds (a batch's flows come in any order)
 	zeroIDs [numGroupKeys]uint32     // its value numbers, once zeroSet
 	zeroSet bool
+	skip    [numGroupKeys]bool        // columns not kept (NewGroupIndexFor)
 	recent  [numGroupKeys]recentValue // each key's last value looked up
 	mu      sync.Mutex                // groupings in commands may run at once (rankOf, shared*)
 	rankOf  [numGroupKeys][]uint32    // per key: each value's rank in text order, for as many values
@@ -73,6 +74,32 @@ func NewGroupIndex() *GroupIndex {
 	return x
 }
 
+// NewGroupIndexFor makes an index that keeps only the columns a grouping
+// by by reads (its keys, and the contrast key of a single one): summary
+// --by groups once, so looking up the other keys' values of every flow
+// would be work for nothing. Grouping it by other keys panics.
+func NewGroupIndexFor(by []GroupKey) *GroupIndex {
+	x := NewGroupIndex()
+	for k := range x.skip {
+		x.skip[k] = true
+	}
+	x.skip[keyPos(by[0])] = false
+	if len(by) > 1 {
+		x.skip[keyPos(by[1])] = false
+	} else {
+		x.skip[keyPos(by[0].Contrast())] = false
+	}
+	return x
+}
+
+// column is key k's column (at position k), for the index's rows.
+func (x *GroupIndex) column(k int) []uint32 {
+	if x.skip[k] {
+		panic("model: grouping by " + string(GroupKeys[k]) + ", a key this index does not keep")
+	}
+	return x.ids[k][:x.Len()]
+}
+
 // Len is how many flows the index has rows for.
 func (x *GroupIndex) Len() int { return len(x.out) }
 
@@ -92,7 +119,9 @@ func (x *GroupIndex) Set(i int, f *Flow) {
 // command line): growing by doubling would hold up to twice the room.
 func (x *GroupIndex) Reserve(n int) {
 	for k := range x.ids {
-		x.ids[k] = slices.Grow(x.ids[k], n-len(x.ids[k]))
+		if !x.skip[k] {
+			x.ids[k] = slices.Grow(x.ids[k], n-len(x.ids[k]))
+		}
 	}
 	x.out = slices.Grow(x.out, n-len(x.out))
 	x.first = slices.Grow(x.first, n-len(x.first))
@@ -104,7 +133,9 @@ func (x *GroupIndex) Reserve(n int) {
 func (x *GroupIndex) grow(n int) {
 	old, n1 := x.Len(), n+1
 	for k := range x.ids {
-		x.ids[k] = extend(x.ids[k], n1)
+		if !x.skip[k] {
+			x.ids[k] = extend(x.ids[k], n1)
+		}
 	}
 	x.out, x.first, x.last = extend(x.out, n1), extend(x.first, n1), extend(x.last, n1)
 	if old == n {
@@ -113,14 +144,18 @@ func (x *GroupIndex) grow(n int) {
 	if !x.zeroSet {
 		x.zeroIDs = [numGroupKeys]uint32{}
 		for k, key := range GroupKeys {
-			x.zeroIDs[k] = x.id(k, key, x.zero, math.MaxUint32)
+			if !x.skip[k] {
+				x.zeroIDs[k] = x.id(k, key, x.zero, math.MaxUint32)
+			}
 		}
 		x.zeroSet = true
 	}
 	zf := instantOf(x.zero.First)
 	for j := old; j < n; j++ {
 		for k := range x.ids {
-			x.ids[k][j] = x.zeroIDs[k]
+			if !x.skip[k] {
+				x.ids[k][j] = x.zeroIDs[k]
+			}
 		}
 		x.out[j], x.first[j], x.last[j] = noOutcome, zf, zf
 		x.spanAdd(zf, zf, zf, zf)
@@ -137,6 +172,9 @@ func extend[T any](s []T, n int) []T {
 
 func (x *GroupIndex) set(i int, f *Flow) {
 	for k, key := range GroupKeys {
+		if x.skip[k] {
+			continue
+		}
 		id := x.id(k, key, f, x.ids[k][i])
 		if i < x.sharedIDs[k] && x.ids[k][i] != id {
 			x.ids[k], x.sharedIDs[k] = slices.Clone(x.ids[k]), 0

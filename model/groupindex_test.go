@@ -132,6 +132,54 @@ func TestGroupIndexEqualsGrouper(t *testing.T) {
 	}
 }
 
+// TestGroupIndexForGroupsAsTheFullIndex: an index that keeps only the
+// columns of one grouping (summary --by's) groups as the full index does,
+// and refuses, loudly, a grouping by a key it does not keep.
+func TestGroupIndexForGroupsAsTheFullIndex(t *testing.T) {
+	flows := loadFlows(t, "../testdata/captures/contrast.pcap")
+	flows = append(flows, randomFlows(3000)...)
+	span := SpanOf(flows)
+	all := make([]int32, len(flows))
+	for i := range all {
+		all[i] = int32(i)
+	}
+	tf := FlowTimings(flows)
+	full := NewGroupIndex()
+	for i := range flows {
+		full.Set(i, &flows[i])
+	}
+	for _, by := range [][]GroupKey{{ByServer}, {ByClient}, {ByServer, ByClient}, {ByJA4, ByClient}, {ByOutcome, ByAlert}} {
+		x := NewGroupIndexFor(by)
+		x.Reserve(len(flows))
+		for i := len(flows) - 1; i >= 0; i-- {
+			x.Set(i, &flows[i])
+		}
+		got, want := x.Group(all, by, span, GroupBuckets, GroupByFailures, tf), full.Group(all, by, span, GroupBuckets, GroupByFailures, tf)
+		if got.Len() != want.Len() || got.Len() < 2 {
+			t.Fatalf("%v: %d groups, the full index %d", by, got.Len(), want.Len())
+		}
+		for i := range got.Len() {
+			g, w := got.Full(i), want.Full(i)
+			if !reflect.DeepEqual(g, w) {
+				t.Fatalf("%v: group %d\n got %+v\nwant %+v", by, i, g, w)
+			}
+			gl, gok := got.Concentration(i)
+			wl, wok := want.Concentration(i)
+			if gl != wl || gok != wok {
+				t.Fatalf("%v: group %d concentration %q %v, want %q %v", by, i, gl, gok, wl, wok)
+			}
+		}
+	}
+	x := NewGroupIndexFor([]GroupKey{ByServer, ByClient})
+	x.Set(0, &flows[0])
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("grouping by SNI an index kept for server, client: no panic")
+		}
+	}()
+	x.Group([]int32{0}, []GroupKey{BySNI}, span, GroupBuckets, GroupByFailures, nil)
+}
+
 // referenceGroups groups as the view did before the index: the Grouper
 // over the flows, a single key checked against its contrast key as a
 // hidden second level.
