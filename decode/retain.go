@@ -87,27 +87,6 @@ func (a *Analyzer) byID(id int) *flowState {
 	return nil
 }
 
-// remove takes fs out of its chain, if it is still in it (a flow a new
-// connection on its tuple replaced is not).
-func (t *flowTable) remove(h uint64, fs *flowState) {
-	p := t.m[h]
-	if p == fs {
-		if fs.next == nil {
-			delete(t.m, h)
-		} else {
-			t.m[h] = fs.next
-		}
-		fs.next = nil
-		return
-	}
-	for ; p != nil; p = p.next {
-		if p.next == fs {
-			p.next, fs.next = fs.next, nil
-			return
-		}
-	}
-}
-
 // Drop is Analyzer.Drop. Only an analyzer of one shard drops (live input,
 // the only input retention applies to, is never sharded); with more it
 // keeps every flow and reports false.
