@@ -3,7 +3,6 @@ package model
 import (
 	"runtime"
 	"slices"
-	"sync/atomic"
 )
 
 // eachChunk is how many flows one worker classifies at a time for
@@ -36,47 +35,23 @@ func (l *Loader) EachClassified(fn func(*Flow)) {
 		flows    []Flow
 		verdicts []Verdict // the flows', by place
 	}
-	done := make([]chan *chunk, chunks)
-	for i := range done {
-		done[i] = make(chan *chunk, 1)
-	}
-	ahead := make(chan struct{}, 2*workers)       // chunks classified but not yet taken
-	free := make(chan *chunk, cap(ahead)+workers) // taken chunks, for reuse
-	var next atomic.Int64
-	for range workers {
-		go func() {
-			for {
-				ahead <- struct{}{}
-				i := int(next.Add(1)) - 1
-				if i >= chunks {
-					return
-				}
-				c := &chunk{}
-				select {
-				case c = <-free:
-				default:
-				}
-				part := flows[i*eachChunk : min(len(flows), (i+1)*eachChunk)]
-				c.flows = slices.Grow(c.flows[:0], len(part))[:len(part)]
-				c.verdicts = slices.Grow(c.verdicts[:0], len(part))[:len(part)]
-				for j, df := range part {
-					c.verdicts[j] = withCrossNote(df, l.cross)
-					c.flows[j] = Flow{Flow: df, Verdict: &c.verdicts[j]}
-				}
-				done[i] <- c
-			}
-		}()
-	}
-	for i := range done {
-		c := <-done[i]
+	inOrder(chunks, func(_, i int, c *chunk) *chunk {
+		if c == nil {
+			c = &chunk{}
+		}
+		part := flows[i*eachChunk : min(len(flows), (i+1)*eachChunk)]
+		c.flows = slices.Grow(c.flows[:0], len(part))[:len(part)]
+		c.verdicts = slices.Grow(c.verdicts[:0], len(part))[:len(part)]
+		for j, df := range part {
+			c.verdicts[j] = withCrossNote(df, l.cross)
+			c.flows[j] = Flow{Flow: df, Verdict: &c.verdicts[j]}
+		}
+		return c
+	}, func(c *chunk) *chunk {
 		for j := range c.flows {
 			fn(&c.flows[j])
 		}
 		clear(c.flows) // no flow held past its turn
-		select {
-		case free <- c:
-		default:
-		}
-		<-ahead
-	}
+		return c
+	})
 }

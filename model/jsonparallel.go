@@ -46,50 +46,24 @@ type chunkFunc func(flows []*decode.Flow, b []byte) []byte
 // and writes what each returns to w, in order. After a write error the rest
 // is only drained, and the error returned.
 func inChunks(flows []*decode.Flow, w io.Writer, newWorker func() chunkFunc) error {
-	chunks := (len(flows) + jsonChunk - 1) / jsonChunk
-	workers := runtime.GOMAXPROCS(0)
-	done := make([]chan []byte, chunks)
-	for i := range done {
-		done[i] = make(chan []byte, 1)
-	}
-	ahead := make(chan struct{}, 2*workers) // chunks encoded but not yet written
-	var next atomic.Int64
-	var stop atomic.Bool
-	free := make(chan []byte, cap(ahead)+workers) // written chunks' buffers, for reuse
-	for range workers {
-		work := newWorker()
-		go func() {
-			for {
-				ahead <- struct{}{}
-				i := int(next.Add(1)) - 1
-				if i >= chunks {
-					return
-				}
-				var b []byte
-				select {
-				case b = <-free:
-				default:
-				}
-				if !stop.Load() {
-					b = work(flows[i*jsonChunk:min(len(flows), (i+1)*jsonChunk)], b)
-				}
-				done[i] <- b
-			}
-		}()
+	works := make([]chunkFunc, runtime.GOMAXPROCS(0))
+	for i := range works {
+		works[i] = newWorker()
 	}
 	var err error
-	for i := range done {
-		b := <-done[i]
+	var stop atomic.Bool
+	inOrder((len(flows)+jsonChunk-1)/jsonChunk, func(worker, i int, b []byte) []byte {
+		if stop.Load() {
+			return b
+		}
+		return works[worker](flows[i*jsonChunk:min(len(flows), (i+1)*jsonChunk)], b)
+	}, func(b []byte) []byte {
 		if err == nil {
 			if _, err = w.Write(b); err != nil {
 				stop.Store(true) // the rest is only drained
 			}
 		}
-		select {
-		case free <- b[:0]:
-		default:
-		}
-		<-ahead
-	}
+		return b[:0]
+	})
 	return err
 }
