@@ -1,25 +1,14 @@
 package model
 
 import (
-	"context"
 	"reflect"
 	"testing"
-
-	"github.com/pcapsurgery/pcapsurgery/decode/capture"
 )
 
 // TestEachClassifiedEqualsEach: classified on every core ahead of the
 // caller, the flows come in ID order with the verdicts Each gives.
 func TestEachClassifiedEqualsEach(t *testing.T) {
-	src, err := capture.Open("../testdata/demo.pcapng")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	l := NewLoader(src)
-	if err := l.Run(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
+	l := loaded(t, "../testdata/demo.pcapng")
 	type seen struct {
 		flow *Flow
 		v    Verdict // its value when seen: the caller's *Flow is reused

@@ -16,18 +16,21 @@ import (
 )
 
 // loadFlows reads a bundled capture's flows.
-func loadFlows(t testing.TB, path string) []Flow {
+func loadFlows(t testing.TB, path string) []Flow { return loaded(t, path).Flows() }
+
+// loaded is a loader that has read a bundled capture.
+func loaded(t testing.TB, path string) *Loader {
 	t.Helper()
 	src, err := capture.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer src.Close()
+	t.Cleanup(func() { src.Close() })
 	l := NewLoader(src)
 	if err := l.Run(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	return l.Flows()
+	return l
 }
 
 // randomFlows are flows with a few clients, servers and outcomes, some
