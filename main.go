@@ -5,7 +5,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -305,16 +304,7 @@ func groupSummary(stdout io.Writer, l *model.Loader, by []model.GroupKey, keep f
 	// every 25% of it would run the collector every few milliseconds
 	// while the groups are written (37 times on the 1 GB file).
 	debug.SetGCPercent(gcPercent)
-	if asJSON { // one group built at a time: memory by the slots, not by Groups
-		bw := bufio.NewWriterSize(stdout, 256<<10)
-		for i := range set.Len() {
-			if err := model.WriteGroupJSON(bw, []model.Group{set.Full(i)}, by, span); err != nil {
-				return err
-			}
-		}
-		return bw.Flush()
-	}
-	return model.WriteGroupTable(stdout, set.Groups(), by, span, model.GroupBuckets)
+	return writeGroups(stdout, set, by, span, asJSON)
 }
 
 func export(args []string, stdout, stderr io.Writer) int {

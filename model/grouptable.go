@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -35,8 +36,11 @@ func GroupTitle(by []GroupKey) string {
 }
 
 // WriteGroupTable prints one line per group (second-level groups indented
-// under theirs), then what the sparkline's axis is and the totals.
-func WriteGroupTable(w io.Writer, groups []Group, by []GroupKey, span Span, buckets int) error {
+// under theirs), then where the failures concentrate, what the sparkline's
+// axis is and the totals. groups may be built as they are printed (summary
+// --by builds the next ones on another goroutine); the tabwriter holds the
+// rows until the last, to fit its columns.
+func WriteGroupTable(w io.Writer, groups iter.Seq[Group], by []GroupKey, span Span, buckets int) error {
 	bw := bufio.NewWriterSize(w, 64<<10) // the tabwriter writes a cell at a time: a write call each, unbuffered
 	if err := writeGroupTable(bw, groups, by, span, buckets); err != nil {
 		return err
@@ -44,36 +48,33 @@ func WriteGroupTable(w io.Writer, groups []Group, by []GroupKey, span Span, buck
 	return bw.Flush()
 }
 
-func writeGroupTable(w io.Writer, groups []Group, by []GroupKey, span Span, buckets int) error {
+func writeGroupTable(w io.Writer, groups iter.Seq[Group], by []GroupKey, span Span, buckets int) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s\tFLOWS\tFAILURES\tSHARE\tFAILURES OVER TIME\tFIRST\tLAST\tOUTCOMES\n", GroupTitle(by))
-	flows, failures := 0, 0
-	for i := range groups {
-		g := &groups[i]
+	n, flows, failures := 0, 0, 0
+	var notes []string
+	for g := range groups {
+		n++
 		flows += g.Flows
 		failures += g.Failures
-		groupRow(tw, g, "")
+		groupRow(tw, &g, "")
 		for j := range g.Sub {
 			groupRow(tw, &g.Sub[j], "  ")
+		}
+		if len(by) > 1 {
+			if line, ok := g.Concentration(by[1]); ok {
+				notes = append(notes, "  "+GroupKeyText(g.Key[0])+": "+line+"\n")
+			}
 		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if len(by) > 1 {
-		notes := 0
-		for i := range groups {
-			if line, ok := groups[i].Concentration(by[1]); ok {
-				if notes == 0 {
-					fmt.Fprintf(w, "\nWhere the failures concentrate:\n")
-				}
-				fmt.Fprintf(w, "  %s: %s\n", GroupKeyText(groups[i].Key[0]), line)
-				notes++
-			}
-		}
+	if len(notes) > 0 {
+		fmt.Fprintf(w, "\nWhere the failures concentrate:\n%s", strings.Join(notes, ""))
 	}
 	_, err := fmt.Fprintf(w, "\n%d group%s, %d flow%s, %d failure%s; failures over time: %s in %d parts\n",
-		len(groups), plural(len(groups)), flows, plural(flows), failures, plural(failures), span.text(), buckets)
+		n, plural(n), flows, plural(flows), failures, plural(failures), span.text(), buckets)
 	return err
 }
 
