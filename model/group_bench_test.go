@@ -71,16 +71,7 @@ func BenchmarkGroup1M(b *testing.B) {
 // indexed1M is flows1M in a group index, as the explorer fills it when
 // flows arrive, and every place visible.
 func indexed1M(b *testing.B) (*GroupIndex, []int32) {
-	flows := flows1M(b)
-	x := NewGroupIndex()
-	for i := range flows {
-		x.Set(i, &flows[i])
-	}
-	vis := make([]int32, len(flows))
-	for i := range vis {
-		vis[i] = int32(i)
-	}
-	return x, vis
+	return indexed(flows1M(b))
 }
 
 // BenchmarkRegroupOrder1M is the group view's s key at a million flows

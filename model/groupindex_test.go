@@ -18,6 +18,19 @@ import (
 // loadFlows reads a bundled capture's flows.
 func loadFlows(t testing.TB, path string) []Flow { return loaded(t, path).Flows() }
 
+// indexed is flows in a group index, set in order, and every place.
+func indexed(flows []Flow) (*GroupIndex, []int32) {
+	x := NewGroupIndex()
+	for i := range flows {
+		x.Set(i, &flows[i])
+	}
+	all := make([]int32, len(flows))
+	for i := range all {
+		all[i] = int32(i)
+	}
+	return x, all
+}
+
 // loaded is a loader that has read a bundled capture.
 func loaded(t testing.TB, path string) *Loader {
 	t.Helper()
@@ -142,15 +155,8 @@ func TestGroupIndexForGroupsAsTheFullIndex(t *testing.T) {
 	flows := loadFlows(t, "../testdata/captures/contrast.pcap")
 	flows = append(flows, randomFlows(3000)...)
 	span := SpanOf(flows)
-	all := make([]int32, len(flows))
-	for i := range all {
-		all[i] = int32(i)
-	}
 	tf := FlowTimings(flows)
-	full := NewGroupIndex()
-	for i := range flows {
-		full.Set(i, &flows[i])
-	}
+	full, all := indexed(flows)
 	for _, by := range [][]GroupKey{{ByServer}, {ByClient}, {ByServer, ByClient}, {ByJA4, ByClient}, {ByOutcome, ByAlert}} {
 		x := NewGroupIndexFor(by)
 		x.Reserve(len(flows))
@@ -310,14 +316,7 @@ func TestGroupIndexPartsAgree(t *testing.T) {
 // them: they say what the grouping counted. A new grouping sees the change.
 func TestGroupIndexSecondLevelAsGrouped(t *testing.T) {
 	before := randomFlows(3000)
-	x := NewGroupIndex()
-	for i := range before {
-		x.Set(i, &before[i])
-	}
-	all := make([]int32, len(before))
-	for i := range all {
-		all[i] = int32(i)
-	}
+	x, all := indexed(before)
 	span := x.Span()
 	outs := []Outcome{OK, Alert, Reset}
 	after := slices.Clone(before)

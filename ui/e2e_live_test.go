@@ -5,7 +5,6 @@ package ui
 import (
 	"bytes"
 	"encoding/binary"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,10 +26,7 @@ func TestE2ETmuxLivePipe(t *testing.T) {
 	head, recs := data[:24], splitRecords(data[24:])
 	fifo := e2eFIFO(t, dir, "in.fifo")
 	sess := startTmux(t, tmux, "live", dir, "sh", "-c", "cat "+fifo+" | env TERM=xterm-256color NO_COLOR=1 "+bin+" -")
-	w, err := os.OpenFile(fifo, os.O_WRONLY, 0) // waits for cat to open it
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := writeFIFO(t, fifo)
 	defer w.Close()
 	write := func(rs [][]byte) {
 		t.Helper()
@@ -98,17 +94,8 @@ func TestE2ETmuxLiveRetention(t *testing.T) {
 	later := shiftPcap(data, time.Hour)
 	sess := startTmux(t, tmux, "retain", dir, "sh", "-c",
 		"cat "+fifo+" | env TERM=xterm-256color NO_COLOR=1 "+bin+" --retain-flows 10 --idle 0 -")
-	w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := writeFIFO(t, fifo, data, later[24:])
 	defer w.Close()
-	if _, err := w.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Write(later[24:]); err != nil {
-		t.Fatal(err)
-	}
 	s := sess.screenHas("LIVE stdin", "40 dropped (")
 	if !regexp.MustCompile(`40 dropped \(\d+ ok, \d+ failed\)`).MatchString(s) {
 		t.Fatalf("the live line does not say what was dropped:\n%s", s)

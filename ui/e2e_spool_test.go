@@ -34,14 +34,8 @@ func TestE2ETmuxLiveSpool(t *testing.T) {
 			fifo := e2eFIFO(t, dir, "in"+strconv.Itoa(i)+".fifo")
 			sess := startTmux(t, tmux, "spool"+strconv.Itoa(i), dir, "sh", "-c",
 				"cat "+fifo+" | { env TMPDIR="+tmp+" TERM=xterm-256color NO_COLOR=1 "+bin+" -; echo EXITED; sleep 60; }")
-			w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			w := writeFIFO(t, fifo, data)
 			defer w.Close()
-			if _, err := w.Write(data); err != nil {
-				t.Fatal(err)
-			}
 			sess.screenHas("LIVE stdin", "40 flows")
 			spools, _ := filepath.Glob(filepath.Join(tmp, "pcapsurgery-spool-*", "segment-*"))
 			if len(spools) == 0 {
