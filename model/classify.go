@@ -316,9 +316,11 @@ func tls13PostHandshakeAlert(f *decode.Flow) (string, bool) {
 		return "", false
 	}
 	s := t.AppData[server]
+	// One short record, then the server closed: checked before the
+	// timeline's scans below, where most flows stop.
 	closed := f.TCP.FIN[server] || f.TCP.RST[server]
 	if s.Records != 1 || s.FirstLen <= 0 || s.FirstLen > 24 || !closed {
-		return "", false // before the timeline's scans below: most flows stop here
+		return "", false
 	}
 	finished := eventTime(f, decode.EvEncryptedHandshake, tlswire.Finished)
 	prompt := s.FirstTime().Sub(finished) < time.Second
@@ -330,7 +332,7 @@ func tls13PostHandshakeAlert(f *decode.Flow) (string, bool) {
 	certSent, emptyCert := clientEncryptedCertificate(f)
 	alertSized := s.FirstLen == 2+1+16 || s.FirstLen == 2+1+8
 	unasked := c.Records == 0 || c.FirstAt > s.FirstAt || emptyCert || certSent && alertSized
-	if s.Records == 1 && s.FirstLen > 0 && s.FirstLen <= 24 && closed && prompt && unasked {
+	if prompt && unasked {
 		return "server", true
 	}
 	return "", false
