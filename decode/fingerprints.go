@@ -38,13 +38,5 @@ func (t *TLSFacts) SetFingerprints(fp *Fingerprints) { t.fingerprints = fp }
 
 // fingerprintSet returns the shared copy of fp.
 func (in *interner) fingerprintSet(fp Fingerprints) *Fingerprints {
-	if p, ok := in.fpSets[fp]; ok {
-		return p
-	}
-	if in.fpSets == nil || len(in.fpSets) >= maxInterned {
-		in.fpSets = make(map[Fingerprints]*Fingerprints)
-	}
-	p := &fp
-	in.fpSets[fp] = p
-	return p
+	return internValue(&in.fpSets, fp)
 }

@@ -54,10 +54,7 @@ func (in *interner) sharedClientHello(ch *tlswire.ClientHello) *ClientHello {
 	shared, ok := in.clients[string(in.key)]
 	if !ok {
 		shared = in.keep(ch)
-		if in.clients == nil || len(in.clients) >= maxInterned {
-			in.clients = make(map[string]*tlswire.ClientHello)
-		}
-		in.clients[string(in.key)] = shared
+		remember(&in.clients, string(in.key), shared)
 	}
 	sni := ch.SNI
 	slot := &in.named[nameSlot(sni)]
@@ -88,10 +85,7 @@ func (in *interner) sharedServerHello(sh *tlswire.ServerHello) (*tlswire.ServerH
 	}
 	kept := in.keepServer(sh)
 	_, ja3s := fingerprint.JA3S(kept)
-	if in.servers == nil || len(in.servers) >= maxInterned {
-		in.servers = make(map[string]sharedServerHello)
-	}
-	in.servers[string(in.key)] = sharedServerHello{kept, ja3s}
+	remember(&in.servers, string(in.key), sharedServerHello{kept, ja3s})
 	return kept, ja3s
 }
 

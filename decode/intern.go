@@ -10,6 +10,25 @@ import (
 // maxInterned bounds each interning table; when full it starts over.
 const maxInterned = 4096
 
+// remember puts k's v in the interning table *m, which starts over when it
+// holds maxInterned.
+func remember[K comparable, V any](m *map[K]V, k K, v V) {
+	if *m == nil || len(*m) >= maxInterned {
+		*m = make(map[K]V)
+	}
+	(*m)[k] = v
+}
+
+// internValue is the shared copy of v in *m, made the first time v is seen.
+func internValue[T comparable](m *map[T]*T, v T) *T {
+	if p, ok := (*m)[v]; ok {
+		return p
+	}
+	p := &v
+	remember(m, v, p)
+	return p
+}
+
 const namedSlots = 4096 // interner.named
 
 // interner shares identical lists between flows. A client stack sends the
@@ -70,10 +89,7 @@ func (in *interner) fingerprints(ch *ClientHello) (ja3, ja4 string) {
 	named.SNI = ch.SNI
 	_, ja3 = fingerprint.JA3(&named)
 	ja4 = fingerprint.JA4(&named, fingerprint.ProtoTCP)
-	if in.fps == nil || len(in.fps) >= maxInterned {
-		in.fps = make(map[fpKey][2]string)
-	}
-	in.fps[k] = [2]string{ja3, ja4}
+	remember(&in.fps, k, [2]string{ja3, ja4})
 	return ja3, ja4
 }
 
@@ -115,15 +131,7 @@ func cloneBytes(b []byte) []byte {
 // or DHE: a few distinct values in a capture, instead of one on the heap
 // per TLS 1.2 flow).
 func (in *interner) keyExchange(v tlswire.ServerKeyExchangeInfo) *tlswire.ServerKeyExchangeInfo {
-	if p, ok := in.skes[v]; ok {
-		return p
-	}
-	if in.skes == nil || len(in.skes) >= maxInterned {
-		in.skes = make(map[tlswire.ServerKeyExchangeInfo]*tlswire.ServerKeyExchangeInfo)
-	}
-	p := &v
-	in.skes[v] = p
-	return p
+	return internValue(&in.skes, v)
 }
 
 func (in *interner) list(l []uint16) []uint16 {
@@ -134,11 +142,8 @@ func (in *interner) list(l []uint16) []uint16 {
 	if v, ok := in.u16[key]; ok {
 		return v
 	}
-	if in.u16 == nil || len(in.u16) >= maxInterned {
-		in.u16 = make(map[string][]uint16)
-	}
 	l = append([]uint16(nil), l...) // exact size, and the key must point at memory we keep
-	in.u16[unsafe.String((*byte)(unsafe.Pointer(&l[0])), len(l)*2)] = l
+	remember(&in.u16, unsafe.String((*byte)(unsafe.Pointer(&l[0])), len(l)*2), l)
 	return l
 }
 
@@ -146,9 +151,6 @@ func (in *interner) str(s string) string {
 	if v, ok := in.strs[s]; ok {
 		return v
 	}
-	if in.strs == nil || len(in.strs) >= maxInterned {
-		in.strs = make(map[string]string)
-	}
-	in.strs[s] = s
+	remember(&in.strs, s, s)
 	return s
 }
