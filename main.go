@@ -146,14 +146,10 @@ func explore(paths []string, loc *time.Location, stdout, stderr io.Writer, maxHe
 	return exitOK
 }
 
-// load reads a whole capture for the command-line front ends; packetsOnly
-// skips TLS decoding when only flows and their packets are needed. When ctx
-// ends first it returns no loader and says nothing: the caller knows why.
-func load(ctx context.Context, path string, stderr io.Writer, packetsOnly bool, maxHeld int64) (*model.Loader, int) {
-	return loadKeyed(ctx, path, stderr, packetsOnly, maxHeld, nil)
-}
-
-// loadKeyed is load with a key log to decrypt TLS handshakes with (nil: none).
+// loadKeyed reads a whole capture for the command-line front ends, with a
+// key log to decrypt TLS handshakes with (nil: none); packetsOnly skips TLS
+// decoding when only flows and their packets are needed. When ctx ends first
+// it returns no loader and says nothing: the caller knows why.
 func loadKeyed(ctx context.Context, path string, stderr io.Writer, packetsOnly bool, maxHeld int64, keys *keylog.Log) (*model.Loader, int) {
 	return loadInputs(ctx, []string{path}, stderr, packetsOnly, maxHeld, keys)
 }
@@ -402,19 +398,6 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs.SetOutput(printableLines{stderr})
 	fs.Usage = func() { fmt.Fprint(stderr, commandHelp[name]) }
 	return fs
-}
-
-// parseOneFile parses flags given before or after the single FILE argument.
-// When ok is false the caller exits with code (0 after -h).
-func parseOneFile(fs *flag.FlagSet, args []string, stderr io.Writer) (path string, code int, ok bool) {
-	files, code, ok := parseArgs(fs, args)
-	if !ok {
-		return "", code, false
-	}
-	if len(files) != 1 {
-		return "", usageError(stderr, "%s needs exactly one capture FILE (got %d)", fs.Name(), len(files)), false
-	}
-	return files[0], exitOK, true
 }
 
 // parseFiles parses flags given before, between or after one or more FILE

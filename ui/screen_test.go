@@ -79,10 +79,9 @@ func spread(t *testing.T) []model.Flow {
 // headerSum checks the header's counts: the flows it says there are (of how
 // many), the failures, and that the listed parts plus "+N more" add up.
 var (
-	leadRe  = regexp.MustCompile(`  (?:(\d+) of )?(\d+) flows?(?: match)?(?:, (\d+) failed)?(?:: (.*?))?(?:  |$)`)
-	partRe  = regexp.MustCompile(`^(\d+) (\S+)$`)
-	moreRe  = regexp.MustCompile(`^\+(\d+) more$`)
-	headTag = regexp.MustCompile(`\s{2,}\S.*$`)
+	leadRe = regexp.MustCompile(`  (?:(\d+) of )?(\d+) flows?(?: match)?(?:, (\d+) failed)?(?:: (.*?))?(?:  |$)`)
+	partRe = regexp.MustCompile(`^(\d+) (\S+)$`)
+	moreRe = regexp.MustCompile(`^\+(\d+) more$`)
 )
 
 func headerCounts(t *testing.T, head string) (shown, total, failed, listed int, more bool) {
