@@ -300,7 +300,7 @@ func groupSummary(stdout io.Writer, l *model.Loader, by []model.GroupKey, keep f
 	// every 25% of it would run the collector every few milliseconds
 	// while the groups are written (37 times on the 1 GB file).
 	debug.SetGCPercent(gcPercent)
-	return writeGroups(stdout, set, by, span, asJSON)
+	return model.WriteGroupSet(stdout, set, asJSON)
 }
 
 func export(args []string, stdout, stderr io.Writer) int {

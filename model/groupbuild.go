@@ -329,6 +329,15 @@ func (s *GroupSet) level(t int32) *GroupSet {
 	if lz.set != nil && lz.last == t {
 		return lz.set
 	}
+	lz.last, lz.set = t, s.buildLevel(t)
+	return lz.set
+}
+
+// buildLevel builds first-level slot t's second level. It only reads what
+// the grouping shares, so builders on several goroutines may call it at
+// once (WriteGroupSet).
+func (s *GroupSet) buildLevel(t int32) *GroupSet {
+	lz := s.lazy
 	gr := &Grouper{by: s.gr.by[1:], span: s.gr.span, buckets: s.gr.buckets, timed: lz.timed}
 	gr.dict[0], gr.ranks[0] = s.gr.dict[1], s.gr.ranks[1]
 	m := lz.members[lz.start[t]:lz.start[t+1]]
@@ -421,6 +430,5 @@ func (s *GroupSet) level(t int32) *GroupSet {
 		sub.tstart = gr.sortTimes()
 	}
 	gr.sortSlots(sub.top, s.col)
-	lz.last, lz.set = t, sub
 	return sub
 }

@@ -414,9 +414,21 @@ func (s *GroupSet) Groups() []Group {
 	return out
 }
 
-// Full builds the i-th group with its second level.
+// Full builds the i-th group with its second level. Several goroutines
+// may call it at once: a second level it builds is its own, not the one
+// the view's Sub keeps.
 func (s *GroupSet) Full(i int) Group {
 	g := s.At(i)
+	if s.lazy != nil {
+		sub := s.buildLevel(s.top[i])
+		if sub.Len() > 0 {
+			g.Sub = make([]Group, sub.Len())
+		}
+		for j, sid := range sub.top {
+			g.Sub[j] = sub.group(sid, []string{g.Key[0], sub.gr.key(sid)})
+		}
+		return g
+	}
 	if n := s.SubLen(i); n > 0 {
 		g.Sub = make([]Group, n)
 		for j := range g.Sub {
