@@ -81,16 +81,28 @@ func exploreLoad(b *testing.B, path string) Model {
 		_ = l.Run(context.Background(), func(bt model.Batch) { ch <- bt })
 	}()
 	start := time.Now()
+	// What a key pressed while loading waits for: the batch being taken in
+	// and the screen drawn after it.
+	batches, handed, slowest, last := 0, 0, time.Duration(0), time.Duration(0)
 	for bt := range ch {
+		handed += len(bt.Flows)
+		slowest = max(slowest, last) // the last batch (the load's end: cross-flow notes, indexes) is timed apart
+		t0 := time.Now()
 		next, _ := m.Update(loadBatchMsg{Batch: bt, Elapsed: time.Since(start), start: start})
 		m = next.(Model)
 		_ = m.View()
+		batches, last = batches+1, time.Since(t0)
 	}
 	if m.loading {
 		b.Fatal("still loading after the last batch")
 	}
+	b.ReportMetric(float64(batches), "batches")
+	b.ReportMetric(float64(handed), "flows-handed")
+	b.ReportMetric(float64(slowest)/1e6, "slowest-batch-ms")
+	b.ReportMetric(float64(last)/1e6, "last-batch-ms")
 	if os.Getenv("PCS_SCALE_CAPTURE") != "" {
-		fmt.Fprintf(os.Stderr, "explorer loaded %d flows in %v\n", len(m.flows), time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(os.Stderr, "explorer loaded %d flows in %v (%d batches handing %d flows, the slowest taken in and drawn in %v, the last in %v)\n",
+			len(m.flows), time.Since(start).Round(time.Millisecond), batches, handed, slowest.Round(time.Millisecond), last.Round(time.Millisecond))
 	}
 	return m
 }
