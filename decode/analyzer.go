@@ -179,10 +179,10 @@ func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 	src := netip.AddrPortFrom(seg.Src, seg.SrcPort)
 	dst := netip.AddrPortFrom(seg.Dst, seg.DstPort)
 	slot := a.slotFor()
-	f := new(Flow)
 	a.started++
-	f.ID, f.First, f.Last = a.started, p.TS, p.TS
-	f.TLS, f.TCP.StreamFacts = emptyTLS, emptyStream
+	// Written whole, not field by field: see written.
+	f := new(Flow)
+	*f = Flow{ID: a.started, First: p.TS, Last: p.TS, TLS: emptyTLS, TCP: TCPFacts{StreamFacts: emptyStream}}
 	switch {
 	case seg.Has(packet.FlagSYN) && !seg.Has(packet.FlagACK):
 		f.Client, f.Server, f.ClientBasis = src, dst, BySYN

@@ -111,7 +111,7 @@ func (t *flowTable) insert(h uint64, fs *flowState) {
 // grow doubles the slots and places every flow again.
 func (t *flowTable) grow() {
 	old := t.slots
-	t.slots = make([]tableSlot, max(flowTableMinSlots, 2*len(old)))
+	t.slots = written[tableSlot](max(flowTableMinSlots, 2*len(old)))
 	for _, sl := range old {
 		if sl.h != 0 {
 			t.insert(sl.h, sl.fs)
