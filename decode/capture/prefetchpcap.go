@@ -45,7 +45,7 @@ func (s *Source) fillPcap(b *Batch) (done bool) {
 			}
 			return s.endBatch(b)
 		}
-		k, err := s.br.Read(b.buf[len(b.buf):cap(b.buf)])
+		k, err := s.readInto(b.buf[len(b.buf):cap(b.buf)])
 		b.buf = b.buf[:len(b.buf)+k]
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
@@ -70,4 +70,15 @@ func (s *Source) cutRecord(rest []byte, err error) error {
 func (s *Source) endBatch(b *Batch) bool {
 	b.Last, s.done, s.parsed = true, true, 0
 	return true
+}
+
+// readInto reads into p. A plain file's bytes go straight from the file
+// into p once the reader's buffer is drained: the batch's room is smaller
+// than that buffer, so reading through it would copy every byte twice
+// (a third of the reading goroutine's time on a 1 GB capture).
+func (s *Source) readInto(p []byte) (int, error) {
+	if s.gz == nil && s.br.Buffered() == 0 {
+		return s.count.Read(p)
+	}
+	return s.br.Read(p)
 }
