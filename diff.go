@@ -38,7 +38,7 @@ func diff(args []string, stdout, stderr io.Writer) int {
 	if code != exitOK {
 		return code
 	}
-	l, code := loadKeyed(context.Background(), path, stderr, false, int64(*maxHeld), keys)
+	l, code := loadKeyed(context.Background(), path, stderr, forReport, int64(*maxHeld), keys)
 	if l == nil {
 		return code
 	}

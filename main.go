@@ -150,13 +150,23 @@ func explore(paths []string, loc *time.Location, stdout, stderr io.Writer, maxHe
 // key log to decrypt TLS handshakes with (nil: none); packetsOnly skips TLS
 // decoding when only flows and their packets are needed. When ctx ends first
 // it returns no loader and says nothing: the caller knows why.
-func loadKeyed(ctx context.Context, path string, stderr io.Writer, packetsOnly bool, maxHeld int64, keys *keylog.Log) (*model.Loader, int) {
-	return loadInputs(ctx, []string{path}, stderr, packetsOnly, maxHeld, keys)
+func loadKeyed(ctx context.Context, path string, stderr io.Writer, use loadUse, maxHeld int64, keys *keylog.Log) (*model.Loader, int) {
+	return loadInputs(ctx, []string{path}, stderr, use, maxHeld, keys)
 }
 
 // loadInputs is loadKeyed for one or several captures read as one (files,
 // directories: inputs.go).
-func loadInputs(ctx context.Context, paths []string, stderr io.Writer, packetsOnly bool, maxHeld int64, keys *keylog.Log) (*model.Loader, int) {
+// loadUse is what a command does with the flows it loads, which decides
+// what the load keeps.
+type loadUse int
+
+const (
+	forReport      loadUse = iota // print them (summary, diff): no packet lists
+	forExport                     // export them: every flow's packets listed
+	forPacketsOnly                // export whole flows by ID: packets, no TLS decoding
+)
+
+func loadInputs(ctx context.Context, paths []string, stderr io.Writer, use loadUse, maxHeld int64, keys *keylog.Log) (*model.Loader, int) {
 	path := inputLabel(paths)
 	src, err := openInput(paths)
 	if err != nil {
@@ -164,12 +174,17 @@ func loadInputs(ctx context.Context, paths []string, stderr io.Writer, packetsOn
 		return nil, exitCapture
 	}
 	defer src.Close()
-	l := model.NewLoader(src)
-	if packetsOnly {
+	var l *model.Loader
+	switch use {
+	case forReport:
+		l = model.NewReportLoader(src)
+	case forExport:
+		l = model.NewLoader(src)
+	case forPacketsOnly:
 		l = model.NewPacketLoader(src)
 	}
 	l.SetMaxHeld(maxHeld)
-	if keys != nil && !packetsOnly {
+	if keys != nil && use != forPacketsOnly {
 		l.SetKeyLog(keys)
 	}
 	damage := l.Run(ctx, nil)
@@ -237,7 +252,7 @@ func summary(args []string, stdout, stderr io.Writer) int {
 	if by == nil && len(paths) == 1 && liveInput(path) {
 		return summaryLive(path, *asJSON, selected(filter, *failures), int64(*maxHeld), keys, retain, stdout, stderr)
 	}
-	l, code := loadInputs(context.Background(), paths, stderr, false, int64(*maxHeld), keys)
+	l, code := loadInputs(context.Background(), paths, stderr, forReport, int64(*maxHeld), keys)
 	if l == nil {
 		return code
 	}
@@ -344,7 +359,11 @@ func export(args []string, stdout, stderr io.Writer) int {
 	}
 	in := catchInterrupts(stderr)
 	defer in.stop()
-	l, code := loadInputs(in.ctx, paths, stderr, *flowID != 0 && !*evidence && !*withSecrets, int64(*maxHeld), keys)
+	use := forExport
+	if *flowID != 0 && !*evidence && !*withSecrets {
+		use = forPacketsOnly
+	}
+	l, code := loadInputs(in.ctx, paths, stderr, use, int64(*maxHeld), keys)
 	if sig := in.caught(); sig != nil {
 		say(stderr, "pcapsurgery: interrupted (%s) while reading %s: nothing was written\n", sig, path)
 		return in.status()

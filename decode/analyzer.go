@@ -32,6 +32,7 @@ type Analyzer struct {
 	stats  Stats
 	shared shared
 	slab   []flowSlot // room for the next flows (slabs.go)
+	bare   []bareSlot // the same, with NoPackets
 	// started is the last ID given; holes counts flows Drop removed from
 	// flows, and loose says one was: flows are then allocated one by one
 	// (retain.go).
@@ -46,6 +47,10 @@ type Analyzer struct {
 	// only. Flow IDs are the same, since they never depend on payload.
 	// Every packet is listed in Packets (exporting one flow needs no scan).
 	TCPOnly bool
+	// NoPackets lists no flow's packets (Packets gives none), for what
+	// only reports and never exports: a flow's decoding state is then 80
+	// bytes smaller. Set it before the first packet.
+	NoPackets bool
 }
 
 // NewAnalyzer returns an empty analyzer.
@@ -178,7 +183,7 @@ func (a *Analyzer) newConnection(fs *flowState, seg *packet.Segment) bool {
 func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 	src := netip.AddrPortFrom(seg.Src, seg.SrcPort)
 	dst := netip.AddrPortFrom(seg.Dst, seg.DstPort)
-	slot := a.slotFor()
+	fs := a.slotFor()
 	a.started++
 	// Written whole, not field by field: see written.
 	f := new(Flow)
@@ -198,7 +203,6 @@ func (a *Analyzer) newFlow(seg *packet.Segment, p *capture.Packet) *flowState {
 			f.Client, f.Server = dst, src
 		}
 	}
-	fs := &slot.fs
 	fs.f, fs.shared = f, &a.shared
 	a.flows = append(a.flows, fs)
 	a.stats.Flows++
@@ -341,7 +345,9 @@ func (f *Flow) copyInto(c *Flow) {
 func (fs *flowState) compact() {
 	fs.compacted = true
 	fs.f.Timeline.setBytes(fs.shared.keepBytes(fs.f.Timeline.bytes()))
-	fs.refs.buf.set(fs.shared.keepBytes(fs.refs.buf.bytes()))
+	if fs.refs != nil {
+		fs.refs.buf.set(fs.shared.keepBytes(fs.refs.buf.bytes()))
+	}
 }
 
 // finish settles one flow; it reports whether anything changed.

@@ -52,7 +52,7 @@ type dirState struct {
 // flowState is a flow and the decoding machinery behind it.
 type flowState struct {
 	f         *Flow
-	refs      PacketRefs // where the flow's packets are (Analyzer.Packets): not a fact, so not in Flow
+	refs      *PacketRefs // where the flow's packets are (Analyzer.Packets): not a fact, so not in Flow; nil with NoPackets
 	shared    *shared    // the analyzer's caches and slabs, used by every flow
 	lastAt    [2]int64   // Unix ns of each side's latest packet (when Net has NetSeen), for TCPFacts.CloseWait
 	isn       [2]uint32  // initial sequence numbers from SYN / SYN-ACK

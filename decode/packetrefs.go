@@ -41,6 +41,9 @@ type PacketRef struct {
 // Add records a packet; indexes and offsets must not decrease. Packets that
 // are not evidence are listed only when all is set.
 func (r *PacketRefs) Add(index int, offset int64, evidence, all bool) {
+	if r == nil { // an analyzer that lists no packets (NoPackets)
+		return
+	}
 	if r.total == 0 {
 		r.firstIndex, r.firstOff = index, offset
 		r.lastIndex, r.lastOff = index, offset
@@ -140,6 +143,9 @@ type FlowPackets struct {
 
 // packets describes the flow whose refs these are.
 func (r *PacketRefs) packets(f *Flow) FlowPackets {
+	if r == nil {
+		return FlowPackets{Client: f.Client, Server: f.Server}
+	}
 	return FlowPackets{
 		Listed: r.Listed(), Complete: r.listed == r.total, Total: int(r.total),
 		Client: f.Client, Server: f.Server, To: r.end,

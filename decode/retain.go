@@ -38,7 +38,7 @@ func (a *Analyzer) Drop(id int) bool {
 	a.flows[i] = nil
 	a.holes++
 	a.loose, a.shared.loose = true, true
-	a.slab = nil
+	a.slab, a.bare = nil, nil
 	if a.holes >= 256 && a.holes*2 >= len(a.flows) {
 		kept := make([]*flowState, 0, (len(a.flows)-a.holes)*5/4+16)
 		for _, fs := range a.flows {

@@ -65,6 +65,14 @@ type shardHolding struct {
 	a  *Analyzer
 }
 
+// ListNoPackets sets Analyzer.NoPackets on every shard; call it before the
+// first batch.
+func (s *Sharded) ListNoPackets() {
+	for _, a := range s.shards {
+		a.NoPackets = true
+	}
+}
+
 // NewSharded returns an empty analyzer of n shards (1 to MaxShards);
 // tcpOnly is Analyzer.TCPOnly.
 func NewSharded(n int, tcpOnly bool) *Sharded {

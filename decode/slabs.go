@@ -7,10 +7,17 @@ import "github.com/pcapsurgery/pcapsurgery/decode/keylog"
 // fewer objects for the garbage collector to visit, and no holes left
 // between them by the short-lived decoding buffers that come and go.
 
-// flowSlot holds one flow's decoding state. The flow itself is allocated
-// on its own: once handed out it may be replaced by a copy (flowState.own),
-// and a version nobody reads any more must go, not pin a slab.
+// flowSlot holds one flow's decoding state and where its packets are. The
+// flow itself is allocated on its own: once handed out it may be replaced
+// by a copy (flowState.own), and a version nobody reads any more must go,
+// not pin a slab.
 type flowSlot struct {
+	fs   flowState
+	refs PacketRefs
+}
+
+// bareSlot is a flowSlot without the packets (Analyzer.NoPackets).
+type bareSlot struct {
 	fs flowState
 }
 
@@ -68,16 +75,34 @@ func (sh *shared) recycle(s *dirState) {
 	}
 }
 
-// slotFor returns a zeroed slot for a new flow.
-func (a *Analyzer) slotFor() *flowSlot {
+// slotFor returns a zeroed decoding state for a new flow, with its packet
+// references unless NoPackets.
+func (a *Analyzer) slotFor() *flowState {
+	if a.NoPackets {
+		if a.loose {
+			return &flowState{}
+		}
+		return &carve(&a.bare, len(a.flows)).fs
+	}
+	var s *flowSlot
 	if a.loose {
-		return &flowSlot{} // a dropped flow's memory must not be pinned by its slab's others
+		s = &flowSlot{} // a dropped flow's memory must not be pinned by its slab's others
+	} else {
+		s = carve(&a.slab, len(a.flows))
 	}
-	if len(a.slab) == 0 {
-		a.slab = written[flowSlot](min(maxSlab, max(firstSlab, len(a.flows))))
+	s.fs.refs = &s.refs
+	return &s.fs
+}
+
+// carve takes the next slot of a slab, making a new slab when it is used
+// up: small at first (a capture of one connection stays small), then as
+// many slots as there are flows, up to maxSlab.
+func carve[T any](slab *[]T, flows int) *T {
+	if len(*slab) == 0 {
+		*slab = written[T](min(maxSlab, max(firstSlab, flows)))
 	}
-	s := &a.slab[0]
-	a.slab = a.slab[1:]
+	s := &(*slab)[0]
+	*slab = (*slab)[1:]
 	return s
 }
 

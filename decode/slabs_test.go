@@ -26,17 +26,26 @@ func TestKeptTimelinesDoNotOverlap(t *testing.T) {
 	}
 }
 
-// TestFlowsComeFromSlabs: flow states are carved out of slabs, each its own.
+// TestFlowsComeFromSlabs: flow states are carved out of slabs, each its
+// own, with packet references of their own unless the analyzer lists no
+// packets.
 func TestFlowsComeFromSlabs(t *testing.T) {
-	a := NewAnalyzer()
-	seen := map[*flowState]bool{}
-	for i := 0; i < 3*maxSlab; i++ {
-		s := a.slotFor()
-		a.flows = append(a.flows, &s.fs)
-		if seen[&s.fs] {
-			t.Fatal("a slot was handed out twice")
+	for _, noPackets := range []bool{false, true} {
+		a := NewAnalyzer()
+		a.NoPackets = noPackets
+		seen := map[*flowState]bool{}
+		refs := map[*PacketRefs]bool{}
+		for i := 0; i < 3*maxSlab; i++ {
+			s := a.slotFor()
+			a.flows = append(a.flows, s)
+			if seen[s] || s.refs != nil && refs[s.refs] {
+				t.Fatal("a slot was handed out twice")
+			}
+			seen[s], refs[s.refs] = true, true
+			if (s.refs == nil) != noPackets {
+				t.Fatalf("NoPackets %v: packet references %p", noPackets, s.refs)
+			}
 		}
-		seen[&s.fs] = true
 	}
 }
 

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"slices"
@@ -99,4 +100,30 @@ func readFlowIndexes(t *testing.T, path string, flows ...decode.FlowPackets) []i
 		t.Fatalf("%s: %v", path, err)
 	}
 	return out
+}
+
+// TestReportLoaderReportsTheSame: summary and diff load without listing
+// packets; every flow must come out as the full load's, byte for byte, and
+// asking it for packets gives none rather than stale or foreign ones.
+func TestReportLoaderReportsTheSame(t *testing.T) {
+	paths, _ := filepath.Glob("../testdata/captures/*.pcap*")
+	more, _ := filepath.Glob("../testdata/*.pcapng")
+	for _, p := range append(paths, more...) {
+		full, report := loadWith(t, p, NewLoader), loadWith(t, p, NewReportLoader)
+		var a, b bytes.Buffer
+		if err := full.WriteJSONLines(&a, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := report.WriteJSONLines(&b, nil); err != nil {
+			t.Fatal(err)
+		}
+		if a.Len() == 0 || a.String() != b.String() {
+			t.Fatalf("%s: the report load's JSON differs from the full load's (%d and %d bytes)", p, b.Len(), a.Len())
+		}
+		for id := 1; id <= report.Stats().Flows; id++ {
+			if got := report.Packets(id); got.Total != 0 || len(got.Listed) != 0 {
+				t.Fatalf("%s flow %d: the report load listed packets %+v", p, id, got)
+			}
+		}
+	}
 }
