@@ -53,12 +53,12 @@ type dirState struct {
 type flowState struct {
 	f         *Flow
 	refs      *PacketRefs // where the flow's packets are (Analyzer.Packets): not a fact, so not in Flow; nil with NoPackets
-	shared    *shared    // the analyzer's caches and slabs, used by every flow
-	lastAt    [2]int64   // Unix ns of each side's latest packet (when Net has NetSeen), for TCPFacts.CloseWait
-	isn       [2]uint32  // initial sequence numbers from SYN / SYN-ACK
-	otherISN  uint32     // a later SYN-ACK's different ISN (a retransmitting or load-balanced server)
-	seq       seqTrack   // how far each side was captured and acknowledged (acks.go)
-	acked     ackTrack   // the peer's highest acknowledgement of each side (sizes.go)
+	shared    *shared     // the analyzer's caches and slabs, used by every flow
+	lastAt    [2]int64    // Unix ns of each side's latest packet (when Net has NetSeen), for TCPFacts.CloseWait
+	isn       [2]uint32   // initial sequence numbers from SYN / SYN-ACK
+	otherISN  uint32      // a later SYN-ACK's different ISN (a retransmitting or load-balanced server)
+	seq       seqTrack    // how far each side was captured and acknowledged (acks.go)
+	acked     ackTrack    // the peer's highest acknowledgement of each side (sizes.go)
 	hasISN    [2]bool
 	hasOther  bool
 	hsDone    bool // handshake finished (both Finished, or TLS 1.3 client Finished)
