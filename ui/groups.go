@@ -14,12 +14,16 @@ import (
 // outcomeWord is the short word the header and the group view count in.
 func outcomeWord(o model.Outcome) string { return shortOutcome[o] }
 
-// groupResultMsg is a grouping done in a command; Gen tells stale ones apart.
+// groupResultMsg is a grouping done in a command; Gen tells stale ones
+// apart. Index is the group index the command built first, when there was
+// none, of the flows as they were at flowsGen FlowsGen.
 type groupResultMsg struct {
-	Gen   int
-	By    []model.GroupKey
-	Set   *model.GroupSet
-	Flows int
+	Gen      int
+	By       []model.GroupKey
+	Set      *model.GroupSet
+	Flows    int
+	Index    *model.GroupIndex
+	FlowsGen int
 }
 
 // openGroups shows the group view of the flows the list shows (the filter
@@ -31,12 +35,60 @@ func (m Model) openGroups() (Model, tea.Cmd) {
 }
 
 // indexGroups records flow f (at idx) in the group index as it arrives,
-// so a regroup reads numbers, not flows.
+// once there is one, so a regroup reads numbers, not flows.
+//
+// The index is built whole, off Update: when loading ends (indexAllGroups),
+// or by the first grouping asked for before that (groupCmd). Kept up to
+// date from the start, it was a sixth of a million-flow load's CPU, all of
+// it on Update's goroutine, for a view the user may never open, and a
+// flow changed in several batches was indexed in each.
 func (m *Model) indexGroups(idx int, f *model.Flow) {
-	if m.gindex == nil {
-		m.gindex = model.NewGroupIndex()
+	if m.gindex != nil {
+		m.gindex.Set(idx, f)
 	}
-	m.gindex.Set(idx, f)
+}
+
+// groupIndexMsg carries a group index of the flows as they were at
+// flowsGen gen.
+type groupIndexMsg struct {
+	gen int
+	x   *model.GroupIndex
+}
+
+// indexAllGroups builds the group index in a command, when loading ends,
+// so the group view opens on numbers. Batches wait while it reads the
+// flows, as they do for a filter.
+func (m *Model) indexAllGroups() tea.Cmd {
+	if m.gindex != nil || len(m.flows) == 0 {
+		return nil
+	}
+	m.inflight++
+	gen, flows := m.flowsGen, m.flows[:len(m.flows):len(m.flows)]
+	return func() tea.Msg { return groupIndexMsg{gen: gen, x: indexOf(flows)} }
+}
+
+// indexOf is a group index of flows, by place.
+func indexOf(flows []model.Flow) *model.GroupIndex {
+	x := model.NewGroupIndex()
+	x.Reserve(len(flows))
+	for i := range flows {
+		x.Set(i, &flows[i])
+	}
+	return x
+}
+
+func (m Model) onGroupIndex(msg groupIndexMsg) (Model, tea.Cmd) {
+	m.inflight--
+	m.keepIndex(msg.x, msg.gen)
+	return m.takePending()
+}
+
+// keepIndex makes x, built of the flows at flowsGen gen, the group index,
+// unless the flows changed since or an index is there already.
+func (m *Model) keepIndex(x *model.GroupIndex, gen int) {
+	if x != nil && m.gindex == nil && gen == m.flowsGen {
+		m.gindex = x
+	}
 }
 
 // regroup counts the visible flows by by, on the whole capture's time
@@ -56,18 +108,25 @@ func (m *Model) regroup(by []model.GroupKey, col model.GroupColumn) tea.Cmd {
 // groupCmd groups in a command, with the phase timings when timed.
 func (m *Model) groupCmd(by []model.GroupKey, col model.GroupColumn, timed bool) tea.Cmd {
 	m.inflight++
-	if m.gindex == nil {
-		m.gindex = model.NewGroupIndex()
-	}
 	vis := m.list.Visible()
-	gen, x, vis, span := m.groupGen, m.gindex, vis[:len(vis):len(vis)], m.gindex.Span()
+	gen, fgen, x, vis := m.groupGen, m.flowsGen, m.gindex, vis[:len(vis):len(vis)]
+	flows := m.flows[:len(m.flows):len(m.flows)]
+	var span model.Span
+	if x != nil {
+		span = x.Span() // here, not in the command: it may update the index's cached span
+	}
 	var timings func(int32) model.Timings
 	if timed {
-		timings = model.FlowTimings(m.flows[:len(m.flows):len(m.flows)])
+		timings = model.FlowTimings(flows)
 	}
 	return func() tea.Msg {
+		var built *model.GroupIndex
+		if x == nil { // the first grouping while loading: the index is built first
+			x = indexOf(flows)
+			built, span = x, x.Span()
+		}
 		set := x.Group(vis, by, span, model.GroupBuckets, col, timings)
-		return groupResultMsg{Gen: gen, By: by, Set: set, Flows: len(vis)}
+		return groupResultMsg{Gen: gen, By: by, Set: set, Flows: len(vis), Index: built, FlowsGen: fgen}
 	}
 }
 
@@ -75,6 +134,7 @@ func (m *Model) groupCmd(by []model.GroupKey, col model.GroupColumn, timed bool)
 // room for the timings, a grouping without them is followed by one with.
 func (m Model) onGroupResult(msg groupResultMsg) (Model, tea.Cmd) {
 	m.inflight--
+	m.keepIndex(msg.Index, msg.FlowsGen)
 	current := msg.Gen == m.groupGen
 	if current {
 		m.groups.SetGroups(msg.By, msg.Set, msg.Flows)

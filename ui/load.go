@@ -104,7 +104,7 @@ func (m Model) onBatch(msg loadBatchMsg) (Model, tea.Cmd) {
 	}
 	cmds = append(cmds, m.apply(msg.Batch), m.afterReload())
 	if msg.Done {
-		cmds = append(cmds, m.indexClosest())
+		cmds = append(cmds, m.indexClosest(), m.indexAllGroups())
 	}
 	return m, tea.Batch(cmds...)
 }

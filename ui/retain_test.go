@@ -118,6 +118,10 @@ func TestRetentionDropsOpenFlow(t *testing.T) {
 func TestRetentionSqueeze(t *testing.T) {
 	all := mix(t)
 	m := liveModel(t, 160, 40, all)
+	m = press(t, m, "tab", "tab") // the group view and back: the group index is built
+	if m.gindex == nil || m.gindex.Len() != len(m.flows) {
+		t.Fatalf("opening the group view built no index of the %d flows", len(m.flows))
+	}
 	m = press(t, m, "f") // failures only
 	var drop []int
 	for id := 1; id <= 30; id++ {

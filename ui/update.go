@@ -54,6 +54,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onSparkResult(msg)
 	case closestIndexMsg:
 		return m.onClosestIndex(msg)
+	case groupIndexMsg:
+		return m.onGroupIndex(msg)
 	case summarySavedMsg:
 		return m.onSummarySaved(msg)
 	case filterbar.ChangedMsg:

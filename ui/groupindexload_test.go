@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/pcapsurgery/pcapsurgery/model"
+)
+
+// TestGroupIndexBuiltWhenNeeded: while a capture loads, the explorer keeps
+// no group index (no work on Update's goroutine for a view that may never
+// open). The first grouping builds it of every flow held and later batches
+// keep it up to date; when nothing grouped, the end of loading builds it.
+// Either way it groups as an index made of the flows at the end does, for
+// every key, flows changed by a later batch included.
+func TestGroupIndexBuiltWhenNeeded(t *testing.T) {
+	flows := mix(t)
+	first := flows[:25]
+	later := append([]model.Flow(nil), flows[25:]...)
+	for i := range 5 { // flows 1-5 again, with other flows' facts: their keys change
+		f := flows[25+i].Copy()
+		f.ID = i + 1
+		later = append(later, f)
+	}
+	batch := func(fs []model.Flow, done bool) loadBatchMsg {
+		return loadBatchMsg{Batch: model.Batch{Flows: fs, BytesRead: 1000, Total: 2000, Packets: 100, Done: done}, Elapsed: time.Second}
+	}
+	loading := func() Model {
+		m := New(Options{Path: "big.pcap"})
+		m = drive(t, m, tea.WindowSizeMsg{Width: 160, Height: 40})
+		return drive(t, m, batch(first, false))
+	}
+
+	m := loading()
+	if m.gindex != nil {
+		t.Fatal("loading built a group index before anything was grouped")
+	}
+	m = drive(t, m, batch(later, true))
+	sameGroups(t, m, "built when loading ended")
+
+	m = press(t, loading(), "tab") // the group view, while loading
+	if m.gindex == nil || m.gindex.Len() != len(first) {
+		t.Fatalf("the first grouping built no index of the %d flows held", len(first))
+	}
+	if s := screen(m); !strings.Contains(s, "of 25 flows by") {
+		t.Errorf("the group view while loading:\n%s", s)
+	}
+	m = drive(t, m, batch(later, true))
+	sameGroups(t, m, "built by the first grouping, then kept up to date")
+	m = press(t, m, "tab", "tab") // the list, and the group view again: grouped anew
+	if s := screen(m); !strings.Contains(s, "of 40 flows by") {
+		t.Errorf("the group view once loaded:\n%s", s)
+	}
+}
+
+// sameGroups checks m's group index groups every key as one made now of
+// its flows does.
+func sameGroups(t *testing.T, m Model, how string) {
+	t.Helper()
+	if m.gindex == nil || m.gindex.Len() != len(m.flows) {
+		t.Fatalf("%s: no index of the %d flows", how, len(m.flows))
+	}
+	want := indexOf(m.flows)
+	all := make([]int32, len(m.flows))
+	for i := range all {
+		all[i] = int32(i)
+	}
+	span := want.Span()
+	if got := m.gindex.Span(); got != span {
+		t.Fatalf("%s: span %v, want %v", how, got, span)
+	}
+	for _, k := range model.GroupKeys {
+		by := []model.GroupKey{k}
+		g := m.gindex.Group(all, by, span, model.GroupBuckets, model.GroupByFailures, nil).Groups()
+		w := want.Group(all, by, span, model.GroupBuckets, model.GroupByFailures, nil).Groups()
+		if !reflect.DeepEqual(g, w) {
+			t.Fatalf("%s: by %s\n got %+v\nwant %+v", how, k, g, w)
+		}
+	}
+}
