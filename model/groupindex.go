@@ -24,7 +24,7 @@ type GroupIndex struct {
 	first   []instant                // per flow: start
 	last    []instant                // per flow: end
 	addrs   [numGroupKeys]addrSet    // address keys' value numbers, by bytes
-	names   map[nameSlotKey]uint32   // the others, by key position and text
+	names   [numGroupKeys]map[string]uint32 // the others' value numbers, by text: each key its own, so keys can be indexed at once (IndexFlows)
 	zero    *Flow                    // what a row not set yet holds (a batch's flows come in any order)
 	zeroIDs [numGroupKeys]uint32     // its value numbers, once zeroSet
 	zeroSet bool
@@ -67,7 +67,7 @@ func keyPos(k GroupKey) int {
 
 // NewGroupIndex makes an empty index.
 func NewGroupIndex() *GroupIndex {
-	x := &GroupIndex{names: map[nameSlotKey]uint32{}, zero: &empty}
+	x := &GroupIndex{zero: &empty}
 	for k, key := range GroupKeys {
 		x.vals[k].key = key
 	}
@@ -255,14 +255,18 @@ func (x *GroupIndex) id(k int, key GroupKey, f *Flow, cur uint32) uint32 {
 	if c.isName && c.name == v {
 		return c.id
 	}
-	nk := nameSlotKey{int32(k), v}
-	id, ok := x.names[nk]
-	if !ok {
-		nk.name = strings.Clone(nk.name) // never a view into bytes a flow owns
-		id = x.vals[k].addName(nk.name)
-		x.names[nk] = id
+	names := x.names[k]
+	if names == nil {
+		names = map[string]uint32{}
+		x.names[k] = names
 	}
-	*c = recentValue{isName: true, name: nk.name, id: id}
+	id, ok := names[v]
+	if !ok {
+		v = strings.Clone(v) // never a view into bytes a flow owns
+		id = x.vals[k].addName(v)
+		names[v] = id
+	}
+	*c = recentValue{isName: true, name: v, id: id}
 	return id
 }
 

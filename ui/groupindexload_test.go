@@ -64,7 +64,7 @@ func sameGroups(t *testing.T, m Model, how string) {
 	if m.gindex == nil || m.gindex.Len() != len(m.flows) {
 		t.Fatalf("%s: no index of the %d flows", how, len(m.flows))
 	}
-	want := indexOf(m.flows)
+	want := model.IndexFlows(m.flows)
 	all := make([]int32, len(m.flows))
 	for i := range all {
 		all[i] = int32(i)

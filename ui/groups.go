@@ -64,18 +64,9 @@ func (m *Model) indexAllGroups() tea.Cmd {
 	}
 	m.inflight++
 	gen, flows := m.flowsGen, m.flows[:len(m.flows):len(m.flows)]
-	return func() tea.Msg { return groupIndexMsg{gen: gen, x: indexOf(flows)} }
+	return func() tea.Msg { return groupIndexMsg{gen: gen, x: model.IndexFlows(flows)} }
 }
 
-// indexOf is a group index of flows, by place.
-func indexOf(flows []model.Flow) *model.GroupIndex {
-	x := model.NewGroupIndex()
-	x.Reserve(len(flows))
-	for i := range flows {
-		x.Set(i, &flows[i])
-	}
-	return x
-}
 
 func (m Model) onGroupIndex(msg groupIndexMsg) (Model, tea.Cmd) {
 	m.inflight--
@@ -122,7 +113,7 @@ func (m *Model) groupCmd(by []model.GroupKey, col model.GroupColumn, timed bool)
 	return func() tea.Msg {
 		var built *model.GroupIndex
 		if x == nil { // the first grouping while loading: the index is built first
-			x = indexOf(flows)
+			x = model.IndexFlows(flows)
 			built, span = x, x.Span()
 		}
 		set := x.Group(vis, by, span, model.GroupBuckets, col, timings)

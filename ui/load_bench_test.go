@@ -100,7 +100,7 @@ func exploreLoad(b *testing.B, path string) Model {
 	// What the end of loading starts in the background (indexAllGroups):
 	// timed apart, and in the process's peak memory.
 	t0 := time.Now()
-	m.gindex = indexOf(m.flows)
+	m.gindex = model.IndexFlows(m.flows)
 	indexed := time.Since(t0)
 	b.ReportMetric(float64(indexed)/1e6, "group-index-ms")
 	b.ReportMetric(float64(batches), "batches")

@@ -137,7 +137,7 @@ func (m *Model) squeeze(vis []int32) []int32 {
 		// Rows by place, and value tables that only grow: a new index holds
 		// the flows kept and only their values (live input meets new client
 		// addresses for as long as it runs).
-		m.gindex = indexOf(m.flows)
+		m.gindex = model.IndexFlows(m.flows)
 	}
 	return vis
 }
