@@ -18,15 +18,15 @@ import (
 // The explorer sets it from Update and groups from a command; as with the
 // flows, batches are held while a command reads it.
 type GroupIndex struct {
-	ids     [numGroupKeys][]uint32   // per key, per flow: the number of its value in vals
-	vals    [numGroupKeys]valueTable // per key: the values, by number
-	out     []uint8                  // per flow: outcomeIndex, or noOutcome
-	first   []instant                // per flow: start
-	last    []instant                // per flow: end
-	addrs   [numGroupKeys]addrSet    // address keys' value numbers, by bytes
+	ids     [numGroupKeys][]uint32          // per key, per flow: the number of its value in vals
+	vals    [numGroupKeys]valueTable        // per key: the values, by number
+	out     []uint8                         // per flow: outcomeIndex, or noOutcome
+	first   []instant                       // per flow: start
+	last    []instant                       // per flow: end
+	addrs   [numGroupKeys]addrSet           // address keys' value numbers, by bytes
 	names   [numGroupKeys]map[string]uint32 // the others' value numbers, by text: each key its own, so keys can be indexed at once (IndexFlows)
-	zero    *Flow                    // what a row not set yet holds (a batch's flows come in any order)
-	zeroIDs [numGroupKeys]uint32     // its value numbers, once zeroSet
+	zero    *Flow                           // what a row not set yet holds (a batch's flows come in any order)
+	zeroIDs [numGroupKeys]uint32            // its value numbers, once zeroSet
 	zeroSet bool
 	skip    [numGroupKeys]bool        // columns not kept (NewGroupIndexFor)
 	recent  [numGroupKeys]recentValue // each key's last value looked up

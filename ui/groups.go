@@ -67,7 +67,6 @@ func (m *Model) indexAllGroups() tea.Cmd {
 	return func() tea.Msg { return groupIndexMsg{gen: gen, x: model.IndexFlows(flows)} }
 }
 
-
 func (m Model) onGroupIndex(msg groupIndexMsg) (Model, tea.Cmd) {
 	m.inflight--
 	m.keepIndex(msg.x, msg.gen)
