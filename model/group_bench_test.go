@@ -137,6 +137,15 @@ func BenchmarkGroupIndexSet1M(b *testing.B) {
 	}
 }
 
+// BenchmarkIndexFlows1M is the explorer's group index of a million
+// flows built whole, as it is when loading ends (ns/op is per build).
+func BenchmarkIndexFlows1M(b *testing.B) {
+	flows := flows1M(b)
+	for b.Loop() {
+		IndexFlows(flows)
+	}
+}
+
 // cpuTime is the process's user and system CPU time in ns: on a machine
 // shared with other work, wall time says more about the neighbours.
 func cpuTime() int64 {
