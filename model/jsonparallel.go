@@ -25,7 +25,7 @@ func (l *Loader) WriteJSONLines(w io.Writer, keep func(*Flow) bool) error {
 		var lists codeListCache
 		var f Flow
 		var v Verdict // f's, reused: keep must not hold on to f
-		return func(flows []*decode.Flow, b []byte) []byte {
+		return func(_ int, flows []*decode.Flow, b []byte) []byte {
 			for _, df := range flows {
 				v = withCrossNote(df, l.cross)
 				f = Flow{Flow: df, Verdict: &v}
@@ -38,9 +38,10 @@ func (l *Loader) WriteJSONLines(w io.Writer, keep func(*Flow) bool) error {
 	})
 }
 
-// chunkFunc turns a chunk of flows into bytes appended to b; each worker
-// has its own (newWorker), so it may keep state between its chunks.
-type chunkFunc func(flows []*decode.Flow, b []byte) []byte
+// chunkFunc turns a chunk of flows, the first at place start of them all,
+// into bytes appended to b; each worker has its own (newWorker), so it may
+// keep state between its chunks.
+type chunkFunc func(start int, flows []*decode.Flow, b []byte) []byte
 
 // inChunks runs a chunkFunc over consecutive chunks of flows on every core
 // and writes what each returns to w, in order. After a write error the rest
@@ -56,7 +57,7 @@ func inChunks(flows []*decode.Flow, w io.Writer, newWorker func() chunkFunc) err
 		if stop.Load() {
 			return b
 		}
-		return works[worker](flows[i*jsonChunk:min(len(flows), (i+1)*jsonChunk)], b)
+		return works[worker](i*jsonChunk, flows[i*jsonChunk:min(len(flows), (i+1)*jsonChunk)], b)
 	}, func(b []byte) []byte {
 		if err == nil {
 			if _, err = w.Write(b); err != nil {

@@ -8,14 +8,17 @@ import (
 
 // TestWriteTableMatchesSequential: the parallel table gives exactly the
 // bytes of a TableWriter fed one flow at a time, with and without a
-// filter, on every bundled capture, in chunks of 3 flows and of the usual size.
+// filter, on every bundled capture, in chunks of 3 flows and of the usual
+// size, with the row verdicts numbered (the second pass reads them) and
+// with all but two classified again.
 func TestWriteTableMatchesSequential(t *testing.T) {
-	defer func(n int) { jsonChunk = n }(jsonChunk)
+	defer func(n, r int) { jsonChunk, rowVerdictsMax = n, r }(jsonChunk, rowVerdictsMax)
 	paths, _ := filepath.Glob("../testdata/captures/*.pcap*")
 	more, _ := filepath.Glob("../testdata/*.pcapng")
 	failed := func(f *Flow) bool { return f.Outcome.Failed() }
 	rows := 0
-	for _, jsonChunk = range []int{3, jsonChunk} {
+	for _, c := range []struct{ chunk, rowVerdicts int }{{3, 2}, {jsonChunk, reclassify - 1}} {
+		jsonChunk, rowVerdictsMax = c.chunk, c.rowVerdicts
 		for _, p := range append(paths, more...) {
 			l := loadWith(t, p, NewLoader)
 			for _, keep := range []func(*Flow) bool{nil, failed} {
