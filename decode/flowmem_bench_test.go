@@ -47,41 +47,61 @@ func BenchmarkFlowMemory(b *testing.B) {
 		}},
 	}
 	const flows = 5000
-	for _, k := range kinds {
-		b.Run(k.name, func(b *testing.B) {
-			names = names[:0]
-			var packets []capture.Packet
-			for i := range flows {
-				client := fmt.Sprintf("10.%d.%d.%d:%d", i>>16&255, i>>8&255, i&255, 40000+i%20000)
-				c := synth.New(client, "10.255.0.1:443")
-				k.build(c)
-				for _, fr := range c.Frames {
-					packets = append(packets, capture.Packet{Index: len(packets) + 1, TS: fr.TS,
-						LinkType: 1, // Ethernet CapLen: len(fr.Data), OrigLen: len(fr.Data),
-						Offset:   int64(len(packets)) * 100, Data: fr.Data})
-				}
+	for _, kind := range kinds {
+		for _, report := range []bool{false, true} { // report: as summary and diff load (NoPackets)
+			name := kind.name
+			if report {
+				name += "/no-packet-list"
 			}
-			var perFlow float64
-			for b.Loop() {
-				runtime.GC()
-				var before, after runtime.MemStats
-				runtime.ReadMemStats(&before)
-				a := decode.NewAnalyzer()
-				for i := range packets {
-					a.Add(&packets[i])
+			benchFlowMemory(b, name, flows, func(c *synth.Conn) {
+				if c == nil {
+					names = names[:0]
+					return
 				}
-				a.Finish()
-				runtime.GC()
-				runtime.ReadMemStats(&after)
-				if n := len(a.Flows()); n != flows {
-					b.Fatalf("%d flows, want %d", n, flows)
-				}
-				perFlow = float64(after.HeapAlloc-before.HeapAlloc) / flows
-				runtime.KeepAlive(a)
-			}
-			b.ReportMetric(perFlow, "B/flow")
-		})
+				kind.build(c)
+			}, report)
+		}
 	}
+}
+
+// benchFlowMemory is one kind of BenchmarkFlowMemory: flows made by build
+// (called once with nil first, to start over), read by an analyzer that
+// lists their packets, or (report) not.
+func benchFlowMemory(b *testing.B, name string, flows int, build func(c *synth.Conn), report bool) {
+	b.Run(name, func(b *testing.B) {
+		build(nil)
+		var packets []capture.Packet
+		for i := range flows {
+			client := fmt.Sprintf("10.%d.%d.%d:%d", i>>16&255, i>>8&255, i&255, 40000+i%20000)
+			c := synth.New(client, "10.255.0.1:443")
+			build(c)
+			for _, fr := range c.Frames {
+				packets = append(packets, capture.Packet{Index: len(packets) + 1, TS: fr.TS,
+					LinkType: 1, // Ethernet CapLen: len(fr.Data), OrigLen: len(fr.Data),
+					Offset:   int64(len(packets)) * 100, Data: fr.Data})
+			}
+		}
+		var perFlow float64
+		for b.Loop() {
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			a := decode.NewAnalyzer()
+			a.NoPackets = report
+			for i := range packets {
+				a.Add(&packets[i])
+			}
+			a.Finish()
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			if n := len(a.Flows()); n != flows {
+				b.Fatalf("%d flows, want %d", n, flows)
+			}
+			perFlow = float64(after.HeapAlloc-before.HeapAlloc) / float64(flows)
+			runtime.KeepAlive(a)
+		}
+		b.ReportMetric(perFlow, "B/flow")
+	})
 }
 
 // handshake sends chunks over c between a SYN handshake and a FIN each way,
