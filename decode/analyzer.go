@@ -88,10 +88,11 @@ func (a *Analyzer) add(p *capture.Packet, seg *packet.Segment, skip packet.Skip,
 	if seg.Src == f.Client.Addr() && seg.SrcPort == f.Client.Port() {
 		d = FromClient
 	}
-	f.Packets++
 	f.PacketsDir[d]++
 	f.Bytes += int64(p.OrigLen)
-	f.Payload[d] += int64(seg.PayloadLen)
+	if seg.PayloadLen > 0 {
+		fs.stream().Payload[d] += int64(seg.PayloadLen)
+	}
 	f.Last = p.TS // also the time of every event and alert this packet adds
 	if seg.Truncated {
 		f.TCP.Truncated = true

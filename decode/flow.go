@@ -62,10 +62,8 @@ type Flow struct {
 	Client      netip.AddrPort
 	Server      netip.AddrPort
 	First, Last time.Time
-	Packets     int
-	Bytes       int64 // frame bytes on the wire (original lengths)
-	Payload     [2]int64
-	PacketsDir  [2]int32
+	Bytes       int64    // frame bytes on the wire (original lengths)
+	PacketsDir  [2]int32 // packets each way (Packets is their sum)
 
 	TCP TCPFacts
 	// TLS is never nil in a flow the analyzer made: a flow that never
@@ -81,6 +79,9 @@ type Flow struct {
 	// and a reader only compares it with the one it last saw.
 	Version uint32
 }
+
+// Packets is the flow's packet count, both ways.
+func (f *Flow) Packets() int { return int(f.PacketsDir[0]) + int(f.PacketsDir[1]) }
 
 // TCPFacts covers the TCP side of the connection. Fields go from the
 // widest to the narrowest so the struct has no padding: every flow has one.
@@ -109,6 +110,7 @@ type TCPFacts struct {
 
 // StreamFacts is what a flow's data segments showed, per direction.
 type StreamFacts struct {
+	Payload     [2]int64 // TCP payload bytes each way, resent ones included
 	Gap         [2]int64 // bytes missing when a hole stopped decoding (0 = none)
 	Uncaptured  [2]int64 // bytes of this direction the peer acknowledged that the capture does not hold
 	HeldDropped [2]int64 // bytes this side held when the memory budget stopped its decoding (0 = never)

@@ -242,12 +242,12 @@ func (fs *flowState) flip(basis ClientBasis) {
 	swap2(&fs.isn)
 	swap2(&fs.hasISN)
 	fs.seq.flip()
-	swap2(&f.Payload)
 	swap2(&f.PacketsDir)
 	swap2(&f.TCP.FIN)
 	swap2(&f.TCP.RST)
 	swap2(&f.TCP.MSS)
 	if s := f.TCP.StreamFacts; s != emptyStream {
+		swap2(&s.Payload)
 		swap2(&s.Retransmits)
 		swap2(&s.Overlaps)
 		swap2(&s.Gap)

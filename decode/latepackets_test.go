@@ -72,7 +72,7 @@ func TestLatePacketsAfterClose(t *testing.T) {
 	pubA, pubB := fa.f, fb.f
 	eventsA, eventsB := pubA.Timeline.Events(), pubB.Timeline.Events()
 	refsA, refsB := an.Packets(pubA.ID).Listed, an.Packets(pubB.ID).Listed
-	retrans, sizes, packets := pubA.TCP.Retransmits, pubA.TCP.Sizes, pubA.Packets
+	retrans, sizes, packets := pubA.TCP.Retransmits, pubA.TCP.Sizes, pubA.Packets()
 
 	for _, fr := range late {
 		fr.TS = b.TS.Add(b.Step)
@@ -95,9 +95,9 @@ func TestLatePacketsAfterClose(t *testing.T) {
 	}
 	wantSizes := sizes
 	wantSizes[dataDir].Resent++
-	if now.TCP.Retransmits != retrans || now.TCP.Sizes != wantSizes || now.Packets != packets+2 || !now.TCP.RST[FromClient] {
+	if now.TCP.Retransmits != retrans || now.TCP.Sizes != wantSizes || now.Packets() != packets+2 || !now.TCP.RST[FromClient] {
 		t.Errorf("after the late packets: retransmits %v (want %v), sizes %+v (want %+v), %d packets (want %d), client RST %v",
-			now.TCP.Retransmits, retrans, now.TCP.Sizes, wantSizes, now.Packets, packets+2, now.TCP.RST[FromClient])
+			now.TCP.Retransmits, retrans, now.TCP.Sizes, wantSizes, now.Packets(), packets+2, now.TCP.RST[FromClient])
 	}
 	refs := an.Packets(now.ID)
 	last := refs.Listed[len(refs.Listed)-1]

@@ -50,9 +50,9 @@ func Classify(f *decode.Flow) Verdict {
 func classify(f *decode.Flow) Verdict {
 	tcp, t := &f.TCP, f.TLS
 	switch {
-	case tcp.RefusedByRST && f.Payload[client] == 0:
+	case tcp.RefusedByRST && f.TCP.Payload[client] == 0:
 		return Verdict{Outcome: Refused, Stage: StageTCP, Who: "server", Diagnosis: refusedText(f.Server.Port())}
-	case tcp.SYN && !tcp.SYNACK && f.PacketsDir[server] == 0 && f.Payload[client] == 0 && !tcp.ACK:
+	case tcp.SYN && !tcp.SYNACK && f.PacketsDir[server] == 0 && f.TCP.Payload[client] == 0 && !tcp.ACK:
 		if onlySYNs(f) {
 			return Verdict{Outcome: NoSYNACK, Stage: StageTCP, Who: "server", Diagnosis: noSYNACKText(f)}
 		}
@@ -125,9 +125,9 @@ func refusedText(port uint16) string {
 func oneSided(f *decode.Flow) (seen string, ok bool) {
 	tcp := &f.TCP
 	switch {
-	case f.PacketsDir[server] == 0 && f.Payload[client] > 0:
+	case f.PacketsDir[server] == 0 && f.TCP.Payload[client] > 0:
 		return "client", true
-	case f.PacketsDir[client] == 0 && f.Payload[server] > 0:
+	case f.PacketsDir[client] == 0 && f.TCP.Payload[server] > 0:
 		return "server", true
 	case f.PacketsDir[server] == 0 && tcp.SYN && tcp.ACK:
 		return "client", true
@@ -183,7 +183,7 @@ func noClientHello(f *decode.Flow) Verdict {
 	switch {
 	case t.Problem[client] != "":
 		return Verdict{Outcome: Partial, Stage: StageUnknown, Diagnosis: "client's bytes not decodable: " + t.Problem[client]}
-	case t.ServerHello != nil || t.Seen || tcp.MidStream && f.Payload[client]+f.Payload[server] > 0:
+	case t.ServerHello != nil || t.Seen || tcp.MidStream && f.TCP.Payload[client]+f.TCP.Payload[server] > 0:
 		return Verdict{Outcome: Partial, Stage: StageUnknown,
 			Diagnosis: "the capture starts after the ClientHello: the handshake's start is missing"}
 	case tcp.MidStream:

@@ -44,7 +44,9 @@ func evFlow(events ...ev) *decode.Flow {
 				f.TLS.Seen = true
 				f.TLS.ClientHello = decode.NewClientHello(&tlswire.ClientHello{SNI: "svc.example"})
 				f.TLS.ClientHelloLen, f.TLS.ClientHelloSegments = 512, 1
-				f.Payload[client] += 517
+				s := *f.TCP.StreamFacts // the shared empty one until a flow has data
+				s.Payload[client] += 517
+				f.TCP.StreamFacts = &s
 			}
 		}
 	}
@@ -137,7 +139,9 @@ func TestClientHelloAnsweredInPlaintext(t *testing.T) {
 func TestSnappedPayloadIsPartialNotATCPVerdict(t *testing.T) {
 	// What tcpdump -s 60 leaves: the TCP handshake and FINs, payload lengths, no payload.
 	f := evFlow(append(tcpOpen(1), ev{2, client, decode.EvGap, 0}, ev{30, client, decode.EvFIN, 0}, ev{31, server, decode.EvFIN, 0})...)
-	f.Payload = [2]int64{517, 3000}
+	s := *f.TCP.StreamFacts
+	s.Payload = [2]int64{517, 3000}
+	f.TCP.StreamFacts = &s
 	f.TCP.Truncated, f.TCP.TruncatedPayload[client], f.TCP.SnapLen, f.TCP.SnapPacket = true, true, 60, 4
 	v := Classify(f)
 	for _, want := range []string{"snap length", "packet 4 kept only its first 60 bytes", "tcpdump -s 0", "then the client closed the connection first (FIN)"} {

@@ -841,7 +841,7 @@ func (t *filterTerm) match(fl *Flow, m *termMemo) bool {
 	case fkBytes:
 		return t.inRange(fl.Bytes)
 	case fkPackets:
-		return t.inRange(int64(fl.Packets))
+		return t.inRange(int64(fl.Packets()))
 	case fkAfter, fkBefore:
 		return t.timeMatch(fl.First)
 	}

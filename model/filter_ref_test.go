@@ -317,7 +317,7 @@ func variedFlows(n int) []Flow {
 		if rng.IntN(10) > 0 {
 			f.First = time.Date(2024, 5, 1, 22, 0, 0, 0, time.UTC).Add(time.Duration(rng.Int64N(int64(4 * time.Hour))))
 		}
-		f.Packets, f.Bytes = rng.IntN(40), rng.Int64N(3<<20)
+		f.PacketsDir, f.Bytes = [2]int32{int32(rng.IntN(40)), 0}, rng.Int64N(3<<20)
 		if rng.IntN(3) > 0 && !f.First.IsZero() {
 			f.Timeline = decode.MakeTimeline([]decode.Event{{At: f.First.UnixNano(), Kind: decode.EvSYN},
 				{At: f.First.Add(time.Duration(rng.Int64N(int64(3 * time.Second)))).UnixNano(), Kind: decode.EvHandshake}}...)

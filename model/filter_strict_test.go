@@ -69,7 +69,7 @@ func TestFilterStrictErrors(t *testing.T) {
 func TestFilterListsRangesTimes(t *testing.T) {
 	flows := testFlows() // flow N starts at 12:00:0N UTC on 2024-05-01
 	for i := range flows {
-		flows[i].Bytes, flows[i].Packets = int64(flows[i].ID)*1000, flows[i].ID*2
+		flows[i].Bytes, flows[i].PacketsDir = int64(flows[i].ID)*1000, [2]int32{int32(flows[i].ID), int32(flows[i].ID)}
 	}
 	plus2 := time.FixedZone("UTC+2", 2*3600)
 	cases := []struct {

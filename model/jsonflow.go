@@ -26,7 +26,7 @@ func appendFlow(b []byte, f *Flow, lists *codeListCache) []byte {
 	b = appendKeyString(b, "client_inferred_by", f.ClientBasis.String())
 	b = appendKeyTime(b, "start", f.First)
 	b = appendKeyTime(b, "end", f.Last)
-	b = appendKeyInt(b, "packets", int64(f.Packets))
+	b = appendKeyInt(b, "packets", int64(f.Packets()))
 	b = appendKeyInt(b, "bytes", f.Bytes)
 	b = appendKeyString(b, "outcome", string(f.Outcome))
 	b = appendKeyString(b, "badge", f.Badge)

@@ -133,7 +133,7 @@ func clientWentOn(f *decode.Flow) string {
 // tcpStory is what TCP shows whatever the payload: bytes each way and how
 // the connection ended, first close first.
 func tcpStory(f *decode.Flow) string {
-	s := fmt.Sprintf("TCP shows %d bytes from the client and %d from the server", f.Payload[client], f.Payload[server])
+	s := fmt.Sprintf("TCP shows %d bytes from the client and %d from the server", f.TCP.Payload[client], f.TCP.Payload[server])
 	if e, ok := firstClose(f); ok {
 		how := "closed the connection first (FIN)"
 		if e.Kind == decode.EvRST {

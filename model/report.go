@@ -140,7 +140,7 @@ func Report(f *Flow) FlowReport {
 	t := f.TLS
 	r := FlowReport{
 		ID: f.ID, Client: f.Client.String(), Server: f.Server.String(), ClientBy: f.ClientBasis.String(),
-		Start: stamp(f.First), End: stamp(f.Last), Packets: f.Packets, Bytes: f.Bytes,
+		Start: stamp(f.First), End: stamp(f.Last), Packets: f.Packets(), Bytes: f.Bytes,
 		Outcome: f.Outcome, Badge: f.Badge, Stage: f.Stage, Diagnosis: Text(f.Diagnosis),
 		History: History(f.Flow), JA4: t.JA4(), JA3: t.JA3Hash(), JA3S: t.JA3SHash(),
 		Resumed: f.Outcome == Resumed, Alerts: []AlertReport{}, Certs: []CertReport{}, Problems: []Text{},

@@ -173,7 +173,7 @@ func SortIndices(flows []Flow, idx []int32, key SortKey, reverse bool) {
 					e.k1 = sortMissing
 				}
 			case SortPackets:
-				e.k1 = uint64(max(fl.Packets, 0))
+				e.k1 = uint64(max(fl.Packets(), 0))
 			case SortBytes:
 				e.k1 = uint64(max(fl.Bytes, 0))
 			default:

@@ -127,7 +127,7 @@ func TestSortIndicesMatchesReference(t *testing.T) {
 		flows[i].First = testBase.Add(time.Duration(rng.IntN(100)) * time.Millisecond)
 		flows[i].Server = addrs[rng.IntN(len(addrs))]
 		flows[i].Client = addrs[rng.IntN(len(addrs))]
-		flows[i].Packets = rng.IntN(20)
+		flows[i].PacketsDir = [2]int32{int32(rng.IntN(20)), 0}
 		flows[i].Bytes = int64(rng.IntN(3)) << (8 * rng.IntN(5))
 		flows[i].Verdict.Version = []uint16{0, 0x0303, 0x0304, 0x0301, 0x7f1c}[rng.IntN(5)]
 		if a := rng.IntN(4); a > 0 {
@@ -163,7 +163,7 @@ func TestSortIndicesMatchesReference(t *testing.T) {
 		case SortVersion:
 			return cmp.Compare(a.Verdict.Version, b.Verdict.Version), a.Verdict.Version == 0, b.Verdict.Version == 0
 		case SortPackets:
-			return cmp.Compare(a.Packets, b.Packets), false, false
+			return cmp.Compare(a.Packets(), b.Packets()), false, false
 		case SortBytes:
 			return cmp.Compare(a.Bytes, b.Bytes), false, false
 		}

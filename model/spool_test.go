@@ -128,8 +128,8 @@ func TestSpoolSaysWhatLeft(t *testing.T) {
 	flows := l.Flows()
 	last := flows[len(flows)-1]
 	res, err = Export(l, ExportRequest{Input: "-", Flows: []int{last.ID}, Mode: ExportWhole, Out: filepath.Join(t.TempDir(), "last.pcap")})
-	if err != nil || res.Missing != "" || res.Packets != last.Packets {
-		t.Fatalf("recent flow %d: %d of %d packets, missing %q, err %v", last.ID, res.Packets, last.Packets, res.Missing, err)
+	if err != nil || res.Missing != "" || res.Packets != last.Packets() {
+		t.Fatalf("recent flow %d: %d of %d packets, missing %q, err %v", last.ID, res.Packets, last.Packets(), res.Missing, err)
 	}
 
 	dir := l.Spool().Dir()

@@ -113,11 +113,11 @@ func TestE2ETmux(t *testing.T) {
 	want := 0
 	for _, f := range flows {
 		if f.SNI() == "old-126.example.test" {
-			want = f.Packets
+			want = f.Packets()
 		}
 	}
 	_, got := loadCapture(t, out)
-	if len(got) != 1 || got[0].Packets != want || want == 0 {
+	if len(got) != 1 || got[0].Packets() != want || want == 0 {
 		t.Fatalf("export holds %d flows, %d packets; want 1 flow of %d", len(got), packets(got), want)
 	}
 	src, err := capture.Open(out)
@@ -160,7 +160,7 @@ func flowRows(screen string) []string {
 func packets(fs []model.Flow) int {
 	n := 0
 	for _, f := range fs {
-		n += f.Packets
+		n += f.Packets()
 	}
 	return n
 }

@@ -285,7 +285,7 @@ func TestSortByAnyColumn(t *testing.T) {
 		"server":  func(a, b *model.Flow) int { return a.Server.Compare(b.Server) },
 		"client":  func(a, b *model.Flow) int { return a.Client.Compare(b.Client) },
 		"bytes":   func(a, b *model.Flow) int { return int(a.Bytes - b.Bytes) },
-		"packets": func(a, b *model.Flow) int { return a.Packets - b.Packets },
+		"packets": func(a, b *model.Flow) int { return a.Packets() - b.Packets() },
 	}
 	forScreens(t, func(t *testing.T, sc screenCase, show func(Model) string) {
 		m := loaded(t, sc.w, sc.h, flows, Options{Path: "mix40.pcap"})

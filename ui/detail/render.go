@@ -127,7 +127,7 @@ func (r *renderer) head(f *model.Flow) {
 		hs = flowlist.Duration(time.Duration(d))
 	}
 	facts := fmt.Sprintf("stopped at: %s  history: %s  handshake: %s  packets: %d  bytes: %d  client by: %s",
-		stage, orDash(model.History(f.Flow)), hs, f.Packets, f.Bytes, f.ClientBasis)
+		stage, orDash(model.History(f.Flow)), hs, f.Packets(), f.Bytes, f.ClientBasis)
 	for _, l := range wrap(facts, r.w, "") {
 		r.add(r.st.Muted.Render(l))
 	}

@@ -421,7 +421,7 @@ func Text(f *model.Flow, id colID) string {
 		}
 		return "-"
 	case colPackets:
-		return strconv.Itoa(f.Packets)
+		return strconv.Itoa(f.Packets())
 	case colBytes:
 		return strconv.FormatInt(f.Bytes, 10)
 	}
