@@ -16,7 +16,8 @@ import (
 // open). The first grouping builds it of every flow held and later batches
 // keep it up to date; when nothing grouped, the end of loading builds it.
 // Either way it groups as an index made of the flows at the end does, for
-// every key, flows changed by a later batch included.
+// every key, flows changed by a later batch included; a group view open
+// when loading ends counts every flow.
 func TestGroupIndexBuiltWhenNeeded(t *testing.T) {
 	flows := mix(t)
 	first := flows[:25]
@@ -51,9 +52,8 @@ func TestGroupIndexBuiltWhenNeeded(t *testing.T) {
 	}
 	m = drive(t, m, batch(later, true))
 	sameGroups(t, m, "built by the first grouping, then kept up to date")
-	m = press(t, m, "tab", "tab") // the list, and the group view again: grouped anew
 	if s := screen(m); !strings.Contains(s, "of 40 flows by") {
-		t.Errorf("the group view once loaded:\n%s", s)
+		t.Errorf("the group view open when loading ended was not counted again:\n%s", s)
 	}
 }
 

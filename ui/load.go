@@ -105,6 +105,9 @@ func (m Model) onBatch(msg loadBatchMsg) (Model, tea.Cmd) {
 	cmds = append(cmds, m.apply(msg.Batch), m.afterReload())
 	if msg.Done {
 		cmds = append(cmds, m.indexClosest(), m.indexAllGroups())
+		if m.mode == modeGroups { // opened while loading: counted again, of every flow
+			cmds = append(cmds, m.regroup(m.groups.By(), m.groups.Column()))
+		}
 	}
 	return m, tea.Batch(cmds...)
 }
