@@ -179,7 +179,7 @@ func (m Model) takePending() (Model, tea.Cmd) {
 	}
 	m.pending = nil
 	if !m.loading { // the last batch was among them
-		cmds = append(cmds, m.indexClosest())
+		cmds = append(cmds, m.loaded())
 	}
 	return m, tea.Batch(append(cmds, m.afterReload())...)
 }

@@ -57,6 +57,27 @@ func TestGroupIndexBuiltWhenNeeded(t *testing.T) {
 	}
 }
 
+// TestGroupIndexLoadEndsWhileGrouping: the last batch arrives while the
+// first grouping (which builds the index) still runs, so it waits; once
+// taken in, the index holds every flow and the open view counts them all.
+func TestGroupIndexLoadEndsWhileGrouping(t *testing.T) {
+	flows := mix(t)
+	m := New(Options{Path: "big.pcap"})
+	m = drive(t, m, tea.WindowSizeMsg{Width: 160, Height: 40})
+	m = drive(t, m, loadBatchMsg{Batch: model.Batch{Flows: flows[:25], BytesRead: 1000, Total: 2000, Packets: 100}, Elapsed: time.Second})
+	next, grouping := m.Update(keyMsg("tab")) // the group view; its grouping not run yet
+	m = next.(Model)
+	m = drive(t, m, loadBatchMsg{Batch: model.Batch{Flows: flows[25:], BytesRead: 2000, Total: 2000, Packets: 200, Done: true}, Elapsed: 2 * time.Second})
+	if len(m.flows) != 25 || len(m.pending) == 0 {
+		t.Fatalf("the last batch did not wait for the grouping: %d flows, %d batches held", len(m.flows), len(m.pending))
+	}
+	m = driveCmd(t, m, grouping)
+	sameGroups(t, m, "built by the grouping the last batch waited for")
+	if s := screen(m); !strings.Contains(s, "of 40 flows by") {
+		t.Errorf("the group view once the held last batch was taken in:\n%s", s)
+	}
+}
+
 // sameGroups checks m's group index groups every key as one made now of
 // its flows does.
 func sameGroups(t *testing.T, m Model, how string) {

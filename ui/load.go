@@ -104,12 +104,20 @@ func (m Model) onBatch(msg loadBatchMsg) (Model, tea.Cmd) {
 	}
 	cmds = append(cmds, m.apply(msg.Batch), m.afterReload())
 	if msg.Done {
-		cmds = append(cmds, m.indexClosest(), m.indexAllGroups())
-		if m.mode == modeGroups { // opened while loading: counted again, of every flow
-			cmds = append(cmds, m.regroup(m.groups.By(), m.groups.Column()))
-		}
+		cmds = append(cmds, m.loaded())
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// loaded is what starts once the last batch is in: the indexes built in
+// the background, and a group view opened while loading counted again, of
+// every flow.
+func (m *Model) loaded() tea.Cmd {
+	cmds := []tea.Cmd{m.indexClosest(), m.indexAllGroups()}
+	if m.mode == modeGroups {
+		cmds = append(cmds, m.regroup(m.groups.By(), m.groups.Column()))
+	}
+	return tea.Batch(cmds...)
 }
 
 // apply replaces flows by ID, adds new ones in ID order, forgets the ones
