@@ -39,7 +39,7 @@ type Batch struct {
 // (classified, indexed, listed), and a SYN flood's flows change with each
 // retransmitted SYN a second or more of capture time apart. Taken every
 // 5,000 changed flows, the 1M-flow SYN flood handed out 2.5 M flows;
-// every 100 ms, 1.1-1.25 M (bench/scale.sh). batchMaxFlows only bounds
+// every 100 ms, 1.05-1.12 M (BenchmarkExplorerLoad). batchMaxFlows only bounds
 // what one batch holds when flows change faster still. The UI gets a batch
 // in slices of batchSlice flows, each taken in as its own message, so a
 // key pressed while loading waits for one slice, not a whole batch.
@@ -129,7 +129,8 @@ func (l *Loader) SetMaxHeld(n int64) { l.held = n; l.an.SetMaxHeld(n) }
 
 // Run reads until the end of the source or ctx is cancelled. If emit is not
 // nil it receives batches of changed flows at most every 100 ms, each in
-// slices of at most 5,000 flows, and a final batch with Done set. It returns the damage error, if any.
+// slices of at most 5,000 flows, and a final batch with Done set. It
+// returns the damage error, if any.
 // Reading and frame decoding run on their own goroutine (capture.Prefetch,
 // Sharded.Predecode), analysis on this one, or on one per shard.
 func (l *Loader) Run(ctx context.Context, emit func(Batch)) error {
