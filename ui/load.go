@@ -111,13 +111,12 @@ func (m Model) onBatch(msg loadBatchMsg) (Model, tea.Cmd) {
 
 // loaded is what starts once the last batch is in: the indexes built in
 // the background, and a group view opened while loading counted again, of
-// every flow.
+// every flow (that grouping builds the group index if there is none).
 func (m *Model) loaded() tea.Cmd {
-	cmds := []tea.Cmd{m.indexClosest(), m.indexAllGroups()}
 	if m.mode == modeGroups {
-		cmds = append(cmds, m.regroup(m.groups.By(), m.groups.Column()))
+		return tea.Batch(m.indexClosest(), m.regroup(m.groups.By(), m.groups.Column()))
 	}
-	return tea.Batch(cmds...)
+	return tea.Batch(m.indexClosest(), m.indexAllGroups())
 }
 
 // apply replaces flows by ID, adds new ones in ID order, forgets the ones
