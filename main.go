@@ -146,16 +146,6 @@ func explore(paths []string, loc *time.Location, stdout, stderr io.Writer, maxHe
 	return exitOK
 }
 
-// loadKeyed reads a whole capture for the command-line front ends, with a
-// key log to decrypt TLS handshakes with (nil: none); packetsOnly skips TLS
-// decoding when only flows and their packets are needed. When ctx ends first
-// it returns no loader and says nothing: the caller knows why.
-func loadKeyed(ctx context.Context, path string, stderr io.Writer, use loadUse, maxHeld int64, keys *keylog.Log) (*model.Loader, int) {
-	return loadInputs(ctx, []string{path}, stderr, use, maxHeld, keys)
-}
-
-// loadInputs is loadKeyed for one or several captures read as one (files,
-// directories: inputs.go).
 // loadUse is what a command does with the flows it loads, which decides
 // what the load keeps.
 type loadUse int
@@ -166,6 +156,16 @@ const (
 	forPacketsOnly                // export whole flows by ID: packets, no TLS decoding
 )
 
+// loadKeyed reads a whole capture for the command-line front ends, with a
+// key log to decrypt TLS handshakes with (nil: none), keeping what use
+// needs. When ctx ends first it returns no loader and says nothing: the
+// caller knows why.
+func loadKeyed(ctx context.Context, path string, stderr io.Writer, use loadUse, maxHeld int64, keys *keylog.Log) (*model.Loader, int) {
+	return loadInputs(ctx, []string{path}, stderr, use, maxHeld, keys)
+}
+
+// loadInputs is loadKeyed for one or several captures read as one (files,
+// directories: inputs.go).
 func loadInputs(ctx context.Context, paths []string, stderr io.Writer, use loadUse, maxHeld int64, keys *keylog.Log) (*model.Loader, int) {
 	path := inputLabel(paths)
 	src, err := openInput(paths)
