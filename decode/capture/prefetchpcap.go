@@ -74,8 +74,7 @@ func (s *Source) endBatch(b *Batch) bool {
 
 // readInto reads into p. A plain file's bytes go straight from the file
 // into p once the reader's buffer is drained: the batch's room is smaller
-// than that buffer, so reading through it would copy every byte twice
-// (a third of the reading goroutine's time on a 1 GB capture).
+// than that buffer, so reading through it would copy every byte twice.
 func (s *Source) readInto(p []byte) (int, error) {
 	if s.gz == nil && s.br.Buffered() == 0 {
 		return s.count.Read(p)
