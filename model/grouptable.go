@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"text/tabwriter"
 	"time"
 )
@@ -53,14 +52,9 @@ func WriteGroupSet(w io.Writer, set *GroupSet, asJSON bool) error {
 		out = tw
 	}
 	var sum groupBatch
-	var err error
-	var stop atomic.Bool // the writer failed: build no more
 	cuts := set.batches()
-	inOrder(len(cuts)-1, func(_, i int, b groupBatch) groupBatch {
+	err := writeInOrder(out, len(cuts)-1, func(_, i int, b groupBatch) groupBatch {
 		b.reset()
-		if stop.Load() {
-			return b
-		}
 		for j := cuts[i]; j < cuts[i+1]; j++ {
 			g := set.Full(j)
 			if asJSON {
@@ -70,14 +64,9 @@ func WriteGroupSet(w io.Writer, set *GroupSet, asJSON bool) error {
 			}
 		}
 		return b
-	}, func(b groupBatch) groupBatch {
-		if err == nil {
-			if _, err = out.Write(b.text); err != nil {
-				stop.Store(true)
-			}
-			sum.add(&b)
-		}
-		return b
+	}, func(b *groupBatch) []byte {
+		sum.add(b)
+		return b.text
 	})
 	if err != nil {
 		return err

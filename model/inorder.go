@@ -1,6 +1,7 @@
 package model
 
 import (
+	"io"
 	"runtime"
 	"sync/atomic"
 )
@@ -46,4 +47,27 @@ func inOrder[T any](n int, work func(worker, i int, spare T) T, take func(T) T) 
 		}
 		<-ahead
 	}
+}
+
+// writeInOrder is inOrder with take writing each chunk's bytes (text) to w
+// in order. After a write error the chunks left are not worked on, only
+// drained, and the error is returned. text is called on the caller's
+// goroutine, in chunk order, only while writes succeed.
+func writeInOrder[T any](w io.Writer, n int, work func(worker, i int, spare T) T, text func(*T) []byte) error {
+	var err error
+	var stop atomic.Bool
+	inOrder(n, func(worker, i int, spare T) T {
+		if stop.Load() {
+			return spare
+		}
+		return work(worker, i, spare)
+	}, func(t T) T {
+		if err == nil {
+			if _, err = w.Write(text(&t)); err != nil {
+				stop.Store(true)
+			}
+		}
+		return t
+	})
+	return err
 }

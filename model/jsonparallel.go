@@ -3,7 +3,6 @@ package model
 import (
 	"io"
 	"runtime"
-	"sync/atomic"
 
 	"github.com/pcapsurgery/pcapsurgery/decode"
 )
@@ -51,20 +50,7 @@ func inChunks(flows []*decode.Flow, w io.Writer, newWorker func() chunkFunc) err
 	for i := range works {
 		works[i] = newWorker()
 	}
-	var err error
-	var stop atomic.Bool
-	inOrder((len(flows)+jsonChunk-1)/jsonChunk, func(worker, i int, b []byte) []byte {
-		if stop.Load() {
-			return b
-		}
-		return works[worker](i*jsonChunk, flows[i*jsonChunk:min(len(flows), (i+1)*jsonChunk)], b)
-	}, func(b []byte) []byte {
-		if err == nil {
-			if _, err = w.Write(b); err != nil {
-				stop.Store(true) // the rest is only drained
-			}
-		}
-		return b[:0]
-	})
-	return err
+	return writeInOrder(w, (len(flows)+jsonChunk-1)/jsonChunk, func(worker, i int, b []byte) []byte {
+		return works[worker](i*jsonChunk, flows[i*jsonChunk:min(len(flows), (i+1)*jsonChunk)], b[:0])
+	}, func(b *[]byte) []byte { return *b })
 }
