@@ -49,6 +49,14 @@ const numGroupKeys = 11
 // noOutcome is the outcome column's value for an unknown outcome.
 const noOutcome = 0xff
 
+// outcomeCode is o as the outcome column keeps it.
+func outcomeCode(o Outcome) uint8 {
+	if i := outcomeIndex(o); i >= 0 {
+		return uint8(i)
+	}
+	return noOutcome
+}
+
 func init() {
 	if len(GroupKeys) != numGroupKeys {
 		panic("model: numGroupKeys must equal len(GroupKeys)")
@@ -181,16 +189,13 @@ func (x *GroupIndex) set(i int, f *Flow) {
 		}
 		x.ids[k][i] = id
 	}
-	o := outcomeIndex(f.Outcome)
-	if o < 0 {
-		o = noOutcome
-	}
+	o := outcomeCode(f.Outcome)
 	fi, la := instantOf(f.First), instantOf(f.Last)
-	if i < x.sharedRows && (x.out[i] != uint8(o) || x.first[i] != fi || x.last[i] != la) {
+	if i < x.sharedRows && (x.out[i] != o || x.first[i] != fi || x.last[i] != la) {
 		x.out, x.first, x.last = slices.Clone(x.out), slices.Clone(x.first), slices.Clone(x.last)
 		x.sharedRows = 0
 	}
-	x.out[i] = uint8(o)
+	x.out[i] = o
 	x.spanAdd(x.first[i], x.last[i], fi, la)
 	x.first[i], x.last[i] = fi, la
 }

@@ -35,11 +35,7 @@ func IndexFlows(flows []Flow) *GroupIndex {
 	x.out, x.first, x.last = make([]uint8, n), make([]instant, n), make([]instant, n)
 	for i := range flows {
 		f := &flows[i]
-		o := outcomeIndex(f.Outcome)
-		if o < 0 {
-			o = noOutcome
-		}
-		x.out[i], x.first[i], x.last[i] = uint8(o), instantOf(f.First), instantOf(f.Last)
+		x.out[i], x.first[i], x.last[i] = outcomeCode(f.Outcome), instantOf(f.First), instantOf(f.Last)
 		if i == 0 || x.first[i].before(x.from) {
 			x.from = x.first[i]
 		}
