@@ -78,6 +78,33 @@ func TestGroupIndexLoadEndsWhileGrouping(t *testing.T) {
 	}
 }
 
+// TestGroupIndexBuiltOnce: the group view opened while the end of
+// loading's index build is under way waits for that build instead of
+// making a second one beside it (a million flows take half a second on two
+// cores), and shows every flow.
+func TestGroupIndexBuiltOnce(t *testing.T) {
+	builds := 0
+	defer func(f func([]model.Flow) *model.GroupIndex) { indexFlows = f }(indexFlows)
+	indexFlows = func(fs []model.Flow) *model.GroupIndex { builds++; return model.IndexFlows(fs) }
+	flows := mix(t)
+	m := New(Options{Path: "big.pcap"})
+	m = drive(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m = drive(t, m, loadBatchMsg{Batch: model.Batch{Flows: flows[:25], BytesRead: 1000, Total: 2000, Packets: 100}, Elapsed: time.Second})
+	next, ended := m.Update(loadBatchMsg{Batch: model.Batch{Flows: flows[25:], BytesRead: 2000, Total: 2000, Packets: 200, Done: true}, Elapsed: 2 * time.Second})
+	m = next.(Model)
+	next, grouping := m.Update(keyMsg("tab")) // before the end of loading's commands ran
+	m = next.(Model)
+	m = driveCmd(t, m, ended)
+	m = driveCmd(t, m, grouping)
+	if builds != 1 {
+		t.Errorf("the group index was built %d times, want once", builds)
+	}
+	sameGroups(t, m, "built once, shared by the end of loading and the first grouping")
+	if s := screen(m); !strings.Contains(s, "of 40 flows by") {
+		t.Errorf("the group view:\n%s", s)
+	}
+}
+
 // sameGroups checks m's group index groups every key as one made now of
 // its flows does.
 func sameGroups(t *testing.T, m Model, how string) {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"sync"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -63,8 +64,36 @@ func (m *Model) indexAllGroups() tea.Cmd {
 		return nil
 	}
 	m.inflight++
-	gen, flows := m.flowsGen, m.flows[:len(m.flows):len(m.flows)]
-	return func() tea.Msg { return groupIndexMsg{gen: gen, x: model.IndexFlows(flows)} }
+	b := m.indexing()
+	return func() tea.Msg { return groupIndexMsg{gen: b.gen, x: b.index()} }
+}
+
+// indexFlows builds a group index (tests count the builds).
+var indexFlows = model.IndexFlows
+
+// indexBuild is the group index of the flows at flowsGen gen, built once
+// however many commands need it before it is kept: a grouping asked for
+// while the end of loading's build runs waits for that build instead of
+// making its own beside it.
+type indexBuild struct {
+	gen   int
+	flows []model.Flow
+	once  sync.Once
+	x     *model.GroupIndex
+}
+
+func (b *indexBuild) index() *model.GroupIndex {
+	b.once.Do(func() { b.x = indexFlows(b.flows) })
+	return b.x
+}
+
+// indexing is the build of the group index of the flows as they are now.
+func (m *Model) indexing() *indexBuild {
+	if b := m.building; b != nil && b.gen == m.flowsGen {
+		return b
+	}
+	m.building = &indexBuild{gen: m.flowsGen, flows: m.flows[:len(m.flows):len(m.flows)]}
+	return m.building
 }
 
 func (m Model) onGroupIndex(msg groupIndexMsg) (Model, tea.Cmd) {
@@ -74,9 +103,16 @@ func (m Model) onGroupIndex(msg groupIndexMsg) (Model, tea.Cmd) {
 }
 
 // keepIndex makes x, built of the flows at flowsGen gen, the group index,
-// unless the flows changed since or an index is there already.
+// unless the flows changed since or an index is there already; a build
+// that is done or stale is let go (it holds the flows it read).
 func (m *Model) keepIndex(x *model.GroupIndex, gen int) {
-	if x != nil && m.gindex == nil && gen == m.flowsGen {
+	if x == nil {
+		return
+	}
+	if b := m.building; b != nil && (b.x == x || b.gen != m.flowsGen) {
+		m.building = nil
+	}
+	if m.gindex == nil && gen == m.flowsGen {
 		m.gindex = x
 	}
 }
@@ -100,20 +136,22 @@ func (m *Model) groupCmd(by []model.GroupKey, col model.GroupColumn, timed bool)
 	m.inflight++
 	vis := m.list.Visible()
 	gen, fgen, x, vis := m.groupGen, m.flowsGen, m.gindex, vis[:len(vis):len(vis)]
-	flows := m.flows[:len(m.flows):len(m.flows)]
 	var span model.Span
+	var b *indexBuild
 	if x != nil {
 		span = x.Span() // here, not in the command: it may update the index's cached span
+	} else {
+		b = m.indexing()
 	}
 	var timings func(int32) model.Timings
 	if timed {
-		timings = model.FlowTimings(flows)
+		timings = model.FlowTimings(m.flows[:len(m.flows):len(m.flows)])
 	}
 	return func() tea.Msg {
 		var built *model.GroupIndex
-		if x == nil { // the first grouping while loading: the index is built first
-			x = model.IndexFlows(flows)
-			built, span = x, x.Span()
+		if b != nil { // no index yet: built first, or the build under way waited for
+			x = b.index()
+			built, span = x, x.Span() // a built index's span is never stale: Span only reads
 		}
 		set := x.Group(vis, by, span, model.GroupBuckets, col, timings)
 		return groupResultMsg{Gen: gen, By: by, Set: set, Flows: len(vis), Index: built, FlowsGen: fgen}

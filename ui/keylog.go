@@ -115,7 +115,7 @@ func (m Model) onKeyLogRead(msg keyLogReadMsg) (Model, tea.Cmd) {
 	m.groupGen++
 	m.sparkGen++
 	m.flowsGen++
-	m.closest, m.gindex = nil, nil
+	m.closest, m.gindex, m.building = nil, nil, nil
 	m.flows, m.outcomes, m.pending, m.holes = nil, nil, nil, 0
 	m.counts = map[model.Outcome]int{}
 	m.visCounts = outcomeCounts{}

@@ -85,6 +85,7 @@ type Model struct {
 	flows    []model.Flow
 	outcomes []uint8           // outcomeIndex of each flow, for counting a filter's result; goneOutcome once dropped
 	gindex   *model.GroupIndex // each flow's group keys as numbers, for the group view (groups.go); replaced, never reset, on a reload
+	building *indexBuild       // the group index being built, until it is kept (groups.go)
 	holes    int               // dropped flows still in flows
 	retained model.Retained
 	counts   map[model.Outcome]int
